@@ -1,0 +1,11 @@
+//! Building blocks of the design system and the site chrome.
+
+pub mod alert;
+pub mod breathing_pause;
+pub mod button;
+pub mod card;
+pub mod empty_state;
+pub mod error_panel;
+pub mod site_footer;
+pub mod site_header;
+pub mod skeleton;

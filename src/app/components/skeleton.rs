@@ -1,0 +1,17 @@
+//! Placeholder shapes while content loads, so the page does not jump.
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Skeleton(#[prop(default = 3)] lines: usize) -> impl IntoView {
+    view! {
+        <div class="space-y-3" aria-busy="true" aria-label="Loading">
+            {(0..lines)
+                .map(|i| {
+                    let width = if i + 1 == lines { "w-2/3" } else { "w-full" };
+                    view! { <div class=format!("h-4 {width} animate-pulse rounded bg-surface-raised motion-reduce:animate-none")></div> }
+                })
+                .collect_view()}
+        </div>
+    }
+}

@@ -1,0 +1,62 @@
+//! The user interface: the HTML shell, the router and its pages. Rendered on the server,
+//! hydrated in the browser. Never names `server`.
+
+pub mod components;
+pub mod pages;
+
+use components::{site_footer::SiteFooter, site_header::SiteHeader};
+use leptos::prelude::*;
+use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
+use leptos_router::{
+    SsrMode,
+    components::{Route, Router, Routes},
+    path,
+};
+use pages::{about::AboutPage, home::HomePage, not_found::NotFoundPage, status::StatusPage};
+
+/// The document around the app: rendered once per request on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options=options.clone()/>
+                <HashedStylesheet options id="leptos"/>
+                <MetaTags/>
+            </head>
+            <body class="min-h-screen bg-canvas text-ink antialiased">
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Wellspring".to_owned() } else { format!("{title} · Wellspring") }
+        }/>
+        <Meta name="description" content="Wellspring is a calm, private community for holistic wellness: circles, events and practitioners, kept safe by people who care."/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Router>
+            <a href="#main" class="skip-link">"Skip to content"</a>
+            <div class="flex min-h-screen flex-col">
+                <SiteHeader/>
+                <main id="main" tabindex="-1" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8 sm:px-6 sm:py-12 focus:outline-none">
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/about") view=AboutPage/>
+                        <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
+                    </Routes>
+                </main>
+                <SiteFooter/>
+            </div>
+        </Router>
+    }
+}

@@ -1,0 +1,9 @@
+//! Types both the server and the browser understand. Imports nothing of ours.
+
+pub mod error;
+pub mod request_id;
+pub mod service_status;
+
+pub use error::AppError;
+pub use request_id::RequestId;
+pub use service_status::ServiceStatus;

@@ -1,0 +1,93 @@
+//! The command line: `serve` (default) and `migrate up|down|status`.
+
+use crate::server::{
+    config::Settings,
+    db::{Database, migrate},
+    http::serve::shutdown_signal,
+    startup::Application,
+    telemetry,
+};
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use std::{path::Path, process::ExitCode};
+
+#[derive(Parser)]
+#[command(name = "wellspring", version, about = "A community platform for holistic wellness")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Migrate the database, then serve the site (the default).
+    Serve,
+    /// Manage the database schema.
+    Migrate {
+        #[command(subcommand)]
+        action: MigrateAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum MigrateAction {
+    /// Apply every pending migration.
+    Up,
+    /// Revert the newest migration, or every migration newer than --to.
+    Down {
+        #[arg(long)]
+        to: Option<i64>,
+    },
+    /// List migrations and whether each is applied.
+    Status,
+}
+
+pub async fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let settings = match Settings::load(Path::new("config")) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("wellspring: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    telemetry::logging::init(settings.app_env);
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve(settings).await,
+        Command::Migrate { action } => run_migrate(settings, action).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(error = ?error, "wellspring stopped");
+            eprintln!("wellspring: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(settings: Settings) -> anyhow::Result<()> {
+    // Cargo.toml holds the site's settings when run from a checkout; a deployment sets LEPTOS_*.
+    let file = Path::new("Cargo.toml").exists().then_some("Cargo.toml");
+    let leptos_options = leptos::config::get_configuration(file)
+        .context("reading the site settings ([package.metadata.leptos] or LEPTOS_* variables)")?
+        .leptos_options;
+    let app = Application::build(settings, leptos_options).await?;
+    app.run_until_stopped(shutdown_signal()).await
+}
+
+async fn run_migrate(settings: Settings, action: MigrateAction) -> anyhow::Result<()> {
+    let database = Database::open(&settings.database).await?;
+    let result = match action {
+        MigrateAction::Up => migrate::up(&database.pool).await,
+        MigrateAction::Down { to } => migrate::down(&database.pool, to).await,
+        MigrateAction::Status => migrate::status(&database.pool).await.map(|states| {
+            for state in states {
+                let mark = if state.applied { "applied" } else { "pending" };
+                println!("{:>6}  {mark:<8} {}", state.version, state.description);
+            }
+        }),
+    };
+    database.close().await?;
+    result
+}

@@ -1,0 +1,267 @@
+//! The embedded PostgreSQL cluster: with no `DATABASE_URL`, Wellspring runs its own
+//! private cluster under `.data/` with the system's `initdb` and `pg_ctl`.
+//!
+//! PostgreSQL refuses to run as root, so when we are root the cluster runs as the
+//! `postgres` user (or `nobody`), which then owns the data directory.
+
+use anyhow::{Context, anyhow, bail};
+use std::{
+    net::TcpListener,
+    os::unix::fs::PermissionsExt,
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+/// What the user should do when no PostgreSQL can be found.
+const INSTALL_HINT: &str = "Wellspring needs PostgreSQL. Either set DATABASE_URL to a running \
+server (postgres://user@host:5432/db), or install the server binaries so Wellspring can run \
+its own (Debian/Ubuntu: `apt-get install postgresql`; macOS: `brew install postgresql`).";
+
+const DATABASE_NAME: &str = "wellspring";
+
+/// A running private cluster. Stopped by [`EmbeddedPostgres::stop`], or on drop.
+#[derive(Debug)]
+pub struct EmbeddedPostgres {
+    data_dir: PathBuf,
+    bin_dir: PathBuf,
+    port: u16,
+    run_as: Option<Account>,
+    stopped: bool,
+}
+
+/// An unprivileged account to run PostgreSQL as when we are root.
+#[derive(Clone, Debug)]
+struct Account {
+    name: String,
+    uid: u32,
+    gid: u32,
+}
+
+impl EmbeddedPostgres {
+    /// Initialises the cluster on first use, clears what a crash left behind, starts it on
+    /// a free loopback port and makes sure the `wellspring` database exists.
+    #[tracing::instrument]
+    pub fn start(base_dir: &Path) -> anyhow::Result<Self> {
+        let bin_dir = find_bin_dir().ok_or_else(|| anyhow!(INSTALL_HINT))?;
+        let run_as = if is_root() { Some(unprivileged_account()?) } else { None };
+        let data_dir = cluster_dir(base_dir, run_as.as_ref())?;
+        let mut cluster = Self { data_dir, bin_dir, port: 0, run_as, stopped: true };
+
+        if !cluster.data_dir.join("PG_VERSION").exists() {
+            cluster.init()?;
+        }
+        cluster.clear_leftovers()?;
+        cluster.port = free_port()?;
+        cluster.pg_ctl_start()?;
+        cluster.stopped = false;
+        cluster.create_database()?;
+        tracing::info!(data_dir = %cluster.data_dir.display(), port = cluster.port, "embedded PostgreSQL started");
+        Ok(cluster)
+    }
+
+    /// Connection URL for the `wellspring` database.
+    pub fn url(&self) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{DATABASE_NAME}", self.port)
+    }
+
+    /// Stops the cluster quickly, rolling back open transactions.
+    pub fn stop(mut self) -> anyhow::Result<()> {
+        self.stop_inner()
+    }
+
+    fn stop_inner(&mut self) -> anyhow::Result<()> {
+        if self.stopped {
+            return Ok(());
+        }
+        self.stopped = true;
+        self.run(self.pg_ctl().args(["stop", "-m", "fast", "-w", "-D"]).arg(&self.data_dir))
+            .context("stopping the embedded PostgreSQL")?;
+        tracing::info!("embedded PostgreSQL stopped");
+        Ok(())
+    }
+
+    fn init(&self) -> anyhow::Result<()> {
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
+        std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(0o700))?;
+        if let Some(account) = &self.run_as {
+            std::os::unix::fs::chown(&self.data_dir, Some(account.uid), Some(account.gid))
+                .with_context(|| format!("giving {} to {}", self.data_dir.display(), account.name))?;
+        }
+        let mut initdb = self.command("initdb");
+        initdb
+            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-D"])
+            .arg(&self.data_dir);
+        self.run(&mut initdb).context("initialising the embedded PostgreSQL cluster")
+    }
+
+    /// A crash can leave a server running (we were killed) or a stale `postmaster.pid`.
+    fn clear_leftovers(&self) -> anyhow::Result<()> {
+        let status = self
+            .as_account(self.pg_ctl().arg("status").arg("-D").arg(&self.data_dir))
+            .output()
+            .context("running pg_ctl status")?;
+        if status.status.success() {
+            tracing::warn!("an embedded PostgreSQL from an earlier run is still up; restarting it");
+            self.run(self.pg_ctl().args(["stop", "-m", "fast", "-w", "-D"]).arg(&self.data_dir))?;
+        } else {
+            let pid_file = self.data_dir.join("postmaster.pid");
+            if pid_file.exists() {
+                tracing::warn!("removing a stale postmaster.pid left by a crash");
+                std::fs::remove_file(&pid_file)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn pg_ctl_start(&self) -> anyhow::Result<()> {
+        let options = format!(
+            "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
+            self.port
+        );
+        let log = self.data_dir.join("server.log");
+        let mut start = self.pg_ctl();
+        start
+            .args(["start", "-w", "-t", "60", "-D"])
+            .arg(&self.data_dir)
+            .arg("-l")
+            .arg(&log)
+            .args(["-o", &options]);
+        self.run(&mut start).with_context(|| {
+            format!("starting the embedded PostgreSQL (its log: {})", log.display())
+        })
+    }
+
+    fn create_database(&self) -> anyhow::Result<()> {
+        let psql = self.command("psql");
+        let mut check = psql;
+        let port = self.port.to_string();
+        check.args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-d", "postgres", "-tAc"]).arg(
+            format!("select 1 from pg_database where datname = '{DATABASE_NAME}'"),
+        );
+        let out = self.as_account(&mut check).output().context("running psql")?;
+        if String::from_utf8_lossy(&out.stdout).trim() == "1" {
+            return Ok(());
+        }
+        let mut create = self.command("createdb");
+        create.args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", DATABASE_NAME]);
+        self.run(&mut create).context("creating the wellspring database")
+    }
+
+    fn pg_ctl(&self) -> Command {
+        self.command("pg_ctl")
+    }
+
+    fn command(&self, program: &str) -> Command {
+        Command::new(self.bin_dir.join(program))
+    }
+
+    fn as_account<'a>(&self, command: &'a mut Command) -> &'a mut Command {
+        use std::os::unix::process::CommandExt;
+        if let Some(account) = &self.run_as {
+            command.uid(account.uid).gid(account.gid).env("USER", &account.name);
+        }
+        // Never inherit a client's PG* settings into the private cluster's tools.
+        command.env_remove("PGHOST").env_remove("PGPORT").env_remove("PGDATABASE")
+    }
+
+    fn run(&self, command: &mut Command) -> anyhow::Result<()> {
+        let output = self.as_account(command).output().with_context(|| format!("running {command:?}"))?;
+        if !output.status.success() {
+            bail!(
+                "{:?} failed: {}{}",
+                command.get_program(),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(())
+    }
+}
+
+impl Drop for EmbeddedPostgres {
+    /// A panic or early return must not leave a server running in the background.
+    fn drop(&mut self) {
+        if let Err(error) = self.stop_inner() {
+            tracing::error!(error = ?error, "could not stop the embedded PostgreSQL");
+        }
+    }
+}
+
+/// `initdb` and `pg_ctl` on PATH, else the newest `/usr/lib/postgresql/<version>/bin`.
+fn find_bin_dir() -> Option<PathBuf> {
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths).find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
+    });
+    on_path.or_else(|| {
+        let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()?
+            .filter_map(|entry| {
+                let entry = entry.ok()?;
+                let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+                let bin = entry.path().join("bin");
+                bin.join("initdb").is_file().then_some((version, bin))
+            })
+            .collect();
+        versions.sort();
+        versions.pop().map(|(_, bin)| bin)
+    })
+}
+
+fn is_root() -> bool {
+    // Our own /proc entry is owned by our effective uid; no unsafe libc call needed.
+    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
+}
+
+/// `postgres` if it exists, else `nobody`: read from /etc/passwd.
+fn unprivileged_account() -> anyhow::Result<Account> {
+    let passwd = std::fs::read_to_string("/etc/passwd").context("reading /etc/passwd")?;
+    let find = |wanted: &str| {
+        passwd.lines().find_map(|line| {
+            let fields: Vec<&str> = line.split(':').collect();
+            (fields.len() > 3 && fields[0] == wanted).then(|| Account {
+                name: wanted.to_owned(),
+                uid: fields[2].parse().unwrap_or(u32::MAX),
+                gid: fields[3].parse().unwrap_or(u32::MAX),
+            })
+        })
+    };
+    find("postgres")
+        .or_else(|| find("nobody"))
+        .filter(|a| a.uid != u32::MAX && a.uid != 0)
+        .ok_or_else(|| anyhow!("running as root, and no 'postgres' or 'nobody' user to run PostgreSQL as"))
+}
+
+/// `<base>/postgres`, unless we are root and the unprivileged account cannot reach it
+/// (a checkout under /root, say): then a directory under /var/lib/wellspring named for it.
+fn cluster_dir(base_dir: &Path, account: Option<&Account>) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(base_dir).with_context(|| format!("creating {}", base_dir.display()))?;
+    let base = base_dir.canonicalize()?;
+    let wanted = base.join("postgres");
+    let Some(account) = account else { return Ok(wanted) };
+    if base.ancestors().skip(1).all(|dir| traversable_by_others(dir)) {
+        std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o755))?;
+        return Ok(wanted);
+    }
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    base.hash(&mut hasher);
+    let fallback = PathBuf::from(format!("/var/lib/wellspring/{:016x}/postgres", hasher.finish()));
+    if let Some(parent) = fallback.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    tracing::warn!(
+        wanted = %wanted.display(), used = %fallback.display(), account = %account.name,
+        "the data directory's parents are closed to the PostgreSQL account; using another place"
+    );
+    Ok(fallback)
+}
+
+fn traversable_by_others(dir: &Path) -> bool {
+    std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o001 != 0).unwrap_or(false)
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
+    Ok(listener.local_addr()?.port())
+}

@@ -1,0 +1,23 @@
+//! Turning database failures into what a person may be told.
+
+use crate::domain::AppError;
+
+/// A database that cannot be reached (down, pool exhausted) is "briefly unavailable";
+/// anything else is our bug. Either way the cause goes to the log, never to the browser.
+pub fn to_app_error(error: sqlx::Error) -> AppError {
+    match &error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+            tracing::warn!(error = %error, "database unavailable");
+            AppError::Unavailable
+        }
+        sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) => {
+            // 57P01 admin shutdown, 57P03 cannot connect now, 08xxx connection exceptions.
+            tracing::warn!(error = %error, "database unavailable");
+            AppError::Unavailable
+        }
+        _ => {
+            tracing::error!(error = ?error, "database error");
+            AppError::Internal
+        }
+    }
+}

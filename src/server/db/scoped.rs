@@ -1,0 +1,56 @@
+//! The request-scoped transaction: the only way request code reaches the database.
+//!
+//! Requests never run as the owner role. Each transaction switches to `anon` or
+//! `authenticated` (NOLOGIN, no BYPASSRLS) and carries the caller's JWT claims, so Row
+//! Level Security policies decide with `auth.uid()`/`auth.role()`/`auth.jwt()` whatever the
+//! application code asks. Both settings are transaction-local and vanish at commit/rollback.
+
+use serde_json::{Value, json};
+use sqlx::{PgPool, Postgres, Transaction};
+
+/// The database role a request runs as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DbRole {
+    Anon,
+    Authenticated,
+}
+
+impl DbRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DbRole::Anon => "anon",
+            DbRole::Authenticated => "authenticated",
+        }
+    }
+}
+
+/// Who the request is, as the database will see it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestClaims {
+    pub role: DbRole,
+    /// The JWT claims object (Supabase shape: sub, role, aal, session_id, ...).
+    pub claims: Value,
+}
+
+impl RequestClaims {
+    /// A signed-out visitor.
+    pub fn anonymous() -> Self {
+        Self { role: DbRole::Anon, claims: json!({ "role": "anon" }) }
+    }
+}
+
+/// Begins a transaction running as the request's role with its claims set.
+#[tracing::instrument(skip_all, fields(role = who.role.as_str()))]
+pub async fn begin(
+    pool: &PgPool,
+    who: &RequestClaims,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    // One round trip: `set_config('role', ..., true)` is `SET LOCAL ROLE`.
+    sqlx::query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)")
+        .bind(who.role.as_str())
+        .bind(who.claims.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}

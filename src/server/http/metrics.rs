@@ -1,0 +1,48 @@
+//! `/metrics` for Prometheus: served to loopback callers, or to anyone with the token.
+
+use crate::server::{state::AppState, telemetry::metrics::PoolGauges};
+use axum::{
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, StatusCode, header, request::Parts},
+    response::{IntoResponse, Response},
+};
+use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+
+pub async fn serve(
+    State(state): State<AppState>,
+    parts: Parts,
+) -> Response {
+    let from_loopback = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback());
+    if !from_loopback && !has_token(&state, &parts.headers) {
+        return (StatusCode::FORBIDDEN, "Metrics are served to loopback callers or with the metrics token.")
+            .into_response();
+    }
+    let pool = PoolGauges {
+        size: state.pool.size(),
+        idle: state.pool.num_idle(),
+        max: state.settings.database.max_connections,
+    };
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        state.metrics.render(pool),
+    )
+        .into_response()
+}
+
+/// Compares digests so the time taken says nothing about how much of the token matched.
+fn has_token(state: &AppState, headers: &HeaderMap) -> bool {
+    let Some(expected) = &state.settings.metrics.token else { return false };
+    let Some(given) = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    Sha256::digest(given.as_bytes()) == Sha256::digest(expected.expose_secret().as_bytes())
+}

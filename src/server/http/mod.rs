@@ -1,0 +1,8 @@
+//! HTTP plumbing that is not a page: health, metrics, assets, caching, error statuses.
+
+pub mod assets;
+pub mod errors;
+pub mod etag;
+pub mod health;
+pub mod metrics;
+pub mod serve;

@@ -1,0 +1,11 @@
+//! Server-only code (feature `ssr`): configuration, start-up, HTTP plumbing, database.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod http;
+pub mod security;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;

@@ -1,0 +1,3 @@
+//! Response hardening shared by every route.
+
+pub mod headers;

@@ -1,0 +1,3 @@
+//! Business operations: authorization, then the database through a scoped transaction.
+
+pub mod status;

@@ -1,0 +1,118 @@
+//! Building the application (binding, routing, migrating) apart from running it, so tests
+//! can build one on port 0 and talk to it.
+
+use crate::{
+    app::{App, shell},
+    domain::RequestId,
+    server::{
+        config::Settings,
+        db::{Database, migrate},
+        http::{assets, etag, health, metrics, serve},
+        security,
+        state::AppState,
+        telemetry::{self, RequestContext, metrics::Metrics},
+    },
+};
+use anyhow::Context;
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::StatusCode,
+    middleware,
+    routing::get,
+};
+use leptos::{config::LeptosOptions, nonce::Nonce, prelude::*};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::{future::Future, net::SocketAddr, sync::Arc};
+use tokio::net::TcpListener;
+use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+    database: Database,
+}
+
+impl Application {
+    /// Opens the database (embedded or configured), migrates it — a failed migration stops
+    /// start-up — and binds `leptos_options.site_addr`.
+    pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let database = Database::open(&settings.database).await?;
+        if let Err(error) = migrate::up(&database.pool).await {
+            let _ = database.close().await;
+            return Err(error);
+        }
+        let state = AppState {
+            leptos_options: leptos_options.clone(),
+            pool: database.pool.clone(),
+            settings: Arc::new(settings),
+            metrics: Arc::new(Metrics::default()),
+        };
+        let listener = TcpListener::bind(leptos_options.site_addr)
+            .await
+            .with_context(|| format!("binding {}", leptos_options.site_addr))?;
+        Ok(Self { listener, router: router(state.clone()), state, database })
+    }
+
+    pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
+        Ok(self.listener.local_addr()?)
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` resolves, drains requests, then closes the database.
+    pub async fn run_until_stopped(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let server = &self.state.settings.server;
+        tracing::info!(address = %self.local_addr()?, env = %self.state.settings.app_env, "Wellspring is listening");
+        let options = serve::ServeOptions {
+            header_read_timeout: server.header_read_timeout(),
+            shutdown_grace: server.shutdown_grace(),
+        };
+        serve::serve(self.listener, self.router, options, shutdown).await;
+        self.database.close().await
+    }
+}
+
+/// Every route and the middleware around them. Testable without a socket.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || provide_request_context(&state)
+    };
+    let server = &state.settings.server;
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::serve))
+        .nest_service("/pkg", assets::pkg_service(&state.leptos_options))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        // Innermost first: each `.layer` wraps everything above it.
+        .layer(DefaultBodyLimit::max(server.body_limit_bytes))
+        .layer(RequestBodyLimitLayer::new(server.body_limit_bytes))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, server.request_timeout()))
+        .layer(middleware::from_fn_with_state(state.clone(), security::headers::middleware))
+        .layer(middleware::from_fn(etag::middleware))
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(state.clone(), telemetry::request_context::middleware))
+        .with_state(state)
+}
+
+/// Runs inside every render and server function: hands the app the state, this request's
+/// id (for error pages) and the nonce the CSP header promised.
+fn provide_request_context(state: &AppState) {
+    provide_context(state.clone());
+    let context = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<RequestContext>().cloned());
+    if let Some(context) = context {
+        provide_context::<RequestId>(context.request_id);
+        provide_context(Nonce::from_value(context.nonce));
+    }
+}

@@ -1,0 +1,7 @@
+//! Logs, request ids and metrics.
+
+pub mod logging;
+pub mod metrics;
+pub mod request_context;
+
+pub use request_context::RequestContext;

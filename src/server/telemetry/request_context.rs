@@ -1,0 +1,77 @@
+//! The outermost middleware: gives each request an id and a CSP nonce, wraps it in a
+//! tracing span, echoes the id in `x-request-id`, and records its metrics.
+
+use crate::{domain::RequestId, server::state::AppState};
+use axum::{
+    extract::{MatchedPath, Request, State},
+    http::HeaderValue,
+    middleware::Next,
+    response::Response,
+};
+use base64::Engine as _;
+use std::{sync::Arc, time::Instant};
+use tracing::Instrument as _;
+
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// Per-request facts that pages, error pages and other middleware read from extensions.
+#[derive(Clone, Debug)]
+pub struct RequestContext {
+    pub request_id: RequestId,
+    /// Base64 nonce for this response's Content-Security-Policy and inline scripts.
+    pub nonce: Arc<str>,
+}
+
+impl RequestContext {
+    /// Keeps a safe id sent by the client or a proxy; otherwise makes a new one.
+    pub fn for_request(incoming: Option<&HeaderValue>) -> Self {
+        let request_id = incoming
+            .and_then(|value| value.to_str().ok())
+            .and_then(RequestId::parse)
+            .unwrap_or_else(|| RequestId::from_random(rand::random()));
+        let nonce_bytes: [u8; 16] = rand::random();
+        let nonce = base64::engine::general_purpose::STANDARD.encode(nonce_bytes).into();
+        Self { request_id, nonce }
+    }
+}
+
+pub async fn middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let context = RequestContext::for_request(request.headers().get(REQUEST_ID_HEADER));
+    let request_id = context.request_id.clone();
+    let method = request.method().clone();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_owned());
+    let path = request.uri().path().to_owned();
+    request.extensions_mut().insert(context);
+
+    let span = tracing::info_span!("request", request_id = %request_id, method = %method, path = %path);
+    let mut response = next.run(request).instrument(span.clone()).await;
+
+    let status = response.status().as_u16();
+    let elapsed = started.elapsed();
+    // Routes matched inside the router are only known after it ran.
+    let route = route
+        .or_else(|| response.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()))
+        .unwrap_or_else(|| route_family(&path));
+    state.metrics.record(method.as_str(), &route, status, elapsed);
+    span.in_scope(|| {
+        let latency_ms = elapsed.as_secs_f64() * 1000.0;
+        if status >= 500 {
+            tracing::warn!(status, latency_ms, route = %route, "request finished");
+        } else {
+            tracing::info!(status, latency_ms, route = %route, "request finished");
+        }
+    });
+    if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    response
+}
+
+/// A bounded label for requests no route matched.
+fn route_family(path: &str) -> String {
+    if path.starts_with("/pkg/") { "/pkg/*".to_owned() } else { "unmatched".to_owned() }
+}
