@@ -45,7 +45,7 @@ pub fn App() -> impl IntoView {
         <Meta name="description" content="Wellspring is a calm, private community for holistic wellness: circles, events and practitioners, kept safe by people who care."/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
-            <a href="#main" class="skip-link">"Skip to content"</a>
+            <a href="#main" rel="external" class="skip-link">"Skip to content"</a>
             <div class="flex min-h-screen flex-col">
                 <SiteHeader/>
                 <main id="main" tabindex="-1" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8 sm:px-6 sm:py-12 focus:outline-none">

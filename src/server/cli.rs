@@ -12,7 +12,11 @@ use clap::{Parser, Subcommand};
 use std::{path::Path, process::ExitCode};
 
 #[derive(Parser)]
-#[command(name = "wellspring", version, about = "A community platform for holistic wellness")]
+#[command(
+    name = "wellspring",
+    version,
+    about = "A community platform for holistic wellness"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,

@@ -56,6 +56,7 @@ pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
     pub auth: AuthSettings,
+    #[serde(default)]
     pub metrics: MetricsSettings,
 }
 
@@ -89,7 +90,7 @@ pub struct AuthSettings {
     pub jwt_secret: SecretString,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct MetricsSettings {
     /// When set, `/metrics` is also served to non-loopback callers presenting it as a bearer token.
     pub token: Option<SecretString>,
@@ -161,7 +162,9 @@ impl Settings {
                 );
             }
             if !self.server.secure_cookies {
-                bail!("production requires WELLSPRING__SERVER__SECURE_COOKIES=true (TLS-only cookies)");
+                bail!(
+                    "production requires WELLSPRING__SERVER__SECURE_COOKIES=true (TLS-only cookies)"
+                );
             }
         }
         Ok(())
@@ -188,7 +191,9 @@ mod tests {
                 acquire_timeout_ms: 1,
                 data_dir: ".data".into(),
             },
-            auth: AuthSettings { jwt_secret: secret.into() },
+            auth: AuthSettings {
+                jwt_secret: secret.into(),
+            },
             metrics: MetricsSettings { token: None },
         }
     }
@@ -209,12 +214,19 @@ mod tests {
 
     #[test]
     fn development_accepts_its_own_secret() {
-        assert!(settings(AppEnv::Development, DEVELOPMENT_JWT_SECRET, false).check().is_ok());
+        assert!(
+            settings(AppEnv::Development, DEVELOPMENT_JWT_SECRET, false)
+                .check()
+                .is_ok()
+        );
     }
 
     #[test]
     fn app_env_parses_known_names_only() {
-        assert_eq!("Production".parse::<AppEnv>().ok(), Some(AppEnv::Production));
+        assert_eq!(
+            "Production".parse::<AppEnv>().ok(),
+            Some(AppEnv::Production)
+        );
         assert!("prodution".parse::<AppEnv>().is_err());
     }
 }

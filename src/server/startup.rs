@@ -14,18 +14,14 @@ use crate::{
     },
 };
 use anyhow::Context;
-use axum::{
-    Router,
-    extract::DefaultBodyLimit,
-    http::StatusCode,
-    middleware,
-    routing::get,
-};
+use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, middleware, routing::get};
 use leptos::{config::LeptosOptions, nonce::Nonce, prelude::*};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
-use tower_http::{compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer};
+use tower_http::{
+    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
+};
 
 pub struct Application {
     listener: TcpListener,
@@ -52,7 +48,12 @@ impl Application {
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
             .with_context(|| format!("binding {}", leptos_options.site_addr))?;
-        Ok(Self { listener, router: router(state.clone()), state, database })
+        Ok(Self {
+            listener,
+            router: router(state.clone()),
+            state,
+            database,
+        })
     }
 
     pub fn local_addr(&self) -> anyhow::Result<SocketAddr> {
@@ -93,15 +94,27 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         // Innermost first: each `.layer` wraps everything above it.
         .layer(DefaultBodyLimit::max(server.body_limit_bytes))
         .layer(RequestBodyLimitLayer::new(server.body_limit_bytes))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, server.request_timeout()))
-        .layer(middleware::from_fn_with_state(state.clone(), security::headers::middleware))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            server.request_timeout(),
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::headers::middleware,
+        ))
         .layer(middleware::from_fn(etag::middleware))
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(state.clone(), telemetry::request_context::middleware))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            telemetry::request_context::middleware,
+        ))
         .with_state(state)
 }
 

@@ -29,7 +29,11 @@ pub fn Alert(
     #[prop(optional, into)] title: Option<String>,
     children: Children,
 ) -> impl IntoView {
-    let role = if tone == AlertTone::Danger { "alert" } else { "status" };
+    let role = if tone == AlertTone::Danger {
+        "alert"
+    } else {
+        "status"
+    };
     view! {
         <div role=role class=format!("rounded-xl border px-4 py-3 text-sm {}", tone.classes())>
             {title.map(|t| view! { <p class="font-semibold">{t}</p> })}

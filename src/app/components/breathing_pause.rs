@@ -55,7 +55,9 @@ pub fn BreathingPause() -> impl IntoView {
             Some(("Breathe in", _)) | Some(("Hold", _)) => "scale-110",
             _ => "scale-75",
         };
-        format!("flex h-40 w-40 items-center justify-center rounded-full bg-accent-soft text-accent-ink transition-transform duration-[4000ms] ease-in-out motion-reduce:transition-none {scale}")
+        format!(
+            "flex h-40 w-40 items-center justify-center rounded-full bg-accent-soft text-accent-ink transition-transform duration-[4000ms] ease-in-out motion-reduce:transition-none {scale}"
+        )
     };
 
     view! {

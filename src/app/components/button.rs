@@ -20,7 +20,9 @@ impl ButtonVariant {
     fn classes(self) -> &'static str {
         match self {
             ButtonVariant::Primary => "bg-accent text-on-accent hover:bg-accent-strong",
-            ButtonVariant::Secondary => "border border-line bg-surface text-ink hover:bg-surface-raised",
+            ButtonVariant::Secondary => {
+                "border border-line bg-surface text-ink hover:bg-surface-raised"
+            }
             ButtonVariant::Quiet => "px-3 text-accent-ink hover:bg-surface-raised",
         }
     }

@@ -9,7 +9,8 @@ use super::button::ButtonLink;
 /// page shows the same id the server logged.
 #[component]
 pub fn ErrorPanel(#[prop(into)] title: String, #[prop(into)] message: String) -> impl IntoView {
-    let request_id = SharedValue::new(|| use_context::<RequestId>().map(|id| id.to_string())).into_inner();
+    let request_id =
+        SharedValue::new(|| use_context::<RequestId>().map(|id| id.to_string())).into_inner();
     view! {
         <div class="mx-auto max-w-xl py-10 text-center" data-testid="error-panel">
             <h1 class="text-3xl font-semibold tracking-tight">{title}</h1>

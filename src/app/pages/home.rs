@@ -9,9 +9,21 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 const PILLARS: [(&str, &str, &str); 3] = [
-    ("🫂", "Circles", "Small topic spaces — mindful mornings, plant-based cooking, grief support — where people share what helps."),
-    ("📅", "Events", "Workshops, classes and retreats from practitioners, online or near you, with reminders in your time zone."),
-    ("🛡️", "Safety first", "Moderators who care, anonymous posting in support circles, and your health data encrypted and yours to take away."),
+    (
+        "🫂",
+        "Circles",
+        "Small topic spaces — mindful mornings, plant-based cooking, grief support — where people share what helps.",
+    ),
+    (
+        "📅",
+        "Events",
+        "Workshops, classes and retreats from practitioners, online or near you, with reminders in your time zone.",
+    ),
+    (
+        "🛡️",
+        "Safety first",
+        "Moderators who care, anonymous posting in support circles, and your health data encrypted and yours to take away.",
+    ),
 ];
 
 #[component]

@@ -2,7 +2,12 @@
 
 use crate::{
     api::status::get_service_status,
-    app::components::{alert::{Alert, AlertTone}, card::Card, error_panel::ErrorPanel, skeleton::Skeleton},
+    app::components::{
+        alert::{Alert, AlertTone},
+        card::Card,
+        error_panel::ErrorPanel,
+        skeleton::Skeleton,
+    },
     domain::AppError,
 };
 use leptos::prelude::*;

@@ -17,8 +17,6 @@ const INSTALL_HINT: &str = "Wellspring needs PostgreSQL. Either set DATABASE_URL
 server (postgres://user@host:5432/db), or install the server binaries so Wellspring can run \
 its own (Debian/Ubuntu: `apt-get install postgresql`; macOS: `brew install postgresql`).";
 
-const DATABASE_NAME: &str = "wellspring";
-
 /// A running private cluster. Stopped by [`EmbeddedPostgres::stop`], or on drop.
 #[derive(Debug)]
 pub struct EmbeddedPostgres {
@@ -38,14 +36,24 @@ struct Account {
 }
 
 impl EmbeddedPostgres {
-    /// Initialises the cluster on first use, clears what a crash left behind, starts it on
-    /// a free loopback port and makes sure the `wellspring` database exists.
+    /// Initialises the cluster on first use, clears what a crash left behind and starts it
+    /// on a free loopback port (TCP only: socket paths under a deep checkout can be too long).
     #[tracing::instrument]
     pub fn start(base_dir: &Path) -> anyhow::Result<Self> {
         let bin_dir = find_bin_dir().ok_or_else(|| anyhow!(INSTALL_HINT))?;
-        let run_as = if is_root() { Some(unprivileged_account()?) } else { None };
+        let run_as = if is_root() {
+            Some(unprivileged_account()?)
+        } else {
+            None
+        };
         let data_dir = cluster_dir(base_dir, run_as.as_ref())?;
-        let mut cluster = Self { data_dir, bin_dir, port: 0, run_as, stopped: true };
+        let mut cluster = Self {
+            data_dir,
+            bin_dir,
+            port: 0,
+            run_as,
+            stopped: true,
+        };
 
         if !cluster.data_dir.join("PG_VERSION").exists() {
             cluster.init()?;
@@ -54,14 +62,13 @@ impl EmbeddedPostgres {
         cluster.port = free_port()?;
         cluster.pg_ctl_start()?;
         cluster.stopped = false;
-        cluster.create_database()?;
         tracing::info!(data_dir = %cluster.data_dir.display(), port = cluster.port, "embedded PostgreSQL started");
         Ok(cluster)
     }
 
-    /// Connection URL for the `wellspring` database.
-    pub fn url(&self) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{DATABASE_NAME}", self.port)
+    /// Connection URL for `database` on this cluster.
+    pub fn url(&self, database: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
     }
 
     /// Stops the cluster quickly, rolling back open transactions.
@@ -74,8 +81,12 @@ impl EmbeddedPostgres {
             return Ok(());
         }
         self.stopped = true;
-        self.run(self.pg_ctl().args(["stop", "-m", "fast", "-w", "-D"]).arg(&self.data_dir))
-            .context("stopping the embedded PostgreSQL")?;
+        self.run(
+            self.pg_ctl()
+                .args(["stop", "-m", "fast", "-w", "-D"])
+                .arg(&self.data_dir),
+        )
+        .context("stopping the embedded PostgreSQL")?;
         tracing::info!("embedded PostgreSQL stopped");
         Ok(())
     }
@@ -86,13 +97,24 @@ impl EmbeddedPostgres {
         std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(0o700))?;
         if let Some(account) = &self.run_as {
             std::os::unix::fs::chown(&self.data_dir, Some(account.uid), Some(account.gid))
-                .with_context(|| format!("giving {} to {}", self.data_dir.display(), account.name))?;
+                .with_context(|| {
+                    format!("giving {} to {}", self.data_dir.display(), account.name)
+                })?;
         }
         let mut initdb = self.command("initdb");
         initdb
-            .args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "-D"])
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "-D",
+            ])
             .arg(&self.data_dir);
-        self.run(&mut initdb).context("initialising the embedded PostgreSQL cluster")
+        self.run(&mut initdb)
+            .context("initialising the embedded PostgreSQL cluster")
     }
 
     /// A crash can leave a server running (we were killed) or a stale `postmaster.pid`.
@@ -103,7 +125,11 @@ impl EmbeddedPostgres {
             .context("running pg_ctl status")?;
         if status.status.success() {
             tracing::warn!("an embedded PostgreSQL from an earlier run is still up; restarting it");
-            self.run(self.pg_ctl().args(["stop", "-m", "fast", "-w", "-D"]).arg(&self.data_dir))?;
+            self.run(
+                self.pg_ctl()
+                    .args(["stop", "-m", "fast", "-w", "-D"])
+                    .arg(&self.data_dir),
+            )?;
         } else {
             let pid_file = self.data_dir.join("postmaster.pid");
             if pid_file.exists() {
@@ -128,24 +154,11 @@ impl EmbeddedPostgres {
             .arg(&log)
             .args(["-o", &options]);
         self.run(&mut start).with_context(|| {
-            format!("starting the embedded PostgreSQL (its log: {})", log.display())
+            format!(
+                "starting the embedded PostgreSQL (its log: {})",
+                log.display()
+            )
         })
-    }
-
-    fn create_database(&self) -> anyhow::Result<()> {
-        let psql = self.command("psql");
-        let mut check = psql;
-        let port = self.port.to_string();
-        check.args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", "-d", "postgres", "-tAc"]).arg(
-            format!("select 1 from pg_database where datname = '{DATABASE_NAME}'"),
-        );
-        let out = self.as_account(&mut check).output().context("running psql")?;
-        if String::from_utf8_lossy(&out.stdout).trim() == "1" {
-            return Ok(());
-        }
-        let mut create = self.command("createdb");
-        create.args(["-h", "127.0.0.1", "-p", &port, "-U", "postgres", DATABASE_NAME]);
-        self.run(&mut create).context("creating the wellspring database")
     }
 
     fn pg_ctl(&self) -> Command {
@@ -159,14 +172,23 @@ impl EmbeddedPostgres {
     fn as_account<'a>(&self, command: &'a mut Command) -> &'a mut Command {
         use std::os::unix::process::CommandExt;
         if let Some(account) = &self.run_as {
-            command.uid(account.uid).gid(account.gid).env("USER", &account.name);
+            command
+                .uid(account.uid)
+                .gid(account.gid)
+                .env("USER", &account.name);
         }
         // Never inherit a client's PG* settings into the private cluster's tools.
-        command.env_remove("PGHOST").env_remove("PGPORT").env_remove("PGDATABASE")
+        command
+            .env_remove("PGHOST")
+            .env_remove("PGPORT")
+            .env_remove("PGDATABASE")
     }
 
     fn run(&self, command: &mut Command) -> anyhow::Result<()> {
-        let output = self.as_account(command).output().with_context(|| format!("running {command:?}"))?;
+        let output = self
+            .as_account(command)
+            .output()
+            .with_context(|| format!("running {command:?}"))?;
         if !output.status.success() {
             bail!(
                 "{:?} failed: {}{}",
@@ -191,7 +213,8 @@ impl Drop for EmbeddedPostgres {
 /// `initdb` and `pg_ctl` on PATH, else the newest `/usr/lib/postgresql/<version>/bin`.
 fn find_bin_dir() -> Option<PathBuf> {
     let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths).find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
+        std::env::split_paths(&paths)
+            .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
     });
     on_path.or_else(|| {
         let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
@@ -210,7 +233,9 @@ fn find_bin_dir() -> Option<PathBuf> {
 
 fn is_root() -> bool {
     // Our own /proc entry is owned by our effective uid; no unsafe libc call needed.
-    std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0).unwrap_or(false)
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
 }
 
 /// `postgres` if it exists, else `nobody`: read from /etc/passwd.
@@ -229,24 +254,36 @@ fn unprivileged_account() -> anyhow::Result<Account> {
     find("postgres")
         .or_else(|| find("nobody"))
         .filter(|a| a.uid != u32::MAX && a.uid != 0)
-        .ok_or_else(|| anyhow!("running as root, and no 'postgres' or 'nobody' user to run PostgreSQL as"))
+        .ok_or_else(|| {
+            anyhow!("running as root, and no 'postgres' or 'nobody' user to run PostgreSQL as")
+        })
 }
 
 /// `<base>/postgres`, unless we are root and the unprivileged account cannot reach it
 /// (a checkout under /root, say): then a directory under /var/lib/wellspring named for it.
 fn cluster_dir(base_dir: &Path, account: Option<&Account>) -> anyhow::Result<PathBuf> {
-    std::fs::create_dir_all(base_dir).with_context(|| format!("creating {}", base_dir.display()))?;
+    std::fs::create_dir_all(base_dir)
+        .with_context(|| format!("creating {}", base_dir.display()))?;
     let base = base_dir.canonicalize()?;
     let wanted = base.join("postgres");
-    let Some(account) = account else { return Ok(wanted) };
-    if base.ancestors().skip(1).all(|dir| traversable_by_others(dir)) {
+    let Some(account) = account else {
+        return Ok(wanted);
+    };
+    if base
+        .ancestors()
+        .skip(1)
+        .all(|dir| traversable_by_others(dir))
+    {
         std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o755))?;
         return Ok(wanted);
     }
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();
     base.hash(&mut hasher);
-    let fallback = PathBuf::from(format!("/var/lib/wellspring/{:016x}/postgres", hasher.finish()));
+    let fallback = PathBuf::from(format!(
+        "/var/lib/wellspring/{:016x}/postgres",
+        hasher.finish()
+    ));
     if let Some(parent) = fallback.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -258,7 +295,9 @@ fn cluster_dir(base_dir: &Path, account: Option<&Account>) -> anyhow::Result<Pat
 }
 
 fn traversable_by_others(dir: &Path) -> bool {
-    std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o001 != 0).unwrap_or(false)
+    std::fs::metadata(dir)
+        .map(|m| m.permissions().mode() & 0o001 != 0)
+        .unwrap_or(false)
 }
 
 fn free_port() -> anyhow::Result<u16> {

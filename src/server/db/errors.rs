@@ -6,11 +6,20 @@ use crate::domain::AppError;
 /// anything else is our bug. Either way the cause goes to the log, never to the browser.
 pub fn to_app_error(error: sqlx::Error) -> AppError {
     match &error {
-        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        // A connection cut while it was being set up surfaces as a protocol error.
+        | sqlx::Error::Protocol(_) => {
             tracing::warn!(error = %error, "database unavailable");
             AppError::Unavailable
         }
-        sqlx::Error::Database(db) if db.code().is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) => {
+        sqlx::Error::Database(db)
+            if db
+                .code()
+                .is_some_and(|c| c.starts_with("57P") || c.starts_with("08")) =>
+        {
             // 57P01 admin shutdown, 57P03 cannot connect now, 08xxx connection exceptions.
             tracing::warn!(error = %error, "database unavailable");
             AppError::Unavailable

@@ -16,7 +16,10 @@ pub struct MigrationState {
 /// Applies every pending migration. Start-up calls this and stops if it fails.
 #[tracing::instrument(skip_all)]
 pub async fn up(pool: &PgPool) -> anyhow::Result<()> {
-    MIGRATOR.run(pool).await.context("applying database migrations")
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("applying database migrations")
 }
 
 /// Reverts the newest applied migration, or down to (not including) `target`.
@@ -35,7 +38,10 @@ pub async fn down(pool: &PgPool, target: Option<i64>) -> anyhow::Result<()> {
             }
         }
     };
-    MIGRATOR.undo(pool, target).await.context("reverting database migrations")
+    MIGRATOR
+        .undo(pool, target)
+        .await
+        .context("reverting database migrations")
 }
 
 /// Every migration the binary knows, and whether the database has it.
@@ -55,11 +61,10 @@ pub async fn status(pool: &PgPool) -> anyhow::Result<Vec<MigrationState>> {
 /// True when every migration the binary knows has been applied: readiness depends on it.
 pub async fn is_current(pool: &PgPool) -> Result<bool, sqlx::Error> {
     let newest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-    let applied: Option<i64> = sqlx::query_scalar(
-        "select max(version) from _sqlx_migrations where success",
-    )
-    .fetch_one(pool)
-    .await?;
+    let applied: Option<i64> =
+        sqlx::query_scalar("select max(version) from _sqlx_migrations where success")
+            .fetch_one(pool)
+            .await?;
     Ok(applied.unwrap_or(0) >= newest)
 }
 

@@ -7,6 +7,11 @@ pub mod pool;
 pub mod scoped;
 
 use crate::server::config::DatabaseSettings;
+use anyhow::Context;
+use sqlx::{Connection, PgConnection};
+
+/// The database the embedded cluster serves.
+const EMBEDDED_DATABASE: &str = "wellspring";
 
 /// The database the server talks to, and the embedded cluster behind it when there is one.
 pub struct Database {
@@ -21,8 +26,11 @@ impl Database {
             Some(url) => (url, None),
             None => {
                 let dir = settings.data_dir.clone();
-                let cluster = tokio::task::spawn_blocking(move || embedded::EmbeddedPostgres::start(&dir)).await??;
-                (cluster.url(), Some(cluster))
+                let cluster =
+                    tokio::task::spawn_blocking(move || embedded::EmbeddedPostgres::start(&dir))
+                        .await??;
+                ensure_database(&cluster.url("postgres"), EMBEDDED_DATABASE).await?;
+                (cluster.url(EMBEDDED_DATABASE), Some(cluster))
             }
         };
         let pool = pool::connect_lazy(settings, &url)?;
@@ -37,4 +45,26 @@ impl Database {
         }
         Ok(())
     }
+}
+
+/// Creates `name` on the server behind `admin_url` unless it exists. `name` is ours, never
+/// user input, and is quoted as an identifier all the same.
+async fn ensure_database(admin_url: &str, name: &str) -> anyhow::Result<()> {
+    let mut conn = PgConnection::connect(admin_url)
+        .await
+        .context("connecting to the embedded PostgreSQL")?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
+    if !exists {
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        sqlx::query(&format!("create database {quoted}"))
+            .execute(&mut conn)
+            .await
+            .context("creating the database")?;
+    }
+    conn.close().await?;
+    Ok(())
 }

@@ -21,5 +21,8 @@ pub fn connect_lazy(settings: &DatabaseSettings, url: &str) -> anyhow::Result<Pg
 
 /// The database URL from configuration, if one was given.
 pub fn configured_url(settings: &DatabaseSettings) -> Option<String> {
-    settings.url.as_ref().map(|url| url.expose_secret().to_owned())
+    settings
+        .url
+        .as_ref()
+        .map(|url| url.expose_secret().to_owned())
 }

@@ -35,7 +35,10 @@ pub struct RequestClaims {
 impl RequestClaims {
     /// A signed-out visitor.
     pub fn anonymous() -> Self {
-        Self { role: DbRole::Anon, claims: json!({ "role": "anon" }) }
+        Self {
+            role: DbRole::Anon,
+            claims: json!({ "role": "anon" }),
+        }
     }
 }
 

@@ -15,7 +15,11 @@ pub fn pkg_service(
     options: &LeptosOptions,
 ) -> tower_http::set_header::SetResponseHeader<ServeDir, HeaderValue> {
     let dir = PathBuf::from(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
-    let cache = if options.hash_files { IMMUTABLE } else { "no-cache" };
+    let cache = if options.hash_files {
+        IMMUTABLE
+    } else {
+        "no-cache"
+    };
     SetResponseHeaderLayer::overriding(
         axum::http::header::CACHE_CONTROL,
         HeaderValue::from_static(cache),

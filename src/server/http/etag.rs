@@ -18,7 +18,10 @@ use sha2::{Digest, Sha256};
 
 pub async fn middleware(request: Request, next: Next) -> Response {
     let cacheable = matches!(*request.method(), Method::GET | Method::HEAD);
-    let nonce = request.extensions().get::<RequestContext>().map(|c| c.nonce.clone());
+    let nonce = request
+        .extensions()
+        .get::<RequestContext>()
+        .map(|c| c.nonce.clone());
     let if_none_match = request.headers().get(header::IF_NONE_MATCH).cloned();
     let response = next.run(request).await;
     if !cacheable || response.status() != StatusCode::OK || !is_html(&response) {
@@ -33,7 +36,10 @@ pub async fn middleware(request: Request, next: Next) -> Response {
         }
     };
     let etag = weak_etag(&bytes, nonce.as_deref());
-    parts.headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-cache"));
+    parts
+        .headers
+        .entry(header::CACHE_CONTROL)
+        .or_insert(HeaderValue::from_static("no-cache"));
     if let Ok(value) = HeaderValue::from_str(&etag) {
         parts.headers.insert(header::ETAG, value);
     }
@@ -80,9 +86,13 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn matches_etag(given: &HeaderValue, etag: &str) -> bool {
-    let Ok(given) = given.to_str() else { return false };
+    let Ok(given) = given.to_str() else {
+        return false;
+    };
     let bare = |tag: &str| tag.trim().trim_start_matches("W/").to_owned();
-    given.split(',').any(|tag| tag.trim() == "*" || bare(tag) == bare(etag))
+    given
+        .split(',')
+        .any(|tag| tag.trim() == "*" || bare(tag) == bare(etag))
 }
 
 #[cfg(test)]
@@ -101,7 +111,10 @@ mod tests {
     #[test]
     fn if_none_match_accepts_lists_and_weak_forms() {
         let tag = "W/\"abc\"";
-        assert!(matches_etag(&HeaderValue::from_static("\"x\", W/\"abc\""), tag));
+        assert!(matches_etag(
+            &HeaderValue::from_static("\"x\", W/\"abc\""),
+            tag
+        ));
         assert!(matches_etag(&HeaderValue::from_static("\"abc\""), tag));
         assert!(!matches_etag(&HeaderValue::from_static("W/\"abd\""), tag));
     }

@@ -10,16 +10,16 @@ use secrecy::ExposeSecret;
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
-pub async fn serve(
-    State(state): State<AppState>,
-    parts: Parts,
-) -> Response {
+pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
     let from_loopback = parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback());
     if !from_loopback && !has_token(&state, &parts.headers) {
-        return (StatusCode::FORBIDDEN, "Metrics are served to loopback callers or with the metrics token.")
+        return (
+            StatusCode::FORBIDDEN,
+            "Metrics are served to loopback callers or with the metrics token.",
+        )
             .into_response();
     }
     let pool = PoolGauges {
@@ -28,7 +28,13 @@ pub async fn serve(
         max: state.settings.database.max_connections,
     };
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8"), (header::CACHE_CONTROL, "no-store")],
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/plain; version=0.0.4; charset=utf-8",
+            ),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
         state.metrics.render(pool),
     )
         .into_response()
@@ -36,7 +42,9 @@ pub async fn serve(
 
 /// Compares digests so the time taken says nothing about how much of the token matched.
 fn has_token(state: &AppState, headers: &HeaderMap) -> bool {
-    let Some(expected) = &state.settings.metrics.token else { return false };
+    let Some(expected) = &state.settings.metrics.token else {
+        return false;
+    };
     let Some(given) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())

@@ -28,22 +28,37 @@ pub fn content_security_policy(nonce: Option<&str>, dev_reload_port: Option<u32>
 }
 
 pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let nonce = request.extensions().get::<RequestContext>().map(|c| c.nonce.clone());
+    let nonce = request
+        .extensions()
+        .get::<RequestContext>()
+        .map(|c| c.nonce.clone());
     let mut response = next.run(request).await;
     let app_env = state.settings.app_env;
-    let reload_port = app_env.is_development().then_some(state.leptos_options.reload_port);
+    let reload_port = app_env
+        .is_development()
+        .then_some(state.leptos_options.reload_port);
     let headers = response.headers_mut();
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(value) = HeaderValue::from_str(&content_security_policy(nonce.as_deref(), reload_port)) {
+        if let Ok(value) =
+            HeaderValue::from_str(&content_security_policy(nonce.as_deref(), reload_port))
+        {
             headers.insert(header::CONTENT_SECURITY_POLICY, value);
         }
     }
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(
         HeaderName::from_static("permissions-policy"),
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()"),
+        HeaderValue::from_static(
+            "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()",
+        ),
     );
     headers.insert(
         HeaderName::from_static("cross-origin-opener-policy"),

@@ -13,7 +13,13 @@ pub fn init(app_env: AppEnv) {
         registry.with(fmt::layer().with_target(false)).try_init()
     } else {
         registry
-            .with(fmt::layer().json().flatten_event(true).with_current_span(true).with_span_list(false))
+            .with(
+                fmt::layer()
+                    .json()
+                    .flatten_event(true)
+                    .with_current_span(true)
+                    .with_span_list(false),
+            )
             .try_init()
     };
     // Tests install it more than once; the first one stays.

@@ -4,7 +4,9 @@
 use std::{collections::BTreeMap, fmt::Write, sync::Mutex, time::Duration};
 
 /// Upper bounds of the latency histogram, in seconds.
-const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
+const BUCKETS: [f64; 12] = [
+    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
+];
 
 #[derive(Default)]
 pub struct Metrics {
@@ -37,8 +39,13 @@ impl Metrics {
     /// Records one finished request. `route` is the matched route pattern, never the raw
     /// path, so the number of series stays bounded.
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let Ok(mut series) = self.inner.lock() else { return };
-        *series.requests.entry((method.to_owned(), route.to_owned(), status)).or_default() += 1;
+        let Ok(mut series) = self.inner.lock() else {
+            return;
+        };
+        *series
+            .requests
+            .entry((method.to_owned(), route.to_owned(), status))
+            .or_default() += 1;
         let histogram = series.latency.entry(route.to_owned()).or_default();
         let seconds = elapsed.as_secs_f64();
         histogram.count += 1;
@@ -57,7 +64,9 @@ impl Metrics {
             Err(_) => Default::default(),
         };
         let mut out = String::with_capacity(4096);
-        out.push_str("# HELP wellspring_http_requests_total HTTP requests by method, route and status.\n");
+        out.push_str(
+            "# HELP wellspring_http_requests_total HTTP requests by method, route and status.\n",
+        );
         out.push_str("# TYPE wellspring_http_requests_total counter\n");
         for ((method, route, status), count) in &requests {
             let _ = writeln!(
@@ -66,7 +75,9 @@ impl Metrics {
                 escape(route)
             );
         }
-        out.push_str("# HELP wellspring_http_errors_total HTTP responses with a 5xx status, by route.\n");
+        out.push_str(
+            "# HELP wellspring_http_errors_total HTTP responses with a 5xx status, by route.\n",
+        );
         out.push_str("# TYPE wellspring_http_errors_total counter\n");
         let mut errors: BTreeMap<&str, u64> = BTreeMap::new();
         for ((_, route, status), count) in &requests {
@@ -75,7 +86,11 @@ impl Metrics {
             }
         }
         for (route, count) in errors {
-            let _ = writeln!(out, "wellspring_http_errors_total{{route=\"{}\"}} {count}", escape(route));
+            let _ = writeln!(
+                out,
+                "wellspring_http_errors_total{{route=\"{}\"}} {count}",
+                escape(route)
+            );
         }
         out.push_str("# HELP wellspring_http_request_duration_seconds Time to the response head, by route.\n");
         out.push_str("# TYPE wellspring_http_request_duration_seconds histogram\n");
@@ -92,21 +107,43 @@ impl Metrics {
                 "wellspring_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
                 h.count
             );
-            let _ = writeln!(out, "wellspring_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-            let _ = writeln!(out, "wellspring_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
+            let _ = writeln!(
+                out,
+                "wellspring_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
+                h.sum
+            );
+            let _ = writeln!(
+                out,
+                "wellspring_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
+                h.count
+            );
         }
         out.push_str("# HELP wellspring_db_pool_connections Database pool connections by state.\n");
         out.push_str("# TYPE wellspring_db_pool_connections gauge\n");
         let in_use = (pool.size as usize).saturating_sub(pool.idle);
-        let _ = writeln!(out, "wellspring_db_pool_connections{{state=\"in_use\"}} {in_use}");
-        let _ = writeln!(out, "wellspring_db_pool_connections{{state=\"idle\"}} {}", pool.idle);
-        let _ = writeln!(out, "wellspring_db_pool_connections{{state=\"max\"}} {}", pool.max);
+        let _ = writeln!(
+            out,
+            "wellspring_db_pool_connections{{state=\"in_use\"}} {in_use}"
+        );
+        let _ = writeln!(
+            out,
+            "wellspring_db_pool_connections{{state=\"idle\"}} {}",
+            pool.idle
+        );
+        let _ = writeln!(
+            out,
+            "wellspring_db_pool_connections{{state=\"max\"}} {}",
+            pool.max
+        );
         out
     }
 }
 
 fn escape(label: &str) -> String {
-    label.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    label
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -119,11 +156,21 @@ mod tests {
         metrics.record("GET", "/", 200, Duration::from_millis(3));
         metrics.record("GET", "/", 200, Duration::from_millis(30));
         metrics.record("GET", "/status", 503, Duration::from_millis(1));
-        let text = metrics.render(PoolGauges { size: 3, idle: 1, max: 8 });
-        assert!(text.contains("wellspring_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"));
+        let text = metrics.render(PoolGauges {
+            size: 3,
+            idle: 1,
+            max: 8,
+        });
+        assert!(text.contains(
+            "wellspring_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"
+        ));
         assert!(text.contains("wellspring_http_errors_total{route=\"/status\"} 1"));
-        assert!(text.contains("wellspring_http_request_duration_seconds_bucket{route=\"/\",le=\"0.005\"} 1"));
-        assert!(text.contains("wellspring_http_request_duration_seconds_bucket{route=\"/\",le=\"0.05\"} 2"));
+        assert!(text.contains(
+            "wellspring_http_request_duration_seconds_bucket{route=\"/\",le=\"0.005\"} 1"
+        ));
+        assert!(text.contains(
+            "wellspring_http_request_duration_seconds_bucket{route=\"/\",le=\"0.05\"} 2"
+        ));
         assert!(text.contains("wellspring_http_request_duration_seconds_count{route=\"/\"} 2"));
         assert!(text.contains("wellspring_db_pool_connections{state=\"in_use\"} 2"));
     }

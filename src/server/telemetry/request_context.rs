@@ -30,12 +30,18 @@ impl RequestContext {
             .and_then(RequestId::parse)
             .unwrap_or_else(|| RequestId::from_random(rand::random()));
         let nonce_bytes: [u8; 16] = rand::random();
-        let nonce = base64::engine::general_purpose::STANDARD.encode(nonce_bytes).into();
+        let nonce = base64::engine::general_purpose::STANDARD
+            .encode(nonce_bytes)
+            .into();
         Self { request_id, nonce }
     }
 }
 
-pub async fn middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn middleware(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let context = RequestContext::for_request(request.headers().get(REQUEST_ID_HEADER));
     let request_id = context.request_id.clone();
@@ -47,16 +53,24 @@ pub async fn middleware(State(state): State<AppState>, mut request: Request, nex
     let path = request.uri().path().to_owned();
     request.extensions_mut().insert(context);
 
-    let span = tracing::info_span!("request", request_id = %request_id, method = %method, path = %path);
+    let span =
+        tracing::info_span!("request", request_id = %request_id, method = %method, path = %path);
     let mut response = next.run(request).instrument(span.clone()).await;
 
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     // Routes matched inside the router are only known after it ran.
     let route = route
-        .or_else(|| response.extensions().get::<MatchedPath>().map(|p| p.as_str().to_owned()))
+        .or_else(|| {
+            response
+                .extensions()
+                .get::<MatchedPath>()
+                .map(|p| p.as_str().to_owned())
+        })
         .unwrap_or_else(|| route_family(&path));
-    state.metrics.record(method.as_str(), &route, status, elapsed);
+    state
+        .metrics
+        .record(method.as_str(), &route, status, elapsed);
     span.in_scope(|| {
         let latency_ms = elapsed.as_secs_f64() * 1000.0;
         if status >= 500 {
@@ -73,5 +87,9 @@ pub async fn middleware(State(state): State<AppState>, mut request: Request, nex
 
 /// A bounded label for requests no route matched.
 fn route_family(path: &str) -> String {
-    if path.starts_with("/pkg/") { "/pkg/*".to_owned() } else { "unmatched".to_owned() }
+    if path.starts_with("/pkg/") {
+        "/pkg/*".to_owned()
+    } else {
+        "unmatched".to_owned()
+    }
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs whatever this machine is missing to build and run Wellspring. Idempotent and
+# quick when everything is present. Nothing is downloaded from outside the package
+# registries (crates.io, npm, Debian) and the Rust toolchain server.
+#   scripts/install.sh            build tools (wasm target, cargo-leptos, wasm-bindgen, npm packages)
+#   scripts/install.sh --test     also rustfmt, clippy and Chromium for the end-to-end tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+want_test=false
+[[ "${1:-}" == "--test" ]] && want_test=true
+
+say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else echo "need root for: $*" >&2; return 1; fi; }
+apt_updated=false
+apt_install() {
+  command -v apt-get >/dev/null || { echo "Please install $* with your package manager." >&2; return 1; }
+  if ! $apt_updated; then as_root apt-get update -qq; apt_updated=true; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs)." >&2; exit 1; }
+command -v npm >/dev/null || { say "installing Node.js and npm"; apt_install nodejs npm; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if $want_test; then
+  for component in rustfmt clippy; do
+    if ! rustup component list --installed | grep -q "^$component"; then
+      say "adding $component"; rustup component add "$component"
+    fi
+  done
+fi
+
+# cargo-leptos 0.3.11 needs a newer rustc; no_downloads makes it use wasm-bindgen, wasm-opt
+# and tailwindcss from PATH instead of fetching them.
+if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"0.3.10"* ]]; then
+  say "installing cargo-leptos 0.3.10 (about 10 minutes, once)"
+  cargo install cargo-leptos --version 0.3.10 --locked --features no_downloads
+fi
+
+# The CLI must equal the wasm-bindgen crate version in Cargo.lock exactly.
+wbg=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg" ]]; then
+  say "installing wasm-bindgen-cli $wbg"
+  cargo install wasm-bindgen-cli --version "=$wbg" --force
+fi
+
+# Tailwind, wasm-opt (npm's binaryen; Debian's older one breaks hydration) and Playwright.
+if [[ ! -d node_modules ]] || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
+  say "installing npm packages"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# PostgreSQL server binaries, for the embedded cluster, unless a server is configured.
+if [[ -z "${DATABASE_URL:-}" ]] && ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  say "installing PostgreSQL"
+  apt_install postgresql
+fi
+
+if $want_test && [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
+  say "installing Debian's Chromium for the end-to-end tests"
+  apt_install chromium
+fi

@@ -1,0 +1,85 @@
+use sqlx::{Connection, PgConnection};
+use wellspring::server::db::embedded::EmbeddedPostgres;
+
+fn data_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "wellspring-embedded-{}",
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
+#[tokio::test]
+async fn the_embedded_cluster_starts_serves_and_stops() {
+    let dir = data_dir();
+    let cluster = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || EmbeddedPostgres::start(&dir)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let url = cluster.url("postgres");
+    let mut conn = PgConnection::connect(&url).await.unwrap();
+    let one: i32 = sqlx::query_scalar("select 1")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(one, 1);
+    conn.close().await.unwrap();
+
+    tokio::task::spawn_blocking(move || cluster.stop())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        PgConnection::connect(&url).await.is_err(),
+        "stopped means stopped"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn the_embedded_cluster_recovers_from_a_crash() {
+    let dir = data_dir();
+    let start = {
+        let dir = dir.clone();
+        move || EmbeddedPostgres::start(&dir)
+    };
+    let first = tokio::task::spawn_blocking(start.clone())
+        .await
+        .unwrap()
+        .unwrap();
+    // Simulate our process dying without stopping PostgreSQL: the server keeps running.
+    std::mem::forget(first);
+    let second = tokio::task::spawn_blocking(start.clone())
+        .await
+        .unwrap()
+        .unwrap();
+    let mut conn = PgConnection::connect(&second.url("postgres"))
+        .await
+        .unwrap();
+    sqlx::query("select 1").execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    tokio::task::spawn_blocking(move || second.stop())
+        .await
+        .unwrap()
+        .unwrap();
+
+    // A stale postmaster.pid from a process that no longer exists.
+    let pid_file = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.path().join("postmaster.pid"))
+        .next()
+        .unwrap_or_else(|| dir.join("postgres/postmaster.pid"));
+    std::fs::write(&pid_file, "999999\n/nonexistent\n").unwrap();
+    let third = tokio::task::spawn_blocking(start).await.unwrap().unwrap();
+    let mut conn = PgConnection::connect(&third.url("postgres")).await.unwrap();
+    sqlx::query("select 1").execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    tokio::task::spawn_blocking(move || third.stop())
+        .await
+        .unwrap()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,15 @@
+//! Integration tests: the real server on port 0 against a real PostgreSQL, one fresh
+//! database per test cloned from a migrated template. One binary for all of them.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod embedded;
+mod headers;
+mod health;
+mod metrics;
+mod migrations;
+mod pages;
+mod request_id;
+mod rls;
+mod unavailable;

@@ -1,0 +1,55 @@
+use crate::helpers::{spawn_app, spawn_app_with};
+use tower::ServiceExt;
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_for_loopback_callers() {
+    let app = spawn_app().await;
+    app.get("/").await;
+    app.get("/about").await;
+    app.get("/about").await;
+    let (status, headers, body) = app.get_text("/metrics").await;
+    assert_eq!(status, 200);
+    assert!(
+        headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    assert!(
+        body.contains(
+            "wellspring_http_requests_total{method=\"GET\",route=\"/about\",status=\"200\"} 2"
+        ),
+        "{body}"
+    );
+    assert!(
+        body.contains("wellspring_http_request_duration_seconds_count{route=\"/\"} 1"),
+        "{body}"
+    );
+    assert!(body.contains("wellspring_db_pool_connections{state=\"max\"}"));
+}
+
+#[tokio::test]
+async fn metrics_are_refused_to_remote_callers_without_the_token() {
+    let app = spawn_app_with(|s| s.metrics.token = Some("scrape-secret".into())).await;
+    // No ConnectInfo: this request does not come from loopback.
+    let router = wellspring::server::startup::router(app.state.clone());
+    let anonymous = axum::http::Request::get("/metrics")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(
+        router.clone().oneshot(anonymous).await.unwrap().status(),
+        403
+    );
+
+    let wrong = axum::http::Request::get("/metrics")
+        .header("authorization", "Bearer nope")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(router.clone().oneshot(wrong).await.unwrap().status(), 403);
+
+    let right = axum::http::Request::get("/metrics")
+        .header("authorization", "Bearer scrape-secret")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(router.oneshot(right).await.unwrap().status(), 200);
+}
