@@ -59,12 +59,15 @@ RUN locked="$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/^version = "
 # Compile-time checked queries use the committed .sqlx/ metadata; no database at build time.
 ENV SQLX_OFFLINE=true
 RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
-    cargo leptos build --release
+    cargo leptos build --release \
+ && node scripts/precompress.mjs target/site/pkg
 
 # Layered configuration (config/<APP_ENV>.toml) is optional; stage it so the runtime COPY
 # works whether or not the directory exists.
+# development.toml holds a development-only secret: production refuses it anyway, but it has
+# no business in the image.
 RUN mkdir -p /out/config \
- && if [ -d config ]; then cp -R config/. /out/config/; fi
+ && if [ -d config ]; then cp -R config/. /out/config/ && rm -f /out/config/development.toml; fi
 
 # ---------------------------------------------------------------------------------------------
 FROM debian:bookworm-slim AS runtime

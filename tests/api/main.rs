@@ -12,4 +12,5 @@ mod migrations;
 mod pages;
 mod request_id;
 mod rls;
+mod shutdown;
 mod unavailable;

@@ -9,3 +9,4 @@ pub mod error_panel;
 pub mod site_footer;
 pub mod site_header;
 pub mod skeleton;
+pub mod text_field;

@@ -269,11 +269,7 @@ fn cluster_dir(base_dir: &Path, account: Option<&Account>) -> anyhow::Result<Pat
     let Some(account) = account else {
         return Ok(wanted);
     };
-    if base
-        .ancestors()
-        .skip(1)
-        .all(|dir| traversable_by_others(dir))
-    {
+    if base.ancestors().skip(1).all(traversable_by_others) {
         std::fs::set_permissions(&base, std::fs::Permissions::from_mode(0o755))?;
         return Ok(wanted);
     }

@@ -38,12 +38,11 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
         .is_development()
         .then_some(state.leptos_options.reload_port);
     let headers = response.headers_mut();
-    if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        if let Ok(value) =
+    if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
+        && let Ok(value) =
             HeaderValue::from_str(&content_security_policy(nonce.as_deref(), reload_port))
-        {
-            headers.insert(header::CONTENT_SECURITY_POLICY, value);
-        }
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, value);
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
