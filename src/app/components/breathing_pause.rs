@@ -4,7 +4,10 @@
 use leptos::prelude::*;
 use std::time::Duration;
 
-use super::button::{Button, ButtonVariant};
+use super::{
+    button::{Button, ButtonVariant},
+    icon::{Icon, IconName},
+};
 
 /// Box-breathing-like rhythm: in 4 s, hold 4 s, out 6 s.
 const PHASES: [(&str, u32); 3] = [("Breathe in", 4), ("Hold", 4), ("Breathe out", 6)];
@@ -63,7 +66,7 @@ pub fn BreathingPause() -> impl IntoView {
     view! {
         <div class="flex flex-col items-center gap-6 text-center sm:flex-row sm:text-left">
             <div class=circle_classes aria-hidden="true">
-                <span class="text-4xl">"🌿"</span>
+                <Icon name=IconName::Leaf class="h-14 w-14"/>
             </div>
             <div class="flex-1">
                 <h2 class="text-xl font-semibold">"Take a one-minute pause"</h2>

@@ -6,6 +6,7 @@ pub mod button;
 pub mod card;
 pub mod empty_state;
 pub mod error_panel;
+pub mod icon;
 pub mod site_footer;
 pub mod site_header;
 pub mod skeleton;

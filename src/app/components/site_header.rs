@@ -1,5 +1,6 @@
 //! The site header: name, main navigation, and a menu that folds away on small screens.
 
+use super::icon::{Icon, IconName};
 use leptos::prelude::*;
 
 const NAV: [(&str, &str); 3] = [("/", "Home"), ("/about", "About"), ("/status", "Status")];
@@ -11,7 +12,7 @@ pub fn SiteHeader() -> impl IntoView {
         <header class="border-b border-line bg-surface/80 backdrop-blur">
             <div class="mx-auto flex max-w-5xl items-center justify-between px-4 py-3 sm:px-6">
                 <a href="/" class="flex items-center gap-2 rounded-lg text-lg font-semibold tracking-tight focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-focus">
-                    <Leaf/>
+                    <Icon name=IconName::Leaf class="h-7 w-7 text-accent"/>
                     "Wellspring"
                 </a>
                 <button
@@ -44,16 +45,5 @@ pub fn SiteHeader() -> impl IntoView {
                 </nav>
             </div>
         </header>
-    }
-}
-
-/// The mark: a simple leaf, drawn inline so it needs no request.
-#[component]
-fn Leaf() -> impl IntoView {
-    view! {
-        <svg aria-hidden="true" viewBox="0 0 24 24" class="h-7 w-7 text-accent" fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
-            <path d="M5 19c0-8 5-14 14-14 0 9-6 14-14 14Z"/>
-            <path d="M5 19c3-4 6-7 10-9"/>
-        </svg>
     }
 }

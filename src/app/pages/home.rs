@@ -4,23 +4,24 @@ use crate::app::components::{
     breathing_pause::BreathingPause,
     button::{ButtonLink, ButtonVariant},
     card::Card,
+    icon::{Icon, IconName},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-const PILLARS: [(&str, &str, &str); 3] = [
+const PILLARS: [(IconName, &str, &str); 3] = [
     (
-        "🫂",
+        IconName::People,
         "Circles",
         "Small topic spaces — mindful mornings, plant-based cooking, grief support — where people share what helps.",
     ),
     (
-        "📅",
+        IconName::Calendar,
         "Events",
         "Workshops, classes and retreats from practitioners, online or near you, with reminders in your time zone.",
     ),
     (
-        "🛡️",
+        IconName::Shield,
         "Safety first",
         "Moderators who care, anonymous posting in support circles, and your health data encrypted and yours to take away.",
     ),
@@ -61,7 +62,9 @@ pub fn HomePage() -> impl IntoView {
                     .into_iter()
                     .map(|(icon, title, text)| view! {
                         <li class="rounded-2xl border border-line bg-surface p-6">
-                            <span aria-hidden="true" class="text-2xl">{icon}</span>
+                            <span class="inline-flex h-11 w-11 items-center justify-center rounded-full bg-accent-soft text-accent-ink">
+                                <Icon name=icon/>
+                            </span>
                             <h3 class="mt-3 font-semibold">{title}</h3>
                             <p class="mt-1 text-sm text-muted">{text}</p>
                         </li>
