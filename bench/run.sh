@@ -231,6 +231,9 @@ mkdir -p bench/results
   echo "- machine: $(nproc) cores, ${cpu:-unknown CPU}; load average before the runs: $loadavg"
   echo "- Wellspring: target/release/wellspring, **APP_ENV=development** (production needs real secrets), $db_mode, default logging (one line per request)"
   echo "- baseline: examples/bare_baseline.rs, bare axum, the same $page_bytes-byte home page"
+  if awk -v l="${loadavg%% *}" 'BEGIN { exit !(l > 1.0) }'; then
+    echo "- **warning: the load average was above 1 before the runs; something else was using the CPU and these numbers are unreliable. Run again on an idle machine.**"
+  fi
   echo "- load: $(oha --version 2>/dev/null | head -n1), HTTP/1.1 keep-alive, $DURATION per row after a 1 s warm-up, no Accept-Encoding unless marked (br); client and servers share the machine"
   echo
   echo "| subject | concurrency | req/s | p50 ms | p99 ms | ratio to baseline | failed |"

@@ -20,7 +20,7 @@ pub struct TestApp {
     /// Owner connection to this test's database, for arranging and inspecting data.
     pub pool: PgPool,
     pub state: AppState,
-    db_name: String,
+    _database: TestDatabase,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -64,11 +64,40 @@ impl TestApp {
     }
 }
 
-impl Drop for TestApp {
-    /// Drops this test's database so runs do not pile them up on a shared server.
+/// A database of its own for one test, dropped when the test ends so runs do not pile
+/// them up on a shared server.
+pub struct TestDatabase {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDatabase {
+    /// Cloned from the migrated template: fast, and identical for every test.
+    pub async fn migrated() -> Self {
+        let (name, url) = fresh_database().await;
+        Self { name, url }
+    }
+
+    /// No migrations applied.
+    pub async fn empty() -> Self {
+        let (name, url) = empty_database().await;
+        Self { name, url }
+    }
+
+    /// An owner pool on this database.
+    pub async fn pool(&self) -> PgPool {
+        PgPoolOptions::new()
+            .max_connections(2)
+            .connect(&self.url)
+            .await
+            .expect("owner pool")
+    }
+}
+
+impl Drop for TestDatabase {
     fn drop(&mut self) {
         let admin = admin_url();
-        let name = self.db_name.clone();
+        let name = self.name.clone();
         let _ = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -91,14 +120,14 @@ pub async fn spawn_app() -> TestApp {
 
 /// Spawns with settings adjusted by `customise` (after the test database is filled in).
 pub async fn spawn_app_with(customise: impl FnOnce(&mut Settings)) -> TestApp {
-    let (db_name, db_url) = fresh_database().await;
-    spawn_app_on(db_name, db_url.clone(), db_url, customise).await
+    let database = TestDatabase::migrated().await;
+    let url = database.url.clone();
+    spawn_app_on(database, url, customise).await
 }
 
 /// Spawns with the server reaching its database through `server_db_url` (a proxy, say).
 pub async fn spawn_app_on(
-    db_name: String,
-    db_url: String,
+    database: TestDatabase,
     server_db_url: String,
     customise: impl FnOnce(&mut Settings),
 ) -> TestApp {
@@ -126,18 +155,14 @@ pub async fn spawn_app_on(
         .cookie_store(true)
         .build()
         .expect("client");
-    let pool = PgPoolOptions::new()
-        .max_connections(2)
-        .connect(&db_url)
-        .await
-        .expect("owner pool");
+    let pool = database.pool().await;
     TestApp {
         address: format!("http://{addr}"),
         addr,
         client,
         pool,
         state,
-        db_name,
+        _database: database,
         shutdown: Some(shutdown),
         server: Some(server),
     }
@@ -179,7 +204,7 @@ fn url_for(database: &str) -> String {
 }
 
 /// An empty database with no migrations applied.
-pub async fn empty_database() -> (String, String) {
+async fn empty_database() -> (String, String) {
     let name = format!("wstest_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&admin_url())
         .await
@@ -193,7 +218,7 @@ pub async fn empty_database() -> (String, String) {
 }
 
 /// A database cloned from the migrated template: fast, and identical for every test.
-pub async fn fresh_database() -> (String, String) {
+async fn fresh_database() -> (String, String) {
     let template = ensure_template().await;
     let name = format!("wstest_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(&admin_url())

@@ -1,5 +1,5 @@
-use crate::helpers::{empty_database, fresh_database};
-use sqlx::{PgPool, postgres::PgPoolOptions};
+use crate::helpers::TestDatabase;
+use sqlx::PgPool;
 use wellspring::server::db::migrate;
 
 /// Everything our migrations own, in a comparable form.
@@ -32,12 +32,8 @@ async fn schema_snapshot(pool: &PgPool) -> Vec<String> {
 
 #[tokio::test]
 async fn migrations_up_down_up_leave_the_same_schema() {
-    let (_name, url) = fresh_database().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
     let migrated = schema_snapshot(&pool).await;
     assert!(
         migrated
@@ -60,12 +56,8 @@ async fn migrations_up_down_up_leave_the_same_schema() {
 
 #[tokio::test]
 async fn status_lists_every_migration_and_whether_it_is_applied() {
-    let (_name, url) = empty_database().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let database = TestDatabase::empty().await;
+    let pool = database.pool().await;
     let before = migrate::status(&pool).await.unwrap();
     assert!(!before.is_empty());
     assert!(before.iter().all(|m| !m.applied));
@@ -81,13 +73,9 @@ async fn status_lists_every_migration_and_whether_it_is_applied() {
 
 #[tokio::test]
 async fn a_failing_migration_stops_start_up() {
-    let (name, url) = empty_database().await;
+    let database = TestDatabase::empty().await;
     // Something already occupies what the first migration creates.
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let pool = database.pool().await;
     sqlx::query("create schema auth")
         .execute(&pool)
         .await
@@ -97,7 +85,7 @@ async fn a_failing_migration_stops_start_up() {
     let mut settings =
         wellspring::server::config::Settings::load(&crate::helpers::manifest_dir().join("config"))
             .unwrap();
-    settings.database.url = Some(url.into());
+    settings.database.url = Some(database.url.clone().into());
     let built =
         wellspring::server::startup::Application::build(settings, crate::helpers::leptos_options())
             .await;
@@ -106,5 +94,4 @@ async fn a_failing_migration_stops_start_up() {
         format!("{error:#}").contains("applying database migrations"),
         "{error:#}"
     );
-    let _ = name;
 }

@@ -1,6 +1,5 @@
-use crate::helpers::fresh_database;
+use crate::helpers::TestDatabase;
 use serde_json::json;
-use sqlx::postgres::PgPoolOptions;
 use wellspring::server::db::scoped::{self, DbRole, RequestClaims};
 
 const UNSECURED_TABLES: &str = r#"
@@ -12,12 +11,8 @@ const UNSECURED_TABLES: &str = r#"
 
 #[tokio::test]
 async fn every_table_in_the_app_schemas_has_row_level_security_enabled_and_forced() {
-    let (_name, url) = fresh_database().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
     let unsecured: Vec<String> = sqlx::query_scalar(UNSECURED_TABLES)
         .fetch_all(&pool)
         .await
@@ -41,12 +36,8 @@ async fn every_table_in_the_app_schemas_has_row_level_security_enabled_and_force
 
 #[tokio::test]
 async fn a_scoped_transaction_runs_as_the_request_role_with_its_claims() {
-    let (_name, url) = fresh_database().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
     let member = "7d7d5a52-8d8a-4c4e-9d1e-0a4b7c3e2f10";
     let who = RequestClaims {
         role: DbRole::Authenticated,
@@ -77,12 +68,8 @@ async fn a_scoped_transaction_runs_as_the_request_role_with_its_claims() {
 
 #[tokio::test]
 async fn a_visitor_has_no_uid_and_cannot_create_tables() {
-    let (_name, url) = fresh_database().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
     let mut tx = scoped::begin(&pool, &RequestClaims::anonymous())
         .await
         .unwrap();
@@ -101,12 +88,8 @@ async fn a_visitor_has_no_uid_and_cannot_create_tables() {
 
 #[tokio::test]
 async fn the_request_roles_cannot_log_in_or_bypass_rls() {
-    let (_name, url) = fresh_database().await;
-    let pool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&url)
-        .await
-        .unwrap();
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
     let roles: Vec<(String, bool, bool, bool)> = sqlx::query_as(
         "select rolname::text, rolcanlogin, rolbypassrls, rolsuper from pg_roles where rolname in ('anon', 'authenticated') order by 1",
     )

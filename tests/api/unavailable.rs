@@ -1,11 +1,12 @@
-use crate::helpers::{DbProxy, fresh_database, spawn_app_on, spawn_app_with};
+use crate::helpers::{DbProxy, TestDatabase, spawn_app_on, spawn_app_with};
 use std::time::Duration;
 
 #[tokio::test]
 async fn a_database_outage_gives_fast_503s_and_the_server_recovers_by_itself() {
-    let (name, url) = fresh_database().await;
-    let proxy = DbProxy::start(&url).await;
-    let app = spawn_app_on(name, url.clone(), proxy.url_for(&url), |s| {
+    let database = TestDatabase::migrated().await;
+    let proxy = DbProxy::start(&database.url).await;
+    let through_proxy = proxy.url_for(&database.url);
+    let app = spawn_app_on(database, through_proxy, |s| {
         s.database.acquire_timeout_ms = 500;
     })
     .await;
