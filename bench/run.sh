@@ -117,7 +117,8 @@ if [[ -n "${DATABASE_URL:-}" ]]; then
   [[ "$DATABASE_URL" == *\?* ]] && query="?${DATABASE_URL#*\?}"
   admin_url="$DATABASE_URL"
   bench_url="${base%/*}/$BENCH_DB$query"
-  psql "$admin_url" -qc "drop database if exists $BENCH_DB with (force)" -c "create database $BENCH_DB" >/dev/null
+  PGOPTIONS="--client-min-messages=warning" \
+    psql "$admin_url" -qc "drop database if exists $BENCH_DB with (force)" -c "create database $BENCH_DB" >/dev/null
   db_created=1
   server_env+=(DATABASE_URL="$bench_url")
   db_mode="DATABASE_URL server, database $BENCH_DB"
