@@ -13,7 +13,8 @@ scripts/install.sh --test
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 cleanup=()
-on_exit() { for c in "${cleanup[@]}"; do eval "$c" || true; done; }
+# Undo in reverse order: the server before its database, the database before the cluster.
+on_exit() { for ((i = ${#cleanup[@]} - 1; i >= 0; i--)); do eval "${cleanup[i]}" || true; done; }
 trap on_exit EXIT
 
 step "format"
@@ -49,7 +50,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); pr
 DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
   ./target/release/wellspring serve > target/e2e-server.log 2>&1 &
 server_pid=$!
-cleanup=("kill $server_pid; wait $server_pid" "${cleanup[@]}")
+cleanup+=("kill $server_pid; wait $server_pid")
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   kill -0 "$server_pid" 2>/dev/null || { cat target/e2e-server.log; exit 1; }
