@@ -83,9 +83,9 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
 async fn run_migrate(settings: Settings, action: MigrateAction) -> anyhow::Result<()> {
     let database = Database::open(&settings.database).await?;
     let result = match action {
-        MigrateAction::Up => migrate::up(&database.pool).await,
-        MigrateAction::Down { to } => migrate::down(&database.pool, to).await,
-        MigrateAction::Status => migrate::status(&database.pool).await.map(|states| {
+        MigrateAction::Up => migrate::up(&database.owner_pool).await,
+        MigrateAction::Down { to } => migrate::down(&database.owner_pool, to).await,
+        MigrateAction::Status => migrate::status(&database.owner_pool).await.map(|states| {
             for state in states {
                 let mark = if state.applied { "applied" } else { "pending" };
                 println!("{:>6}  {mark:<8} {}", state.version, state.description);

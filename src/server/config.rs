@@ -82,6 +82,11 @@ pub struct DatabaseSettings {
     pub acquire_timeout_ms: u64,
     /// Where the embedded cluster keeps its files.
     pub data_dir: PathBuf,
+    /// The login role requests connect as (NOINHERIT, member only of `anon` and
+    /// `authenticated`; created by the migrations).
+    pub request_role: String,
+    /// Its password, where the server does not trust local connections.
+    pub request_password: Option<SecretString>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -130,6 +135,7 @@ impl Settings {
             .set_default("database.max_connections", 16)?
             .set_default("database.acquire_timeout_ms", 3000)?
             .set_default("database.data_dir", ".data")?
+            .set_default("database.request_role", "authenticator")?
             .add_source(
                 config::File::from(config_dir.join(format!("{app_env}.toml"))).required(false),
             )
@@ -190,6 +196,8 @@ mod tests {
                 max_connections: 1,
                 acquire_timeout_ms: 1,
                 data_dir: ".data".into(),
+                request_role: "authenticator".into(),
+                request_password: None,
             },
             auth: AuthSettings {
                 jwt_secret: secret.into(),

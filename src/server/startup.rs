@@ -35,13 +35,14 @@ impl Application {
     /// start-up — and binds `leptos_options.site_addr`.
     pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
         let database = Database::open(&settings.database).await?;
-        if let Err(error) = migrate::up(&database.pool).await {
+        if let Err(error) = migrate::up(&database.owner_pool).await {
             let _ = database.close().await;
             return Err(error);
         }
         let state = AppState {
             leptos_options: leptos_options.clone(),
-            pool: database.pool.clone(),
+            pool: database.request_pool.clone(),
+            owner_pool: database.owner_pool.clone(),
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::default()),
         };

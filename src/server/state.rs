@@ -9,7 +9,10 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
+    /// Requests' pool (logs in as `authenticator`); reach it through `db::scoped::begin`.
     pub pool: PgPool,
+    /// The owner's pool, for readiness checks; never for request data.
+    pub owner_pool: PgPool,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
 }

@@ -104,3 +104,72 @@ async fn the_request_roles_cannot_log_in_or_bypass_rls() {
         );
     }
 }
+
+#[tokio::test]
+async fn request_connections_cannot_escape_their_role() {
+    let app = crate::helpers::spawn_app().await;
+    let pool = &app.state.pool;
+
+    let mut tx = scoped::begin(pool, &RequestClaims::anonymous())
+        .await
+        .unwrap();
+    let (current, session): (String, String) =
+        sqlx::query_as("select current_user::text, session_user::text")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+    assert_eq!(
+        (current.as_str(), session.as_str()),
+        ("anon", "authenticator")
+    );
+    let escalated = sqlx::query("set role postgres").execute(&mut *tx).await;
+    assert!(escalated.is_err(), "a request must not become the owner");
+    drop(tx);
+
+    // Dropping the request role leaves a role with no privileges of its own.
+    let mut tx = scoped::begin(pool, &RequestClaims::anonymous())
+        .await
+        .unwrap();
+    sqlx::query("reset role").execute(&mut *tx).await.unwrap();
+    let read = sqlx::query("select count(*) from _sqlx_migrations")
+        .execute(&mut *tx)
+        .await;
+    assert!(
+        read.is_err(),
+        "authenticator itself must not read owner tables"
+    );
+    drop(tx);
+
+    // The owner's pool is a different login altogether.
+    let owner: String = sqlx::query_scalar("select session_user::text")
+        .fetch_one(&app.state.owner_pool)
+        .await
+        .unwrap();
+    assert_ne!(owner, "authenticator");
+}
+
+#[tokio::test]
+async fn the_authenticator_may_log_in_but_holds_no_privileges_of_its_own() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let (login, inherit, bypass, superuser): (bool, bool, bool, bool) = sqlx::query_as(
+        "select rolcanlogin, rolinherit, rolbypassrls, rolsuper from pg_roles where rolname = 'authenticator'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(login && !inherit && !bypass && !superuser);
+    let member_of: Vec<String> = sqlx::query_scalar(
+        "select r.rolname::text from pg_auth_members m
+           join pg_roles r on r.oid = m.roleid
+           join pg_roles a on a.oid = m.member
+          where a.rolname = 'authenticator' order by 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        member_of,
+        vec!["anon".to_owned(), "authenticated".to_owned()]
+    );
+}

@@ -15,7 +15,10 @@ const EMBEDDED_DATABASE: &str = "wellspring";
 
 /// The database the server talks to, and the embedded cluster behind it when there is one.
 pub struct Database {
-    pub pool: sqlx::PgPool,
+    /// The owner: migrations and readiness only.
+    pub owner_pool: sqlx::PgPool,
+    /// Everything a request does, as `authenticator` switching to `anon`/`authenticated`.
+    pub request_pool: sqlx::PgPool,
     pub embedded: Option<embedded::EmbeddedPostgres>,
 }
 
@@ -33,13 +36,19 @@ impl Database {
                 (cluster.url(EMBEDDED_DATABASE), Some(cluster))
             }
         };
-        let pool = pool::connect_lazy(settings, &url)?;
-        Ok(Self { pool, embedded })
+        let owner_pool = pool::connect_lazy(settings, &url)?;
+        let request_pool = pool::connect_requests_lazy(settings, &url)?;
+        Ok(Self {
+            owner_pool,
+            request_pool,
+            embedded,
+        })
     }
 
     /// Closes the pool, then stops the embedded cluster if we started one.
     pub async fn close(self) -> anyhow::Result<()> {
-        self.pool.close().await;
+        self.request_pool.close().await;
+        self.owner_pool.close().await;
         if let Some(cluster) = self.embedded {
             tokio::task::spawn_blocking(move || cluster.stop()).await??;
         }

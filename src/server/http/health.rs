@@ -11,7 +11,7 @@ pub async fn healthz() -> impl IntoResponse {
 
 /// Ready for traffic: the database answers and has every migration this binary knows.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    let (status, database) = match migrate::is_current(&state.pool).await {
+    let (status, database) = match migrate::is_current(&state.owner_pool).await {
         Ok(true) => (StatusCode::OK, "ok"),
         Ok(false) => (StatusCode::SERVICE_UNAVAILABLE, "migrations pending"),
         Err(error) => {
