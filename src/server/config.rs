@@ -136,6 +136,8 @@ impl Settings {
             .set_default("database.acquire_timeout_ms", 3000)?
             .set_default("database.data_dir", ".data")?
             .set_default("database.request_role", "authenticator")?
+            // Empty means unset; `check` then says which variable to set.
+            .set_default("auth.jwt_secret", "")?
             .add_source(
                 config::File::from(config_dir.join(format!("{app_env}.toml"))).required(false),
             )
@@ -160,6 +162,12 @@ impl Settings {
 
     /// Refuses combinations that would be unsafe outside a developer's machine.
     pub fn check(&self) -> anyhow::Result<()> {
+        if self.auth.jwt_secret.expose_secret().is_empty() {
+            bail!(
+                "no signing secret: set WELLSPRING__AUTH__JWT_SECRET (at least 32 random characters, \
+                 e.g. `openssl rand -base64 48`)"
+            );
+        }
         if self.app_env == AppEnv::Production {
             let secret = self.auth.jwt_secret.expose_secret();
             if secret == DEVELOPMENT_JWT_SECRET || secret.len() < 32 {
@@ -218,6 +226,16 @@ mod tests {
         let strong = "a-strong-secret-that-is-long-enough-for-production";
         assert!(settings(AppEnv::Production, strong, false).check().is_err());
         assert!(settings(AppEnv::Production, strong, true).check().is_ok());
+    }
+
+    #[test]
+    fn a_missing_secret_is_refused_with_the_variable_to_set() {
+        let err = settings(AppEnv::Development, "", false).check();
+        let message = format!("{:#}", err.err().map(|e| e.to_string()).unwrap_or_default());
+        assert!(
+            message.contains("WELLSPRING__AUTH__JWT_SECRET"),
+            "{message}"
+        );
     }
 
     #[test]
