@@ -92,24 +92,14 @@ async fn html_is_revalidated_with_an_etag_and_answered_304_without_a_new_policy(
     let etag = first.headers()["etag"].to_str().unwrap().to_owned();
     assert!(etag.starts_with("W/\""));
 
-    let again = app
-        .client
-        .get(format!("{}/about", app.address))
-        .header("if-none-match", &etag)
-        .send()
-        .await
-        .unwrap();
+    let again = app.get_with_header("/about", "if-none-match", &etag).await;
     assert_eq!(again.status(), 304);
     assert!(!again.headers().contains_key("content-security-policy"));
     assert!(again.text().await.unwrap().is_empty());
 
     let other = app
-        .client
-        .get(format!("{}/about", app.address))
-        .header("if-none-match", "W/\"stale\"")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/about", "if-none-match", "W/\"stale\"")
+        .await;
     assert_eq!(other.status(), 200);
 }
 

@@ -42,6 +42,16 @@ impl TestApp {
             .expect("request failed")
     }
 
+    /// A GET carrying one extra request header.
+    pub async fn get_with_header(&self, path: &str, name: &str, value: &str) -> reqwest::Response {
+        self.client
+            .get(format!("{}{path}", self.address))
+            .header(name, value)
+            .send()
+            .await
+            .expect("request failed")
+    }
+
     pub async fn get_text(
         &self,
         path: &str,

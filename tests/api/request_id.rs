@@ -22,12 +22,8 @@ async fn a_request_without_an_id_gets_a_generated_one() {
 async fn a_safe_incoming_id_is_kept_and_echoed() {
     let app = spawn_app().await;
     let response = app
-        .client
-        .get(format!("{}/healthz", app.address))
-        .header("x-request-id", "lb-7f3a.2_x")
-        .send()
-        .await
-        .unwrap();
+        .get_with_header("/healthz", "x-request-id", "lb-7f3a.2_x")
+        .await;
     assert_eq!(response.headers()["x-request-id"], "lb-7f3a.2_x");
 }
 
@@ -35,13 +31,7 @@ async fn a_safe_incoming_id_is_kept_and_echoed() {
 async fn an_unsafe_or_overlong_incoming_id_is_replaced() {
     let app = spawn_app().await;
     for bad in ["has space", "<script>", &"a".repeat(65)] {
-        let response = app
-            .client
-            .get(format!("{}/healthz", app.address))
-            .header("x-request-id", bad)
-            .send()
-            .await
-            .unwrap();
+        let response = app.get_with_header("/healthz", "x-request-id", bad).await;
         let echoed = response.headers()["x-request-id"].to_str().unwrap();
         assert_ne!(echoed, bad);
         assert_eq!(echoed.len(), 32, "a fresh id replaces {bad:?}");
