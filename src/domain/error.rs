@@ -1,5 +1,6 @@
 //! The one error type that crosses from server to browser.
 
+use crate::domain::field_errors::FieldErrors;
 use serde::{Deserialize, Serialize};
 
 /// What a person may be told when something goes wrong. Internal causes stay in the
@@ -12,6 +13,27 @@ pub enum AppError {
     Unavailable,
     #[error("Something went wrong on our side. We've logged it and will look into it.")]
     Internal,
+    /// Input that fails validation; each field carries its own message for the form.
+    #[error("Please check the highlighted fields.")]
+    Invalid(FieldErrors),
+    /// A plain, kind explanation of why a request cannot be done as asked.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("You don't have access to that.")]
+    Forbidden,
+    /// Sign-in failed. Deliberately the same whether or not the email has an account.
+    #[error("That email and password don't match. Please try again, or reset your password.")]
+    SignInFailed,
+    /// A mailed link or code that is unknown, expired or already used.
+    #[error("That link or code has expired or was already used. You can ask for a new one.")]
+    TokenInvalid,
+    #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
+    RateLimited { retry_after_secs: u64 },
+    /// A state-changing request sent from another site (CSRF).
+    #[error("This request came from another site, so we didn't act on it.")]
+    CrossSite,
     /// A failure in the server-function plumbing itself (bad request encoding, network).
     #[error("We couldn't reach Wellspring: {0}")]
     Transport(String),
@@ -22,8 +44,20 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotFound => 404,
+            AppError::Invalid(_) | AppError::BadRequest(_) | AppError::TokenInvalid => 400,
+            AppError::Unauthorized | AppError::SignInFailed => 401,
+            AppError::Forbidden | AppError::CrossSite => 403,
+            AppError::RateLimited { .. } => 429,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// The message for one form field, when this is a validation error.
+    pub fn field(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Invalid(errors) => errors.get(name).map(str::to_owned),
+            _ => None,
         }
     }
 }

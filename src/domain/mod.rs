@@ -1,9 +1,16 @@
 //! Types both the server and the browser understand. Imports nothing of ours.
 
 pub mod error;
+pub mod field_errors;
+pub mod identity;
 pub mod request_id;
 pub mod service_status;
 
 pub use error::AppError;
+pub use field_errors::FieldErrors;
 pub use request_id::RequestId;
 pub use service_status::ServiceStatus;
+pub use identity::{
+    AccountRole, ProfileSettings, RecoveryCodes, SessionSummary, SignInOutcome, TotpEnrollment,
+    Viewer,
+};

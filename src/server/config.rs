@@ -8,6 +8,8 @@ use std::{fmt, path::PathBuf, str::FromStr, time::Duration};
 
 /// The secret shipped in `config/development.toml`. Production refuses to start with it.
 pub const DEVELOPMENT_JWT_SECRET: &str = "development-only-secret-never-use-in-production";
+/// The TOTP-secret key shipped in `config/development.toml`. Production refuses it too.
+pub const DEVELOPMENT_ENCRYPTION_KEY: &str = "ZGV2ZWxvcG1lbnQtb25seS1rZXktMzItYnl0ZXMhISE=";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -58,6 +60,10 @@ pub struct Settings {
     pub auth: AuthSettings,
     #[serde(default)]
     pub metrics: MetricsSettings,
+    pub mail: MailSettings,
+    #[serde(default)]
+    pub oauth: OAuthSettings,
+    pub limits: LimitSettings,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -72,6 +78,9 @@ pub struct ServerSettings {
     pub body_limit_bytes: usize,
     /// Cookies carry `Secure` and the `__Host-` prefix. Production requires it.
     pub secure_cookies: bool,
+    /// The site's own origin, e.g. `https://wellspring.example`: links in mail and the
+    /// OAuth callback are built from it.
+    pub public_url: String,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -93,6 +102,66 @@ pub struct DatabaseSettings {
 pub struct AuthSettings {
     /// Signs access tokens. Development has a fixed value; production must set its own.
     pub jwt_secret: SecretString,
+    /// Encrypts TOTP secrets at rest: 32 bytes, standard base64.
+    pub encryption_key: SecretString,
+    pub issuer: String,
+    pub audience: String,
+    pub access_token_ttl_secs: i64,
+    /// A used refresh token replayed within this many seconds gets the current one
+    /// (parallel tabs); later, the replay revokes the whole session.
+    pub refresh_reuse_grace_secs: i64,
+    /// A session unused this long ends.
+    pub session_idle_timeout_secs: i64,
+    /// A session ends this long after sign-in, however active.
+    pub session_max_lifetime_secs: i64,
+    /// Mailed links (confirm, reset, magic, change email) expire after this.
+    pub mail_token_ttl_secs: i64,
+    /// At most one mailed link of a kind per account in this many seconds.
+    pub mail_resend_interval_secs: i64,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct MailSettings {
+    /// `smtp://host:port`, `smtp://host:587?tls=required` or `smtps://...`. Unset: mail stays
+    /// in the outbox (readable at /dev/mailbox in development).
+    pub smtp_url: Option<SecretString>,
+    pub from: String,
+    pub poll_interval_ms: u64,
+}
+
+/// Requests per window, per IP and per account, for the endpoints people can abuse.
+#[derive(Clone, Debug, Deserialize)]
+pub struct LimitSettings {
+    pub window_secs: i64,
+    pub sign_in_per_ip: i32,
+    pub sign_in_per_account: i32,
+    pub sign_up_per_ip: i32,
+    pub mail_per_ip: i32,
+    pub mail_per_account: i32,
+    pub mfa_per_account: i32,
+    /// Failed sign-ins for one account before each further attempt waits, doubling.
+    pub failures_before_delay: i32,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct OAuthSettings {
+    pub google: Option<OAuthProviderSettings>,
+    pub github: Option<OAuthProviderSettings>,
+}
+
+/// One OAuth 2 / OIDC provider. Endpoints are configuration so tests can point them at a
+/// provider they run on loopback.
+#[derive(Clone, Debug, Deserialize)]
+pub struct OAuthProviderSettings {
+    pub client_id: String,
+    pub client_secret: SecretString,
+    pub authorize_url: String,
+    pub token_url: String,
+    /// OIDC userinfo (Google) or the GitHub user API.
+    pub userinfo_url: String,
+    /// GitHub only: where verified emails are listed.
+    pub emails_url: Option<String>,
+    pub scopes: String,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -132,12 +201,32 @@ impl Settings {
             .set_default("server.shutdown_grace_secs", 20)?
             .set_default("server.body_limit_bytes", 2 * 1024 * 1024)?
             .set_default("server.secure_cookies", true)?
+            .set_default("server.public_url", "http://127.0.0.1:3000")?
             .set_default("database.max_connections", 16)?
             .set_default("database.acquire_timeout_ms", 3000)?
             .set_default("database.data_dir", ".data")?
             .set_default("database.request_role", "authenticator")?
             // Empty means unset; `check` then says which variable to set.
             .set_default("auth.jwt_secret", "")?
+            .set_default("auth.encryption_key", "")?
+            .set_default("auth.issuer", "wellspring")?
+            .set_default("auth.audience", "authenticated")?
+            .set_default("auth.access_token_ttl_secs", 900)?
+            .set_default("auth.refresh_reuse_grace_secs", 10)?
+            .set_default("auth.session_idle_timeout_secs", 14 * 24 * 3600)?
+            .set_default("auth.session_max_lifetime_secs", 90 * 24 * 3600)?
+            .set_default("auth.mail_token_ttl_secs", 3600)?
+            .set_default("auth.mail_resend_interval_secs", 60)?
+            .set_default("mail.from", "Wellspring <no-reply@wellspring.invalid>")?
+            .set_default("mail.poll_interval_ms", 1000)?
+            .set_default("limits.window_secs", 60)?
+            .set_default("limits.sign_in_per_ip", 30)?
+            .set_default("limits.sign_in_per_account", 10)?
+            .set_default("limits.sign_up_per_ip", 10)?
+            .set_default("limits.mail_per_ip", 10)?
+            .set_default("limits.mail_per_account", 5)?
+            .set_default("limits.mfa_per_account", 10)?
+            .set_default("limits.failures_before_delay", 5)?
             .add_source(
                 config::File::from(config_dir.join(format!("{app_env}.toml"))).required(false),
             )
@@ -168,7 +257,16 @@ impl Settings {
                  e.g. `openssl rand -base64 48`)"
             );
         }
+        if self.auth.encryption_key.expose_secret().is_empty() {
+            bail!(
+                "no encryption key: set WELLSPRING__AUTH__ENCRYPTION_KEY (32 random bytes in base64, \
+                 e.g. `openssl rand -base64 32`)"
+            );
+        }
         if self.app_env == AppEnv::Production {
+            if self.auth.encryption_key.expose_secret() == DEVELOPMENT_ENCRYPTION_KEY {
+                bail!("production needs its own WELLSPRING__AUTH__ENCRYPTION_KEY");
+            }
             let secret = self.auth.jwt_secret.expose_secret();
             if secret == DEVELOPMENT_JWT_SECRET || secret.len() < 32 {
                 bail!(
@@ -198,6 +296,7 @@ mod tests {
                 shutdown_grace_secs: 1,
                 body_limit_bytes: 1,
                 secure_cookies: secure,
+                public_url: "http://127.0.0.1:3000".into(),
             },
             database: DatabaseSettings {
                 url: None,
@@ -209,8 +308,33 @@ mod tests {
             },
             auth: AuthSettings {
                 jwt_secret: secret.into(),
+                encryption_key: "c2VjcmV0LWtleS1mb3ItdGVzdHMtMzItYnl0ZXMhISE=".into(),
+                issuer: "wellspring".into(),
+                audience: "authenticated".into(),
+                access_token_ttl_secs: 900,
+                refresh_reuse_grace_secs: 10,
+                session_idle_timeout_secs: 3600,
+                session_max_lifetime_secs: 7200,
+                mail_token_ttl_secs: 3600,
+                mail_resend_interval_secs: 60,
             },
             metrics: MetricsSettings { token: None },
+            mail: MailSettings {
+                smtp_url: None,
+                from: "Wellspring <no-reply@wellspring.invalid>".into(),
+                poll_interval_ms: 1000,
+            },
+            oauth: OAuthSettings::default(),
+            limits: LimitSettings {
+                window_secs: 60,
+                sign_in_per_ip: 30,
+                sign_in_per_account: 10,
+                sign_up_per_ip: 10,
+                mail_per_ip: 10,
+                mail_per_account: 5,
+                mfa_per_account: 10,
+                failures_before_delay: 5,
+            },
         }
     }
 

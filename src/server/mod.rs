@@ -1,9 +1,11 @@
 //! Server-only code (feature `ssr`): configuration, start-up, HTTP plumbing, database.
 
+pub mod auth;
 pub mod cli;
 pub mod config;
 pub mod db;
 pub mod http;
+pub mod mail;
 pub mod security;
 pub mod services;
 pub mod startup;

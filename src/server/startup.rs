@@ -5,7 +5,10 @@ use crate::{
     app::{App, shell},
     domain::RequestId,
     server::{
+        auth,
         config::Settings,
+        mail::drainer,
+        services::identity::AuthKeys,
         db::{Database, migrate},
         http::{assets, etag, health, metrics, serve},
         security,
@@ -14,6 +17,7 @@ use crate::{
     },
 };
 use anyhow::Context;
+use secrecy::ExposeSecret;
 use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, middleware, routing::get};
 use leptos::{config::LeptosOptions, nonce::Nonce, prelude::*};
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -34,6 +38,7 @@ impl Application {
     /// Opens the database (embedded or configured), migrates it — a failed migration stops
     /// start-up — and binds `leptos_options.site_addr`.
     pub async fn build(settings: Settings, leptos_options: LeptosOptions) -> anyhow::Result<Self> {
+        let keys = AuthKeys::from_settings(&settings.auth)?;
         let database = Database::open(&settings.database).await?;
         if let Err(error) = migrate::up(&database.owner_pool).await {
             let _ = database.close().await;
@@ -45,7 +50,19 @@ impl Application {
             owner_pool: database.owner_pool.clone(),
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::default()),
+            keys: Arc::new(keys),
         };
+        let mail = &state.settings.mail;
+        drainer::spawn(
+            state.pool.clone(),
+            drainer::DrainerOptions {
+                smtp_url: mail.smtp_url.as_ref().map(|url| url.expose_secret().to_owned()),
+                from: mail.from.clone(),
+                poll_interval: std::time::Duration::from_millis(mail.poll_interval_ms),
+                batch_size: 50,
+            },
+        )
+        .context("starting the mail drainer (check WELLSPRING__MAIL__FROM and SMTP_URL)")?;
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
             .with_context(|| format!("binding {}", leptos_options.site_addr))?;
@@ -105,6 +122,14 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             server.request_timeout(),
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::session::middleware,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::origin::middleware,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

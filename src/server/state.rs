@@ -1,6 +1,8 @@
 //! What every handler and server function can reach. Passed explicitly, never global.
 
-use crate::server::{config::Settings, telemetry::metrics::Metrics};
+use crate::server::{
+    config::Settings, services::identity::AuthKeys, telemetry::metrics::Metrics,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -15,6 +17,8 @@ pub struct AppState {
     pub owner_pool: PgPool,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
+    /// Token signing and secret-sealing keys, built once from configuration.
+    pub keys: Arc<AuthKeys>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

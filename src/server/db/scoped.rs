@@ -13,6 +13,9 @@ use sqlx::{PgPool, Postgres, Transaction};
 pub enum DbRole {
     Anon,
     Authenticated,
+    /// The identity service and mail drainer (sign-up, sign-in, refresh, outbox). Never a
+    /// member's own data request: only `server::auth`, `server::mail` and identity services.
+    AuthAdmin,
 }
 
 impl DbRole {
@@ -20,6 +23,7 @@ impl DbRole {
         match self {
             DbRole::Anon => "anon",
             DbRole::Authenticated => "authenticated",
+            DbRole::AuthAdmin => "auth_admin",
         }
     }
 }
@@ -40,6 +44,14 @@ impl RequestClaims {
             claims: json!({ "role": "anon" }),
         }
     }
+
+    /// The identity service acting on its own tables.
+    pub fn auth_admin() -> Self {
+        Self {
+            role: DbRole::AuthAdmin,
+            claims: json!({ "role": "auth_admin" }),
+        }
+    }
 }
 
 /// Begins a transaction running as the request's role with its claims set.
@@ -56,4 +68,13 @@ pub async fn begin(
         .execute(&mut *tx)
         .await?;
     Ok(tx)
+}
+
+/// Switches an open request transaction to the identity service's role, after the member's
+/// own changes ran under RLS, so the audit row commits (or not) together with them.
+pub async fn switch_to_service(tx: &mut Transaction<'static, Postgres>) -> Result<(), sqlx::Error> {
+    sqlx::query("select set_config('role', 'auth_admin', true)")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }

@@ -18,3 +18,18 @@ pub fn set_status(error: &AppError) {
         options.set_status(status);
     }
 }
+
+/// A plain response for errors raised by middleware, before any page or server function:
+/// the kind message as text, the matching status, and `Retry-After` when rate limited.
+pub fn error_response(error: AppError) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let status = http::StatusCode::from_u16(error.status_code())
+        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    let mut response = (status, error.to_string()).into_response();
+    if let AppError::RateLimited { retry_after_secs } = error {
+        response
+            .headers_mut()
+            .insert(http::header::RETRY_AFTER, retry_after_secs.into());
+    }
+    response
+}

@@ -1,0 +1,92 @@
+//! What the pages are told about the signed-in member and their account.
+
+use serde::{Deserialize, Serialize};
+
+/// Held server-side; a member cannot change their own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccountRole {
+    Member,
+    Moderator,
+    Admin,
+}
+
+impl AccountRole {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountRole::Member => "member",
+            AccountRole::Moderator => "moderator",
+            AccountRole::Admin => "admin",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "member" => Some(AccountRole::Member),
+            "moderator" => Some(AccountRole::Moderator),
+            "admin" => Some(AccountRole::Admin),
+            _ => None,
+        }
+    }
+
+    pub fn is_staff(self) -> bool {
+        matches!(self, AccountRole::Moderator | AccountRole::Admin)
+    }
+}
+
+/// The signed-in member as the header and settings pages show them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Viewer {
+    pub user_id: String,
+    pub email: String,
+    pub handle: String,
+    pub display_name: String,
+    pub role: AccountRole,
+    /// `aal2` once this session passed a second factor.
+    pub aal: String,
+    pub has_mfa: bool,
+    pub email_confirmed: bool,
+}
+
+/// One signed-in device on the security page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionSummary {
+    pub id: String,
+    pub device: String,
+    pub ip: String,
+    pub created_at: String,
+    pub last_seen_at: String,
+    pub current: bool,
+}
+
+/// What a correct password leads to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SignInOutcome {
+    /// Cookies are set; go here.
+    SignedIn { redirect_to: String },
+    /// The account has TOTP: ask for a code, then call the MFA step with this ticket.
+    NeedsSecondFactor { ticket: String, redirect_to: String },
+}
+
+/// Shown once while enrolling TOTP.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpEnrollment {
+    pub factor_id: String,
+    /// Base32, for typing into an authenticator app.
+    pub secret: String,
+    /// `otpauth://` URI, for apps that import it.
+    pub uri: String,
+}
+
+/// Shown once after a factor is verified: the member must store them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryCodes(pub Vec<String>);
+
+/// The member's own editable profile fields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileSettings {
+    pub handle: String,
+    pub display_name: String,
+    pub bio: String,
+    pub pronouns: String,
+}

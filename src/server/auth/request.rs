@@ -1,0 +1,65 @@
+//! What a server function needs to know about its request: the state, who is asking, where
+//! from, and a way to set or clear the session cookies on its response.
+
+use crate::{
+    domain::AppError,
+    server::{
+        auth::{
+            audit::Origin,
+            cookies::CookiePolicy,
+            session::{self, Caller, CurrentSession},
+        },
+        services::identity::IssuedSession,
+        state::AppState,
+    },
+};
+use http::{HeaderValue, header, request::Parts};
+use leptos::prelude::use_context;
+
+pub fn state() -> Result<AppState, AppError> {
+    use_context::<AppState>().ok_or(AppError::Internal)
+}
+
+fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// The signed-in member, if any.
+pub fn caller() -> Option<CurrentSession> {
+    parts().and_then(|p| p.extensions.get::<Caller>().and_then(|c| c.0.clone()))
+}
+
+/// The signed-in member, or a kind "please sign in".
+pub fn require_member() -> Result<CurrentSession, AppError> {
+    caller().ok_or(AppError::Unauthorized)
+}
+
+pub fn origin() -> Origin {
+    parts()
+        .map(|p| session::origin_of(&p.headers, &p.extensions))
+        .unwrap_or_default()
+}
+
+/// A cookie's value on this request.
+pub fn cookie(policy: CookiePolicy, name: &str) -> Option<String> {
+    parts().and_then(|p| policy.read(&p.headers, name))
+}
+
+pub fn append_cookie(value: HeaderValue) {
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.append_header(header::SET_COOKIE, value);
+    }
+}
+
+/// Sets the new session's cookies on this response.
+pub fn set_session(state: &AppState, issued: &IssuedSession) {
+    for cookie in session::session_cookies(session::cookie_policy(state), issued, state) {
+        append_cookie(cookie);
+    }
+}
+
+pub fn clear_session(state: &AppState) {
+    for cookie in session::clearing_cookies(session::cookie_policy(state)) {
+        append_cookie(cookie);
+    }
+}

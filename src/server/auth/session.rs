@@ -1,0 +1,179 @@
+//! The session middleware: turns cookies into who is asking, before any page or server
+//! function runs.
+//!
+//! - A valid access token (HS256, our issuer and audience, unexpired) is trusted for reads
+//!   without touching the database: that keeps authenticated pages as cheap as anonymous ones.
+//! - An expired or missing access token with a refresh cookie is rotated here, and the new
+//!   cookies ride on this response: the member never notices.
+//! - Every state-changing request also checks the session row, so sign-out and revocation
+//!   take effect at once for writes, and for reads within one access-token lifetime.
+
+use crate::{
+    domain::AccountRole,
+    server::{
+        auth::{
+            audit::Origin,
+            cookies::{self, CookiePolicy},
+            jwt::{AccessClaims, JwtError},
+        },
+        db::scoped::{DbRole, RequestClaims},
+        services::identity::{IssuedSession, sessions},
+        state::AppState,
+        telemetry::RequestContext,
+    },
+};
+use axum::{
+    extract::{ConnectInfo, Request, State},
+    middleware::Next,
+    response::Response,
+};
+use http::{HeaderMap, HeaderValue, Method, header};
+use std::net::SocketAddr;
+use uuid::Uuid;
+
+/// A signed-in member's verified session.
+#[derive(Clone, Debug)]
+pub struct CurrentSession {
+    pub user_id: Uuid,
+    pub session_id: Uuid,
+    pub aal: String,
+    pub role: AccountRole,
+    pub claims: AccessClaims,
+}
+
+impl CurrentSession {
+    fn from_claims(claims: AccessClaims) -> Option<Self> {
+        Some(Self {
+            user_id: claims.sub.parse().ok()?,
+            session_id: claims.session_id.parse().ok()?,
+            aal: claims.aal.clone(),
+            role: AccountRole::parse(&claims.app_role)?,
+            claims,
+        })
+    }
+
+    /// How the database sees this member: `authenticated` with these claims.
+    pub fn request_claims(&self) -> RequestClaims {
+        RequestClaims {
+            role: DbRole::Authenticated,
+            claims: serde_json::to_value(&self.claims)
+                .unwrap_or_else(|_| serde_json::json!({ "role": "authenticated" })),
+        }
+    }
+}
+
+/// Who is asking; in every request's extensions.
+#[derive(Clone, Debug, Default)]
+pub struct Caller(pub Option<CurrentSession>);
+
+/// Cookies to set on a response, placed in extensions by code that signs in or out.
+pub fn session_cookies(policy: CookiePolicy, issued: &IssuedSession, state: &AppState) -> [HeaderValue; 2] {
+    let auth = &state.settings.auth;
+    [
+        policy.set(cookies::ACCESS, &issued.access_token, auth.access_token_ttl_secs),
+        policy.set(cookies::REFRESH, &issued.refresh_token, auth.session_max_lifetime_secs),
+    ]
+}
+
+pub fn clearing_cookies(policy: CookiePolicy) -> [HeaderValue; 2] {
+    [policy.clear(cookies::ACCESS), policy.clear(cookies::REFRESH)]
+}
+
+pub fn cookie_policy(state: &AppState) -> CookiePolicy {
+    CookiePolicy {
+        secure: state.settings.server.secure_cookies,
+    }
+}
+
+/// Where a request came from, for rate limits, the sessions list and the audit log.
+pub fn origin_of(headers: &HeaderMap, extensions: &http::Extensions) -> Origin {
+    Origin {
+        ip: extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip()),
+        request_id: extensions
+            .get::<RequestContext>()
+            .map(|c| c.request_id.to_string()),
+        user_agent: headers
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .chars()
+            .take(512)
+            .collect(),
+    }
+}
+
+fn is_write(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub async fn middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let policy = cookie_policy(&state);
+    let headers = request.headers();
+    let access = policy.read(headers, cookies::ACCESS);
+    let refresh = policy.read(headers, cookies::REFRESH);
+    let mut set_cookies: Option<[HeaderValue; 2]> = None;
+    let auth = &state.settings.auth;
+
+    let mut current = access.as_deref().and_then(|token| {
+        match state
+            .keys
+            .jwt
+            .verify(token, sessions::now_unix(), &auth.issuer, &auth.audience)
+        {
+            Ok(claims) => CurrentSession::from_claims(claims),
+            Err(JwtError::Expired(_)) => None,
+            Err(error) => {
+                tracing::info!(?error, "ignored an access token that did not verify");
+                None
+            }
+        }
+    });
+
+    if current.is_none()
+        && let Some(refresh_token) = refresh.as_deref()
+    {
+        let origin = origin_of(request.headers(), request.extensions());
+        match sessions::refresh(&state.pool, &state.keys, auth, refresh_token, &origin).await {
+            Ok(Some(issued)) => {
+                set_cookies = Some(session_cookies(policy, &issued, &state));
+                current = CurrentSession::from_claims(issued.claims);
+            }
+            Ok(None) => set_cookies = Some(clearing_cookies(policy)),
+            // The database is away: carry on signed out, keep the cookies for later.
+            Err(error) => tracing::warn!(?error, "could not refresh a session"),
+        }
+    }
+
+    if let Some(session) = &current
+        && is_write(request.method())
+    {
+        match sessions::is_live(&state.pool, auth, session.session_id).await {
+            Ok(true) => {}
+            Ok(false) => {
+                current = None;
+                set_cookies = Some(clearing_cookies(policy));
+            }
+            Err(error) => {
+                tracing::warn!(?error, "could not check a session; treating the write as signed out");
+                current = None;
+            }
+        }
+    }
+
+    if let Some(session) = &current {
+        tracing::Span::current().record("user_id", tracing::field::display(session.user_id));
+    }
+    request.extensions_mut().insert(Caller(current));
+    let mut response = next.run(request).await;
+    if let Some(cookies) = set_cookies
+        // A handler that signed in or out already decided the cookies.
+        && !response.headers().contains_key(header::SET_COOKIE)
+    {
+        for cookie in cookies {
+            response.headers_mut().append(header::SET_COOKIE, cookie);
+        }
+    }
+    response
+}

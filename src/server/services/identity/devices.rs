@@ -1,0 +1,141 @@
+//! A member's own signed-in devices, listed and revoked as `authenticated`: RLS limits both
+//! to their own sessions, whatever id a request names.
+
+use super::db;
+use crate::{
+    domain::{AppError, SessionSummary},
+    server::{
+        auth::{
+            audit::{self, AuthEvent, Origin},
+            session::CurrentSession,
+        },
+        db::scoped,
+        state::AppState,
+    },
+};
+use serde_json::json;
+use time::format_description::well_known::Rfc3339;
+use uuid::Uuid;
+
+#[tracing::instrument(skip_all)]
+pub async fn list(state: &AppState, session: &CurrentSession) -> Result<Vec<SessionSummary>, AppError> {
+    let mut tx = scoped::begin(&state.pool, &session.request_claims())
+        .await
+        .map_err(db)?;
+    let rows: Vec<(Uuid, String, Option<String>, time::OffsetDateTime, time::OffsetDateTime)> =
+        sqlx::query_as(
+            "select id, user_agent, host(ip), created_at, last_seen_at from auth.sessions
+              where revoked_at is null order by last_seen_at desc limit 100",
+        )
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, agent, ip, created, seen)| SessionSummary {
+            id: id.to_string(),
+            device: describe_device(&agent),
+            ip: ip.unwrap_or_default(),
+            created_at: created.format(&Rfc3339).unwrap_or_default(),
+            last_seen_at: seen.format(&Rfc3339).unwrap_or_default(),
+            current: id == session.session_id,
+        })
+        .collect())
+}
+
+/// Which sessions to end.
+#[derive(Clone, Copy, Debug)]
+pub enum Revoke {
+    One(Uuid),
+    AllOthers,
+    All,
+}
+
+/// Ends sessions; returns how many. Another member's session id simply matches nothing.
+#[tracing::instrument(skip(state, session, origin))]
+pub async fn revoke(
+    state: &AppState,
+    session: &CurrentSession,
+    which: Revoke,
+    origin: &Origin,
+) -> Result<u64, AppError> {
+    let mut tx = scoped::begin(&state.pool, &session.request_claims())
+        .await
+        .map_err(db)?;
+    let (one, keep) = match which {
+        Revoke::One(id) => (Some(id), None),
+        Revoke::AllOthers => (None, Some(session.session_id)),
+        Revoke::All => (None, None),
+    };
+    let done = sqlx::query(
+        "update auth.sessions set revoked_at = now(), revoked_reason = 'revoked_by_member'
+          where revoked_at is null
+            and ($1::uuid is null or id = $1)
+            and ($2::uuid is null or id <> $2)",
+    )
+    .bind(one)
+    .bind(keep)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    scoped::switch_to_service(&mut tx).await.map_err(db)?;
+    audit::record(
+        &mut tx,
+        AuthEvent::SessionRevoked,
+        Some(session.user_id),
+        Some(session.user_id),
+        origin,
+        json!({ "which": format!("{which:?}"), "count": done.rows_affected() }),
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(done.rows_affected())
+}
+
+/// "Firefox on Linux" from a user agent, good enough to recognise one's own devices.
+pub fn describe_device(agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .iter()
+    .find(|(needle, _)| agent.contains(needle))
+    .map(|(_, name)| *name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(needle, _)| agent.contains(needle))
+    .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(b), Some(s)) => format!("{b} on {s}"),
+        (Some(b), None) => b.to_owned(),
+        (None, Some(s)) => s.to_owned(),
+        (None, None) if agent.is_empty() => "Unknown device".to_owned(),
+        (None, None) => agent.chars().take(60).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::describe_device;
+
+    #[test]
+    fn devices_are_named_plainly() {
+        assert_eq!(
+            describe_device("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"),
+            "Chrome on Linux"
+        );
+        assert_eq!(describe_device(""), "Unknown device");
+    }
+}

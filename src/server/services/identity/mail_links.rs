@@ -1,0 +1,179 @@
+//! Single-use links mailed to a member: confirm an email, reset a password, sign in by
+//! magic link, confirm a new address. Stored hashed, expire after an hour, at most one of
+//! a kind per account per minute, and consumed atomically (an `update ... returning`).
+
+use super::{db, service_tx};
+use crate::{
+    domain::AppError,
+    server::{
+        auth::{
+            rate_limit::{self, Limit},
+            token::{hash_token, random_token},
+        },
+        config::AuthSettings,
+        mail::outbox::{self, OutgoingEmail},
+        state::AppState,
+    },
+};
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    ConfirmEmail,
+    ResetPassword,
+    MagicLink,
+    ChangeEmail,
+}
+
+impl Purpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Purpose::ConfirmEmail => "confirm_email",
+            Purpose::ResetPassword => "reset_password",
+            Purpose::MagicLink => "magic_link",
+            Purpose::ChangeEmail => "change_email",
+        }
+    }
+}
+
+/// Whether a mail of `kind` may go to this account now (one per resend interval).
+pub async fn may_send(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    kind: &str,
+    settings: &AuthSettings,
+) -> Result<bool, AppError> {
+    let limit = Limit {
+        max: 1,
+        window_secs: settings.mail_resend_interval_secs,
+    };
+    match rate_limit::hit(conn, &format!("mail:{kind}:{user_id}"), limit).await {
+        Ok(()) => Ok(true),
+        Err(AppError::RateLimited { .. }) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+/// Makes a token for `purpose`; returns it in plain text for the mail (only its hash is kept).
+pub async fn issue(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    purpose: Purpose,
+    new_email: Option<&str>,
+    settings: &AuthSettings,
+) -> Result<String, AppError> {
+    let token = random_token();
+    sqlx::query(
+        "insert into auth.one_time_tokens (user_id, purpose, token_hash, new_email, expires_at)
+         values ($1, $2, $3, $4, now() + make_interval(secs => $5))",
+    )
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(hash_token(&token))
+    .bind(new_email)
+    .bind(settings.mail_token_ttl_secs as f64)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(token)
+}
+
+/// Uses a token up: the account (and new email) when it was valid, unused and unexpired.
+pub async fn consume(
+    conn: &mut PgConnection,
+    token: &str,
+    purpose: Purpose,
+) -> Result<Option<(Uuid, Option<String>)>, AppError> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    sqlx::query_as(
+        "update auth.one_time_tokens set used_at = now()
+          where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()
+          returning user_id, new_email",
+    )
+    .bind(hash_token(token))
+    .bind(purpose.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db)
+}
+
+/// Queues the "confirm your email" mail (respecting the resend interval).
+pub async fn send_confirmation(
+    conn: &mut PgConnection,
+    state: &AppState,
+    user_id: Uuid,
+    email: &str,
+) -> Result<(), AppError> {
+    let settings = &state.settings.auth;
+    if !may_send(conn, user_id, Purpose::ConfirmEmail.as_str(), settings).await? {
+        return Ok(());
+    }
+    let token = issue(conn, user_id, Purpose::ConfirmEmail, None, settings).await?;
+    let link = format!("{}/verify?token={token}", state.settings.server.public_url);
+    outbox::enqueue(
+        conn,
+        &OutgoingEmail {
+            to: email.to_owned(),
+            subject: "Confirm your email for Wellspring".into(),
+            body_text: format!(
+                "Welcome to Wellspring.\n\nPlease confirm your email address by opening this link \
+                 within the hour:\n\n{link}\n\nIf you didn't sign up, you can ignore this message.\n"
+            ),
+        },
+    )
+    .await
+    .map_err(db)?;
+    Ok(())
+}
+
+/// For "forgot password" and "email me a sign-in link": mails the account's owner if there is
+/// one, and answers the same either way.
+pub async fn send_account_link(
+    state: &AppState,
+    email: &str,
+    purpose: Purpose,
+) -> Result<(), AppError> {
+    let mut tx = service_tx(&state.pool).await?;
+    let user: Option<Uuid> = sqlx::query_scalar("select id from auth.users where email = $1")
+        .bind(email)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?;
+    if let Some(user_id) = user
+        && may_send(&mut tx, user_id, purpose.as_str(), &state.settings.auth).await?
+    {
+        let token = issue(&mut tx, user_id, purpose, None, &state.settings.auth).await?;
+        let base = &state.settings.server.public_url;
+        let (subject, body) = match purpose {
+            Purpose::ResetPassword => (
+                "Reset your Wellspring password",
+                format!(
+                    "Someone (hopefully you) asked to reset your Wellspring password.\n\nChoose a new \
+                     one within the hour here:\n\n{base}/reset?token={token}\n\nIf it wasn't you, \
+                     ignore this message: your password stays as it is.\n"
+                ),
+            ),
+            _ => (
+                "Your Wellspring sign-in link",
+                format!(
+                    "Here is your link to sign in to Wellspring. It works once, within the hour:\
+                     \n\n{base}/magic?token={token}\n\nIf you didn't ask for it, ignore this message.\n"
+                ),
+            ),
+        };
+        outbox::enqueue(
+            &mut tx,
+            &OutgoingEmail {
+                to: email.to_owned(),
+                subject: subject.into(),
+                body_text: body,
+            },
+        )
+        .await
+        .map_err(db)?;
+    }
+    tx.commit().await.map_err(db)
+}

@@ -1,0 +1,254 @@
+//! TOTP second factor (RFC 6238) and recovery codes.
+//!
+//! Secrets are sealed with the configured key and bound to their account (associated
+//! data), so a copied row is useless elsewhere. Each code works once: the newest accepted
+//! step is stored and only later steps are accepted. Recovery codes are stored hashed.
+
+use super::{AuthKeys, db, service_tx, sessions};
+use crate::{
+    domain::{AppError, FieldErrors, RecoveryCodes, TotpEnrollment, identity::validate},
+    server::{
+        auth::{
+            audit::{self, AuthEvent, Origin},
+            token::{hash_token, normalize_recovery_code, recovery_code},
+            totp,
+        },
+        state::AppState,
+    },
+};
+use serde_json::json;
+use sqlx::PgConnection;
+use uuid::Uuid;
+
+pub const RECOVERY_CODE_COUNT: usize = 10;
+
+/// Starts enrolment: a fresh secret, shown once. Replaces any unfinished enrolment.
+#[tracing::instrument(skip(state, origin))]
+pub async fn enroll(
+    state: &AppState,
+    user_id: Uuid,
+    origin: &Origin,
+) -> Result<TotpEnrollment, AppError> {
+    let mut tx = service_tx(&state.pool).await?;
+    let (email, has_verified): (String, bool) = sqlx::query_as(
+        "select email, exists (select 1 from auth.mfa_factors
+                               where user_id = $1 and status = 'verified')
+           from auth.users where id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    if has_verified {
+        return Err(AppError::BadRequest(
+            "Two-step sign-in is already on. Turn it off first to set up a new app.".into(),
+        ));
+    }
+    sqlx::query("delete from auth.mfa_factors where user_id = $1 and status = 'unverified'")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    let secret = totp::generate_secret();
+    let sealed = state.keys.secrets.seal(&secret, user_id.as_bytes());
+    let factor_id: Uuid = sqlx::query_scalar(
+        "insert into auth.mfa_factors (user_id, secret_ciphertext) values ($1, $2) returning id",
+    )
+    .bind(user_id)
+    .bind(sealed)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    let _ = origin;
+    tx.commit().await.map_err(db)?;
+    Ok(TotpEnrollment {
+        factor_id: factor_id.to_string(),
+        secret: totp::base32_encode(&secret),
+        uri: totp::otpauth_uri(&secret, &email, "Wellspring"),
+    })
+}
+
+fn code_error() -> AppError {
+    let mut errors = FieldErrors::new();
+    errors.add(
+        "code",
+        "That code didn't work. Check your authenticator app's clock and try the newest code.",
+    );
+    AppError::Invalid(errors)
+}
+
+/// Finishes enrolment with a first code: the factor is on, this session becomes aal2,
+/// and ten recovery codes are returned (to be shown once).
+#[tracing::instrument(skip(state, code, origin))]
+pub async fn verify_enrollment(
+    state: &AppState,
+    user_id: Uuid,
+    session_id: Uuid,
+    code: &str,
+    origin: &Origin,
+) -> Result<RecoveryCodes, AppError> {
+    let mut errors = FieldErrors::new();
+    errors.check("code", validate::totp_code(code));
+    errors.into_result()?;
+    let mut tx = service_tx(&state.pool).await?;
+    let factor: Option<(Uuid, Vec<u8>, Option<i64>)> = sqlx::query_as(
+        "select id, secret_ciphertext, last_used_step from auth.mfa_factors
+          where user_id = $1 and status = 'unverified' for update",
+    )
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    let Some((factor_id, sealed, last)) = factor else {
+        return Err(AppError::BadRequest(
+            "There is no set-up in progress. Please start again.".into(),
+        ));
+    };
+    let secret = open(&state.keys, &sealed, user_id)?;
+    let Some(step) = totp::verify(&secret, code, sessions::now_unix(), last.map(|s| s as u64))
+    else {
+        return Err(code_error());
+    };
+    sqlx::query(
+        "update auth.mfa_factors set status = 'verified', last_used_step = $2 where id = $1",
+    )
+    .bind(factor_id)
+    .bind(step as i64)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    let codes = replace_recovery_codes(&mut tx, user_id).await?;
+    sqlx::query(
+        "update auth.sessions set aal = 'aal2', amr = array_append(amr, 'totp')
+          where id = $1 and user_id = $2",
+    )
+    .bind(session_id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    audit::record(
+        &mut tx,
+        AuthEvent::MfaEnrolled,
+        Some(user_id),
+        Some(user_id),
+        origin,
+        json!({ "factor_id": factor_id }),
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(codes)
+}
+
+/// Turns the second factor off; needs a current code (or a recovery code).
+#[tracing::instrument(skip(state, code, origin))]
+pub async fn unenroll(
+    state: &AppState,
+    user_id: Uuid,
+    code: &str,
+    origin: &Origin,
+) -> Result<(), AppError> {
+    let mut tx = service_tx(&state.pool).await?;
+    if check_code(&mut tx, &state.keys, user_id, code).await?.is_none() {
+        audit::record(&mut tx, AuthEvent::MfaFailed, Some(user_id), Some(user_id), origin, json!({}))
+            .await
+            .map_err(db)?;
+        tx.commit().await.map_err(db)?;
+        return Err(code_error());
+    }
+    sqlx::query("delete from auth.mfa_factors where user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    sqlx::query("delete from auth.recovery_codes where user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    audit::record(&mut tx, AuthEvent::MfaUnenrolled, Some(user_id), Some(user_id), origin, json!({}))
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)
+}
+
+/// Accepts a current TOTP code (once) or an unused recovery code. Returns the method used.
+pub async fn check_code(
+    conn: &mut PgConnection,
+    keys: &AuthKeys,
+    user_id: Uuid,
+    code: &str,
+) -> Result<Option<&'static str>, AppError> {
+    let digits: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if validate::totp_code(&digits).is_ok() {
+        let factor: Option<(Uuid, Vec<u8>, Option<i64>)> = sqlx::query_as(
+            "select id, secret_ciphertext, last_used_step from auth.mfa_factors
+              where user_id = $1 and status = 'verified' for update",
+        )
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db)?;
+        let Some((factor_id, sealed, last)) = factor else {
+            return Ok(None);
+        };
+        let secret = open(keys, &sealed, user_id)?;
+        let Some(step) =
+            totp::verify(&secret, &digits, sessions::now_unix(), last.map(|s| s as u64))
+        else {
+            return Ok(None);
+        };
+        sqlx::query("update auth.mfa_factors set last_used_step = $2 where id = $1")
+            .bind(factor_id)
+            .bind(step as i64)
+            .execute(&mut *conn)
+            .await
+            .map_err(db)?;
+        return Ok(Some("totp"));
+    }
+    if code.len() > 32 {
+        return Ok(None);
+    }
+    let used = sqlx::query(
+        "update auth.recovery_codes set used_at = now()
+          where id = (select id from auth.recovery_codes
+                       where user_id = $1 and code_hash = $2 and used_at is null
+                       limit 1 for update)",
+    )
+    .bind(user_id)
+    .bind(hash_token(&normalize_recovery_code(code)))
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok((used.rows_affected() == 1).then_some("recovery_code"))
+}
+
+fn open(keys: &AuthKeys, sealed: &[u8], user_id: Uuid) -> Result<Vec<u8>, AppError> {
+    keys.secrets.open(sealed, user_id.as_bytes()).map_err(|_| {
+        tracing::error!(%user_id, "a TOTP secret did not decrypt: wrong encryption key?");
+        AppError::Internal
+    })
+}
+
+async fn replace_recovery_codes(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<RecoveryCodes, AppError> {
+    sqlx::query("delete from auth.recovery_codes where user_id = $1")
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(db)?;
+    let codes: Vec<String> = (0..RECOVERY_CODE_COUNT).map(|_| recovery_code()).collect();
+    let hashes: Vec<Vec<u8>> = codes.iter().map(|c| hash_token(c)).collect();
+    sqlx::query(
+        "insert into auth.recovery_codes (user_id, code_hash) select $1, unnest($2::bytea[])",
+    )
+    .bind(user_id)
+    .bind(hashes)
+    .execute(&mut *conn)
+    .await
+    .map_err(db)?;
+    Ok(RecoveryCodes(codes))
+}

@@ -1,0 +1,40 @@
+//! Identity operations: sign-up, sign-in, sessions and their refresh tokens, mailed links,
+//! password and email changes, TOTP, profiles and roles. Each runs in one transaction as
+//! `auth_admin` (the identity service's own role) or, for a member's own rows, as
+//! `authenticated` with their claims, and writes its audit row in that same transaction.
+
+pub mod devices;
+pub mod keys;
+pub mod limits;
+pub mod mail_links;
+pub mod mfa;
+pub mod password_change;
+pub mod profile;
+pub mod roles;
+pub mod sessions;
+pub mod sign_in;
+pub mod sign_up;
+
+pub use keys::AuthKeys;
+pub use sessions::IssuedSession;
+
+use crate::{
+    domain::AppError,
+    server::db::{
+        errors::to_app_error,
+        scoped::{self, RequestClaims},
+    },
+};
+use sqlx::{PgPool, Postgres, Transaction};
+
+/// A transaction as the identity service.
+pub(crate) async fn service_tx(pool: &PgPool) -> Result<Transaction<'static, Postgres>, AppError> {
+    scoped::begin(pool, &RequestClaims::auth_admin())
+        .await
+        .map_err(to_app_error)
+}
+
+/// Shorthand for mapping a database error inside these services.
+pub(crate) fn db(error: sqlx::Error) -> AppError {
+    to_app_error(error)
+}

@@ -1,0 +1,111 @@
+//! A member's own profile, read and changed as `authenticated` under RLS: the policy, not
+//! this code, is what stops anyone editing someone else's.
+
+use super::db;
+use crate::{
+    domain::{AppError, FieldErrors, ProfileSettings, Viewer, identity::validate},
+    server::{
+        auth::{
+            audit::{self, AuthEvent, Origin},
+            session::CurrentSession,
+        },
+        db::scoped,
+        state::AppState,
+    },
+};
+use serde_json::json;
+
+/// Who is signed in, for the header and settings pages.
+#[tracing::instrument(skip_all)]
+pub async fn viewer(state: &AppState, session: &CurrentSession) -> Result<Option<Viewer>, AppError> {
+    let mut tx = scoped::begin(&state.pool, &session.request_claims())
+        .await
+        .map_err(db)?;
+    let row: Option<(String, String, String, String, bool, bool)> = sqlx::query_as(
+        "select u.email, p.handle, p.display_name, u.role, u.email_confirmed_at is not null,
+                exists (select 1 from auth.mfa_factors f where f.user_id = u.id and f.status = 'verified')
+           from auth.users u join app.profiles p on p.user_id = u.id
+          where u.id = auth.uid()",
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(row.map(|(email, handle, display_name, role, confirmed, has_mfa)| Viewer {
+        user_id: session.user_id.to_string(),
+        email,
+        handle,
+        display_name,
+        role: crate::domain::AccountRole::parse(&role).unwrap_or(crate::domain::AccountRole::Member),
+        aal: session.aal.clone(),
+        has_mfa,
+        email_confirmed: confirmed,
+    }))
+}
+
+#[tracing::instrument(skip_all)]
+pub async fn load(state: &AppState, session: &CurrentSession) -> Result<ProfileSettings, AppError> {
+    let mut tx = scoped::begin(&state.pool, &session.request_claims())
+        .await
+        .map_err(db)?;
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "select handle, display_name, bio, pronouns from app.profiles where user_id = auth.uid()",
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    let (handle, display_name, bio, pronouns) = row.ok_or(AppError::NotFound)?;
+    Ok(ProfileSettings {
+        handle,
+        display_name,
+        bio,
+        pronouns,
+    })
+}
+
+/// Updates display name, bio and pronouns. The handle is fixed once chosen.
+#[tracing::instrument(skip_all)]
+pub async fn update(
+    state: &AppState,
+    session: &CurrentSession,
+    display_name: &str,
+    bio: &str,
+    pronouns: &str,
+    origin: &Origin,
+) -> Result<(), AppError> {
+    let mut errors = FieldErrors::new();
+    errors.check("display_name", validate::display_name(display_name));
+    errors.check("bio", validate::short_text("Your bio", bio, 2000));
+    errors.check("pronouns", validate::short_text("Pronouns", pronouns, 40));
+    errors.into_result()?;
+    let mut tx = scoped::begin(&state.pool, &session.request_claims())
+        .await
+        .map_err(db)?;
+    let updated = sqlx::query(
+        "update app.profiles set display_name = $1, bio = $2, pronouns = $3, updated_at = now()
+          where user_id = auth.uid()",
+    )
+    .bind(display_name.trim())
+    .bind(bio.trim())
+    .bind(pronouns.trim())
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    if updated.rows_affected() != 1 {
+        return Err(AppError::NotFound);
+    }
+    // The audit trail is the identity service's to write; same transaction.
+    scoped::switch_to_service(&mut tx).await.map_err(db)?;
+    audit::record(
+        &mut tx,
+        AuthEvent::ProfileUpdated,
+        Some(session.user_id),
+        Some(session.user_id),
+        origin,
+        json!({}),
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)
+}
