@@ -90,7 +90,7 @@ fn finish_sign_in(
 
 /// The cookie carrying the 5-minute proof of a correct first factor.
 #[cfg(feature = "ssr")]
-const MFA_TICKET: &str = "ws_mfa";
+pub(crate) const MFA_TICKET: &str = "ws_mfa";
 
 /// The second step: a code from the authenticator app, or a recovery code.
 #[server(prefix = "/api", endpoint = "auth/login-mfa")]
@@ -217,4 +217,17 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
         }
     }
     .to_owned())
+}
+
+/// The sign-in providers this deployment offers (`"google"`, `"github"`), so the login page
+/// shows a button only for those. Each button is a plain link to
+/// `/auth/oauth/{provider}/start?next=...`.
+#[server(prefix = "/api", endpoint = "auth/providers")]
+pub async fn oauth_providers() -> Result<Vec<String>, AppError> {
+    use crate::server::{auth::request, services::identity::oauth};
+    let state = request::state()?;
+    Ok(oauth::configured(&state.settings.oauth)
+        .into_iter()
+        .map(|provider| provider.as_str().to_owned())
+        .collect())
 }

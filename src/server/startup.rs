@@ -105,6 +105,8 @@ pub fn router(state: AppState) -> Router {
     let server = &state.settings.server;
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/auth/oauth/{provider}/start", get(crate::server::http::oauth::start))
+        .route("/auth/oauth/{provider}/callback", get(crate::server::http::oauth::callback))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::serve))
         .nest_service("/pkg", assets::pkg_service(&state.leptos_options))

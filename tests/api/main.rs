@@ -7,6 +7,7 @@ mod helpers;
 mod embedded;
 mod headers;
 mod health;
+mod identity;
 mod mail;
 mod metrics;
 mod migrations;

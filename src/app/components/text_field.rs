@@ -19,6 +19,9 @@ pub fn TextField(
     #[prop(optional, into)]
     error: Signal<Option<String>>,
     #[prop(optional, into)] autocomplete: Option<&'static str>,
+    /// The on-screen keyboard to offer, such as `numeric` for one-time codes.
+    #[prop(optional, into)]
+    inputmode: Option<&'static str>,
     #[prop(optional)] required: bool,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -54,6 +57,7 @@ pub fn TextField(
                 type=input_type.unwrap_or("text")
                 value=value
                 autocomplete=autocomplete
+                inputmode=inputmode
                 required=required
                 aria-invalid=move || error.get().is_some().then_some("true")
                 aria-describedby=described_by

@@ -16,6 +16,9 @@ pub fn set_status(error: &AppError) {
         && let Ok(status) = http::StatusCode::from_u16(error.status_code())
     {
         options.set_status(status);
+        if let AppError::RateLimited { retry_after_secs } = error {
+            options.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
+        }
     }
 }
 

@@ -5,4 +5,5 @@ pub mod errors;
 pub mod etag;
 pub mod health;
 pub mod metrics;
+pub mod oauth;
 pub mod serve;

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod limits;
 pub mod mail_links;
 pub mod mfa;
+pub mod oauth;
 pub mod password_change;
 pub mod profile;
 pub mod roles;

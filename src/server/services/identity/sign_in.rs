@@ -44,7 +44,7 @@ fn ticket_audience(state: &AppState) -> String {
     format!("{}:second-factor", state.settings.auth.audience)
 }
 
-fn issue_ticket(state: &AppState, user_id: Uuid, role: AccountRole, method: &str) -> String {
+pub(crate) fn issue_ticket(state: &AppState, user_id: Uuid, role: AccountRole, method: &str) -> String {
     let now = sessions::now_unix();
     let claims = AccessClaims {
         sub: user_id.to_string(),

@@ -1,0 +1,112 @@
+//! What ties a form to its server action: the message beside each field, the general error
+//! above the fields, the confirmation the server sends back, and a submit button that rests
+//! while the request is on its way.
+//!
+//! Without JavaScript the same forms post to `/api/...`; a refused post comes back in the
+//! page's address, and `ServerAction` reads it from there, so errors show either way.
+
+use super::{
+    alert::{Alert, AlertTone},
+    button::{Button, ButtonVariant},
+};
+use crate::domain::AppError;
+use leptos::prelude::*;
+
+/// The error of the action's latest run, if it failed.
+pub fn action_error<T>(result: RwSignal<Option<Result<T, AppError>>>) -> Signal<Option<AppError>>
+where
+    T: Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        result.with(|result| match result {
+            Some(Err(error)) => Some(error.clone()),
+            _ => None,
+        })
+    })
+}
+
+/// What the action's latest run returned, if it succeeded.
+pub fn action_output<T>(result: RwSignal<Option<Result<T, AppError>>>) -> Signal<Option<T>>
+where
+    T: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || result.with(|result| result.as_ref().and_then(|r| r.clone().ok())))
+}
+
+/// The message to show under the field `name`, when the server refused its value.
+pub fn field_error(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.with(|error| error.as_ref().and_then(|e| e.field(name))))
+}
+
+/// The general error above a form. Field messages show beside their fields; any message for
+/// a field this form does not show (listed in `fields`) is spelled out here instead, so
+/// nothing is lost.
+#[component]
+pub fn FormError(
+    #[prop(into)] error: Signal<Option<AppError>>,
+    /// The fields the form shows inline messages for.
+    #[prop(optional)]
+    fields: &'static [&'static str],
+) -> impl IntoView {
+    move || {
+        error.get().map(|error| {
+            let unshown: Vec<String> = match &error {
+                AppError::Invalid(errors) => errors
+                    .iter()
+                    .filter(|(field, _)| !fields.contains(field))
+                    .map(|(_, message)| message.to_owned())
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let summary = if unshown.is_empty() {
+                Some(error.to_string())
+            } else {
+                None
+            };
+            view! {
+                <div data-testid="form-error">
+                    <Alert tone=AlertTone::Danger>
+                        {summary}
+                        {(!unshown.is_empty()).then(|| view! {
+                            <ul class="space-y-1">
+                                {unshown.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                            </ul>
+                        })}
+                    </Alert>
+                </div>
+            }
+        })
+    }
+}
+
+/// A confirmation from the server, shown once the action succeeds.
+#[component]
+pub fn FormSuccess(#[prop(into)] message: Signal<Option<String>>) -> impl IntoView {
+    move || {
+        message.get().map(|message| {
+            view! {
+                <div data-testid="form-success">
+                    <Alert tone=AlertTone::Success>
+                        {message}
+                    </Alert>
+                </div>
+            }
+        })
+    }
+}
+
+/// The button that sends a form, resting (disabled) while the request is in flight so a
+/// double tap sends it once.
+#[component]
+pub fn SubmitButton(
+    #[prop(optional)] variant: ButtonVariant,
+    #[prop(optional, into)] pending: Signal<bool>,
+    #[prop(optional, into)] class: String,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <Button button_type="submit" variant=variant class=class disabled=pending>
+            {children()}
+        </Button>
+    }
+}
