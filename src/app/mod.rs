@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod pages;
+pub mod viewer;
 
 use components::{site_footer::SiteFooter, site_header::SiteHeader};
 use leptos::prelude::*;
@@ -12,7 +13,21 @@ use leptos_router::{
     components::{Route, Router, Routes},
     path,
 };
-use pages::{about::AboutPage, home::HomePage, not_found::NotFoundPage, status::StatusPage};
+use pages::{
+    about::AboutPage,
+    forgot::ForgotPage,
+    home::HomePage,
+    login::LoginPage,
+    login_mfa::LoginMfaPage,
+    logout::LogoutPage,
+    magic::{MagicPage, MagicRequestPage},
+    not_found::NotFoundPage,
+    reset::ResetPage,
+    settings::{profile::ProfileSettingsPage, security::SecuritySettingsPage},
+    signup::SignupPage,
+    status::StatusPage,
+    verify::VerifyPage,
+};
 
 /// The document around the app: rendered once per request on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -38,6 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    viewer::provide_viewer_epoch();
     view! {
         <Title formatter=|title: String| {
             if title.is_empty() { "Wellspring".to_owned() } else { format!("{title} · Wellspring") }
@@ -53,6 +69,18 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=HomePage/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
+                        <Route path=path!("/signup") view=SignupPage/>
+                        <Route path=path!("/login") view=LoginPage/>
+                        <Route path=path!("/login/mfa") view=LoginMfaPage/>
+                        // Async, so the header shows who is signing out even without JavaScript.
+                        <Route path=path!("/logout") view=LogoutPage ssr=SsrMode::Async/>
+                        <Route path=path!("/forgot") view=ForgotPage/>
+                        <Route path=path!("/reset") view=ResetPage/>
+                        <Route path=path!("/verify") view=VerifyPage/>
+                        <Route path=path!("/magic") view=MagicPage/>
+                        <Route path=path!("/magic-request") view=MagicRequestPage/>
+                        <Route path=path!("/settings/profile") view=ProfileSettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/settings/security") view=SecuritySettingsPage ssr=SsrMode::Async/>
                     </Routes>
                 </main>
                 <SiteFooter/>

@@ -21,7 +21,7 @@ pub fn viewer_epoch() -> u32 {
 /// After each successful run of an action (signing in or out, renaming oneself), asks the
 /// header to look again at who is signed in. Runs in the browser only; without JavaScript
 /// every form post is a page load anyway.
-pub fn refresh_viewer_after<T>(result: RwSignal<Option<Result<T, AppError>>>)
+pub fn refresh_viewer_after<T>(result: MappedSignal<Option<Result<T, AppError>>>)
 where
     T: Send + Sync + 'static,
 {

@@ -26,6 +26,15 @@ struct Cli {
 enum Command {
     /// Migrate the database, then serve the site (the default).
     Serve,
+    /// Make an account an admin, creating it (confirmed, no password yet) if needed; prints a
+    /// link to set its password.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Handle for a new account.
+        #[arg(long, default_value = "admin")]
+        handle: String,
+    },
     /// Manage the database schema.
     Migrate {
         #[command(subcommand)]
@@ -59,6 +68,7 @@ pub async fn run() -> ExitCode {
     let result = match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => run_migrate(settings, action).await,
+        Command::CreateAdmin { email, handle } => create_admin(settings, &email, &handle).await,
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -68,6 +78,26 @@ pub async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn create_admin(settings: Settings, email: &str, handle: &str) -> anyhow::Result<()> {
+    use crate::server::services::identity::roles;
+    let database = Database::open(&settings.database).await?;
+    let result = async {
+        migrate::up(&database.owner_pool).await?;
+        roles::create_admin(&database.request_pool, &settings, email, handle)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))
+    }
+    .await;
+    database.close().await?;
+    match result? {
+        Some(link) => println!(
+            "{email} is now an admin. Set its password within the hour at:\n{link}"
+        ),
+        None => println!("{email} is now an admin."),
+    }
+    Ok(())
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

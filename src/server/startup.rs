@@ -10,7 +10,7 @@ use crate::{
         mail::drainer,
         services::identity::AuthKeys,
         db::{Database, migrate},
-        http::{assets, etag, health, metrics, serve},
+        http::{assets, dev_mailbox, etag, health, metrics, serve},
         security,
         state::AppState,
         telemetry::{self, RequestContext, metrics::Metrics},
@@ -103,7 +103,11 @@ pub fn router(state: AppState) -> Router {
         move || provide_request_context(&state)
     };
     let server = &state.settings.server;
-    Router::new()
+    let mut router = Router::new();
+    if state.settings.app_env.is_development() {
+        router = router.route("/dev/mailbox", get(dev_mailbox::mailbox));
+    }
+    router
         .route("/healthz", get(health::healthz))
         .route("/auth/oauth/{provider}/start", get(crate::server::http::oauth::start))
         .route("/auth/oauth/{provider}/callback", get(crate::server::http::oauth::callback))

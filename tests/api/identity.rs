@@ -737,3 +737,20 @@ async fn the_mail_outbox_reaches_members_over_smtp() {
     assert!(delivered[0].data.contains("/verify?token="));
     assert!(delivered[0].to.iter().any(|to| to.contains("wren@example.org")));
 }
+
+#[tokio::test]
+async fn the_development_mailbox_shows_mail_escaped_and_exists_only_in_development() {
+    let app = spawn_app().await;
+    sign_up(&app, "lark@example.org", "lark").await;
+    let (status, _, body) = app.get_text("/dev/mailbox").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("lark@example.org"));
+    assert!(body.contains("/verify?token="));
+
+    let production = spawn_app_with(|settings| {
+        settings.app_env = wellspring::server::config::AppEnv::Production;
+    })
+    .await;
+    let (status, _, _) = production.get_text("/dev/mailbox").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -13,7 +13,7 @@ use crate::domain::AppError;
 use leptos::prelude::*;
 
 /// The error of the action's latest run, if it failed.
-pub fn action_error<T>(result: RwSignal<Option<Result<T, AppError>>>) -> Signal<Option<AppError>>
+pub fn action_error<T>(result: MappedSignal<Option<Result<T, AppError>>>) -> Signal<Option<AppError>>
 where
     T: Send + Sync + 'static,
 {
@@ -26,7 +26,7 @@ where
 }
 
 /// What the action's latest run returned, if it succeeded.
-pub fn action_output<T>(result: RwSignal<Option<Result<T, AppError>>>) -> Signal<Option<T>>
+pub fn action_output<T>(result: MappedSignal<Option<Result<T, AppError>>>) -> Signal<Option<T>>
 where
     T: Clone + Send + Sync + 'static,
 {

@@ -8,7 +8,7 @@ use crate::{
         components::{
             button::{ButtonLink, ButtonVariant},
             form::{FormError, FormSuccess, SubmitButton, action_error, action_output},
-            form_page::{FormPage, TEXT_LINK},
+            form_page::FormPage,
         },
         viewer::refresh_viewer_after,
     },
@@ -57,11 +57,6 @@ pub fn VerifyPage() -> impl IntoView {
                             <SubmitButton pending=confirm.pending() class="w-full" attr:data-testid="verify-submit">
                                 "Confirm my email"
                             </SubmitButton>
-                            <p class="text-sm text-muted">
-                                "Link expired? Sign in and we'll help you send a new one, or "
-                                <a href="/signup" class=TEXT_LINK>"join again"</a>
-                                "."
-                            </p>
                         </div>
                     </ActionForm>
                 </Show>

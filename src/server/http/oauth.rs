@@ -68,7 +68,11 @@ pub async fn start(
             [policy.set(STATE_COOKIE, &authorization.state_cookie, STATE_TTL_SECS)],
         ),
         Err(error) => {
-            tracing::error!(provider = provider.as_str(), ?error, "could not start OAuth sign-in");
+            tracing::error!(
+                provider = provider.as_str(),
+                ?error,
+                "could not start OAuth sign-in"
+            );
             redirect(FAILURE_REDIRECT, [])
         }
     }
@@ -175,6 +179,13 @@ mod tests {
         assert_eq!(response.status(), http::StatusCode::SEE_OTHER);
         assert_eq!(response.headers()[header::LOCATION], "/next");
         assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
-        assert_eq!(response.headers().get_all(header::SET_COOKIE).iter().count(), 2);
+        assert_eq!(
+            response
+                .headers()
+                .get_all(header::SET_COOKIE)
+                .iter()
+                .count(),
+            2
+        );
     }
 }

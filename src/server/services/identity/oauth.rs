@@ -247,10 +247,11 @@ pub fn start(
     if provider.is_oidc() {
         params.push(("nonce", flow.nonce.as_str()));
     }
-    let url = reqwest::Url::parse_with_params(&settings.authorize_url, &params).map_err(|error| {
-        tracing::error!(%error, "the provider's authorize_url is not a URL");
-        AppError::Internal
-    })?;
+    let url =
+        reqwest::Url::parse_with_params(&settings.authorize_url, &params).map_err(|error| {
+            tracing::error!(%error, "the provider's authorize_url is not a URL");
+            AppError::Internal
+        })?;
     let state_cookie = seal_flow(cookie_secret(state), &flow).ok_or(AppError::Internal)?;
     Ok(Authorization {
         redirect_url: url.into(),
@@ -311,8 +312,14 @@ async fn run_callback(
     limits::per_ip(state, "oauth", origin, state.settings.limits.sign_in_per_ip).await?;
 
     let client = http_client()?;
-    let tokens = exchange_code(&client, settings, &redirect_uri(state, provider), code, &flow)
-        .await?;
+    let tokens = exchange_code(
+        &client,
+        settings,
+        &redirect_uri(state, provider),
+        code,
+        &flow,
+    )
+    .await?;
     let profile = match provider {
         Provider::Google => google_profile(&client, settings, &tokens.access_token).await?,
         Provider::GitHub => github_profile(&client, settings, &tokens.access_token).await?,
@@ -396,7 +403,8 @@ fn open_flow(
     let json = URL_SAFE_NO_PAD
         .decode(payload)
         .map_err(|_| OAuthError::BadStateCookie)?;
-    let flow: PendingFlow = serde_json::from_slice(&json).map_err(|_| OAuthError::BadStateCookie)?;
+    let flow: PendingFlow =
+        serde_json::from_slice(&json).map_err(|_| OAuthError::BadStateCookie)?;
     if flow.exp <= now {
         return Err(OAuthError::ExpiredState);
     }
@@ -583,7 +591,10 @@ async fn github_profile(
         subject: user.id.to_string(),
         email_verified: primary.as_ref().is_some_and(|e| e.verified),
         email: primary.map(|e| e.email),
-        name: user.name.filter(|n| !n.trim().is_empty()).or(Some(user.login)),
+        name: user
+            .name
+            .filter(|n| !n.trim().is_empty())
+            .or(Some(user.login)),
     })
 }
 
@@ -763,7 +774,8 @@ async fn create_account(
             break;
         }
     }
-    let handle = handle.ok_or_else(|| OAuthError::Setup(format!("no free handle near {stem:?}")))?;
+    let handle =
+        handle.ok_or_else(|| OAuthError::Setup(format!("no free handle near {stem:?}")))?;
     audit::record(
         conn,
         AuthEvent::SignUp,
@@ -865,7 +877,12 @@ mod tests {
             ));
         }
         assert!(matches!(
-            open_flow(b"another-secret-entirely-32-bytes!!!", &cookie, Provider::Google, NOW),
+            open_flow(
+                b"another-secret-entirely-32-bytes!!!",
+                &cookie,
+                Provider::Google,
+                NOW
+            ),
             Err(OAuthError::BadStateCookie)
         ));
     }

@@ -14,9 +14,10 @@ use uuid::Uuid;
 
 /// Makes `email` an admin, creating a confirmed account (without a password) when there is
 /// none. Returns a password-reset link for a new account, so its owner can set one.
-#[tracing::instrument(skip(state))]
+#[tracing::instrument(skip(pool, settings))]
 pub async fn create_admin(
-    state: &AppState,
+    pool: &sqlx::PgPool,
+    settings: &crate::server::config::Settings,
     email: &str,
     handle: &str,
 ) -> Result<Option<String>, AppError> {
@@ -24,7 +25,7 @@ pub async fn create_admin(
     validate::email(&email).map_err(AppError::BadRequest)?;
     let handle = super::sign_up::normalize_handle(handle);
     validate::handle(&handle).map_err(AppError::BadRequest)?;
-    let mut tx = service_tx(&state.pool).await?;
+    let mut tx = service_tx(pool).await?;
     let existing: Option<Uuid> = sqlx::query_scalar("select id from auth.users where email = $1")
         .bind(&email)
         .fetch_optional(&mut *tx)
@@ -57,12 +58,12 @@ pub async fn create_admin(
                 id,
                 mail_links::Purpose::ResetPassword,
                 None,
-                &state.settings.auth,
+                &settings.auth,
             )
             .await?;
             (
                 id,
-                Some(format!("{}/reset?token={token}", state.settings.server.public_url)),
+                Some(format!("{}/reset?token={token}", settings.server.public_url)),
             )
         }
     };

@@ -1,0 +1,103 @@
+//! `/dev/mailbox`: the outbox as a web page, so a developer can open confirmation and
+//! sign-in links without a mail server. Registered only when `APP_ENV=development`; the
+//! route does not exist in staging or production.
+
+use crate::server::{
+    db::scoped::{self, RequestClaims},
+    mail::outbox,
+    state::AppState,
+};
+use axum::{
+    extract::State,
+    http::{StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use time::format_description::well_known::Rfc3339;
+
+/// Escapes text for HTML element content and attribute values.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Turns `http(s)://...` words of an already-escaped body into links.
+fn link_urls(escaped: &str) -> String {
+    escaped
+        .split(' ')
+        .map(|word| {
+            let trimmed = word.trim_end();
+            if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
+                word.replace(trimmed, &format!("<a href=\"{trimmed}\">{trimmed}</a>"))
+            } else {
+                word.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+pub async fn mailbox(State(state): State<AppState>) -> Response {
+    let result = async {
+        let mut tx = scoped::begin(&state.pool, &RequestClaims::auth_admin()).await?;
+        let mails = outbox::recent(&mut tx, 50).await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>(mails)
+    }
+    .await;
+    let mails = match result {
+        Ok(mails) => mails,
+        Err(error) => {
+            tracing::warn!(?error, "mailbox unavailable");
+            return (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable.").into_response();
+        }
+    };
+    let mut body = String::from(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Development mailbox</title></head>\
+         <body style=\"font-family:system-ui;max-width:50rem;margin:2rem auto;padding:0 1rem\">\
+         <h1>Development mailbox</h1><p>Mail Wellspring has queued, newest first. This page exists only in development.</p>",
+    );
+    if mails.is_empty() {
+        body.push_str("<p>No mail yet.</p>");
+    }
+    for mail in mails {
+        let lines: Vec<String> = mail
+            .body_text
+            .lines()
+            .map(|line| link_urls(&escape(line)))
+            .collect();
+        body.push_str(&format!(
+            "<article data-testid=\"mail\" style=\"border:1px solid #ccc;border-radius:.75rem;padding:1rem;margin:1rem 0\">\
+             <h2 style=\"font-size:1.1rem\">{}</h2><p>To <span data-testid=\"mail-to\">{}</span> · {} · {}</p><pre style=\"white-space:pre-wrap\">{}</pre></article>",
+            escape(&mail.subject),
+            escape(&mail.to_address),
+            mail.created_at.format(&Rfc3339).unwrap_or_default(),
+            if mail.sent_at.is_some() { "sent" } else { "queued" },
+            lines.join("\n"),
+        ));
+    }
+    body.push_str("</body></html>");
+    ([(header::CACHE_CONTROL, "no-store")], Html(body)).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mail_text_cannot_inject_markup() {
+        let escaped = link_urls(&escape("<script>alert(1)</script> http://x/?a=\"b\""));
+        assert!(!escaped.contains("<script>"));
+        assert!(escaped.contains("&lt;script&gt;"));
+        assert!(!escaped.contains("\"b\""));
+    }
+}
