@@ -259,3 +259,4 @@ mkdir -p bench/results
   echo "| **total** | **$(kib "$total_raw")** | **$(kib "$total_gz")** | **$(kib "$total_br")** | |"
 } | tee "$RESULTS"
 say "written to $RESULTS"
+bench/auth.sh # identity benchmarks, appended to the same report; see bench/README.md

@@ -91,12 +91,12 @@ async fn the_request_roles_cannot_log_in_or_bypass_rls() {
     let database = TestDatabase::migrated().await;
     let pool = database.pool().await;
     let roles: Vec<(String, bool, bool, bool)> = sqlx::query_as(
-        "select rolname::text, rolcanlogin, rolbypassrls, rolsuper from pg_roles where rolname in ('anon', 'authenticated') order by 1",
+        "select rolname::text, rolcanlogin, rolbypassrls, rolsuper from pg_roles where rolname in ('anon', 'authenticated', 'auth_admin') order by 1",
     )
     .fetch_all(&pool)
     .await
     .unwrap();
-    assert_eq!(roles.len(), 2);
+    assert_eq!(roles.len(), 3);
     for (name, can_login, bypass, superuser) in roles {
         assert!(
             !can_login && !bypass && !superuser,
@@ -170,6 +170,10 @@ async fn the_authenticator_may_log_in_but_holds_no_privileges_of_its_own() {
     .unwrap();
     assert_eq!(
         member_of,
-        vec!["anon".to_owned(), "authenticated".to_owned()]
+        vec![
+            "anon".to_owned(),
+            "auth_admin".to_owned(),
+            "authenticated".to_owned()
+        ]
     );
 }

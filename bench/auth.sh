@@ -1,0 +1,323 @@
+#!/usr/bin/env bash
+# Identity benchmarks: sign-in latency (Argon2id), refresh-token rotation latency, and the
+# cost of a verified session on a page, each beside the bare axum baseline in the same run.
+# Appends a markdown table to bench/results/latest.md and prints it. Not a pass/fail test.
+#
+# bench/run.sh calls it last; it also runs alone (bench/auth.sh) once target/release/wellspring
+# is built. It starts its own Wellspring (with the sign-in rate limits raised so they never
+# answer 429) on a fresh database, and its own bare_baseline.
+# Knobs (environment):
+#   BENCH_AUTH                     0: skip these benchmarks                 (default 1)
+#   BENCH_AUTH_SIGNINS             sign-in requests measured                (default 200)
+#   BENCH_AUTH_SIGNIN_CONCURRENCY  connections for the sign-ins             (default 4)
+#   BENCH_AUTH_REFRESHES           sequential refreshes measured            (default 300)
+#   BENCH_AUTH_DURATION            length of each page run, oha syntax      (default 10s)
+#   BENCH_AUTH_CONCURRENCY         connections for the page runs            (default 32)
+#   DATABASE_URL                   use this server (database wellspring_bench_auth is created
+#                                  and dropped) instead of an embedded cluster
+# Every request goes to 127.0.0.1 only.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+[[ "${BENCH_AUTH:-1}" == 0 ]] && exit 0
+
+SIGNINS="${BENCH_AUTH_SIGNINS:-200}"
+SIGNIN_CONC="${BENCH_AUTH_SIGNIN_CONCURRENCY:-4}"
+REFRESHES="${BENCH_AUTH_REFRESHES:-300}"
+DURATION="${BENCH_AUTH_DURATION:-10s}"
+CONC="${BENCH_AUTH_CONCURRENCY:-32}"
+BENCH_DB=wellspring_bench_auth
+RESULTS=bench/results/latest.md
+
+# The benchmark member. The password is long and not a common one (sign-up refuses those).
+EMAIL="bench.reader@example.org"
+PASSWORD="a calm river at dawn"
+HANDLE="bench_reader"
+DISPLAY_NAME="Bench Reader"
+
+say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
+die() { printf 'bench/auth: %s\n' "$*" >&2; exit 1; }
+
+[[ -x target/release/wellspring ]] || die "target/release/wellspring is missing: run 'make bench' (it builds first) or 'cargo leptos build --release'"
+for tool in curl node python3; do
+  command -v "$tool" >/dev/null || die "$tool is needed"
+done
+if ! command -v oha >/dev/null; then
+  say "installing oha (once; a few minutes)"
+  cargo install oha --locked
+fi
+say "building examples/bare_baseline.rs (release)"
+cargo build --release --features ssr --example bare_baseline
+BASELINE_BIN=target/release/examples/bare_baseline
+
+# ---------------------------------------------------------------- cleanup on any exit
+work=$(mktemp -d -t wellspring-bench-auth.XXXXXX)
+data_dir=""
+ws_pid=""
+bl_pid=""
+db_created=0
+admin_url=""
+
+stop_pid() { # pid, seconds to wait after SIGTERM before SIGKILL
+  local pid=$1 wait=$2
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 $((wait * 10))); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+postmaster_pidfile() {
+  [[ -n "$data_dir" ]] || return 0
+  find "$data_dir" -maxdepth 2 -name postmaster.pid 2>/dev/null | head -n1
+}
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  stop_pid "$bl_pid" 2
+  stop_pid "$ws_pid" 15
+  # Wellspring stops its embedded cluster on shutdown; if it could not, stop the postmaster.
+  if [[ -n "$data_dir" ]]; then
+    local pidfile
+    pidfile=$(postmaster_pidfile)
+    if [[ -n "$pidfile" ]]; then
+      local pg_pid
+      pg_pid=$(head -n1 "$pidfile" 2>/dev/null || true)
+      [[ "$pg_pid" =~ ^[0-9]+$ ]] && kill -TERM "$pg_pid" 2>/dev/null || true
+      sleep 1
+    fi
+    rm -rf "$data_dir"
+  fi
+  if [[ $db_created == 1 ]]; then
+    psql "$admin_url" -qc "drop database if exists $BENCH_DB with (force)" >/dev/null 2>&1 || true
+  fi
+  if [[ $status != 0 && -f "$work/wellspring.log" ]]; then
+    echo "--- last lines of the Wellspring log ---" >&2
+    tail -n 30 "$work/wellspring.log" >&2 || true
+  fi
+  rm -rf "$work"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_for() { # url, pid, what
+  local url=$1 pid=$2 what=$3
+  for _ in $(seq 1 300); do # 60 s
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || die "$what exited before it was ready"
+    sleep 0.2
+  done
+  die "$what was not ready after 60 s ($url)"
+}
+
+form() { # key value ... -> application/x-www-form-urlencoded
+  python3 -c 'import sys, urllib.parse as u; a = sys.argv[1:]; print(u.urlencode(list(zip(a[::2], a[1::2]))))' "$@"
+}
+
+# ---------------------------------------------------------------- Wellspring
+ws_port=$(free_port)
+site="http://127.0.0.1:$ws_port"
+server_env=(
+  APP_ENV=development # production refuses to start without real secrets; see README
+  LEPTOS_SITE_ADDR="127.0.0.1:$ws_port"
+  WELLSPRING__SERVER__PUBLIC_URL="$site"
+  WELLSPRING__SERVER__SHUTDOWN_GRACE_SECS=3
+  # Measure the work, not the limiter: hundreds of sign-ins from one IP to one account.
+  WELLSPRING__LIMITS__SIGN_IN_PER_IP=1000000
+  WELLSPRING__LIMITS__SIGN_IN_PER_ACCOUNT=1000000
+)
+db_url="" # where psql reads the outbox; found below for the embedded cluster
+if [[ -n "${DATABASE_URL:-}" ]]; then
+  base="${DATABASE_URL%%\?*}"
+  query=""
+  [[ "$DATABASE_URL" == *\?* ]] && query="?${DATABASE_URL#*\?}"
+  admin_url="$DATABASE_URL"
+  db_url="${base%/*}/$BENCH_DB$query"
+  PGOPTIONS="--client-min-messages=warning" \
+    psql "$admin_url" -qc "drop database if exists $BENCH_DB with (force)" -c "create database $BENCH_DB" >/dev/null
+  db_created=1
+  server_env+=(DATABASE_URL="$db_url")
+  db_mode="DATABASE_URL server, database $BENCH_DB"
+else
+  data_dir=$(mktemp -d -t wellspring-bench-auth-pg.XXXXXX)
+  server_env+=(DATABASE_URL= WELLSPRING__DATABASE__DATA_DIR="$data_dir") # empty means unset
+  db_mode="embedded PostgreSQL in a temporary directory"
+fi
+
+say "starting Wellspring on 127.0.0.1:$ws_port (APP_ENV=development, sign-in limits raised, $db_mode)"
+env "${server_env[@]}" ./target/release/wellspring serve >"$work/wellspring.log" 2>&1 &
+ws_pid=$!
+wait_for "$site/readyz" "$ws_pid" "Wellspring"
+
+if [[ -z "$db_url" ]]; then
+  # The embedded cluster listens on a free port: line 4 of postmaster.pid.
+  pidfile=$(postmaster_pidfile)
+  if [[ -n "$pidfile" ]]; then
+    pg_port=$(sed -n 4p "$pidfile")
+    [[ "$pg_port" =~ ^[0-9]+$ ]] && db_url="postgres://postgres@127.0.0.1:$pg_port/wellspring"
+  fi
+fi
+
+# ---------------------------------------------------------------- the baseline, same bytes
+curl -fsS -o "$work/home.html" "$site/"
+page_bytes=$(wc -c <"$work/home.html")
+bl_port=$(free_port)
+baseline="http://127.0.0.1:$bl_port"
+say "starting bare_baseline on 127.0.0.1:$bl_port with the anonymous home page ($page_bytes bytes)"
+"$BASELINE_BIN" --addr "127.0.0.1:$bl_port" --body-file "$work/home.html" >"$work/baseline.log" 2>&1 &
+bl_pid=$!
+wait_for "$baseline/healthz" "$bl_pid" "bare_baseline"
+
+# ---------------------------------------------------------------- a confirmed member
+post_form() { # path, out file, curl args... -> prints the status; headers in out.headers
+  local path=$1 out=$2
+  shift 2
+  curl -sS -o "$out" -D "$out.headers" -w '%{http_code}' -X POST \
+    -H 'content-type: application/x-www-form-urlencoded' "$@" "$site$path"
+}
+
+say "signing up $EMAIL"
+status=$(post_form /api/auth/signup "$work/signup" \
+  --data "$(form email "$EMAIL" password "$PASSWORD" handle "$HANDLE" display_name "$DISPLAY_NAME")")
+[[ "$status" == 2* ]] || die "sign-up answered $status: $(head -c 300 "$work/signup")"
+
+# The confirmation link waits in the outbox (no SMTP in development): read it with psql,
+# else from the development mailbox page.
+mail=""
+if [[ -n "$db_url" ]] && command -v psql >/dev/null; then
+  mail=$(psql "$db_url" -XAtqc "select body_text from app.outbox_emails order by id desc limit 1" 2>/dev/null || true)
+fi
+token=$(grep -o 'verify?token=[A-Za-z0-9_-]*' <<<"$mail" | head -n1 | cut -d= -f2 || true)
+if [[ -z "$token" ]]; then
+  token=$(curl -fsS "$site/dev/mailbox" | grep -o 'verify?token=[A-Za-z0-9_-]*' | head -n1 | cut -d= -f2 || true)
+fi
+[[ -n "$token" ]] || die "no confirmation link in the outbox"
+status=$(post_form /api/auth/verify "$work/verify" --data "$(form token "$token")")
+[[ "$status" == 2* ]] || die "confirmation answered $status: $(head -c 300 "$work/verify")"
+
+login_body=$(form email "$EMAIL" password "$PASSWORD")
+status=$(post_form /api/auth/login "$work/login" --data "$login_body")
+[[ "$status" == [23]* ]] || die "sign-in answered $status: $(head -c 300 "$work/login")"
+cookie_value() { # name, headers file
+  grep -i '^set-cookie:' "$2" | sed -n "s/^[Ss]et-[Cc]ookie: *$1=\([^;]*\).*/\1/p" | tail -n1
+}
+access=$(cookie_value ws_access "$work/login.headers")
+[[ -n "$access" ]] || die "sign-in set no ws_access cookie"
+
+# The signed-in page must really be signed in (the header names the member), or row 5 would
+# measure an anonymous page.
+curl -fsS -o "$work/home-signed-in.html" -H "cookie: ws_access=$access" "$site/"
+grep -q "$DISPLAY_NAME" "$work/home-signed-in.html" \
+  || die "GET / with ws_access does not name the member: the cookie was not recognised"
+! grep -q "$DISPLAY_NAME" "$work/home.html" || die "the anonymous home page names the member"
+signed_in_bytes=$(wc -c <"$work/home-signed-in.html")
+
+# ---------------------------------------------------------------- measurements
+oha_json() { # out file, oha args...
+  local out=$1
+  shift
+  oha --no-tui --output-format json --disable-compression "$@" >"$out"
+}
+
+# Reads oha's JSON; prints "req/s p50_ms p99_ms failures" (failures: transport errors and
+# statuses not matching the allowed pattern).
+summarise() { # file, allowed status regex
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const ok = new RegExp(process.argv[2]);
+    const errors = Object.values(r.errorDistribution || {}).reduce((a, b) => a + b, 0);
+    const bad = Object.entries(r.statusCodeDistribution || {})
+      .filter(([code]) => !ok.test(code)).reduce((a, [, n]) => a + n, 0);
+    const ms = r.metrics.latency_ms;
+    console.log([r.summary.requestsPerSec.toFixed(0), ms.p50.toFixed(2), ms.p99.toFixed(2), errors + bad].join(" "));
+  ' "$1" "$2"
+}
+
+loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+declare -A rps p50 p99 fails
+record() { # key, "req/s p50 p99 [failures]"
+  local r a b e
+  read -r r a b e <<<"$2"
+  rps[$1]=$r p50[$1]=$a p99[$1]=$b fails[$1]=${e:-0}
+}
+
+# 1. Sign-in. oha must not follow redirects: the sign-in alone is measured.
+signin_args=(-m POST -H 'content-type: application/x-www-form-urlencoded' -d "$login_body" --redirect 0)
+say "sign-in: warming up"
+oha_json "$work/warmup.json" -n "$((SIGNIN_CONC * 2))" -c "$SIGNIN_CONC" "${signin_args[@]}" "$site/api/auth/login"
+say "sign-in: POST /api/auth/login  n=$SIGNINS c=$SIGNIN_CONC"
+oha_json "$work/signin.json" -n "$SIGNINS" -c "$SIGNIN_CONC" "${signin_args[@]}" "$site/api/auth/login"
+record signin "$(summarise "$work/signin.json" '^[23]')"
+say "baseline: GET /  n=$SIGNINS c=$SIGNIN_CONC"
+oha_json "$work/signin-bl.json" -n "$SIGNINS" -c "$SIGNIN_CONC" "$baseline/"
+record signin_bl "$(summarise "$work/signin-bl.json" '^2')"
+
+# 3. A verified session on a page (before the refresh loop, so nothing else touches this session).
+say "warming up GET /"
+for target in "$site/" "$baseline/"; do
+  oha_json "$work/warmup.json" -w -z 1s -c 8 "$target"
+done
+oha_json "$work/warmup.json" -w -z 1s -c 8 -H "cookie: ws_access=$access" "$site/"
+say "GET / anonymous  c=$CONC $DURATION"
+oha_json "$work/anon.json" -w -z "$DURATION" -c "$CONC" "$site/"
+record anon "$(summarise "$work/anon.json" '^2')"
+say "GET / with ws_access  c=$CONC $DURATION"
+oha_json "$work/member.json" -w -z "$DURATION" -c "$CONC" -H "cookie: ws_access=$access" "$site/"
+record member "$(summarise "$work/member.json" '^2')"
+say "baseline: GET /  c=$CONC $DURATION"
+oha_json "$work/page-bl.json" -w -z "$DURATION" -c "$CONC" "$baseline/"
+record page_bl "$(summarise "$work/page-bl.json" '^2')"
+
+# 2. Refresh rotation: sequential, each token used once (bench/refresh.mjs signs in itself).
+say "refresh: $REFRESHES sequential rotations, then the same with an access token, then the baseline"
+node bench/refresh.mjs --site "$site" --baseline "$baseline/" --email "$EMAIL" --password "$PASSWORD" \
+  --count "$REFRESHES" >"$work/refresh.json"
+for s in refresh access baseline; do
+  record "seq_$s" "$(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[process.argv[2]];
+    console.log([r.rps.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2)].join(" "));
+  ' "$work/refresh.json" "$s")"
+done
+
+# ---------------------------------------------------------------- report
+read -r ratio diff <<<"$(awk -v m="${rps[member]}" -v a="${rps[anon]}" \
+  'BEGIN { if (a > 0) printf "%.2f %.1f", m / a, (a - m) * 100 / a; else print "n/a n/a" }')"
+verdict=$(awk -v d="$diff" 'BEGIN { if (d == "n/a") print "n/a"; else if (d < 5) print "within the 5 % goal"; else print "**over the 5 % goal**" }')
+
+mkdir -p bench/results
+{
+  echo
+  echo "## Identity — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- Wellspring: target/release/wellspring, APP_ENV=development, $db_mode, sign-in rate limits raised to 1000000 (WELLSPRING__LIMITS__SIGN_IN_PER_IP / _PER_ACCOUNT); one confirmed member without two-step sign-in"
+  echo "- baseline: examples/bare_baseline.rs serving the same $page_bytes-byte anonymous home page, measured with the same load shape in this run"
+  echo "- load average before the runs: $loadavg"
+  if awk -v l="${loadavg%% *}" 'BEGIN { exit !(l > 1.0) }'; then
+    echo "- **warning: the load average was above 1 before the runs; something else was using the CPU and these numbers are unreliable. Run again on an idle machine.**"
+  fi
+  echo
+  echo "| measurement | load | req/s | p50 ms | p99 ms | baseline GET / req/s | baseline p50 ms | baseline p99 ms | failed |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+  echo "| sign-in: POST /api/auth/login ¹ | oha, $SIGNINS requests, c=$SIGNIN_CONC | ${rps[signin]} | ${p50[signin]} | ${p99[signin]} | ${rps[signin_bl]} | ${p50[signin_bl]} | ${p99[signin_bl]} | ${fails[signin]} |"
+  echo "| token refresh: POST /api/account/viewer with only ws_refresh ² | $REFRESHES sequential, c=1 | ${rps[seq_refresh]} | ${p50[seq_refresh]} | ${p99[seq_refresh]} | ${rps[seq_baseline]} | ${p50[seq_baseline]} | ${p99[seq_baseline]} | 0 |"
+  echo "| same request with a valid ws_access (no rotation) ² | $REFRESHES sequential, c=1 | ${rps[seq_access]} | ${p50[seq_access]} | ${p99[seq_access]} | ${rps[seq_baseline]} | ${p50[seq_baseline]} | ${p99[seq_baseline]} | 0 |"
+  echo "| GET / anonymous | oha, $DURATION, c=$CONC | ${rps[anon]} | ${p50[anon]} | ${p99[anon]} | ${rps[page_bl]} | ${p50[page_bl]} | ${p99[page_bl]} | ${fails[anon]} |"
+  echo "| GET / with a verified ws_access ³ | oha, $DURATION, c=$CONC | ${rps[member]} | ${p50[member]} | ${p99[member]} | ${rps[page_bl]} | ${p50[page_bl]} | ${p99[page_bl]} | ${fails[member]} |"
+  echo
+  echo "**Verified session on /:** signed-in req/s ÷ anonymous req/s = $ratio ($diff % fewer; goal: under 5 %): $verdict."
+  echo
+  echo "1. Argon2id dominates: m = 19456 KiB, t = 2, p = 1 (OWASP Password Storage Cheat Sheet), one hash per sign-in. Every request signs in the same member and opens a new session; oha does not follow the redirect."
+  echo "2. bench/refresh.mjs (Node fetch, one keep-alive connection): each request carries the ws_refresh the previous response set, so every token is used once, as a browser would. The session middleware rotates it and, as for every write, checks the session row; the server function then reads the viewer. The row below it is the same request with a fresh access token instead: the difference is the cost of rotation. Baseline: the same loop against the bare baseline's GET /. \"failed\" is 0 because any failure or a response without a new token stops the run."
+  echo "3. The access token (HS256 JWT) is verified without touching the database. The signed-in page ($signed_in_bytes bytes) names the member in its header (checked before the run), so rendering it also reads the viewer from the database, as every member's page does; the baseline serves the anonymous page."
+} | tee -a "$RESULTS"
+say "appended to $RESULTS"
