@@ -2,7 +2,9 @@
 //! two-step sign-in. Every function checks for a session on the server; the database's RLS
 //! policies then limit it to the member's own rows.
 
-use crate::domain::{AppError, ProfileSettings, RecoveryCodes, SessionSummary, TotpEnrollment, Viewer};
+use crate::domain::{
+    AppError, ProfileSettings, RecoveryCodes, SessionSummary, TotpEnrollment, Viewer,
+};
 use leptos::prelude::*;
 
 /// The signed-in member, or `None` for a visitor.
@@ -34,7 +36,15 @@ pub async fn update_profile(
     let state = request::state()?;
     let session = with_status(request::require_member())?;
     with_status(
-        profile::update(&state, &session, &display_name, &bio, &pronouns, &request::origin()).await,
+        profile::update(
+            &state,
+            &session,
+            &display_name,
+            &bio,
+            &pronouns,
+            &request::origin(),
+        )
+        .await,
     )?;
     Ok("Your profile is saved.".into())
 }
@@ -75,8 +85,13 @@ pub async fn change_email(new_email: String) -> Result<String, AppError> {
     let state = request::state()?;
     let session = with_status(request::require_member())?;
     with_status(
-        password_change::request_email_change(&state, session.user_id, &new_email, &request::origin())
-            .await,
+        password_change::request_email_change(
+            &state,
+            session.user_id,
+            &new_email,
+            &request::origin(),
+        )
+        .await,
     )?;
     Ok("We've sent a link to the new address. Your email changes when you open it.".into())
 }
@@ -102,10 +117,9 @@ pub async fn revoke_sessions(which: String) -> Result<String, AppError> {
     let target = match which.as_str() {
         "others" => Revoke::AllOthers,
         "all" => Revoke::All,
-        id => Revoke::One(with_status(
-            id.parse()
-                .map_err(|_| AppError::BadRequest("That device is not in your list.".into())),
-        )?),
+        id => Revoke::One(with_status(id.parse().map_err(|_| {
+            AppError::BadRequest("That device is not in your list.".into())
+        }))?),
     };
     let count = with_status(devices::revoke(&state, &session, target, &request::origin()).await)?;
     let ends_this = match target {
@@ -143,8 +157,14 @@ pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppEr
     let state = request::state()?;
     let session = with_status(request::require_member())?;
     let codes = with_status(
-        mfa::verify_enrollment(&state, session.user_id, session.session_id, &code, &request::origin())
-            .await,
+        mfa::verify_enrollment(
+            &state,
+            session.user_id,
+            session.session_id,
+            &code,
+            &request::origin(),
+        )
+        .await,
     )?;
     let mut amr = session.claims.amr.clone();
     amr.push("totp".into());

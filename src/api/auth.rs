@@ -28,22 +28,18 @@ pub async fn register(
         display_name,
     };
     with_status(sign_up(&state, form, &request::origin()).await)?;
-    Ok("Welcome! We've sent a confirmation link to your email address. Please open it to finish \
+    Ok(
+        "Welcome! We've sent a confirmation link to your email address. Please open it to finish \
         signing up."
-        .to_owned())
+            .to_owned(),
+    )
 }
 
 /// Email and password. On success the session cookies are set and the browser is sent on;
 /// an account with two-step sign-in continues at `/login/mfa`.
 #[server(prefix = "/api", endpoint = "auth/login")]
-pub async fn login(
-    email: String,
-    password: String,
-    next: Option<String>,
-) -> Result<(), AppError> {
-    use crate::server::{
-        auth::request, http::errors::with_status, services::identity::sign_in,
-    };
+pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::identity::sign_in};
     let state = request::state()?;
     let result =
         with_status(sign_in::with_password(&state, &email, &password, &request::origin()).await)?;
@@ -110,9 +106,8 @@ pub async fn login_second_factor(code: String, next: Option<String>) -> Result<(
             "That sign-in step has expired. Please sign in again from the start.".into(),
         )));
     };
-    let issued = with_status(
-        sign_in::with_second_factor(&state, &ticket, &code, &request::origin()).await,
-    )?;
+    let issued =
+        with_status(sign_in::with_second_factor(&state, &ticket, &code, &request::origin()).await)?;
     request::append_cookie(policy.clear(MFA_TICKET));
     request::set_session(&state, &issued);
     leptos_axum::redirect(&safe_redirect(next.as_deref()));
@@ -125,8 +120,13 @@ pub async fn logout() -> Result<(), AppError> {
     use crate::server::{auth::request, services::identity::sessions};
     let state = request::state()?;
     if let Some(session) = request::caller() {
-        sessions::end(&state.pool, session.user_id, session.session_id, &request::origin())
-            .await?;
+        sessions::end(
+            &state.pool,
+            session.user_id,
+            session.session_id,
+            &request::origin(),
+        )
+        .await?;
     }
     request::clear_session(&state);
     leptos_axum::redirect("/");
@@ -192,8 +192,7 @@ pub async fn reset_password(token: String, password: String) -> Result<String, A
 pub async fn redeem_magic_link(token: String) -> Result<(), AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::identity::sign_in};
     let state = request::state()?;
-    let result =
-        with_status(sign_in::with_magic_link(&state, &token, &request::origin()).await)?;
+    let result = with_status(sign_in::with_magic_link(&state, &token, &request::origin()).await)?;
     finish_sign_in(&state, result, None);
     Ok(())
 }

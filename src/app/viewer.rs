@@ -64,7 +64,10 @@ mod tests {
     fn login_link_carries_where_to_return() {
         assert_eq!(login_href("/"), "/login");
         assert_eq!(login_href(""), "/login");
-        assert_eq!(login_href("/settings/profile"), "/login?next=/settings/profile");
+        assert_eq!(
+            login_href("/settings/profile"),
+            "/login?next=/settings/profile"
+        );
         assert_eq!(
             login_href("/circles?sort=new&page=2"),
             "/login?next=/circles%3Fsort%3Dnew%26page%3D2"

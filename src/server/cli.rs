@@ -92,9 +92,9 @@ async fn create_admin(settings: Settings, email: &str, handle: &str) -> anyhow::
     .await;
     database.close().await?;
     match result? {
-        Some(link) => println!(
-            "{email} is now an admin. Set its password within the hour at:\n{link}"
-        ),
+        Some(link) => {
+            println!("{email} is now an admin. Set its password within the hour at:\n{link}")
+        }
         None => println!("{email} is now an admin."),
     }
     Ok(())

@@ -7,20 +7,20 @@ use crate::{
     server::{
         auth,
         config::Settings,
-        mail::drainer,
-        services::identity::AuthKeys,
         db::{Database, migrate},
         http::{assets, dev_mailbox, etag, health, metrics, serve},
+        mail::drainer,
         security,
+        services::identity::AuthKeys,
         state::AppState,
         telemetry::{self, RequestContext, metrics::Metrics},
     },
 };
 use anyhow::Context;
-use secrecy::ExposeSecret;
 use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, middleware, routing::get};
 use leptos::{config::LeptosOptions, nonce::Nonce, prelude::*};
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use secrecy::ExposeSecret;
 use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
 use tower_http::{
@@ -56,7 +56,10 @@ impl Application {
         drainer::spawn(
             state.pool.clone(),
             drainer::DrainerOptions {
-                smtp_url: mail.smtp_url.as_ref().map(|url| url.expose_secret().to_owned()),
+                smtp_url: mail
+                    .smtp_url
+                    .as_ref()
+                    .map(|url| url.expose_secret().to_owned()),
                 from: mail.from.clone(),
                 poll_interval: std::time::Duration::from_millis(mail.poll_interval_ms),
                 batch_size: 50,
@@ -109,8 +112,14 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .route("/healthz", get(health::healthz))
-        .route("/auth/oauth/{provider}/start", get(crate::server::http::oauth::start))
-        .route("/auth/oauth/{provider}/callback", get(crate::server::http::oauth::callback))
+        .route(
+            "/auth/oauth/{provider}/start",
+            get(crate::server::http::oauth::start),
+        )
+        .route(
+            "/auth/oauth/{provider}/callback",
+            get(crate::server::http::oauth::callback),
+        )
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::serve))
         .nest_service("/pkg", assets::pkg_service(&state.leptos_options))

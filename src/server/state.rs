@@ -1,8 +1,6 @@
 //! What every handler and server function can reach. Passed explicitly, never global.
 
-use crate::server::{
-    config::Settings, services::identity::AuthKeys, telemetry::metrics::Metrics,
-};
+use crate::server::{config::Settings, services::identity::AuthKeys, telemetry::metrics::Metrics};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;

@@ -155,7 +155,9 @@ async fn a_new_member_signs_up_confirms_by_mail_and_signs_in() {
     assert!(early.body.contains("confirm your email"), "{}", early.body);
     assert!(early.set_cookie("ws_access").is_none());
 
-    let token = mailed_token(&app, "rowan@example.org", "/verify").await.unwrap();
+    let token = mailed_token(&app, "rowan@example.org", "/verify")
+        .await
+        .unwrap();
     let confirmed = post(&app, "auth/verify", &[("token", &token)], "").await;
     assert_eq!(confirmed.status, StatusCode::OK);
     // Single use.
@@ -184,10 +186,28 @@ async fn bad_sign_up_input_gets_field_messages_and_changes_nothing() {
     let cases: [(&str, &str, &str, &str, &str); 6] = [
         ("not-an-email", PASSWORD, "fern", "Fern", "email"),
         ("fern@example.org", "short", "fern", "Fern", "password"),
-        ("fern@example.org", "password123", "fern", "Fern", "password"),
-        ("fern@example.org", PASSWORD, "fe\u{200B}rn", "Fern", "handle"),
+        (
+            "fern@example.org",
+            "password123",
+            "fern",
+            "Fern",
+            "password",
+        ),
+        (
+            "fern@example.org",
+            PASSWORD,
+            "fe\u{200B}rn",
+            "Fern",
+            "handle",
+        ),
         ("fern@example.org", PASSWORD, "admin", "Fern", "handle"),
-        ("fern@example.org", PASSWORD, "fern", "Fe\u{202E}rn", "display_name"),
+        (
+            "fern@example.org",
+            PASSWORD,
+            "fern",
+            "Fe\u{202E}rn",
+            "display_name",
+        ),
     ];
     for (email, password, handle, name, field) in cases {
         let reply = post(
@@ -202,8 +222,17 @@ async fn bad_sign_up_input_gets_field_messages_and_changes_nothing() {
             "",
         )
         .await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{field}: {}", reply.body);
-        assert!(reply.body.contains(field), "{field} not named in {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{field}: {}",
+            reply.body
+        );
+        assert!(
+            reply.body.contains(field),
+            "{field} not named in {}",
+            reply.body
+        );
     }
     let overlong = "x".repeat(129);
     let reply = post(
@@ -224,7 +253,10 @@ async fn bad_sign_up_input_gets_field_messages_and_changes_nothing() {
     let reply = post(&app, "auth/signup", &[("email", "fern@example.org")], "").await;
     assert!(reply.status.is_client_error() || reply.status.is_server_error());
     assert_eq!(count(&app, "select count(*) from auth.users").await, 0);
-    assert_eq!(count(&app, "select count(*) from app.outbox_emails").await, 0);
+    assert_eq!(
+        count(&app, "select count(*) from app.outbox_emails").await,
+        0
+    );
 }
 
 #[tokio::test]
@@ -237,7 +269,11 @@ async fn responses_never_reveal_whether_an_email_has_an_account() {
     let fresh = sign_up(&app, "fresh@example.org", "fresh").await;
     assert_eq!((taken.status, &taken.body), (fresh.status, &fresh.body));
     assert_eq!(
-        count(&app, "select count(*) from auth.users where email = 'known@example.org'").await,
+        count(
+            &app,
+            "select count(*) from auth.users where email = 'known@example.org'"
+        )
+        .await,
         1
     );
 
@@ -252,14 +288,20 @@ async fn responses_never_reveal_whether_an_email_has_an_account() {
     let wrong = post(
         &app,
         "auth/login",
-        &[("email", "known@example.org"), ("password", "not the password")],
+        &[
+            ("email", "known@example.org"),
+            ("password", "not the password"),
+        ],
         "",
     )
     .await;
     let unknown = post(
         &app,
         "auth/login",
-        &[("email", "nobody@example.org"), ("password", "not the password")],
+        &[
+            ("email", "nobody@example.org"),
+            ("password", "not the password"),
+        ],
         "",
     )
     .await;
@@ -315,11 +357,19 @@ async fn refresh_tokens_rotate_and_a_late_replay_revokes_the_session() {
     let (_, me) = refresh(c).await;
     assert_eq!(me, Value::Null, "the current token died with its session");
     assert_eq!(
-        count(&app, "select count(*) from auth.sessions where revoked_reason = 'refresh_token_reuse'").await,
+        count(
+            &app,
+            "select count(*) from auth.sessions where revoked_reason = 'refresh_token_reuse'"
+        )
+        .await,
         1
     );
     assert_eq!(
-        count(&app, "select count(*) from auth.audit_log where event = 'refresh_token_reuse'").await,
+        count(
+            &app,
+            "select count(*) from auth.audit_log where event = 'refresh_token_reuse'"
+        )
+        .await,
         1
     );
 }
@@ -348,7 +398,10 @@ async fn every_sign_in_starts_a_new_session_and_sign_out_ends_it_at_once() {
     let write = post(
         &app,
         "account/password",
-        &[("current_password", PASSWORD), ("new_password", "another calm river")],
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "another calm river"),
+        ],
         &format!("ws_access={}", first.access),
     )
     .await;
@@ -357,7 +410,11 @@ async fn every_sign_in_starts_a_new_session_and_sign_out_ends_it_at_once() {
     let me = viewer(&app, &format!("ws_access={second_access}")).await;
     assert_eq!(me["handle"], "oak");
     assert_eq!(
-        count(&app, "select count(*) from auth.audit_log where event in ('sign_in', 'sign_out')").await,
+        count(
+            &app,
+            "select count(*) from auth.audit_log where event in ('sign_in', 'sign_out')"
+        )
+        .await,
         3
     );
 }
@@ -367,7 +424,10 @@ async fn forged_and_foreign_tokens_are_ignored() {
     let app = spawn_app().await;
     confirmed_member(&app, "elm@example.org", "elm").await;
     let session = sign_in(&app, "elm@example.org").await;
-    assert_eq!(viewer(&app, &format!("ws_access={}", session.access)).await["handle"], "elm");
+    assert_eq!(
+        viewer(&app, &format!("ws_access={}", session.access)).await["handle"],
+        "elm"
+    );
 
     let user_id: uuid::Uuid = sqlx::query_scalar("select id from auth.users")
         .fetch_one(&app.pool)
@@ -428,7 +488,11 @@ async fn sign_in_is_rate_limited_per_account_with_retry_after() {
     .await;
     assert_eq!(fourth.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(fourth.body.contains("RateLimited"), "{}", fourth.body);
-    let retry_after: u64 = fourth.headers[header::RETRY_AFTER].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = fourth.headers[header::RETRY_AFTER]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&retry_after));
     // Counted in PostgreSQL, where every instance sees it.
     assert_eq!(
@@ -445,7 +509,10 @@ async fn repeated_failures_make_one_account_wait_longer() {
         let reply = post(
             &app,
             "auth/login",
-            &[("email", "birch@example.org"), ("password", "wrong password")],
+            &[
+                ("email", "birch@example.org"),
+                ("password", "wrong password"),
+            ],
             "",
         )
         .await;
@@ -458,7 +525,12 @@ async fn repeated_failures_make_one_account_wait_longer() {
         "",
     )
     .await;
-    assert_eq!(waiting.status, StatusCode::TOO_MANY_REQUESTS, "{}", waiting.body);
+    assert_eq!(
+        waiting.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        waiting.body
+    );
     // Another account is not slowed down.
     confirmed_member(&app, "pine@example.org", "pine").await;
     sign_in(&app, "pine@example.org").await;
@@ -467,7 +539,10 @@ async fn repeated_failures_make_one_account_wait_longer() {
 #[tokio::test]
 async fn cross_site_writes_are_refused_and_change_nothing() {
     let app = spawn_app().await;
-    for (name, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site")] {
+    for (name, value) in [
+        ("origin", "https://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ] {
         let response = bare_client()
             .post(format!("{}/api/auth/signup", app.address))
             .header(name, value)
@@ -517,9 +592,16 @@ async fn totp_enrolment_then_sign_in_needs_the_second_factor() {
     let app = spawn_app().await;
     confirmed_member(&app, "sage@example.org", "sage").await;
     let session = sign_in(&app, "sage@example.org").await;
-    let enrolment = post(&app, "account/mfa-enroll", &[], &session.cookies()).await.json();
+    let enrolment = post(&app, "account/mfa-enroll", &[], &session.cookies())
+        .await
+        .json();
     let secret = enrolment["secret"].as_str().unwrap().to_owned();
-    assert!(enrolment["uri"].as_str().unwrap().starts_with("otpauth://totp/"));
+    assert!(
+        enrolment["uri"]
+            .as_str()
+            .unwrap()
+            .starts_with("otpauth://totp/")
+    );
     // The secret is stored encrypted, not as the base32 shown once.
     let stored: Vec<u8> = sqlx::query_scalar("select secret_ciphertext from auth.mfa_factors")
         .fetch_one(&app.pool)
@@ -527,7 +609,13 @@ async fn totp_enrolment_then_sign_in_needs_the_second_factor() {
         .unwrap();
     assert_ne!(stored, totp::base32_decode(&secret).unwrap());
 
-    let wrong = post(&app, "account/mfa-verify", &[("code", "000000")], &session.cookies()).await;
+    let wrong = post(
+        &app,
+        "account/mfa-verify",
+        &[("code", "000000")],
+        &session.cookies(),
+    )
+    .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
     let verified = post(
         &app,
@@ -591,12 +679,28 @@ async fn totp_enrolment_then_sign_in_needs_the_second_factor() {
     .await;
     let ticket = again.set_cookie("ws_mfa").unwrap();
     let recovery = codes[0].to_uppercase().replace('-', "");
-    let ok = post(&app, "auth/login-mfa", &[("code", &recovery)], &format!("ws_mfa={ticket}")).await;
+    let ok = post(
+        &app,
+        "auth/login-mfa",
+        &[("code", &recovery)],
+        &format!("ws_mfa={ticket}"),
+    )
+    .await;
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
-    let twice = post(&app, "auth/login-mfa", &[("code", &codes[0])], &format!("ws_mfa={ticket}")).await;
+    let twice = post(
+        &app,
+        "auth/login-mfa",
+        &[("code", &codes[0])],
+        &format!("ws_mfa={ticket}"),
+    )
+    .await;
     assert_eq!(twice.status, StatusCode::BAD_REQUEST);
     assert_eq!(
-        count(&app, "select count(*) from auth.audit_log where event in ('mfa_enrolled', 'mfa_failed')").await,
+        count(
+            &app,
+            "select count(*) from auth.audit_log where event in ('mfa_enrolled', 'mfa_failed')"
+        )
+        .await,
         3
     );
 }
@@ -610,7 +714,10 @@ async fn changing_the_password_ends_other_sessions_and_reset_works_by_mail() {
     let wrong = post(
         &app,
         "account/password",
-        &[("current_password", "not it"), ("new_password", "a brand new phrase")],
+        &[
+            ("current_password", "not it"),
+            ("new_password", "a brand new phrase"),
+        ],
         &laptop.cookies(),
     )
     .await;
@@ -619,7 +726,10 @@ async fn changing_the_password_ends_other_sessions_and_reset_works_by_mail() {
     let changed = post(
         &app,
         "account/password",
-        &[("current_password", PASSWORD), ("new_password", "a brand new phrase")],
+        &[
+            ("current_password", PASSWORD),
+            ("new_password", "a brand new phrase"),
+        ],
         &laptop.cookies(),
     )
     .await;
@@ -630,13 +740,27 @@ async fn changing_the_password_ends_other_sessions_and_reset_works_by_mail() {
 
     // Forgot → mailed link → new password; every session ends.
     post(&app, "auth/forgot", &[("email", "ivy@example.org")], "").await;
-    let token = mailed_token(&app, "ivy@example.org", "/reset").await.unwrap();
-    let reset = post(&app, "auth/reset", &[("token", &token), ("password", PASSWORD)], "").await;
+    let token = mailed_token(&app, "ivy@example.org", "/reset")
+        .await
+        .unwrap();
+    let reset = post(
+        &app,
+        "auth/reset",
+        &[("token", &token), ("password", PASSWORD)],
+        "",
+    )
+    .await;
     assert_eq!(reset.status, StatusCode::OK, "{}", reset.body);
     let laptop_write = post(&app, "account/mfa-enroll", &[], &laptop.cookies()).await;
     assert_eq!(laptop_write.status, StatusCode::UNAUTHORIZED);
     sign_in(&app, "ivy@example.org").await;
-    let reused = post(&app, "auth/reset", &[("token", &token), ("password", PASSWORD)], "").await;
+    let reused = post(
+        &app,
+        "auth/reset",
+        &[("token", &token), ("password", PASSWORD)],
+        "",
+    )
+    .await;
     assert_eq!(reused.status, StatusCode::BAD_REQUEST);
 }
 
@@ -644,27 +768,55 @@ async fn changing_the_password_ends_other_sessions_and_reset_works_by_mail() {
 async fn a_magic_link_signs_in_once() {
     let app = spawn_app().await;
     confirmed_member(&app, "moss@example.org", "moss").await;
-    post(&app, "auth/magic-link", &[("email", "moss@example.org")], "").await;
-    let token = mailed_token(&app, "moss@example.org", "/magic").await.unwrap();
+    post(
+        &app,
+        "auth/magic-link",
+        &[("email", "moss@example.org")],
+        "",
+    )
+    .await;
+    let token = mailed_token(&app, "moss@example.org", "/magic")
+        .await
+        .unwrap();
     let reply = post(&app, "auth/magic", &[("token", &token)], "").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let access = reply.set_cookie("ws_access").unwrap();
-    assert_eq!(viewer(&app, &format!("ws_access={access}")).await["handle"], "moss");
+    assert_eq!(
+        viewer(&app, &format!("ws_access={access}")).await["handle"],
+        "moss"
+    );
     let again = post(&app, "auth/magic", &[("token", &token)], "").await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
     // Expired links are refused too.
-    post(&app, "auth/magic-link", &[("email", "moss@example.org")], "").await;
+    post(
+        &app,
+        "auth/magic-link",
+        &[("email", "moss@example.org")],
+        "",
+    )
+    .await;
     sqlx::query("update auth.one_time_tokens set expires_at = now() - interval '1 second', created_at = now() - interval '2 hours'")
         .execute(&app.pool)
         .await
         .unwrap();
-    sqlx::query("delete from auth.rate_limits").execute(&app.pool).await.unwrap();
-    post(&app, "auth/magic-link", &[("email", "moss@example.org")], "").await;
+    sqlx::query("delete from auth.rate_limits")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    post(
+        &app,
+        "auth/magic-link",
+        &[("email", "moss@example.org")],
+        "",
+    )
+    .await;
     sqlx::query("update auth.one_time_tokens set expires_at = now() - interval '1 second'")
         .execute(&app.pool)
         .await
         .unwrap();
-    let token = mailed_token(&app, "moss@example.org", "/magic").await.unwrap();
+    let token = mailed_token(&app, "moss@example.org", "/magic")
+        .await
+        .unwrap();
     let expired = post(&app, "auth/magic", &[("token", &token)], "").await;
     assert_eq!(expired.status, StatusCode::BAD_REQUEST);
 }
@@ -678,7 +830,9 @@ async fn members_list_and_revoke_only_their_own_sessions() {
     let there = sign_in(&app, "fir@example.org").await;
     let hazel = sign_in(&app, "hazel@example.org").await;
 
-    let list = post(&app, "account/sessions", &[], &here.cookies()).await.json();
+    let list = post(&app, "account/sessions", &[], &here.cookies())
+        .await
+        .json();
     let list = list.as_array().unwrap();
     assert_eq!(list.len(), 2, "only fir's own sessions: {list:?}");
     assert_eq!(list.iter().filter(|s| s["current"] == true).count(), 1);
@@ -690,11 +844,27 @@ async fn members_list_and_revoke_only_their_own_sessions() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let reply = post(&app, "account/sessions-revoke", &[("which", &hazel_id)], &here.cookies()).await;
-    assert!(reply.body.contains("Signed out 0 devices"), "{}", reply.body);
+    let reply = post(
+        &app,
+        "account/sessions-revoke",
+        &[("which", &hazel_id)],
+        &here.cookies(),
+    )
+    .await;
+    assert!(
+        reply.body.contains("Signed out 0 devices"),
+        "{}",
+        reply.body
+    );
     assert_eq!(viewer(&app, &hazel.cookies()).await["handle"], "hazel");
 
-    let reply = post(&app, "account/sessions-revoke", &[("which", "others")], &here.cookies()).await;
+    let reply = post(
+        &app,
+        "account/sessions-revoke",
+        &[("which", "others")],
+        &here.cookies(),
+    )
+    .await;
     assert!(reply.body.contains("Signed out 1 device"), "{}", reply.body);
     let write = post(&app, "account/mfa-enroll", &[], &there.cookies()).await;
     assert_eq!(write.status, StatusCode::UNAUTHORIZED);
@@ -705,11 +875,7 @@ async fn members_list_and_revoke_only_their_own_sessions() {
 #[tokio::test]
 async fn account_functions_need_a_session() {
     let app = spawn_app().await;
-    for endpoint in [
-        "account/profile",
-        "account/sessions",
-        "account/mfa-enroll",
-    ] {
+    for endpoint in ["account/profile", "account/sessions", "account/mfa-enroll"] {
         let reply = post(&app, endpoint, &[], "").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{endpoint}");
     }
@@ -735,7 +901,12 @@ async fn the_mail_outbox_reaches_members_over_smtp() {
     }
     assert_eq!(delivered.len(), 1);
     assert!(delivered[0].data.contains("/verify?token="));
-    assert!(delivered[0].to.iter().any(|to| to.contains("wren@example.org")));
+    assert!(
+        delivered[0]
+            .to
+            .iter()
+            .any(|to| to.contains("wren@example.org"))
+    );
 }
 
 #[tokio::test]

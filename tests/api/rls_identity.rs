@@ -64,9 +64,24 @@ async fn members_read_only_their_own_account_and_sessions() {
     let b = member(&pool, "birch").await;
     let who = as_member(a);
     // Allowed: their own.
-    assert_eq!(rows(&pool, &who, "select count(*) from auth.users").await.unwrap(), 1);
-    assert_eq!(rows(&pool, &who, "select count(*) from auth.sessions").await.unwrap(), 1);
-    assert_eq!(rows(&pool, &who, "select count(*) from auth.mfa_factors").await.unwrap(), 1);
+    assert_eq!(
+        rows(&pool, &who, "select count(*) from auth.users")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        rows(&pool, &who, "select count(*) from auth.sessions")
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(
+        rows(&pool, &who, "select count(*) from auth.mfa_factors")
+            .await
+            .unwrap(),
+        1
+    );
     // Denied: B's rows are invisible, even asked for by id.
     let sql = format!("select count(*) from auth.sessions where user_id = '{b}'");
     assert_eq!(rows(&pool, &who, &sql).await.unwrap(), 0);
@@ -89,11 +104,16 @@ async fn nobody_reads_mfa_secrets_or_password_hashes_through_a_request() {
         "select count(*) from app.outbox_emails",
     ] {
         let error = rows(&pool, &who, sql).await.unwrap_err();
-        assert!(error.to_string().contains("permission denied"), "{sql}: {error}");
+        assert!(
+            error.to_string().contains("permission denied"),
+            "{sql}: {error}"
+        );
     }
     // Allowed: that a factor exists, and its status.
     assert_eq!(
-        rows(&pool, &who, "select count(status) from auth.mfa_factors").await.unwrap(),
+        rows(&pool, &who, "select count(status) from auth.mfa_factors")
+            .await
+            .unwrap(),
         1
     );
 }
@@ -105,9 +125,14 @@ async fn members_cannot_change_any_role_their_own_included() {
     let a = member(&pool, "daisy").await;
     let b = member(&pool, "elder").await;
     for target in [a, b] {
-        let error = exec(&pool, &as_member(a), "update auth.users set role = 'admin' where id = $1", target)
-            .await
-            .unwrap_err();
+        let error = exec(
+            &pool,
+            &as_member(a),
+            "update auth.users set role = 'admin' where id = $1",
+            target,
+        )
+        .await
+        .unwrap_err();
         assert!(error.to_string().contains("permission denied"), "{error}");
     }
     let roles: Vec<String> = sqlx::query_scalar("select role from auth.users")
@@ -125,15 +150,36 @@ async fn members_revoke_and_edit_only_their_own_rows() {
     let b = member(&pool, "ginger").await;
     let who = as_member(a);
     let revoke = "update auth.sessions set revoked_at = now() where user_id = $1";
-    assert_eq!(exec(&pool, &who, revoke, a).await.unwrap(), 1, "own session: allowed");
-    assert_eq!(exec(&pool, &who, revoke, b).await.unwrap(), 0, "B's session: denied");
+    assert_eq!(
+        exec(&pool, &who, revoke, a).await.unwrap(),
+        1,
+        "own session: allowed"
+    );
+    assert_eq!(
+        exec(&pool, &who, revoke, b).await.unwrap(),
+        0,
+        "B's session: denied"
+    );
     let rename = "update app.profiles set display_name = 'Changed' where user_id = $1";
-    assert_eq!(exec(&pool, &who, rename, a).await.unwrap(), 1, "own profile: allowed");
-    assert_eq!(exec(&pool, &who, rename, b).await.unwrap(), 0, "B's profile: denied");
+    assert_eq!(
+        exec(&pool, &who, rename, a).await.unwrap(),
+        1,
+        "own profile: allowed"
+    );
+    assert_eq!(
+        exec(&pool, &who, rename, b).await.unwrap(),
+        0,
+        "B's profile: denied"
+    );
     // A profile cannot be handed to someone else.
-    let error = exec(&pool, &who, "update app.profiles set user_id = $1 where user_id = auth.uid()", b)
-        .await
-        .unwrap_err();
+    let error = exec(
+        &pool,
+        &who,
+        "update app.profiles set user_id = $1 where user_id = auth.uid()",
+        b,
+    )
+    .await
+    .unwrap_err();
     assert!(error.to_string().contains("permission denied"), "{error}");
 }
 
@@ -144,7 +190,12 @@ async fn visitors_see_public_profiles_and_nothing_private() {
     member(&pool, "hazel").await;
     let anon = RequestClaims::anonymous();
     // Allowed: public profile fields.
-    assert_eq!(rows(&pool, &anon, "select count(handle) from app.profiles").await.unwrap(), 1);
+    assert_eq!(
+        rows(&pool, &anon, "select count(handle) from app.profiles")
+            .await
+            .unwrap(),
+        1
+    );
     // Denied: accounts (emails, roles), sessions, factors, the audit trail.
     for sql in [
         "select count(email) from auth.users",
@@ -153,7 +204,10 @@ async fn visitors_see_public_profiles_and_nothing_private() {
         "select count(*) from auth.audit_log",
     ] {
         let error = rows(&pool, &anon, sql).await.unwrap_err();
-        assert!(error.to_string().contains("permission denied"), "{sql}: {error}");
+        assert!(
+            error.to_string().contains("permission denied"),
+            "{sql}: {error}"
+        );
     }
 }
 
@@ -166,18 +220,30 @@ async fn the_audit_log_is_append_only_and_read_only_by_its_subject() {
     let service = RequestClaims::auth_admin();
     for who in [a, b] {
         let mut tx = scoped::begin(&pool, &service).await.unwrap();
-        sqlx::query("insert into auth.audit_log (actor, subject, event) values ($1, $1, 'sign_in')")
-            .bind(who)
-            .execute(&mut *tx)
-            .await
-            .unwrap();
+        sqlx::query(
+            "insert into auth.audit_log (actor, subject, event) values ($1, $1, 'sign_in')",
+        )
+        .bind(who)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
         tx.commit().await.unwrap();
     }
-    assert_eq!(rows(&pool, &as_member(a), "select count(*) from auth.audit_log").await.unwrap(), 1);
+    assert_eq!(
+        rows(&pool, &as_member(a), "select count(*) from auth.audit_log")
+            .await
+            .unwrap(),
+        1
+    );
     // Not even the service, nor the owner, may rewrite history.
-    let error = exec(&pool, &service, "delete from auth.audit_log where actor = $1", a)
-        .await
-        .unwrap_err();
+    let error = exec(
+        &pool,
+        &service,
+        "delete from auth.audit_log where actor = $1",
+        a,
+    )
+    .await
+    .unwrap_err();
     assert!(error.to_string().contains("permission denied"), "{error}");
     let error = sqlx::query("update auth.audit_log set event = 'nothing'")
         .execute(&pool)

@@ -13,7 +13,9 @@ use crate::domain::AppError;
 use leptos::prelude::*;
 
 /// The error of the action's latest run, if it failed.
-pub fn action_error<T>(result: MappedSignal<Option<Result<T, AppError>>>) -> Signal<Option<AppError>>
+pub fn action_error<T>(
+    result: MappedSignal<Option<Result<T, AppError>>>,
+) -> Signal<Option<AppError>>
 where
     T: Send + Sync + 'static,
 {

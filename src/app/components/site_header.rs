@@ -112,9 +112,11 @@ fn SignedOut() -> impl IntoView {
     // Come back to this page after signing in, unless this page is itself about signing in.
     let sign_in_href = move || {
         let path = location.pathname.get();
-        let about_signing_in = ["/login", "/logout", "/signup", "/forgot", "/reset", "/verify", "/magic"]
-            .iter()
-            .any(|prefix| path.starts_with(prefix));
+        let about_signing_in = [
+            "/login", "/logout", "/signup", "/forgot", "/reset", "/verify", "/magic",
+        ]
+        .iter()
+        .any(|prefix| path.starts_with(prefix));
         if about_signing_in {
             "/login".to_owned()
         } else {

@@ -6,7 +6,9 @@ use crate::{
     api::auth::{RedeemMagicLink, RequestMagicLink},
     app::{
         components::{
-            form::{FormError, FormSuccess, SubmitButton, action_error, action_output, field_error},
+            form::{
+                FormError, FormSuccess, SubmitButton, action_error, action_output, field_error,
+            },
             form_page::{FormPage, TEXT_LINK},
             text_field::TextField,
         },

@@ -5,7 +5,9 @@ use crate::{
     app::{
         components::{
             button::ButtonLink,
-            form::{FormError, FormSuccess, SubmitButton, action_error, action_output, field_error},
+            form::{
+                FormError, FormSuccess, SubmitButton, action_error, action_output, field_error,
+            },
             form_page::{FormPage, TEXT_LINK},
             text_field::TextField,
         },

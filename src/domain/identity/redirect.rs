@@ -22,7 +22,10 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed() {
-        assert_eq!(safe_redirect(Some("/settings/security")), "/settings/security");
+        assert_eq!(
+            safe_redirect(Some("/settings/security")),
+            "/settings/security"
+        );
         assert_eq!(safe_redirect(Some("//evil.example/")), "/");
         assert_eq!(safe_redirect(Some("/\\evil.example")), "/");
         assert_eq!(safe_redirect(Some("https://evil.example")), "/");

@@ -40,10 +40,9 @@ pub async fn hit(conn: &mut PgConnection, bucket: &str, limit: Limit) -> Result<
 
 /// Deletes windows that ended more than an hour ago.
 pub async fn prune(conn: &mut PgConnection) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query(
-        "delete from auth.rate_limits where window_start < now() - interval '1 hour'",
-    )
-    .execute(&mut *conn)
-    .await?;
+    let done =
+        sqlx::query("delete from auth.rate_limits where window_start < now() - interval '1 hour'")
+            .execute(&mut *conn)
+            .await?;
     Ok(done.rows_affected())
 }

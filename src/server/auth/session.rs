@@ -67,16 +67,31 @@ impl CurrentSession {
 pub struct Caller(pub Option<CurrentSession>);
 
 /// Cookies to set on a response, placed in extensions by code that signs in or out.
-pub fn session_cookies(policy: CookiePolicy, issued: &IssuedSession, state: &AppState) -> [HeaderValue; 2] {
+pub fn session_cookies(
+    policy: CookiePolicy,
+    issued: &IssuedSession,
+    state: &AppState,
+) -> [HeaderValue; 2] {
     let auth = &state.settings.auth;
     [
-        policy.set(cookies::ACCESS, &issued.access_token, auth.access_token_ttl_secs),
-        policy.set(cookies::REFRESH, &issued.refresh_token, auth.session_max_lifetime_secs),
+        policy.set(
+            cookies::ACCESS,
+            &issued.access_token,
+            auth.access_token_ttl_secs,
+        ),
+        policy.set(
+            cookies::REFRESH,
+            &issued.refresh_token,
+            auth.session_max_lifetime_secs,
+        ),
     ]
 }
 
 pub fn clearing_cookies(policy: CookiePolicy) -> [HeaderValue; 2] {
-    [policy.clear(cookies::ACCESS), policy.clear(cookies::REFRESH)]
+    [
+        policy.clear(cookies::ACCESS),
+        policy.clear(cookies::REFRESH),
+    ]
 }
 
 pub fn cookie_policy(state: &AppState) -> CookiePolicy {
@@ -108,7 +123,11 @@ fn is_write(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
-pub async fn middleware(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn middleware(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let policy = cookie_policy(&state);
     let headers = request.headers();
     let access = policy.read(headers, cookies::ACCESS);
@@ -156,7 +175,10 @@ pub async fn middleware(State(state): State<AppState>, mut request: Request, nex
                 set_cookies = Some(clearing_cookies(policy));
             }
             Err(error) => {
-                tracing::warn!(?error, "could not check a session; treating the write as signed out");
+                tracing::warn!(
+                    ?error,
+                    "could not check a session; treating the write as signed out"
+                );
                 current = None;
             }
         }

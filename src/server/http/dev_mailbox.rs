@@ -58,7 +58,11 @@ pub async fn mailbox(State(state): State<AppState>) -> Response {
         Ok(mails) => mails,
         Err(error) => {
             tracing::warn!(?error, "mailbox unavailable");
-            return (StatusCode::SERVICE_UNAVAILABLE, "The database is unavailable.").into_response();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is unavailable.",
+            )
+                .into_response();
         }
     };
     let mut body = String::from(

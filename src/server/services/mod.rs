@@ -1,4 +1,4 @@
 //! Business operations: authorization, then the database through a scoped transaction.
 
-pub mod status;
 pub mod identity;
+pub mod status;

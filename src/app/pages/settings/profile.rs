@@ -8,7 +8,9 @@ use crate::{
         components::{
             card::Card,
             error_panel::ErrorPanel,
-            form::{FormError, FormSuccess, SubmitButton, action_error, action_output, field_error},
+            form::{
+                FormError, FormSuccess, SubmitButton, action_error, action_output, field_error,
+            },
             sign_in_prompt::SignInPrompt,
             skeleton::Skeleton,
             text_area::TextArea,

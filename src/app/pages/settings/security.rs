@@ -14,7 +14,9 @@ use crate::{
             button::{Button, ButtonVariant},
             card::Card,
             error_panel::ErrorPanel,
-            form::{FormError, FormSuccess, SubmitButton, action_error, action_output, field_error},
+            form::{
+                FormError, FormSuccess, SubmitButton, action_error, action_output, field_error,
+            },
             form_page::TEXT_LINK,
             sign_in_prompt::SignInPrompt,
             skeleton::Skeleton,
@@ -209,10 +211,16 @@ fn TwoStepSection(mfa_on: RwSignal<bool>) -> impl IntoView {
     let finish = ServerAction::<FinishTotpEnrollment>::new();
     let disable = ServerAction::<DisableTotp>::new();
     // Memos, so a refused code re-renders only its message, not the form the member typed in.
-    let enrollment: Memo<Option<TotpEnrollment>> =
-        Memo::new(move |_| start.value().with(|v| v.as_ref().and_then(|r| r.clone().ok())));
-    let recovery_codes: Memo<Option<RecoveryCodes>> =
-        Memo::new(move |_| finish.value().with(|v| v.as_ref().and_then(|r| r.clone().ok())));
+    let enrollment: Memo<Option<TotpEnrollment>> = Memo::new(move |_| {
+        start
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.clone().ok()))
+    });
+    let recovery_codes: Memo<Option<RecoveryCodes>> = Memo::new(move |_| {
+        finish
+            .value()
+            .with(|v| v.as_ref().and_then(|r| r.clone().ok()))
+    });
     Effect::new(move |_| {
         if recovery_codes.with(Option::is_some) {
             mfa_on.set(true);
@@ -497,8 +505,14 @@ mod tests {
 
     #[test]
     fn times_read_as_date_and_minute() {
-        assert_eq!(readable_time("2025-03-01T14:05:09.123Z"), "2025-03-01 14:05 UTC");
-        assert_eq!(readable_time("2025-03-01T14:05:09+02:00"), "2025-03-01 14:05");
+        assert_eq!(
+            readable_time("2025-03-01T14:05:09.123Z"),
+            "2025-03-01 14:05 UTC"
+        );
+        assert_eq!(
+            readable_time("2025-03-01T14:05:09+02:00"),
+            "2025-03-01 14:05"
+        );
         assert_eq!(readable_time("soon"), "soon");
     }
 }

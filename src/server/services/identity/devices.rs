@@ -18,18 +18,26 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 #[tracing::instrument(skip_all)]
-pub async fn list(state: &AppState, session: &CurrentSession) -> Result<Vec<SessionSummary>, AppError> {
+pub async fn list(
+    state: &AppState,
+    session: &CurrentSession,
+) -> Result<Vec<SessionSummary>, AppError> {
     let mut tx = scoped::begin(&state.pool, &session.request_claims())
         .await
         .map_err(db)?;
-    let rows: Vec<(Uuid, String, Option<String>, time::OffsetDateTime, time::OffsetDateTime)> =
-        sqlx::query_as(
-            "select id, user_agent, host(ip), created_at, last_seen_at from auth.sessions
+    let rows: Vec<(
+        Uuid,
+        String,
+        Option<String>,
+        time::OffsetDateTime,
+        time::OffsetDateTime,
+    )> = sqlx::query_as(
+        "select id, user_agent, host(ip), created_at, last_seen_at from auth.sessions
               where revoked_at is null order by last_seen_at desc limit 100",
-        )
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(rows
         .into_iter()
@@ -133,7 +141,9 @@ mod tests {
     #[test]
     fn devices_are_named_plainly() {
         assert_eq!(
-            describe_device("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"),
+            describe_device(
+                "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36"
+            ),
             "Chrome on Linux"
         );
         assert_eq!(describe_device(""), "Unknown device");

@@ -28,7 +28,12 @@ async fn hit(state: &AppState, bucket: String, max: i32) -> Result<(), AppError>
 }
 
 /// Per client IP. Without a known IP (never from our own listener) nothing is limited.
-pub async fn per_ip(state: &AppState, action: &str, origin: &Origin, max: i32) -> Result<(), AppError> {
+pub async fn per_ip(
+    state: &AppState,
+    action: &str,
+    origin: &Origin,
+    max: i32,
+) -> Result<(), AppError> {
     match origin.ip {
         Some(ip) => hit(state, format!("{action}:ip:{ip}"), max).await,
         None => Ok(()),
@@ -37,7 +42,12 @@ pub async fn per_ip(state: &AppState, action: &str, origin: &Origin, max: i32) -
 
 /// Per account, keyed by a hash of the normalised email, known or not (no enumeration, and
 /// typed-in addresses are not stored).
-pub async fn per_account(state: &AppState, action: &str, email: &str, max: i32) -> Result<(), AppError> {
+pub async fn per_account(
+    state: &AppState,
+    action: &str,
+    email: &str,
+    max: i32,
+) -> Result<(), AppError> {
     let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(hash_token(email));
     hit(state, format!("{action}:account:{key}"), max).await
 }

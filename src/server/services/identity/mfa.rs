@@ -150,10 +150,20 @@ pub async fn unenroll(
     origin: &Origin,
 ) -> Result<(), AppError> {
     let mut tx = service_tx(&state.pool).await?;
-    if check_code(&mut tx, &state.keys, user_id, code).await?.is_none() {
-        audit::record(&mut tx, AuthEvent::MfaFailed, Some(user_id), Some(user_id), origin, json!({}))
-            .await
-            .map_err(db)?;
+    if check_code(&mut tx, &state.keys, user_id, code)
+        .await?
+        .is_none()
+    {
+        audit::record(
+            &mut tx,
+            AuthEvent::MfaFailed,
+            Some(user_id),
+            Some(user_id),
+            origin,
+            json!({}),
+        )
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
         return Err(code_error());
     }
@@ -167,9 +177,16 @@ pub async fn unenroll(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-    audit::record(&mut tx, AuthEvent::MfaUnenrolled, Some(user_id), Some(user_id), origin, json!({}))
-        .await
-        .map_err(db)?;
+    audit::record(
+        &mut tx,
+        AuthEvent::MfaUnenrolled,
+        Some(user_id),
+        Some(user_id),
+        origin,
+        json!({}),
+    )
+    .await
+    .map_err(db)?;
     tx.commit().await.map_err(db)
 }
 
@@ -194,9 +211,12 @@ pub async fn check_code(
             return Ok(None);
         };
         let secret = open(keys, &sealed, user_id)?;
-        let Some(step) =
-            totp::verify(&secret, &digits, sessions::now_unix(), last.map(|s| s as u64))
-        else {
+        let Some(step) = totp::verify(
+            &secret,
+            &digits,
+            sessions::now_unix(),
+            last.map(|s| s as u64),
+        ) else {
             return Ok(None);
         };
         sqlx::query("update auth.mfa_factors set last_used_step = $2 where id = $1")

@@ -116,9 +116,16 @@ pub async fn reset_password(
     .await
     .map_err(db)?;
     sessions::end_others(&mut tx, user_id, None, "password_reset").await?;
-    audit::record(&mut tx, AuthEvent::PasswordReset, Some(user_id), Some(user_id), origin, json!({}))
-        .await
-        .map_err(db)?;
+    audit::record(
+        &mut tx,
+        AuthEvent::PasswordReset,
+        Some(user_id),
+        Some(user_id),
+        origin,
+        json!({}),
+    )
+    .await
+    .map_err(db)?;
     tx.commit().await.map_err(db)
 }
 
@@ -136,11 +143,12 @@ pub async fn request_email_change(
     errors.check("new_email", validate::email(&new_email));
     errors.into_result()?;
     let mut tx = service_tx(&state.pool).await?;
-    let taken: bool = sqlx::query_scalar("select exists (select 1 from auth.users where email = $1)")
-        .bind(&new_email)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
+    let taken: bool =
+        sqlx::query_scalar("select exists (select 1 from auth.users where email = $1)")
+            .bind(&new_email)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
     if !taken
         && mail_links::may_send(&mut tx, user_id, "change_email", &state.settings.auth).await?
     {
@@ -208,9 +216,16 @@ pub async fn confirm(
         .execute(&mut *tx)
         .await
         .map_err(db)?;
-        audit::record(&mut tx, AuthEvent::EmailConfirmed, Some(user_id), Some(user_id), origin, json!({}))
-            .await
-            .map_err(db)?;
+        audit::record(
+            &mut tx,
+            AuthEvent::EmailConfirmed,
+            Some(user_id),
+            Some(user_id),
+            origin,
+            json!({}),
+        )
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
         return Ok(Confirmed::Email);
     }
@@ -234,9 +249,16 @@ pub async fn confirm(
         ));
     }
     sessions::end_others(&mut tx, user_id, keep, "email_changed").await?;
-    audit::record(&mut tx, AuthEvent::EmailChanged, Some(user_id), Some(user_id), origin, json!({}))
-        .await
-        .map_err(db)?;
+    audit::record(
+        &mut tx,
+        AuthEvent::EmailChanged,
+        Some(user_id),
+        Some(user_id),
+        origin,
+        json!({}),
+    )
+    .await
+    .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(Confirmed::NewEmail)
 }

@@ -17,7 +17,10 @@ use serde_json::json;
 
 /// Who is signed in, for the header and settings pages.
 #[tracing::instrument(skip_all)]
-pub async fn viewer(state: &AppState, session: &CurrentSession) -> Result<Option<Viewer>, AppError> {
+pub async fn viewer(
+    state: &AppState,
+    session: &CurrentSession,
+) -> Result<Option<Viewer>, AppError> {
     let mut tx = scoped::begin(&state.pool, &session.request_claims())
         .await
         .map_err(db)?;
@@ -31,16 +34,19 @@ pub async fn viewer(state: &AppState, session: &CurrentSession) -> Result<Option
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    Ok(row.map(|(email, handle, display_name, role, confirmed, has_mfa)| Viewer {
-        user_id: session.user_id.to_string(),
-        email,
-        handle,
-        display_name,
-        role: crate::domain::AccountRole::parse(&role).unwrap_or(crate::domain::AccountRole::Member),
-        aal: session.aal.clone(),
-        has_mfa,
-        email_confirmed: confirmed,
-    }))
+    Ok(row.map(
+        |(email, handle, display_name, role, confirmed, has_mfa)| Viewer {
+            user_id: session.user_id.to_string(),
+            email,
+            handle,
+            display_name,
+            role: crate::domain::AccountRole::parse(&role)
+                .unwrap_or(crate::domain::AccountRole::Member),
+            aal: session.aal.clone(),
+            has_mfa,
+            email_confirmed: confirmed,
+        },
+    ))
 }
 
 #[tracing::instrument(skip_all)]

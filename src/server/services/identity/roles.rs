@@ -63,7 +63,10 @@ pub async fn create_admin(
             .await?;
             (
                 id,
-                Some(format!("{}/reset?token={token}", settings.server.public_url)),
+                Some(format!(
+                    "{}/reset?token={token}",
+                    settings.server.public_url
+                )),
             )
         }
     };
@@ -79,15 +82,16 @@ async fn set_role_in(
     role: AccountRole,
     origin: &Origin,
 ) -> Result<(), AppError> {
-    let previous: String =
-        sqlx::query_scalar("update auth.users u set role = $2, updated_at = now()
+    let previous: String = sqlx::query_scalar(
+        "update auth.users u set role = $2, updated_at = now()
                               from auth.users old where u.id = $1 and old.id = u.id
-                            returning old.role")
-            .bind(user_id)
-            .bind(role.as_str())
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(db)?;
+                            returning old.role",
+    )
+    .bind(user_id)
+    .bind(role.as_str())
+    .fetch_one(&mut *conn)
+    .await
+    .map_err(db)?;
     audit::record(
         conn,
         AuthEvent::RoleChanged,
@@ -111,11 +115,12 @@ pub async fn set_role(
     origin: &Origin,
 ) -> Result<(), AppError> {
     let mut tx = service_tx(&state.pool).await?;
-    let actor_role: Option<String> = sqlx::query_scalar("select role from auth.users where id = $1")
-        .bind(actor)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
+    let actor_role: Option<String> =
+        sqlx::query_scalar("select role from auth.users where id = $1")
+            .bind(actor)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
     if actor_role.as_deref() != Some("admin") {
         return Err(AppError::Forbidden);
     }

@@ -214,12 +214,12 @@ pub async fn refresh(
             .map_err(db)?;
             child
         }
-        Some(true) => match newest_in_chain(&mut tx, presented, row.sealed_child, row.session_id)
-            .await?
-        {
-            Some(current) => current,
-            None => return Ok(None),
-        },
+        Some(true) => {
+            match newest_in_chain(&mut tx, presented, row.sealed_child, row.session_id).await? {
+                Some(current) => current,
+                None => return Ok(None),
+            }
+        }
         Some(false) => {
             revoke_in(&mut tx, row.session_id, "refresh_token_reuse").await?;
             audit::record(
@@ -293,7 +293,11 @@ async fn newest_in_chain(
     Ok(None)
 }
 
-async fn revoke_in(conn: &mut PgConnection, session_id: Uuid, reason: &str) -> Result<(), AppError> {
+async fn revoke_in(
+    conn: &mut PgConnection,
+    session_id: Uuid,
+    reason: &str,
+) -> Result<(), AppError> {
     sqlx::query(
         "update auth.sessions set revoked_at = now(), revoked_reason = $2
           where id = $1 and revoked_at is null",

@@ -26,7 +26,9 @@ use uuid::Uuid;
 pub enum SignInResult {
     Session(Box<IssuedSession>),
     /// Ask for a TOTP or recovery code; the ticket proves the first factor for 5 minutes.
-    SecondFactor { ticket: String },
+    SecondFactor {
+        ticket: String,
+    },
 }
 
 #[derive(sqlx::FromRow)]
@@ -44,7 +46,12 @@ fn ticket_audience(state: &AppState) -> String {
     format!("{}:second-factor", state.settings.auth.audience)
 }
 
-pub(crate) fn issue_ticket(state: &AppState, user_id: Uuid, role: AccountRole, method: &str) -> String {
+pub(crate) fn issue_ticket(
+    state: &AppState,
+    user_id: Uuid,
+    role: AccountRole,
+    method: &str,
+) -> String {
     let now = sessions::now_unix();
     let claims = AccessClaims {
         sub: user_id.to_string(),
@@ -142,7 +149,8 @@ pub async fn with_magic_link(
     origin: &Origin,
 ) -> Result<SignInResult, AppError> {
     let mut tx = service_tx(&state.pool).await?;
-    let Some((user_id, _)) = mail_links::consume(&mut tx, token, mail_links::Purpose::MagicLink).await?
+    let Some((user_id, _)) =
+        mail_links::consume(&mut tx, token, mail_links::Purpose::MagicLink).await?
     else {
         return Err(AppError::TokenInvalid);
     };
@@ -163,7 +171,16 @@ pub async fn with_magic_link(
             ticket: issue_ticket(state, user_id, role, "magic_link"),
         });
     }
-    let issued = finish(state, &mut tx, user_id, role, "aal1", &["magic_link"], origin).await?;
+    let issued = finish(
+        state,
+        &mut tx,
+        user_id,
+        role,
+        "aal1",
+        &["magic_link"],
+        origin,
+    )
+    .await?;
     tx.commit().await.map_err(db)?;
     Ok(SignInResult::Session(Box::new(issued)))
 }
@@ -195,9 +212,16 @@ pub async fn with_second_factor(
     limits::per_account(state, "mfa", &bucket, state.settings.limits.mfa_per_account).await?;
     let mut tx = service_tx(&state.pool).await?;
     let Some(method) = mfa::check_code(&mut tx, &state.keys, user_id, code).await? else {
-        audit::record(&mut tx, AuthEvent::MfaFailed, Some(user_id), Some(user_id), origin, json!({}))
-            .await
-            .map_err(db)?;
+        audit::record(
+            &mut tx,
+            AuthEvent::MfaFailed,
+            Some(user_id),
+            Some(user_id),
+            origin,
+            json!({}),
+        )
+        .await
+        .map_err(db)?;
         tx.commit().await.map_err(db)?;
         let mut errors = FieldErrors::new();
         errors.add(
@@ -208,7 +232,11 @@ pub async fn with_second_factor(
         return Err(AppError::Invalid(errors));
     };
     let role = AccountRole::parse(&claims.app_role).unwrap_or(AccountRole::Member);
-    let first = claims.amr.first().cloned().unwrap_or_else(|| "password".into());
+    let first = claims
+        .amr
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "password".into());
     let issued = finish(
         state,
         &mut tx,
@@ -297,9 +325,16 @@ async fn record_failure(state: &AppState, email: &str, origin: &Origin) -> Resul
         .fetch_optional(&mut *tx)
         .await
         .map_err(db)?;
-    audit::record(&mut tx, AuthEvent::SignInFailed, None, subject, origin, json!({}))
-        .await
-        .map_err(db)?;
+    audit::record(
+        &mut tx,
+        AuthEvent::SignInFailed,
+        None,
+        subject,
+        origin,
+        json!({}),
+    )
+    .await
+    .map_err(db)?;
     tx.commit().await.map_err(db)
 }
 

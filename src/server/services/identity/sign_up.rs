@@ -57,7 +57,13 @@ pub fn check(form: &SignUp) -> Result<(String, String), AppError> {
 #[tracing::instrument(skip_all)]
 pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<(), AppError> {
     let (email, handle) = check(&form)?;
-    limits::per_ip(state, "sign_up", origin, state.settings.limits.sign_up_per_ip).await?;
+    limits::per_ip(
+        state,
+        "sign_up",
+        origin,
+        state.settings.limits.sign_up_per_ip,
+    )
+    .await?;
     let hash = password::hash(form.password.clone())
         .await
         .map_err(|_| AppError::Internal)?;
@@ -116,7 +122,7 @@ pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<
         .bind(form.display_name.trim())
         .execute(&mut *tx)
         .await
-        .map_err(|error| unique_handle(error))?;
+        .map_err(unique_handle)?;
     mail_links::send_confirmation(&mut tx, state, user_id, &email).await?;
     audit::record(
         &mut tx,
@@ -128,7 +134,7 @@ pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<
     )
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(|error| unique_handle(error))?;
+    tx.commit().await.map_err(unique_handle)?;
     Ok(())
 }
 
