@@ -2,5 +2,6 @@
 //! Bodies reach `server` only inside `#[server]` functions, which compile for `ssr` alone.
 
 pub mod account;
+pub mod admin;
 pub mod auth;
 pub mod status;

@@ -925,3 +925,168 @@ async fn the_development_mailbox_shows_mail_escaped_and_exists_only_in_developme
     let (status, _, _) = production.get_text("/dev/mailbox").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+async fn make_admin(app: &TestApp, email: &str) {
+    sqlx::query("update auth.users set role = 'admin' where email = $1")
+        .bind(email)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn only_admins_change_roles_and_with_their_second_factor() {
+    let app = spawn_app().await;
+    confirmed_member(&app, "root@example.org", "rooted").await;
+    confirmed_member(&app, "leaf@example.org", "leaf").await;
+    let leaf = sign_in(&app, "leaf@example.org").await;
+    let denied = post(
+        &app,
+        "admin/role",
+        &[("handle", "rooted"), ("role", "member")],
+        &leaf.cookies(),
+    )
+    .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN);
+
+    make_admin(&app, "root@example.org").await;
+    let root = sign_in(&app, "root@example.org").await;
+    let done = post(
+        &app,
+        "admin/role",
+        &[("handle", "leaf"), ("role", "moderator")],
+        &root.cookies(),
+    )
+    .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    let role: String =
+        sqlx::query_scalar("select role from auth.users where email = 'leaf@example.org'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(role, "moderator");
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from auth.audit_log where event = 'role_changed'"
+        )
+        .await,
+        1
+    );
+
+    // With a second factor on the account, an aal1 session may not act.
+    let enrolment = post(&app, "account/mfa-enroll", &[], &root.cookies())
+        .await
+        .json();
+    let secret = enrolment["secret"].as_str().unwrap().to_owned();
+    let verified = post(
+        &app,
+        "account/mfa-verify",
+        &[("code", &current_code(&secret))],
+        &root.cookies(),
+    )
+    .await;
+    assert_eq!(verified.status, StatusCode::OK);
+    let aal2 = verified.set_cookie("ws_access").unwrap();
+    let aal1 = post(
+        &app,
+        "admin/role",
+        &[("handle", "leaf"), ("role", "member")],
+        &root.cookies(),
+    )
+    .await;
+    assert_eq!(aal1.status, StatusCode::BAD_REQUEST, "{}", aal1.body);
+    assert!(aal1.body.contains("second factor"));
+    let ok = post(
+        &app,
+        "admin/role",
+        &[("handle", "leaf"), ("role", "member")],
+        &format!("ws_access={aal2}"),
+    )
+    .await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+}
+
+#[tokio::test]
+async fn idle_sessions_end() {
+    let app = spawn_app().await;
+    confirmed_member(&app, "reed@example.org", "reed").await;
+    let session = sign_in(&app, "reed@example.org").await;
+    sqlx::query("update auth.sessions set last_seen_at = now() - interval '30 days'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let write = post(&app, "account/mfa-enroll", &[], &session.cookies()).await;
+    assert_eq!(write.status, StatusCode::UNAUTHORIZED);
+    let refreshed = post(
+        &app,
+        "account/viewer",
+        &[],
+        &format!("ws_refresh={}", session.refresh),
+    )
+    .await;
+    assert_eq!(refreshed.json(), Value::Null);
+}
+
+#[tokio::test]
+async fn changing_email_is_confirmed_from_the_new_address() {
+    let app = spawn_app().await;
+    confirmed_member(&app, "old@example.org", "thistle").await;
+    confirmed_member(&app, "taken@example.org", "taken").await;
+    let here = sign_in(&app, "old@example.org").await;
+    let elsewhere = sign_in(&app, "old@example.org").await;
+    let bad = post(
+        &app,
+        "account/email",
+        &[("new_email", "nope")],
+        &here.cookies(),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    // A taken address answers the same and sends nothing.
+    let taken = post(
+        &app,
+        "account/email",
+        &[("new_email", "taken@example.org")],
+        &here.cookies(),
+    )
+    .await;
+    assert_eq!(taken.status, StatusCode::OK);
+    assert!(
+        mailed_token(&app, "taken@example.org", "/verify")
+            .await
+            .is_some(),
+        "only the old confirmation"
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from auth.one_time_tokens where purpose = 'change_email'"
+        )
+        .await,
+        0
+    );
+    let asked = post(
+        &app,
+        "account/email",
+        &[("new_email", "new@example.org")],
+        &here.cookies(),
+    )
+    .await;
+    assert_eq!(asked.status, StatusCode::OK);
+    let token = mailed_token(&app, "new@example.org", "/verify")
+        .await
+        .unwrap();
+    let confirmed = post(&app, "auth/verify", &[("token", &token)], &here.cookies()).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.body);
+    assert_eq!(
+        viewer(&app, &here.cookies()).await["email"],
+        "new@example.org"
+    );
+    let write = post(&app, "account/mfa-enroll", &[], &elsewhere.cookies()).await;
+    assert_eq!(
+        write.status,
+        StatusCode::UNAUTHORIZED,
+        "the other session ended"
+    );
+}

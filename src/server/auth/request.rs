@@ -63,3 +63,32 @@ pub fn clear_session(state: &AppState) {
         append_cookie(cookie);
     }
 }
+
+/// A moderator or admin, who has passed their second factor in this session when their
+/// account has one. Staff pages and actions start here.
+pub async fn require_staff(state: &AppState) -> Result<CurrentSession, AppError> {
+    let session = require_member()?;
+    if !session.role.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    if session.aal != "aal2" {
+        let mut tx = crate::server::services::identity::service_tx(&state.pool).await?;
+        let has_mfa: bool = sqlx::query_scalar(
+            "select exists (select 1 from auth.mfa_factors where user_id = $1 and status = 'verified')",
+        )
+        .bind(session.user_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(crate::server::db::errors::to_app_error)?;
+        tx.commit()
+            .await
+            .map_err(crate::server::db::errors::to_app_error)?;
+        if has_mfa {
+            return Err(AppError::BadRequest(
+                "Staff tools need your second factor: please sign in again with your authenticator app."
+                    .into(),
+            ));
+        }
+    }
+    Ok(session)
+}

@@ -29,7 +29,7 @@ use crate::{
 use sqlx::{PgPool, Postgres, Transaction};
 
 /// A transaction as the identity service.
-pub(crate) async fn service_tx(pool: &PgPool) -> Result<Transaction<'static, Postgres>, AppError> {
+pub async fn service_tx(pool: &PgPool) -> Result<Transaction<'static, Postgres>, AppError> {
     scoped::begin(pool, &RequestClaims::auth_admin())
         .await
         .map_err(to_app_error)
