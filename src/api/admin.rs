@@ -1,16 +1,19 @@
 //! Staff actions on accounts. Checked on the server: staff role, and aal2 when the account
 //! has a second factor.
 
-use crate::domain::{AccountRole, AppError};
+use crate::domain::AppError;
 use leptos::prelude::*;
 
 /// An admin gives a member a role (member, moderator, admin), by handle.
 #[server(prefix = "/api", endpoint = "admin/role")]
 pub async fn set_member_role(handle: String, role: String) -> Result<String, AppError> {
-    use crate::server::{
-        auth::request,
-        http::errors::with_status,
-        services::identity::{roles, service_tx},
+    use crate::{
+        domain::AccountRole,
+        server::{
+            auth::request,
+            http::errors::with_status,
+            services::identity::{roles, service_tx},
+        },
     };
     let state = request::state()?;
     let session = with_status(request::require_staff(&state).await)?;
