@@ -12,6 +12,11 @@ pub fn with_status<T>(result: Result<T, AppError>) -> Result<T, AppError> {
 }
 
 pub fn set_status(error: &AppError) {
+    if is_plain_form_post() {
+        // A form posted without JavaScript: server_fn answers with a redirect back to the
+        // page, carrying the error for it to show. A 4xx here would replace that redirect.
+        return;
+    }
     if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
         && let Ok(status) = http::StatusCode::from_u16(error.status_code())
     {
@@ -35,4 +40,16 @@ pub fn error_response(error: AppError) -> axum::response::Response {
             .insert(http::header::RETRY_AFTER, retry_after_secs.into());
     }
     response
+}
+
+/// A server-function call made by a plain HTML form (no JavaScript): it accepts HTML.
+fn is_plain_form_post() -> bool {
+    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
+        parts.uri.path().starts_with("/api/")
+            && parts
+                .headers
+                .get(http::header::ACCEPT)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|accept| accept.contains("text/html"))
+    })
 }
