@@ -278,6 +278,19 @@ say "baseline: GET /  c=$CONC $DURATION"
 oha_json "$work/page-bl.json" -w -z "$DURATION" -c "$CONC" "$baseline/"
 record page_bl "$(summarise "$work/page-bl.json" '^2')"
 
+# The same pair on /healthz: no rendering and no database, so the difference is the session
+# middleware's JWT verification alone.
+oha_json "$work/warmup.json" -w -z 1s -c 8 -H "cookie: ws_access=$access" "$site/healthz"
+say "GET /healthz anonymous  c=$CONC $DURATION"
+oha_json "$work/h-anon.json" -w -z "$DURATION" -c "$CONC" "$site/healthz"
+record h_anon "$(summarise "$work/h-anon.json" '^2')"
+say "GET /healthz with ws_access  c=$CONC $DURATION"
+oha_json "$work/h-member.json" -w -z "$DURATION" -c "$CONC" -H "cookie: ws_access=$access" "$site/healthz"
+record h_member "$(summarise "$work/h-member.json" '^2')"
+say "baseline: GET /healthz  c=$CONC $DURATION"
+oha_json "$work/h-bl.json" -w -z "$DURATION" -c "$CONC" "$baseline/healthz"
+record h_bl "$(summarise "$work/h-bl.json" '^2')"
+
 # 2. Refresh rotation: sequential, each token used once (bench/refresh.mjs signs in itself).
 say "refresh: $REFRESHES sequential rotations, then the same with an access token, then the baseline"
 node bench/refresh.mjs --site "$site" --baseline "$baseline/" --email "$EMAIL" --password "$PASSWORD" \
@@ -290,8 +303,11 @@ for s in refresh access baseline; do
 done
 
 # ---------------------------------------------------------------- report
-read -r ratio diff <<<"$(awk -v m="${rps[member]}" -v a="${rps[anon]}" \
-  'BEGIN { if (a > 0) printf "%.2f %.1f", m / a, (a - m) * 100 / a; else print "n/a n/a" }')"
+compare() { # member req/s, anonymous req/s -> "ratio difference%"
+  awk -v m="$1" -v a="$2" 'BEGIN { if (a > 0) printf "%.2f %.1f", m / a, (a - m) * 100 / a; else print "n/a n/a" }'
+}
+read -r ratio diff <<<"$(compare "${rps[member]}" "${rps[anon]}")"
+read -r h_ratio h_diff <<<"$(compare "${rps[h_member]}" "${rps[h_anon]}")"
 verdict=$(awk -v d="$diff" 'BEGIN { if (d == "n/a") print "n/a"; else if (d < 5) print "within the 5 % goal"; else print "**over the 5 % goal**" }')
 
 mkdir -p bench/results
@@ -313,11 +329,15 @@ mkdir -p bench/results
   echo "| same request with a valid ws_access (no rotation) ² | $REFRESHES sequential, c=1 | ${rps[seq_access]} | ${p50[seq_access]} | ${p99[seq_access]} | ${rps[seq_baseline]} | ${p50[seq_baseline]} | ${p99[seq_baseline]} | 0 |"
   echo "| GET / anonymous | oha, $DURATION, c=$CONC | ${rps[anon]} | ${p50[anon]} | ${p99[anon]} | ${rps[page_bl]} | ${p50[page_bl]} | ${p99[page_bl]} | ${fails[anon]} |"
   echo "| GET / with a verified ws_access ³ | oha, $DURATION, c=$CONC | ${rps[member]} | ${p50[member]} | ${p99[member]} | ${rps[page_bl]} | ${p50[page_bl]} | ${p99[page_bl]} | ${fails[member]} |"
+  echo "| GET /healthz anonymous ⁴ | oha, $DURATION, c=$CONC | ${rps[h_anon]} | ${p50[h_anon]} | ${p99[h_anon]} | ${rps[h_bl]} | ${p50[h_bl]} | ${p99[h_bl]} | ${fails[h_anon]} |"
+  echo "| GET /healthz with a verified ws_access ⁴ | oha, $DURATION, c=$CONC | ${rps[h_member]} | ${p50[h_member]} | ${p99[h_member]} | ${rps[h_bl]} | ${p50[h_bl]} | ${p99[h_bl]} | ${fails[h_member]} |"
   echo
   echo "**Verified session on /:** signed-in req/s ÷ anonymous req/s = $ratio ($diff % fewer; goal: under 5 %): $verdict."
+  echo "JWT verification alone (/healthz): $h_ratio ($h_diff % fewer)."
   echo
   echo "1. Argon2id dominates: m = 19456 KiB, t = 2, p = 1 (OWASP Password Storage Cheat Sheet), one hash per sign-in. Every request signs in the same member and opens a new session; oha does not follow the redirect."
   echo "2. bench/refresh.mjs (Node fetch, one keep-alive connection): each request carries the ws_refresh the previous response set, so every token is used once, as a browser would. The session middleware rotates it and, as for every write, checks the session row; the server function then reads the viewer. The row below it is the same request with a fresh access token instead: the difference is the cost of rotation. Baseline: the same loop against the bare baseline's GET /. \"failed\" is 0 because any failure or a response without a new token stops the run."
   echo "3. The access token (HS256 JWT) is verified without touching the database. The signed-in page ($signed_in_bytes bytes) names the member in its header (checked before the run), so rendering it also reads the viewer from the database, as every member's page does; the baseline serves the anonymous page."
+  echo "4. /healthz renders nothing and reads no database but passes the same middleware, session included: the difference between these two rows is the JWT verification alone. When it is small and the / difference is large, the cost is the page's work for a member, not the verification. Baseline: the bare baseline's /healthz."
 } | tee -a "$RESULTS"
 say "appended to $RESULTS"

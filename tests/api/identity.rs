@@ -1098,12 +1098,21 @@ async fn a_refused_form_without_javascript_is_sent_back_to_its_page_with_the_err
         .post(format!("{}/api/auth/login", app.address))
         .header(header::ACCEPT, "text/html,application/xhtml+xml")
         .header(header::REFERER, format!("{}/login", app.address))
-        .form(&[("email", "nobody@example.org"), ("password", "not the password")])
+        .form(&[
+            ("email", "nobody@example.org"),
+            ("password", "not the password"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
-    let location = response.headers()[header::LOCATION].to_str().unwrap().to_owned();
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(location.contains("/login"), "{location}");
-    assert!(location.contains("SignInFailed"), "{location}");
+    assert!(
+        location.contains("__err="),
+        "the error travels back: {location}"
+    );
 }
