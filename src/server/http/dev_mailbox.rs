@@ -1,6 +1,6 @@
 //! `/dev/mailbox`: the outbox as a web page, so a developer can open confirmation and
 //! sign-in links without a mail server. Registered only when `APP_ENV=development`; the
-//! route does not exist in staging or production.
+//! route does not exist in staging or production. Plain HTML: the CSP allows no inline styles.
 
 use crate::server::{
     db::scoped::{self, RequestClaims},
@@ -66,8 +66,8 @@ pub async fn mailbox(State(state): State<AppState>) -> Response {
         }
     };
     let mut body = String::from(
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Development mailbox</title></head>\
-         <body style=\"font-family:system-ui;max-width:50rem;margin:2rem auto;padding:0 1rem\">\
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Development mailbox</title><link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"></head>\
+         <body>\
          <h1>Development mailbox</h1><p>Mail Wellspring has queued, newest first. This page exists only in development.</p>",
     );
     if mails.is_empty() {
@@ -80,8 +80,8 @@ pub async fn mailbox(State(state): State<AppState>) -> Response {
             .map(|line| link_urls(&escape(line)))
             .collect();
         body.push_str(&format!(
-            "<article data-testid=\"mail\" style=\"border:1px solid #ccc;border-radius:.75rem;padding:1rem;margin:1rem 0\">\
-             <h2 style=\"font-size:1.1rem\">{}</h2><p>To <span data-testid=\"mail-to\">{}</span> · {} · {}</p><pre style=\"white-space:pre-wrap\">{}</pre></article>",
+            "<article data-testid=\"mail\">\
+             <h2>{}</h2><p>To <span data-testid=\"mail-to\">{}</span> · {} · {}</p><pre>{}</pre></article>",
             escape(&mail.subject),
             escape(&mail.to_address),
             mail.created_at.format(&Rfc3339).unwrap_or_default(),
