@@ -617,10 +617,11 @@ async fn totp_enrolment_then_sign_in_needs_the_second_factor() {
     )
     .await;
     assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    let enrolment_code = current_code(&secret);
     let verified = post(
         &app,
         "account/mfa-verify",
-        &[("code", &current_code(&secret))],
+        &[("code", &enrolment_code)],
         &session.cookies(),
     )
     .await;
@@ -649,10 +650,11 @@ async fn totp_enrolment_then_sign_in_needs_the_second_factor() {
             .is_some_and(|l| l.to_str().unwrap().starts_with("/login/mfa"))
     );
     // The code already used at enrolment does not work twice; the next step's does.
+    // (The exact code from enrolment, even if a 30-second step has passed since.)
     let reused = post(
         &app,
         "auth/login-mfa",
-        &[("code", &current_code(&secret))],
+        &[("code", &enrolment_code)],
         &format!("ws_mfa={ticket}"),
     )
     .await;
