@@ -28,6 +28,7 @@ drop function app.guard_comment_update();
 drop function app.guard_post_update();
 drop function app.count_circle_posts();
 drop function app.count_circle_members();
+drop function app.recent_reaction_scores(timestamptz);
 drop function app.reply_depth(bigint, bigint);
 drop function app.is_post_author(bigint);
 drop function app.moderated_circle_ids();

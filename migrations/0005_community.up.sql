@@ -279,6 +279,20 @@ as $$
            end
 $$;
 
+-- Reactions per post since a moment, for the "top this week" feed. Members may read only
+-- their own reaction rows; the totals are public anyway (they show on every post), and the
+-- feed still reads the posts through their own policy.
+create function app.recent_reaction_scores(p_since timestamptz)
+    returns table (post_id bigint, score bigint)
+    language sql stable security definer
+    set search_path = ''
+as $$
+    select r.post_id, count(*) from app.post_reactions r
+     where r.created_at >= p_since
+     group by r.post_id
+$$;
+
+alter function app.recent_reaction_scores(timestamptz) owner to community_steward;
 alter function app.reply_depth(bigint, bigint) owner to community_steward;
 alter function app.readable_circle_ids() owner to community_steward;
 alter function app.joined_circle_ids() owner to community_steward;
@@ -286,7 +300,7 @@ alter function app.moderated_circle_ids() owner to community_steward;
 alter function app.is_post_author(bigint) owner to community_steward;
 grant execute on function app.is_site_staff(), app.is_site_admin(), app.readable_circle_ids(),
     app.joined_circle_ids(), app.moderated_circle_ids(), app.is_post_author(bigint),
-    app.reply_depth(bigint, bigint)
+    app.reply_depth(bigint, bigint), app.recent_reaction_scores(timestamptz)
     to anon, authenticated, community_steward, auth_admin;
 
 -- ---------------------------------------------------------------------------------------
@@ -473,8 +487,8 @@ alter table app.comment_reactions enable row level security, force row level sec
 alter table app.bookmarks enable row level security, force row level security;
 
 -- The steward: reads what the helpers ask about, writes counters and history.
-grant select on app.circles, app.circle_members, app.posts, app.anonymous_authors, app.comments
-    to community_steward;
+grant select on app.circles, app.circle_members, app.posts, app.anonymous_authors, app.comments,
+    app.post_reactions to community_steward;
 grant update (member_count, post_count) on app.circles to community_steward;
 grant update (comment_count, last_activity_at, support_count, grateful_count, insightful_count, hug_count)
     on app.posts to community_steward;
@@ -485,6 +499,7 @@ create policy circle_members_steward on app.circle_members for select to communi
 create policy posts_steward on app.posts to community_steward using (true) with check (true);
 create policy anonymous_authors_steward on app.anonymous_authors for select to community_steward using (true);
 create policy comments_steward on app.comments to community_steward using (true) with check (true);
+create policy post_reactions_steward on app.post_reactions for select to community_steward using (true);
 create policy post_revisions_steward on app.post_revisions for insert to community_steward with check (true);
 create policy comment_revisions_steward on app.comment_revisions for insert to community_steward with check (true);
 

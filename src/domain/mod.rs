@@ -1,5 +1,6 @@
 //! Types both the server and the browser understand. Imports nothing of ours.
 
+pub mod community;
 pub mod error;
 pub mod field_errors;
 pub mod identity;

@@ -24,6 +24,11 @@ pub fn to_app_error(error: sqlx::Error) -> AppError {
             tracing::warn!(error = %error, "database unavailable");
             AppError::Unavailable
         }
+        // Row Level Security (or a guard trigger) refused: the caller may not do this.
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("42501") => {
+            tracing::info!(error = %error, "refused by row level security");
+            AppError::Forbidden
+        }
         _ => {
             tracing::error!(error = ?error, "database error");
             AppError::Internal

@@ -1,0 +1,107 @@
+//! Threaded comments under a post.
+
+use super::{post::Author, reaction::Reactions};
+use serde::{Deserialize, Serialize};
+
+/// Replies deeper than this continue on the reply's own page.
+pub const MAX_RENDER_DEPTH: i32 = 5;
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub depth: i32,
+    pub author: Option<Author>,
+    /// Empty when deleted; the page shows a placeholder instead.
+    pub body_html: String,
+    pub body_source: String,
+    pub created_at: String,
+    pub created_label: String,
+    pub edited: bool,
+    pub deleted: bool,
+    pub reactions: Reactions,
+    pub viewer_is_author: bool,
+    /// Replies below the render cap, to be continued on the comment's own page.
+    pub hidden_replies: i32,
+}
+
+/// A post's comments in thread order (each parent before its replies, siblings oldest first).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentThread {
+    pub comments: Vec<CommentView>,
+    /// Set when showing one comment's subthread ("continue this thread").
+    pub focus: Option<i64>,
+}
+
+impl CommentThread {
+    /// Orders flat rows (any order) so every reply follows its parent, siblings by id (which
+    /// is creation order). Rows whose parent is missing are dropped.
+    pub fn from_rows(rows: Vec<CommentView>, root: Option<i64>) -> Self {
+        use std::collections::HashMap;
+        let mut children: HashMap<Option<i64>, Vec<CommentView>> = HashMap::new();
+        for row in rows {
+            children.entry(row.parent_id).or_default().push(row);
+        }
+        for list in children.values_mut() {
+            list.sort_by_key(|c| c.id);
+        }
+        let mut ordered = Vec::new();
+        let mut stack: Vec<CommentView> = match root {
+            None => children.remove(&None).unwrap_or_default(),
+            Some(id) => {
+                let mut all: Vec<CommentView> = children.values().flatten().cloned().collect();
+                all.retain(|c| c.id == id);
+                all
+            }
+        };
+        stack.reverse();
+        while let Some(comment) = stack.pop() {
+            if let Some(mut replies) = children.remove(&Some(comment.id)) {
+                replies.reverse();
+                stack.extend(replies);
+            }
+            ordered.push(comment);
+        }
+        CommentThread {
+            comments: ordered,
+            focus: root,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(id: i64, parent_id: Option<i64>) -> CommentView {
+        CommentView {
+            id,
+            parent_id,
+            depth: 0,
+            author: None,
+            body_html: String::new(),
+            body_source: String::new(),
+            created_at: String::new(),
+            created_label: String::new(),
+            edited: false,
+            deleted: false,
+            reactions: Reactions::default(),
+            viewer_is_author: false,
+            hidden_replies: 0,
+        }
+    }
+
+    #[test]
+    fn replies_follow_their_parent_and_siblings_keep_their_order() {
+        let rows = vec![row(5, Some(1)), row(2, None), row(1, None), row(3, Some(1)), row(4, Some(3))];
+        let ids: Vec<i64> = CommentThread::from_rows(rows, None).comments.iter().map(|c| c.id).collect();
+        assert_eq!(ids, vec![1, 3, 4, 5, 2]);
+    }
+
+    #[test]
+    fn a_focused_thread_starts_at_its_root() {
+        let rows = vec![row(1, None), row(3, Some(1)), row(4, Some(3)), row(6, Some(4)), row(5, Some(1))];
+        let ids: Vec<i64> = CommentThread::from_rows(rows, Some(3)).comments.iter().map(|c| c.id).collect();
+        assert_eq!(ids, vec![3, 4, 6]);
+    }
+}

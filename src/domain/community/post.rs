@@ -1,0 +1,71 @@
+//! Posts as feeds and their own page show them.
+
+use super::reaction::Reactions;
+use serde::{Deserialize, Serialize};
+
+/// Who wrote something, as everyone may see it. Anonymous posts have none.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub handle: String,
+    pub display_name: String,
+    pub is_verified: bool,
+}
+
+/// A post in a feed: enough to decide whether to open it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostSummary {
+    pub id: i64,
+    pub circle_slug: String,
+    pub circle_name: String,
+    pub title: String,
+    /// Plain text; the template escapes it.
+    pub excerpt: String,
+    /// `None` when anonymous (or the account is gone).
+    pub author: Option<Author>,
+    pub is_anonymous: bool,
+    pub content_warning: Option<String>,
+    pub pinned: bool,
+    pub locked: bool,
+    /// RFC 3339, for `<time datetime>`.
+    pub created_at: String,
+    /// A date for people, formatted on the server so both renders agree.
+    pub created_label: String,
+    pub comment_count: i32,
+    pub reaction_total: i32,
+}
+
+impl PostSummary {
+    pub fn path(&self) -> String {
+        super::slug::post_path(&self.circle_slug, self.id, &self.title)
+    }
+}
+
+/// A post on its own page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostDetail {
+    pub summary: PostSummary,
+    /// Sanitised on the server when written; safe to insert.
+    pub body_html: String,
+    /// The Markdown source, for the author's edit form only (empty for everyone else).
+    pub body_source: String,
+    pub is_support_circle: bool,
+    pub edited: bool,
+    pub deleted: bool,
+    pub reactions: Reactions,
+    pub bookmarked: bool,
+    pub viewer_is_author: bool,
+    pub can_comment: bool,
+    pub can_react: bool,
+    pub can_moderate: bool,
+    /// The sealed author of an anonymous post, for the circle's moderators only.
+    pub sealed_author: Option<Author>,
+}
+
+/// A new post from the form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewPost {
+    pub title: String,
+    pub body: String,
+    pub content_warning: String,
+    pub anonymous: bool,
+}

@@ -1,0 +1,28 @@
+//! A member's public profile.
+
+use super::post::PostSummary;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicProfile {
+    pub handle: String,
+    pub display_name: String,
+    pub pronouns: String,
+    /// Sanitised Markdown.
+    pub bio_html: String,
+    pub interests: Vec<String>,
+    pub joined_label: String,
+    pub is_verified: bool,
+    pub modalities: Vec<String>,
+    pub credentials: String,
+    pub booking_url: String,
+    /// Their posts the viewer may read, never anonymous ones.
+    pub posts: Vec<PostSummary>,
+    pub next_cursor: Option<String>,
+}
+
+impl PublicProfile {
+    pub fn is_practitioner(&self) -> bool {
+        self.is_verified || !self.modalities.is_empty() || !self.credentials.is_empty()
+    }
+}

@@ -1,0 +1,132 @@
+//! The rules members' community input must meet, with the messages they see. Used by the
+//! server before anything is written; the database's checks are the last line behind them.
+
+/// Trims and checks a post title.
+pub fn post_title(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let chars = value.chars().count();
+    if chars == 0 {
+        return Err("Please give your post a title.".into());
+    }
+    if chars > 200 {
+        return Err(format!("Titles can be up to 200 characters; this one has {chars}."));
+    }
+    no_control_characters(value)?;
+    Ok(value.to_owned())
+}
+
+/// Checks a Markdown body of a post (`max` 20,000) or comment (`max` 10,000).
+pub fn body(value: &str, max: usize, what: &str) -> Result<String, String> {
+    let value = value.trim_end();
+    let chars = value.chars().count();
+    if value.trim().is_empty() {
+        return Err(format!("Please write something in your {what}."));
+    }
+    if chars > max {
+        return Err(format!(
+            "A {what} can be up to {max} characters; this one has {chars}."
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// An optional content warning: empty means none.
+pub fn content_warning(value: &str) -> Result<Option<String>, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(None);
+    }
+    let chars = value.chars().count();
+    if chars > 120 {
+        return Err(format!(
+            "Content warnings can be up to 120 characters; this one has {chars}."
+        ));
+    }
+    no_control_characters(value)?;
+    Ok(Some(value.to_owned()))
+}
+
+/// Circle names: 3 to 60 characters.
+pub fn circle_name(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let chars = value.chars().count();
+    if !(3..=60).contains(&chars) {
+        return Err("Circle names are 3 to 60 characters.".into());
+    }
+    no_control_characters(value)?;
+    Ok(value.to_owned())
+}
+
+/// Circle slugs: lower-case letters, digits and single hyphens, 3 to 40 characters.
+pub fn circle_slug(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let ok = (3..=40).contains(&value.len())
+        && value
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err("Use 3 to 40 lower-case letters, digits and single hyphens, like mindful-mornings.".into())
+    }
+}
+
+pub fn circle_description(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let chars = value.chars().count();
+    if chars > 500 {
+        return Err(format!("Descriptions can be up to 500 characters; this one has {chars}."));
+    }
+    Ok(value.to_owned())
+}
+
+/// Single-line text: no control characters, no bidi overrides or invisible characters that
+/// could disguise what a reader sees.
+fn no_control_characters(value: &str) -> Result<(), String> {
+    let sneaky = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
+    };
+    if value.chars().any(sneaky) {
+        Err("Please remove invisible or direction-changing characters.".into())
+    } else {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_trimmed_and_bounded() {
+        assert_eq!(post_title("  Morning pages  "), Ok("Morning pages".into()));
+        assert!(post_title("   ").is_err());
+        assert!(post_title(&"a".repeat(201)).is_err());
+        assert!(post_title(&"é".repeat(200)).is_ok(), "200 characters, not bytes");
+        assert!(post_title("evil\u{202E}txt.exe").is_err());
+        assert!(post_title("zero\u{200B}width").is_err());
+    }
+
+    #[test]
+    fn bodies_need_words_and_fit_their_limit() {
+        assert!(body(" \n ", 100, "post").is_err());
+        assert!(body(&"a".repeat(101), 100, "post").is_err());
+        assert_eq!(body("hello\n\n", 100, "post"), Ok("hello".into()));
+    }
+
+    #[test]
+    fn content_warnings_are_optional_and_short() {
+        assert_eq!(content_warning("  "), Ok(None));
+        assert_eq!(content_warning(" grief "), Ok(Some("grief".into())));
+        assert!(content_warning(&"x".repeat(121)).is_err());
+    }
+
+    #[test]
+    fn circle_slugs_are_plain() {
+        assert!(circle_slug("mindful-mornings").is_ok());
+        for bad in ["ab", "Mindful", "a--b", "-ab", "ab-", "a b c", "ünï"] {
+            assert!(circle_slug(bad).is_err(), "{bad}");
+        }
+    }
+}
