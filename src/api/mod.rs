@@ -4,4 +4,12 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod bookmarks;
+pub mod circles;
+pub mod comments;
+pub mod feeds;
+pub mod posts;
+pub mod profiles;
+pub mod reactions;
+pub mod search;
 pub mod status;

@@ -15,6 +15,10 @@ use leptos_router::{
 };
 use pages::{
     about::AboutPage,
+    bookmarks::BookmarksPage,
+    circle::CirclePage,
+    circle_new::NewCirclePage,
+    circles::CirclesPage,
     forgot::ForgotPage,
     home::HomePage,
     login::LoginPage,
@@ -22,7 +26,13 @@ use pages::{
     logout::LogoutPage,
     magic::{MagicPage, MagicRequestPage},
     not_found::NotFoundPage,
+    post::PostPage,
+    post_edit::EditPostPage,
+    post_link::PostLinkPage,
+    post_new::NewPostPage,
+    profile::MemberProfilePage,
     reset::ResetPage,
+    search::SearchPage,
     settings::{profile::ProfileSettingsPage, security::SecuritySettingsPage},
     signup::SignupPage,
     status::StatusPage,
@@ -66,7 +76,18 @@ pub fn App() -> impl IntoView {
                 <SiteHeader/>
                 <main id="main" tabindex="-1" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8 sm:px-6 sm:py-12 focus:outline-none">
                     <Routes fallback=NotFoundPage>
-                        <Route path=path!("/") view=HomePage/>
+                        <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+                        <Route path=path!("/circles") view=CirclesPage ssr=SsrMode::Async/>
+                        <Route path=path!("/circles/new") view=NewCirclePage/>
+                        <Route path=path!("/c/:slug") view=CirclePage ssr=SsrMode::Async/>
+                        <Route path=path!("/c/:slug/new") view=NewPostPage ssr=SsrMode::Async/>
+                        <Route path=path!("/c/:slug/p/:post") view=PostPage ssr=SsrMode::Async/>
+                        <Route path=path!("/c/:slug/p/:post/edit") view=EditPostPage ssr=SsrMode::Async/>
+                        <Route path=path!("/c/:slug/p/:post/thread/:comment") view=PostPage ssr=SsrMode::Async/>
+                        <Route path=path!("/p/:id") view=PostLinkPage ssr=SsrMode::Async/>
+                        <Route path=path!("/u/:handle") view=MemberProfilePage ssr=SsrMode::Async/>
+                        <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
+                        <Route path=path!("/bookmarks") view=BookmarksPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=SignupPage/>

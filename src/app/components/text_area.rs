@@ -69,7 +69,7 @@ pub fn TextArea(
 
 /// Escapes text for the inside of a `<textarea>`, whose content the browser reads as text
 /// with character references decoded.
-fn escape_text(text: &str) -> String {
+pub fn escape_text(text: &str) -> String {
     let mut escaped = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -5,6 +5,7 @@ use crate::app::components::{
     button::{ButtonLink, ButtonVariant},
     card::Card,
     icon::{Icon, IconName},
+    site_feed::SiteFeed,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,8 +44,8 @@ pub fn HomePage() -> impl IntoView {
                     "No ads, no outrage, no selling your data."
                 </p>
                 <div class="mt-8 flex flex-wrap gap-3">
-                    <ButtonLink href="/about">"How Wellspring works"</ButtonLink>
-                    <ButtonLink href="/status" variant=ButtonVariant::Secondary>"Service status"</ButtonLink>
+                    <ButtonLink href="/circles">"Browse circles"</ButtonLink>
+                    <ButtonLink href="/about" variant=ButtonVariant::Secondary>"How Wellspring works"</ButtonLink>
                 </div>
             </div>
             <Card class="bg-accent-soft/40">
@@ -72,6 +73,8 @@ pub fn HomePage() -> impl IntoView {
                     .collect_view()}
             </ul>
         </section>
+
+        <SiteFeed/>
 
         <Card class="mt-12">
             <BreathingPause/>

@@ -3,12 +3,13 @@
 use super::post::PostSummary;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FeedKind {
     /// Circles the viewer follows, newest first.
     Home,
     /// Everything the viewer may read, newest first.
+    #[default]
     Latest,
     /// Most recent comment first.
     Active,
@@ -20,7 +21,7 @@ impl FeedKind {
     pub fn parse(value: &str) -> Option<Self> {
         match value {
             "home" => Some(Self::Home),
-            "latest" | "" => Some(Self::Latest),
+            "latest" => Some(Self::Latest),
             "active" => Some(Self::Active),
             "top" => Some(Self::Top),
             _ => None,
@@ -53,6 +54,10 @@ pub struct FeedPage {
     /// Pinned posts, shown above the first page of a circle's feed.
     pub pinned: Vec<PostSummary>,
     pub next_cursor: Option<String>,
+    /// Which feed this is (site feeds), and whether the viewer is signed in, so the page can
+    /// offer the right tabs.
+    pub kind: FeedKind,
+    pub signed_in: bool,
 }
 
 /// Posts per feed page.

@@ -1,4 +1,5 @@
 //! Business operations: authorization, then the database through a scoped transaction.
 
+pub mod community;
 pub mod identity;
 pub mod status;

@@ -1,0 +1,26 @@
+//! Bookmarks: save and unsave posts; list mine.
+
+use crate::domain::{AppError, community::FeedPage};
+use leptos::prelude::*;
+
+/// Returns whether the post is now saved.
+#[server(prefix = "/api", endpoint = "bookmarks/toggle")]
+pub async fn toggle_bookmark(post_id: i64, back: Option<String>) -> Result<bool, AppError> {
+    use crate::{
+        domain::identity::redirect::safe_redirect,
+        server::{auth::request, http::errors::with_status, services::community::bookmarks},
+    };
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let saved = with_status(bookmarks::toggle(&state, &session, post_id).await)?;
+    super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
+    Ok(saved)
+}
+
+#[server(prefix = "/api", endpoint = "bookmarks/list")]
+pub async fn list_bookmarks(cursor: String) -> Result<FeedPage, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::bookmarks};
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    with_status(bookmarks::list(&state, &session, &cursor).await)
+}

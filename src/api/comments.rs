@@ -1,0 +1,46 @@
+//! Comments: the thread under a post, writing, editing and deleting.
+
+use crate::domain::{AppError, community::CommentThread};
+use leptos::prelude::*;
+
+#[server(prefix = "/api", endpoint = "comments/thread")]
+pub async fn get_comments(post_id: i64, root: Option<i64>) -> Result<CommentThread, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::comments};
+    let state = request::state()?;
+    with_status(comments::thread(&state, request::caller().as_ref(), post_id, root).await)
+}
+
+/// Comments (or replies, with `parent_id`) and returns to the post at the new comment.
+#[server(prefix = "/api", endpoint = "comments/create")]
+pub async fn create_comment(
+    post_id: i64,
+    parent_id: Option<i64>,
+    body: String,
+) -> Result<String, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::comments};
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let path = with_status(comments::create(&state, &session, post_id, parent_id, &body).await)?;
+    super::circles::redirect_back_without_js(&path);
+    Ok(path)
+}
+
+#[server(prefix = "/api", endpoint = "comments/edit")]
+pub async fn edit_comment(id: i64, body: String) -> Result<String, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::comments};
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let path = with_status(comments::edit(&state, &session, id, &body).await)?;
+    super::circles::redirect_back_without_js(&path);
+    Ok(path)
+}
+
+#[server(prefix = "/api", endpoint = "comments/delete")]
+pub async fn delete_comment(id: i64) -> Result<String, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::comments};
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let path = with_status(comments::delete(&state, &session, id).await)?;
+    super::circles::redirect_back_without_js(&path);
+    Ok(path)
+}

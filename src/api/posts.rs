@@ -1,0 +1,87 @@
+//! Posts: write, read, edit and delete.
+
+use crate::domain::{
+    AppError,
+    community::{NewPost, PostDetail},
+};
+use leptos::prelude::*;
+
+/// Writes a post in a circle and opens it.
+#[server(prefix = "/api", endpoint = "posts/create")]
+pub async fn create_post(
+    circle: String,
+    title: String,
+    body: String,
+    content_warning: Option<String>,
+    anonymous: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::posts};
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let path = with_status(
+        posts::create(
+            &state,
+            &session,
+            &circle,
+            NewPost {
+                title,
+                body,
+                content_warning: content_warning.unwrap_or_default(),
+                anonymous: anonymous.is_some_and(|v| v != "false"),
+            },
+        )
+        .await,
+    )?;
+    leptos_axum::redirect(&path);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "posts/get")]
+pub async fn get_post(id: i64) -> Result<PostDetail, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::posts};
+    let state = request::state()?;
+    with_status(posts::get(&state, request::caller().as_ref(), id).await)
+}
+
+/// The readable URL of a post, for `/p/<id>` links.
+#[server(prefix = "/api", endpoint = "posts/path")]
+pub async fn post_path(id: i64) -> Result<String, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::posts};
+    let state = request::state()?;
+    with_status(posts::path(&state, request::caller().as_ref(), id).await)
+}
+
+#[server(prefix = "/api", endpoint = "posts/edit")]
+pub async fn edit_post(
+    id: i64,
+    title: String,
+    body: String,
+    content_warning: Option<String>,
+) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::posts};
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let path = with_status(
+        posts::edit(
+            &state,
+            &session,
+            id,
+            &title,
+            &body,
+            &content_warning.unwrap_or_default(),
+        )
+        .await,
+    )?;
+    leptos_axum::redirect(&path);
+    Ok(())
+}
+
+#[server(prefix = "/api", endpoint = "posts/delete")]
+pub async fn delete_post(id: i64) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::posts};
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let path = with_status(posts::delete(&state, &session, id).await)?;
+    leptos_axum::redirect(&path);
+    Ok(())
+}

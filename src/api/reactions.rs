@@ -1,0 +1,34 @@
+//! Reactions: toggle one of the gentle set on a post or comment.
+
+use crate::domain::{AppError, community::Reactions};
+use leptos::prelude::*;
+
+/// `target` is "post" or "comment"; `kind` one of support, grateful, insightful, hug.
+/// `back` is where a browser without JavaScript returns to.
+#[server(prefix = "/api", endpoint = "reactions/toggle")]
+pub async fn toggle_reaction(
+    target: String,
+    id: i64,
+    kind: String,
+    back: Option<String>,
+) -> Result<Reactions, AppError> {
+    use crate::{
+        domain::{
+            community::{ReactionKind, ReactionTarget},
+            identity::redirect::safe_redirect,
+        },
+        server::{auth::request, http::errors::with_status, services::community::reactions},
+    };
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let target = with_status(
+        ReactionTarget::parse(&target)
+            .ok_or_else(|| AppError::BadRequest("Reactions go on posts or comments.".into())),
+    )?;
+    let kind = with_status(ReactionKind::parse(&kind).ok_or_else(|| {
+        AppError::BadRequest("Choose support, grateful, insightful or hug.".into())
+    }))?;
+    let counts = with_status(reactions::toggle(&state, &session, target, id, kind).await)?;
+    super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
+    Ok(counts)
+}

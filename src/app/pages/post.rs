@@ -1,0 +1,363 @@
+//! `/c/<slug>/p/<id>-<title>`: a post, its reactions, and the conversation under it. Every
+//! control is a small form, so reading, replying, reacting and saving all work without
+//! JavaScript; with it, they update in place.
+//!
+//! `/c/<slug>/p/<id>/thread/<comment>` shows one comment's replies when the thread runs
+//! deeper than the main page renders.
+
+use crate::{
+    api::{
+        bookmarks::ToggleBookmark,
+        comments::{CreateComment, DeleteComment, EditComment, get_comments},
+        posts::{DeletePost, get_post},
+        reactions::ToggleReaction,
+    },
+    app::{
+        components::{
+            button::{ButtonLink, ButtonVariant, button_classes},
+            card::Card,
+            error_panel::ErrorPanel,
+            form::{FormError, SubmitButton, action_error},
+            reaction_bar::ReactionBar,
+            skeleton::Skeleton,
+            text_area::escape_text,
+        },
+        viewer::login_href,
+    },
+    domain::{
+        AppError,
+        community::{CommentThread, CommentView, PostDetail, slug::post_id_from_segment},
+    },
+};
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_params_map;
+
+/// The actions on this page; everything shown refetches after any of them.
+#[derive(Clone, Copy)]
+struct PostActions {
+    react: ServerAction<ToggleReaction>,
+    bookmark: ServerAction<ToggleBookmark>,
+    comment: ServerAction<CreateComment>,
+    edit_comment: ServerAction<EditComment>,
+    delete_comment: ServerAction<DeleteComment>,
+    delete_post: ServerAction<DeletePost>,
+}
+
+impl PostActions {
+    fn new() -> Self {
+        Self {
+            react: ServerAction::new(),
+            bookmark: ServerAction::new(),
+            comment: ServerAction::new(),
+            edit_comment: ServerAction::new(),
+            delete_comment: ServerAction::new(),
+            delete_post: ServerAction::new(),
+        }
+    }
+
+    fn version(&self) -> usize {
+        self.react.version().get()
+            + self.bookmark.version().get()
+            + self.comment.version().get()
+            + self.edit_comment.version().get()
+            + self.delete_comment.version().get()
+    }
+
+    fn error(&self) -> Signal<Option<AppError>> {
+        let this = *self;
+        Signal::derive(move || {
+            action_error(this.react.value())
+                .get()
+                .or_else(|| action_error(this.bookmark.value()).get())
+                .or_else(|| action_error(this.edit_comment.value()).get())
+                .or_else(|| action_error(this.delete_comment.value()).get())
+                .or_else(|| action_error(this.delete_post.value()).get())
+        })
+    }
+}
+
+#[component]
+pub fn PostPage() -> impl IntoView {
+    let params = use_params_map();
+    let post_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("post")
+            .and_then(|segment| post_id_from_segment(&segment))
+    });
+    let root = Memo::new(move |_| {
+        params
+            .read()
+            .get("comment")
+            .and_then(|c| c.parse::<i64>().ok())
+    });
+    let actions = PostActions::new();
+    let post = Resource::new_blocking(
+        move || (post_id.get(), actions.version()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => get_post(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    let comments = Resource::new_blocking(
+        move || (post_id.get(), root.get(), actions.version()),
+        |(id, root, _)| async move {
+            match id {
+                Some(id) => get_comments(id, root).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <Card><Skeleton lines=8/></Card> }>
+            {move || Suspend::new(async move {
+                let (post, comments) = (post.await, comments.await);
+                match post {
+                    Ok(post) => view! { <PostView post comments actions/> }.into_any(),
+                    Err(AppError::NotFound) => view! {
+                        <Title text="Post not found"/>
+                        <ErrorPanel
+                            title="We couldn't find that post"
+                            message="It may have been removed, or it's in a circle you're not a member of."
+                        />
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel title="We couldn't load this post" message=error.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PostView(
+    post: PostDetail,
+    comments: Result<CommentThread, AppError>,
+    actions: PostActions,
+) -> impl IntoView {
+    let summary = post.summary.clone();
+    let path = summary.path();
+    let circle_href = format!("/c/{}", summary.circle_slug);
+    let author = if summary.is_anonymous {
+        view! { <span data-testid="post-author">"Anonymous member"</span> }.into_any()
+    } else if let Some(author) = summary.author.clone() {
+        view! {
+            <a href=format!("/u/{}", author.handle) class="font-medium hover:underline" data-testid="post-author">{author.display_name.clone()}</a>
+            {author.is_verified.then_some(view! { <span class="rounded-full bg-accent-soft px-2 py-0.5 text-xs text-accent-ink">"Verified practitioner"</span> })}
+        }
+        .into_any()
+    } else {
+        view! { <span data-testid="post-author">"A former member"</span> }.into_any()
+    };
+    let body = if post.deleted {
+        view! { <p class="italic text-muted" data-testid="post-deleted">"This post was deleted by its author."</p> }.into_any()
+    } else {
+        let html = post.body_html.clone();
+        match summary.content_warning.clone() {
+            Some(warning) => view! {
+                <details class="rounded-xl border border-line p-4" data-testid="content-warning">
+                    <summary class="cursor-pointer font-medium">
+                        {format!("Content warning: {warning}")}
+                        <span class="ml-2 text-sm font-normal text-muted">"Show post"</span>
+                    </summary>
+                    <div class="post-body mt-4" data-testid="post-body" inner_html=html></div>
+                </details>
+            }
+            .into_any(),
+            None => view! { <div class="post-body" data-testid="post-body" inner_html=html></div> }.into_any(),
+        }
+    };
+    let error = actions.error();
+    let bookmark_label = if post.bookmarked { "Saved ✓" } else { "Save" };
+    let back = path.clone();
+    let edit_href = format!("{path}/edit");
+    view! {
+        <Title text=summary.title.clone()/>
+        {post.is_support_circle.then(|| view! { <Meta name="robots" content="noindex, nofollow"/> })}
+        <article class="space-y-6">
+            <header class="space-y-2">
+                <p class="text-sm"><a href=circle_href class="font-medium text-accent-ink hover:underline">{summary.circle_name.clone()}</a></p>
+                <h1 class="text-3xl font-semibold leading-tight tracking-tight" data-testid="post-heading">{summary.title.clone()}</h1>
+                <p class="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-muted">
+                    {author}
+                    <span aria-hidden="true">"·"</span>
+                    <time datetime=summary.created_at.clone()>{summary.created_label.clone()}</time>
+                    {post.edited.then_some(view! { <span>"(edited)"</span> })}
+                    {summary.pinned.then_some(view! { <span class="rounded-full bg-accent-soft px-2 py-0.5 text-xs text-accent-ink">"Pinned"</span> })}
+                    {summary.locked.then_some(view! { <span class="rounded-full bg-line px-2 py-0.5 text-xs">"Locked"</span> })}
+                </p>
+                {post.sealed_author.clone().map(|sealed| view! {
+                    <p class="text-sm text-muted" data-testid="sealed-author">
+                        {format!("Posted anonymously by @{} (visible to moderators only)", sealed.handle)}
+                    </p>
+                })}
+            </header>
+            {body}
+            <FormError error/>
+            {(!post.deleted).then(|| view! {
+                <div class="flex flex-wrap items-center justify-between gap-3">
+                    <ReactionBar target="post" id=summary.id reactions=post.reactions.clone() can_react=post.can_react back=back.clone() action=actions.react/>
+                    <div class="flex flex-wrap items-center gap-2">
+                        {post.can_react.then(|| view! {
+                            <ActionForm action=actions.bookmark>
+                                <input type="hidden" name="post_id" value=summary.id/>
+                                <input type="hidden" name="back" value=back.clone()/>
+                                <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="bookmark">{bookmark_label}</button>
+                            </ActionForm>
+                        })}
+                        {post.viewer_is_author.then(|| view! {
+                            <ButtonLink href=edit_href.clone() variant=ButtonVariant::Quiet attr:data-testid="edit-post">"Edit"</ButtonLink>
+                            <ActionForm action=actions.delete_post>
+                                <input type="hidden" name="id" value=summary.id/>
+                                <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="delete-post">"Delete"</button>
+                            </ActionForm>
+                        })}
+                    </div>
+                </div>
+            })}
+        </article>
+        <section aria-labelledby="replies" class="mt-10 space-y-4">
+            <h2 id="replies" class="text-xl font-semibold">{replies_heading(summary.comment_count)}</h2>
+            {match comments {
+                Ok(thread) => view! { <Thread thread post=post.clone() actions/> }.into_any(),
+                Err(error) => view! { <ErrorPanel title="We couldn't load the replies" message=error.to_string()/> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+fn replies_heading(count: i32) -> String {
+    match count {
+        0 => "Replies".into(),
+        1 => "1 reply".into(),
+        n => format!("{n} replies"),
+    }
+}
+
+#[component]
+fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl IntoView {
+    let path = post.summary.path();
+    let comment_error = action_error(actions.comment.value());
+    let new_comment = if post.can_comment && thread.focus.is_none() {
+        view! {
+            <Card>
+                <ActionForm action=actions.comment>
+                    <div class="space-y-3">
+                        <FormError error=comment_error/>
+                        <input type="hidden" name="post_id" value=post.summary.id/>
+                        <label for="new-comment" class="block text-sm font-medium">"Add a reply"</label>
+                        <textarea id="new-comment" name="body" rows="4" required
+                            class="block w-full rounded-xl border border-line bg-surface px-4 py-3"
+                            data-testid="comment-body"></textarea>
+                        <SubmitButton pending=actions.comment.pending() attr:data-testid="comment-submit">"Reply"</SubmitButton>
+                    </div>
+                </ActionForm>
+            </Card>
+        }
+        .into_any()
+    } else if post.deleted || post.summary.locked {
+        view! { <p class="text-sm text-muted" data-testid="comments-closed">"This conversation is closed to new replies."</p> }.into_any()
+    } else if thread.focus.is_some() {
+        view! { <p class="text-sm"><a class="text-accent-ink hover:underline" href=path.clone()>"← Back to the whole conversation"</a></p> }.into_any()
+    } else {
+        view! {
+            <p class="text-sm text-muted" data-testid="comment-join-hint">
+                "Members of this circle can reply. "
+                <a class="text-accent-ink hover:underline" href=login_href(&path)>"Sign in"</a>
+                " or join the circle to take part."
+            </p>
+        }
+        .into_any()
+    };
+    let base_depth = thread.comments.first().map_or(0, |c| c.depth);
+    view! {
+        {new_comment}
+        {thread.comments.is_empty().then_some(view! { <p class="text-muted">"No replies yet."</p> })}
+        <ol class="space-y-3" data-testid="comments">
+            {thread.comments.into_iter().map(|comment| {
+                let indent = (comment.depth - base_depth).clamp(0, 6);
+                view! { <CommentItem comment indent post=post.clone() actions/> }
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// Indentation steps by reply depth, as whole classes so the stylesheet includes them.
+const INDENTS: [&str; 7] = ["", "ml-4 sm:ml-6", "ml-8 sm:ml-12", "ml-12 sm:ml-18", "ml-16 sm:ml-24", "ml-20 sm:ml-30", "ml-24 sm:ml-36"];
+
+#[component]
+fn CommentItem(comment: CommentView, indent: i32, post: PostDetail, actions: PostActions) -> impl IntoView {
+    let path = post.summary.path();
+    let indent_class = INDENTS[usize::try_from(indent).unwrap_or(0).min(6)];
+    let anchor = format!("comment-{}", comment.id);
+    let author = match &comment.author {
+        Some(author) => view! { <a href=format!("/u/{}", author.handle) class="font-medium hover:underline">{author.display_name.clone()}</a> }.into_any(),
+        None if comment.deleted => view! { <span class="text-muted">"Deleted"</span> }.into_any(),
+        None => view! { <span>"A former member"</span> }.into_any(),
+    };
+    let continue_href = format!("{path}/thread/{}", comment.id);
+    let body = if comment.deleted {
+        view! { <p class="italic text-muted" data-testid="comment-deleted">"This reply was deleted."</p> }.into_any()
+    } else {
+        view! { <div class="post-body text-sm" data-testid="comment-body-html" inner_html=comment.body_html.clone()></div> }.into_any()
+    };
+    let can_reply = post.can_comment && !comment.deleted;
+    view! {
+        <li id=anchor class=format!("rounded-xl border border-line bg-surface p-4 {indent_class}") data-testid="comment">
+            <p class="flex flex-wrap items-center gap-x-2 text-sm text-muted">
+                {author}
+                <span aria-hidden="true">"·"</span>
+                <time datetime=comment.created_at.clone()>{comment.created_label.clone()}</time>
+                {comment.edited.then_some(view! { <span>"(edited)"</span> })}
+            </p>
+            <div class="mt-2">{body}</div>
+            {(!comment.deleted).then(|| view! {
+                <div class="mt-3">
+                    <ReactionBar target="comment" id=comment.id reactions=comment.reactions.clone() can_react=post.can_react back=path.clone() action=actions.react/>
+                </div>
+            })}
+            <div class="mt-2 flex flex-wrap gap-4 text-sm">
+                {can_reply.then(|| view! {
+                    <details class="w-full" data-testid="reply-toggle">
+                        <summary class="cursor-pointer text-accent-ink">"Reply"</summary>
+                        <ActionForm action=actions.comment attr:class="mt-2 space-y-2">
+                            <input type="hidden" name="post_id" value=post.summary.id/>
+                            <input type="hidden" name="parent_id" value=comment.id/>
+                            <label class="sr-only" for=format!("reply-{}", comment.id)>"Your reply"</label>
+                            <textarea id=format!("reply-{}", comment.id) name="body" rows="3" required
+                                class="block w-full rounded-xl border border-line bg-surface px-3 py-2" data-testid="reply-body"></textarea>
+                            <button type="submit" class=button_classes(ButtonVariant::Primary, "") data-testid="reply-submit">"Send reply"</button>
+                        </ActionForm>
+                    </details>
+                })}
+                {comment.viewer_is_author.then(|| {
+                    let source = comment.body_source.clone();
+                    view! {
+                        <details class="w-full">
+                            <summary class="cursor-pointer text-muted">"Edit"</summary>
+                            <ActionForm action=actions.edit_comment attr:class="mt-2 space-y-2">
+                                <input type="hidden" name="id" value=comment.id/>
+                                <label class="sr-only" for=format!("edit-{}", comment.id)>"Edit your reply"</label>
+                                <textarea id=format!("edit-{}", comment.id) name="body" rows="3" required
+                                    class="block w-full rounded-xl border border-line bg-surface px-3 py-2"
+                                    inner_html=escape_text(&source)></textarea>
+                                <button type="submit" class=button_classes(ButtonVariant::Primary, "")>"Save"</button>
+                            </ActionForm>
+                        </details>
+                        <ActionForm action=actions.delete_comment>
+                            <input type="hidden" name="id" value=comment.id/>
+                            <button type="submit" class="text-muted hover:underline" data-testid="delete-comment">"Delete"</button>
+                        </ActionForm>
+                    }
+                })}
+                {(comment.hidden_replies > 0).then(|| view! {
+                    <a href=continue_href class="text-accent-ink hover:underline" data-testid="continue-thread">
+                        {format!("Continue this thread ({} more) →", comment.hidden_replies)}
+                    </a>
+                })}
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,86 @@
+//! `/u/<handle>`: a member's public profile and what they've shared where you can read it.
+
+use crate::{
+    api::profiles::get_profile,
+    app::components::{card::Card, error_panel::ErrorPanel, feed_list::FeedList, skeleton::Skeleton},
+    domain::{AppError, community::PublicProfile},
+};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn MemberProfilePage() -> impl IntoView {
+    let params = use_params_map();
+    let query = use_query_map();
+    let handle = Memo::new(move |_| params.read().get("handle").unwrap_or_default());
+    let after = Memo::new(move |_| query.read().get("after").unwrap_or_default());
+    let profile = Resource::new_blocking(move || (handle.get(), after.get()), |(h, a)| get_profile(h, a));
+    view! {
+        <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
+            {move || Suspend::new(async move {
+                match profile.await {
+                    Ok(profile) => view! { <ProfileView profile/> }.into_any(),
+                    Err(AppError::NotFound) => view! {
+                        <Title text="Member not found"/>
+                        <ErrorPanel title="We couldn't find that member" message="Check the spelling of the handle."/>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorPanel title="We couldn't load this profile" message=error.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ProfileView(profile: PublicProfile) -> impl IntoView {
+    let handle = profile.handle.clone();
+    let practitioner = profile.is_practitioner();
+    let page = crate::domain::community::FeedPage {
+        posts: profile.posts.clone(),
+        pinned: Vec::new(),
+        next_cursor: profile.next_cursor.clone(),
+        ..Default::default()
+    };
+    view! {
+        <Title text=profile.display_name.clone()/>
+        <header class="space-y-2">
+            <h1 class="text-3xl font-semibold tracking-tight" data-testid="profile-name">{profile.display_name.clone()}</h1>
+            <p class="flex flex-wrap items-center gap-x-3 text-muted">
+                <span class="font-mono">{format!("@{}", profile.handle)}</span>
+                {(!profile.pronouns.is_empty()).then(|| view! { <span>{profile.pronouns.clone()}</span> })}
+                <span>{format!("Joined {}", profile.joined_label)}</span>
+                {profile.is_verified.then_some(view! {
+                    <span class="rounded-full bg-accent-soft px-2 py-0.5 text-xs text-accent-ink" data-testid="verified-badge">"Verified practitioner"</span>
+                })}
+            </p>
+        </header>
+        {(!profile.bio_html.is_empty()).then(|| view! {
+            <div class="post-body mt-4 max-w-prose" data-testid="profile-bio" inner_html=profile.bio_html.clone()></div>
+        })}
+        {(!profile.interests.is_empty()).then(|| view! {
+            <ul class="mt-4 flex flex-wrap gap-2" aria-label="Interests">
+                {profile.interests.iter().map(|i| view! { <li class="rounded-full border border-line px-3 py-1 text-sm">{i.clone()}</li> }).collect_view()}
+            </ul>
+        })}
+        {practitioner.then(|| view! {
+            <Card class="mt-6">
+                <h2 class="font-semibold">"Practice"</h2>
+                {(!profile.modalities.is_empty()).then(|| view! { <p class="mt-2 text-sm">{profile.modalities.join(" · ")}</p> })}
+                {(!profile.credentials.is_empty()).then(|| view! { <p class="mt-2 text-sm text-muted">{profile.credentials.clone()}</p> })}
+                {(!profile.booking_url.is_empty()).then(|| view! {
+                    <p class="mt-3"><a href=profile.booking_url.clone() rel="nofollow ugc noopener" class="font-medium text-accent-ink hover:underline">"Book a session"</a></p>
+                })}
+            </Card>
+        })}
+        <section aria-labelledby="member-posts" class="mt-10">
+            <h2 id="member-posts" class="mb-4 text-xl font-semibold">"Posts"</h2>
+            <FeedList
+                page
+                older_href=Callback::new(move |cursor: String| format!("/u/{handle}?after={cursor}"))
+                empty_title="Nothing shared here yet"
+                empty_message="Posts in circles you can read will show here."
+            />
+        </section>
+    }
+}

@@ -1,0 +1,94 @@
+//! Bookmarks: a member's private list of saved posts.
+
+use super::{
+    caller_tx, db,
+    feeds::parse_cursor,
+    rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros},
+};
+use crate::{
+    domain::{
+        AppError,
+        community::{Cursor, FEED_PAGE_SIZE, FeedPage},
+    },
+    server::{auth::session::CurrentSession, state::AppState},
+};
+use sqlx::{Postgres, QueryBuilder};
+
+/// Saves or unsaves a post the member can read; returns whether it is now saved.
+#[tracing::instrument(skip(state, session))]
+pub async fn toggle(state: &AppState, session: &CurrentSession, post_id: i64) -> Result<bool, AppError> {
+    let mut tx = caller_tx(state, Some(session)).await?;
+    let removed = sqlx::query("delete from app.bookmarks where user_id = auth.uid() and post_id = $1")
+        .bind(post_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?
+        .rows_affected();
+    let saved = if removed > 0 {
+        false
+    } else {
+        let readable: bool = sqlx::query_scalar(
+            "select exists (select 1 from app.posts where id = $1 and deleted_at is null)",
+        )
+        .bind(post_id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        if !readable {
+            return Err(AppError::NotFound);
+        }
+        sqlx::query("insert into app.bookmarks (user_id, post_id) values (auth.uid(), $1) on conflict do nothing")
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?;
+        true
+    };
+    tx.commit().await.map_err(db)?;
+    Ok(saved)
+}
+
+#[derive(sqlx::FromRow)]
+struct BookmarkRow {
+    #[sqlx(flatten)]
+    post: PostSummaryRow,
+    saved_at: time::OffsetDateTime,
+}
+
+/// The member's saved posts, most recently saved first. Posts that became unreadable (they
+/// left a private circle) or were deleted drop out.
+#[tracing::instrument(skip(state, session))]
+pub async fn list(state: &AppState, session: &CurrentSession, cursor: &str) -> Result<FeedPage, AppError> {
+    let cursor = parse_cursor(cursor)?;
+    let select = POST_SUMMARY_SELECT.replacen("select p.id,", "select b.created_at as saved_at, p.id,", 1);
+    let mut query = QueryBuilder::<Postgres>::new(select);
+    query.push(" join app.bookmarks b on b.post_id = p.id and b.user_id = auth.uid() where p.deleted_at is null");
+    if let Some(c) = cursor {
+        query
+            .push(" and (b.created_at, p.id) < ('epoch'::timestamptz + ")
+            .push_bind(c.score)
+            .push(" * interval '1 microsecond', ")
+            .push_bind(c.id)
+            .push(")");
+    }
+    query
+        .push(" order by b.created_at desc, p.id desc limit ")
+        .push_bind(FEED_PAGE_SIZE + 1);
+    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut rows: Vec<BookmarkRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    let more = rows.len() as i64 > FEED_PAGE_SIZE;
+    rows.truncate(FEED_PAGE_SIZE as usize);
+    let next_cursor = if more {
+        rows.last().map(|row| Cursor { score: micros(row.saved_at), id: row.post.id }.encode())
+    } else {
+        None
+    };
+    Ok(FeedPage {
+        posts: rows.into_iter().map(|row| row.post.into_summary()).collect(),
+        pinned: Vec::new(),
+        next_cursor,
+        signed_in: true,
+        ..FeedPage::default()
+    })
+}

@@ -1,0 +1,293 @@
+//! Threaded comments: write, list as a thread (depth capped, deeper replies continue on their
+//! own page), edit and delete (a deleted comment with replies leaves a placeholder).
+
+use super::{
+    caller_tx, db,
+    rows::{author, date_label, reactions, rfc3339},
+    text,
+};
+use crate::{
+    domain::{
+        AppError, FieldErrors,
+        community::{CommentThread, CommentView, MAX_RENDER_DEPTH, slug::post_path, validate},
+    },
+    server::{auth::session::CurrentSession, state::AppState},
+};
+use std::collections::HashMap;
+
+/// Comments read for one page; a thread longer than this continues through its replies.
+const MAX_COMMENTS_PER_PAGE: i64 = 1_000;
+
+#[derive(sqlx::FromRow)]
+struct CommentRow {
+    id: i64,
+    parent_id: Option<i64>,
+    depth: i32,
+    body: String,
+    body_html: String,
+    created_at: time::OffsetDateTime,
+    edited_at: Option<time::OffsetDateTime>,
+    deleted_at: Option<time::OffsetDateTime>,
+    support_count: i32,
+    grateful_count: i32,
+    insightful_count: i32,
+    hug_count: i32,
+    author_handle: Option<String>,
+    author_name: Option<String>,
+    author_verified: Option<bool>,
+    is_author: bool,
+    mine: Vec<String>,
+}
+
+/// A post's comments in thread order, or (with `root`) one comment and its replies.
+#[tracing::instrument(skip(state, caller))]
+pub async fn thread(
+    state: &AppState,
+    caller: Option<&CurrentSession>,
+    post_id: i64,
+    root: Option<i64>,
+) -> Result<CommentThread, AppError> {
+    let mut tx = caller_tx(state, caller).await?;
+    let rows: Vec<CommentRow> = sqlx::query_as(
+        "select c.id, c.parent_id, c.depth, c.body, c.body_html, c.created_at, c.edited_at, c.deleted_at,
+                c.support_count, c.grateful_count, c.insightful_count, c.hug_count,
+                a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified,
+                coalesce(c.author_id = auth.uid(), false) as is_author,
+                case when auth.uid() is null then '{}'::text[]
+                     else array(select r.kind from app.comment_reactions r
+                                 where r.comment_id = c.id and r.user_id = auth.uid()) end as mine
+           from app.comments c
+           left join app.profiles a on a.user_id = c.author_id
+          where c.post_id = $1
+          order by c.id
+          limit $2",
+    )
+    .bind(post_id)
+    .bind(MAX_COMMENTS_PER_PAGE)
+    .fetch_all(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    if let Some(root) = root {
+        if !rows.iter().any(|row| row.id == root) {
+            return Err(AppError::NotFound);
+        }
+    }
+    let base_depth = root
+        .and_then(|id| rows.iter().find(|row| row.id == id))
+        .map_or(0, |row| row.depth);
+    let views: Vec<CommentView> = rows.into_iter().map(into_view).collect();
+    let mut thread = CommentThread::from_rows(views, root);
+    cap_depth(&mut thread, base_depth);
+    Ok(thread)
+}
+
+fn into_view(row: CommentRow) -> CommentView {
+    let deleted = row.deleted_at.is_some();
+    CommentView {
+        id: row.id,
+        parent_id: row.parent_id,
+        depth: row.depth,
+        author: if deleted {
+            None
+        } else {
+            author(row.author_handle, row.author_name, row.author_verified)
+        },
+        body_html: if deleted { String::new() } else { row.body_html },
+        body_source: if row.is_author && !deleted { row.body } else { String::new() },
+        created_at: rfc3339(row.created_at),
+        created_label: date_label(row.created_at),
+        edited: row.edited_at.is_some(),
+        deleted,
+        reactions: reactions(
+            [row.support_count, row.grateful_count, row.insightful_count, row.hug_count],
+            &row.mine,
+        ),
+        viewer_is_author: row.is_author && !deleted,
+        hidden_replies: 0,
+    }
+}
+
+/// Drops comments deeper than the render cap below `base_depth`, counting them on the last
+/// shown ancestor so the page can offer "continue this thread"; also drops deleted comments
+/// that have no visible replies left (nothing to hold a place for).
+fn cap_depth(thread: &mut CommentThread, base_depth: i32) {
+    let limit = base_depth + MAX_RENDER_DEPTH;
+    let mut hidden: HashMap<i64, i32> = HashMap::new();
+    let parent_of: HashMap<i64, Option<i64>> =
+        thread.comments.iter().map(|c| (c.id, c.parent_id)).collect();
+    for comment in thread.comments.iter().filter(|c| c.depth > limit) {
+        // Walk up to the ancestor at the cap.
+        let mut at = comment.id;
+        let mut depth = comment.depth;
+        while depth > limit {
+            match parent_of.get(&at).copied().flatten() {
+                Some(parent) => {
+                    at = parent;
+                    depth -= 1;
+                }
+                None => break,
+            }
+        }
+        *hidden.entry(at).or_default() += 1;
+    }
+    thread.comments.retain(|c| c.depth <= limit);
+    for comment in &mut thread.comments {
+        comment.hidden_replies = hidden.get(&comment.id).copied().unwrap_or(0);
+    }
+    let has_children: std::collections::HashSet<i64> =
+        thread.comments.iter().filter_map(|c| c.parent_id).collect();
+    thread
+        .comments
+        .retain(|c| !c.deleted || has_children.contains(&c.id) || c.hidden_replies > 0);
+}
+
+/// Writes a comment (or a reply to `parent_id`) on a post; returns the post's path with
+/// the new comment's anchor.
+#[tracing::instrument(skip(state, session, body))]
+pub async fn create(
+    state: &AppState,
+    session: &CurrentSession,
+    post_id: i64,
+    parent_id: Option<i64>,
+    body: &str,
+) -> Result<String, AppError> {
+    let body = validate::body(body, 10_000, "comment").map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.add("body", e);
+        AppError::Invalid(errors)
+    })?;
+    let mut tx = caller_tx(state, Some(session)).await?;
+    let post: Option<(String, String, String, bool, bool, bool)> = sqlx::query_as(
+        "select c.slug, c.name, p.title, p.locked, p.deleted_at is not null,
+                p.circle_id = any ((select app.joined_circle_ids())::bigint[])
+           from app.posts p join app.circles c on c.id = p.circle_id where p.id = $1",
+    )
+    .bind(post_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    let (circle_slug, circle_name, title, locked, deleted, joined) = post.ok_or(AppError::NotFound)?;
+    if deleted {
+        return Err(AppError::BadRequest("This post was deleted, so it takes no new comments.".into()));
+    }
+    if locked {
+        return Err(AppError::BadRequest("This post is locked, so it takes no new comments.".into()));
+    }
+    if !joined {
+        return Err(AppError::BadRequest(format!(
+            "Please join {circle_name} before commenting in it."
+        )));
+    }
+    let depth: i32 = match parent_id {
+        None => 0,
+        Some(parent) => {
+            let parent: Option<(i32, bool)> = sqlx::query_as(
+                "select depth, deleted_at is not null from app.comments where id = $1 and post_id = $2",
+            )
+            .bind(parent)
+            .bind(post_id)
+            .fetch_optional(&mut *tx)
+            .await
+            .map_err(db)?;
+            match parent {
+                Some((_, true)) => {
+                    return Err(AppError::BadRequest(
+                        "That comment was deleted, so it can't take replies.".into(),
+                    ));
+                }
+                Some((depth, false)) => depth + 1,
+                None => {
+                    return Err(AppError::BadRequest(
+                        "The comment you're replying to isn't on this post.".into(),
+                    ));
+                }
+            }
+        }
+    };
+    let body_html = text::render(&mut tx, &body).await?;
+    let id: i64 = sqlx::query_scalar(
+        "insert into app.comments (post_id, parent_id, author_id, body, body_html, depth)
+         values ($1, $2, auth.uid(), $3, $4, $5) returning id",
+    )
+    .bind(post_id)
+    .bind(parent_id)
+    .bind(&body)
+    .bind(&body_html)
+    .bind(depth)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(format!("{}#comment-{id}", post_path(&circle_slug, post_id, &title)))
+}
+
+/// The author edits a comment; the old text goes to the history (a trigger).
+#[tracing::instrument(skip(state, session, body))]
+pub async fn edit(
+    state: &AppState,
+    session: &CurrentSession,
+    comment_id: i64,
+    body: &str,
+) -> Result<String, AppError> {
+    let body = validate::body(body, 10_000, "comment").map_err(|e| {
+        let mut errors = FieldErrors::new();
+        errors.add("body", e);
+        AppError::Invalid(errors)
+    })?;
+    let mut tx = caller_tx(state, Some(session)).await?;
+    let path = owned_comment_path(&mut tx, comment_id).await?;
+    let body_html = text::render(&mut tx, &body).await?;
+    sqlx::query("update app.comments set body = $2, body_html = $3, edited_at = now() where id = $1")
+        .bind(comment_id)
+        .bind(&body)
+        .bind(&body_html)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(format!("{path}#comment-{comment_id}"))
+}
+
+/// The author deletes a comment; replies stay under a "deleted" placeholder.
+#[tracing::instrument(skip(state, session))]
+pub async fn delete(
+    state: &AppState,
+    session: &CurrentSession,
+    comment_id: i64,
+) -> Result<String, AppError> {
+    let mut tx = caller_tx(state, Some(session)).await?;
+    let path = owned_comment_path(&mut tx, comment_id).await?;
+    sqlx::query("update app.comments set body = '', body_html = '', deleted_at = now() where id = $1")
+        .bind(comment_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(path)
+}
+
+/// The post path of a live comment the caller wrote: `NotFound` if they can't see it,
+/// `Forbidden` if it's someone else's.
+async fn owned_comment_path(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    comment_id: i64,
+) -> Result<String, AppError> {
+    let found: Option<(String, i64, String, bool, bool)> = sqlx::query_as(
+        "select ci.slug, p.id, p.title, coalesce(c.author_id = auth.uid(), false), c.deleted_at is not null
+           from app.comments c join app.posts p on p.id = c.post_id join app.circles ci on ci.id = p.circle_id
+          where c.id = $1",
+    )
+    .bind(comment_id)
+    .fetch_optional(&mut **tx)
+    .await
+    .map_err(db)?;
+    let (slug, post_id, title, mine, deleted) = found.ok_or(AppError::NotFound)?;
+    if !mine {
+        return Err(AppError::Forbidden);
+    }
+    if deleted {
+        return Err(AppError::BadRequest("That comment was already deleted.".into()));
+    }
+    Ok(post_path(&slug, post_id, &title))
+}

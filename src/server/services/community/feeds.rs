@@ -1,0 +1,207 @@
+//! Feeds with keyset pagination: each page asks for rows "older than the last one shown",
+//! so page 500 costs what page 1 does. Private circles drop out through RLS, not here.
+
+use super::{
+    caller_tx, db,
+    rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros},
+};
+use crate::{
+    domain::{
+        AppError,
+        community::{Cursor, FEED_PAGE_SIZE, FeedKind, FeedPage},
+    },
+    server::{auth::session::CurrentSession, state::AppState},
+};
+use sqlx::{Postgres, QueryBuilder};
+
+/// A site-wide feed (latest, active, top) or the viewer's home feed.
+#[tracing::instrument(skip(state, caller))]
+pub async fn site_feed(
+    state: &AppState,
+    caller: Option<&CurrentSession>,
+    kind: FeedKind,
+    cursor: &str,
+) -> Result<FeedPage, AppError> {
+    let cursor = parse_cursor(cursor)?;
+    if kind == FeedKind::Home && caller.is_none() {
+        return Err(AppError::Unauthorized);
+    }
+    let mut query = QueryBuilder::<Postgres>::new("");
+    let order_column = match kind {
+        FeedKind::Top => {
+            query.push(
+                "select s.*, r.score as top_score from (",
+            );
+            query.push(POST_SUMMARY_SELECT);
+            query.push(
+                " where p.deleted_at is null) s
+                  join app.recent_reaction_scores(now() - interval '7 days') r on r.post_id = s.id",
+            );
+            if let Some(c) = cursor {
+                query
+                    .push(" where (r.score, s.id) < (")
+                    .push_bind(c.score)
+                    .push(", ")
+                    .push_bind(c.id)
+                    .push(")");
+            }
+            query
+                .push(" order by r.score desc, s.id desc limit ")
+                .push_bind(FEED_PAGE_SIZE + 1);
+            None
+        }
+        _ => {
+            query.push(POST_SUMMARY_SELECT);
+            query.push(" where p.deleted_at is null");
+            let column = if kind == FeedKind::Active { "p.last_activity_at" } else { "p.created_at" };
+            if kind == FeedKind::Home {
+                query.push(
+                    " and p.circle_id in (select f.circle_id from app.circle_follows f where f.user_id = auth.uid()
+                                          union select unnest(app.joined_circle_ids()))",
+                );
+            }
+            push_time_keyset(&mut query, column, cursor);
+            Some(column)
+        }
+    };
+    let mut tx = caller_tx(state, caller).await?;
+    let page = if order_column.is_some() {
+        let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+        time_page(rows, kind == FeedKind::Active)
+    } else {
+        let rows: Vec<TopRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+        top_page(rows)
+    };
+    tx.commit().await.map_err(db)?;
+    Ok(FeedPage {
+        kind,
+        signed_in: caller.is_some(),
+        ..page
+    })
+}
+
+/// A circle's feed: pinned posts first (on the first page), then newest first.
+#[tracing::instrument(skip(state, caller))]
+pub async fn circle_feed(
+    state: &AppState,
+    caller: Option<&CurrentSession>,
+    circle_slug: &str,
+    cursor: &str,
+) -> Result<FeedPage, AppError> {
+    let cursor = parse_cursor(cursor)?;
+    let mut tx = caller_tx(state, caller).await?;
+    let circle_id: i64 = sqlx::query_scalar("select id from app.circles where slug = $1")
+        .bind(circle_slug)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db)?
+        .ok_or(AppError::NotFound)?;
+    let pinned: Vec<PostSummaryRow> = if cursor.is_none() {
+        let sql = format!(
+            "{POST_SUMMARY_SELECT} where p.circle_id = $1 and p.pinned and p.deleted_at is null
+              order by p.created_at desc limit 5"
+        );
+        sqlx::query_as(&sql).bind(circle_id).fetch_all(&mut *tx).await.map_err(db)?
+    } else {
+        Vec::new()
+    };
+    let mut query = QueryBuilder::<Postgres>::new(POST_SUMMARY_SELECT);
+    query
+        .push(" where p.deleted_at is null and not p.pinned and p.circle_id = ")
+        .push_bind(circle_id);
+    push_time_keyset(&mut query, "p.created_at", cursor);
+    let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    let mut page = time_page(rows, false);
+    page.signed_in = caller.is_some();
+    page.pinned = pinned.into_iter().map(PostSummaryRow::into_summary).collect();
+    Ok(page)
+}
+
+/// Posts by one member that the viewer may read, newest first (never their anonymous ones:
+/// those have no author id to match).
+#[tracing::instrument(skip(state, caller))]
+pub async fn author_feed(
+    state: &AppState,
+    caller: Option<&CurrentSession>,
+    handle: &str,
+    cursor: &str,
+) -> Result<FeedPage, AppError> {
+    let cursor = parse_cursor(cursor)?;
+    let mut query = QueryBuilder::<Postgres>::new(POST_SUMMARY_SELECT);
+    query
+        .push(" where p.deleted_at is null and p.author_id = (select user_id from app.profiles where handle = ")
+        .push_bind(handle.to_owned())
+        .push(")");
+    push_time_keyset(&mut query, "p.created_at", cursor);
+    let mut tx = caller_tx(state, caller).await?;
+    let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(time_page(rows, false))
+}
+
+pub(crate) fn parse_cursor(cursor: &str) -> Result<Option<Cursor>, AppError> {
+    Cursor::parse(cursor).map_err(AppError::BadRequest)
+}
+
+/// `and (column, id) < (cursor) order by column desc, id desc limit page+1`.
+pub(crate) fn push_time_keyset(
+    query: &mut QueryBuilder<'_, Postgres>,
+    column: &str,
+    cursor: Option<Cursor>,
+) {
+    if let Some(c) = cursor {
+        query
+            .push(format!(" and ({column}, p.id) < ('epoch'::timestamptz + "))
+            .push_bind(c.score)
+            .push(" * interval '1 microsecond', ")
+            .push_bind(c.id)
+            .push(")");
+    }
+    query
+        .push(format!(" order by {column} desc, p.id desc limit "))
+        .push_bind(FEED_PAGE_SIZE + 1);
+}
+
+/// Turns `page + 1` rows into a page and the cursor after its last row.
+pub(crate) fn time_page(mut rows: Vec<PostSummaryRow>, by_activity: bool) -> FeedPage {
+    let more = rows.len() as i64 > FEED_PAGE_SIZE;
+    rows.truncate(FEED_PAGE_SIZE as usize);
+    let next_cursor = if more {
+        rows.last().map(|row| {
+            let at = if by_activity { row.last_activity_at } else { row.created_at };
+            Cursor { score: micros(at), id: row.id }.encode()
+        })
+    } else {
+        None
+    };
+    FeedPage {
+        posts: rows.into_iter().map(PostSummaryRow::into_summary).collect(),
+        pinned: Vec::new(),
+        next_cursor,
+        ..FeedPage::default()
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct TopRow {
+    #[sqlx(flatten)]
+    post: PostSummaryRow,
+    top_score: i64,
+}
+
+fn top_page(mut rows: Vec<TopRow>) -> FeedPage {
+    let more = rows.len() as i64 > FEED_PAGE_SIZE;
+    rows.truncate(FEED_PAGE_SIZE as usize);
+    let next_cursor = if more {
+        rows.last().map(|row| Cursor { score: row.top_score, id: row.post.id }.encode())
+    } else {
+        None
+    };
+    FeedPage {
+        posts: rows.into_iter().map(|row| row.post.into_summary()).collect(),
+        pinned: Vec::new(),
+        next_cursor,
+        ..FeedPage::default()
+    }
+}

@@ -1,0 +1,42 @@
+//! Community operations: circles, posts, comments, reactions, bookmarks, feeds, profiles and
+//! search. Each runs in one transaction as the caller (`anon` or `authenticated` with their
+//! claims), so Row Level Security decides what exists for them; the checks here only turn
+//! the common refusals into kind, specific messages before the database says no.
+
+pub mod bookmarks;
+pub mod circles;
+pub mod comments;
+pub mod feeds;
+pub mod posts;
+pub mod profiles;
+pub mod reactions;
+pub mod search;
+
+mod rows;
+mod text;
+
+use crate::{
+    domain::AppError,
+    server::{
+        auth::session::CurrentSession,
+        db::{
+            errors::to_app_error,
+            scoped::{self, RequestClaims},
+        },
+        state::AppState,
+    },
+};
+use sqlx::{Postgres, Transaction};
+
+/// A transaction as the caller: a member with their claims, or a visitor.
+pub(crate) async fn caller_tx(
+    state: &AppState,
+    caller: Option<&CurrentSession>,
+) -> Result<Transaction<'static, Postgres>, AppError> {
+    let claims = caller.map_or_else(RequestClaims::anonymous, CurrentSession::request_claims);
+    scoped::begin(&state.pool, &claims).await.map_err(db)
+}
+
+pub(crate) fn db(error: sqlx::Error) -> AppError {
+    to_app_error(error)
+}

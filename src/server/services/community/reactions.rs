@@ -1,0 +1,75 @@
+//! Toggling a reaction: a second press takes it back. One of each kind per member.
+
+use super::{caller_tx, db, rows::reactions};
+use crate::{
+    domain::{
+        AppError,
+        community::{ReactionKind, ReactionTarget, Reactions},
+    },
+    server::{auth::session::CurrentSession, state::AppState},
+};
+
+#[tracing::instrument(skip(state, session))]
+pub async fn toggle(
+    state: &AppState,
+    session: &CurrentSession,
+    target: ReactionTarget,
+    id: i64,
+    kind: ReactionKind,
+) -> Result<Reactions, AppError> {
+    let (table, column, parent) = match target {
+        ReactionTarget::Post => ("app.post_reactions", "post_id", "app.posts"),
+        ReactionTarget::Comment => ("app.comment_reactions", "comment_id", "app.comments"),
+    };
+    let mut tx = caller_tx(state, Some(session)).await?;
+    // Visible to the caller at all? (RLS decides; unknown and unreadable look the same.)
+    let exists: bool = sqlx::query_scalar(&format!(
+        "select exists (select 1 from {parent} where id = $1 and deleted_at is null)"
+    ))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(db)?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    let removed = sqlx::query(&format!(
+        "delete from {table} where {column} = $1 and user_id = auth.uid() and kind = $2"
+    ))
+    .bind(id)
+    .bind(kind.as_str())
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?
+    .rows_affected();
+    if removed == 0 {
+        sqlx::query(&format!(
+            "insert into {table} ({column}, user_id, kind) values ($1, auth.uid(), $2)
+             on conflict do nothing"
+        ))
+        .bind(id)
+        .bind(kind.as_str())
+        .execute(&mut *tx)
+        .await
+        .map_err(|error| match db(error) {
+            AppError::Forbidden => AppError::BadRequest(
+                "Please join this circle to react to what's shared in it.".into(),
+            ),
+            other => other,
+        })?;
+    }
+    let (counts, mine): ((i32, i32, i32, i32), Vec<String>) = {
+        let row: (i32, i32, i32, i32, Vec<String>) = sqlx::query_as(&format!(
+            "select support_count, grateful_count, insightful_count, hug_count,
+                    array(select kind from {table} where {column} = $1 and user_id = auth.uid())
+               from {parent} where id = $1"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        ((row.0, row.1, row.2, row.3), row.4)
+    };
+    tx.commit().await.map_err(db)?;
+    Ok(reactions([counts.0, counts.1, counts.2, counts.3], &mine))
+}
