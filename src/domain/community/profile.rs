@@ -26,3 +26,14 @@ impl PublicProfile {
         self.is_verified || !self.modalities.is_empty() || !self.credentials.is_empty()
     }
 }
+
+/// The member's own interests and practitioner details, for their settings form.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileDetails {
+    /// Comma-separated, as the form edits them.
+    pub interests: String,
+    pub modalities: String,
+    pub credentials: String,
+    pub booking_url: String,
+    pub is_verified: bool,
+}

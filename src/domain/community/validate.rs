@@ -80,6 +80,51 @@ pub fn circle_description(value: &str) -> Result<String, String> {
     Ok(value.to_owned())
 }
 
+/// A comma-separated list of short tags (interests, modalities): trimmed, de-duplicated,
+/// at most 12 of at most 40 characters each.
+pub fn tag_list(value: &str, what: &str) -> Result<Vec<String>, String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in value.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+        if tag.chars().count() > 40 {
+            return Err(format!("Each of your {what} can be up to 40 characters."));
+        }
+        no_control_characters(tag)?;
+        if !tags.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+            tags.push(tag.to_owned());
+        }
+    }
+    if tags.len() > 12 {
+        return Err(format!("Please list at most 12 {what}."));
+    }
+    Ok(tags)
+}
+
+/// A booking link: empty, or an https address.
+pub fn booking_url(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Ok(String::new());
+    }
+    let ok = value.len() <= 300
+        && value.starts_with("https://")
+        && value.len() > "https://".len()
+        && !value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+    if ok {
+        Ok(value.to_owned())
+    } else {
+        Err("Please enter a full https:// address, up to 300 characters.".into())
+    }
+}
+
+pub fn credentials(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    let chars = value.chars().count();
+    if chars > 500 {
+        return Err(format!("Credentials can be up to 500 characters; this has {chars}."));
+    }
+    Ok(value.to_owned())
+}
+
 /// Single-line text: no control characters, no bidi overrides or invisible characters that
 /// could disguise what a reader sees.
 fn no_control_characters(value: &str) -> Result<(), String> {
@@ -120,6 +165,23 @@ mod tests {
         assert_eq!(content_warning("  "), Ok(None));
         assert_eq!(content_warning(" grief "), Ok(Some("grief".into())));
         assert!(content_warning(&"x".repeat(121)).is_err());
+    }
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_bounded() {
+        assert_eq!(tag_list(" yoga, Sleep ,yoga,, ", "interests"), Ok(vec!["yoga".into(), "Sleep".into()]));
+        let many = (0..13).map(|i| format!("tag{i}")).collect::<Vec<_>>().join(",");
+        assert!(tag_list(&many, "interests").is_err());
+        assert!(tag_list(&"x".repeat(41), "interests").is_err());
+    }
+
+    #[test]
+    fn booking_links_must_be_https() {
+        assert_eq!(booking_url(""), Ok(String::new()));
+        assert!(booking_url("https://cal.example.org/me").is_ok());
+        for bad in ["http://x.org", "javascript:alert(1)", "https://", "https://a b", "https://x.org/\"><script>"] {
+            assert!(booking_url(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The signed-in member's own settings, one page per area.
 
 pub mod profile;
+pub mod profile_details;
 pub mod security;
 
 use leptos::prelude::*;

@@ -32,7 +32,10 @@ pub fn ProfileSettingsPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Card><Skeleton lines=5/></Card> }>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(profile) => view! { <ProfileForm profile/> }.into_any(),
+                    Ok(profile) => view! {
+                        <ProfileForm profile/>
+                        <super::profile_details::ProfileDetailsSection/>
+                    }.into_any(),
                     Err(AppError::Unauthorized) => {
                         view! { <SignInPrompt next="/settings/profile"/> }.into_any()
                     }

@@ -11,6 +11,7 @@ struct ProfileRow {
     handle: String,
     display_name: String,
     pronouns: String,
+    bio: String,
     bio_html: String,
     interests: Vec<String>,
     created_at: time::OffsetDateTime,
@@ -30,7 +31,7 @@ pub async fn get(
     let handle = handle.to_lowercase();
     let mut tx = caller_tx(state, caller).await?;
     let row: Option<ProfileRow> = sqlx::query_as(
-        "select handle, display_name, pronouns, bio_html, interests, created_at, is_verified,
+        "select handle, display_name, pronouns, bio, bio_html, interests, created_at, is_verified,
                 modalities, credentials, booking_url
            from app.profiles where handle = $1",
     )
@@ -45,7 +46,12 @@ pub async fn get(
         handle: row.handle,
         display_name: row.display_name,
         pronouns: row.pronouns,
-        bio_html: row.bio_html,
+        // Bios written before rendering moved to write time are rendered here.
+        bio_html: if row.bio_html.is_empty() && !row.bio.is_empty() {
+            crate::server::markdown::render(&row.bio, &std::collections::HashSet::new())
+        } else {
+            row.bio_html
+        },
         interests: row.interests,
         joined_label: date_label(row.created_at),
         is_verified: row.is_verified,
@@ -60,4 +66,119 @@ pub async fn get(
         posts: page.posts,
         next_cursor: page.next_cursor,
     })
+}
+
+/// The member's interests and practitioner details, as their settings form shows them.
+#[tracing::instrument(skip_all)]
+pub async fn load_details(
+    state: &AppState,
+    session: &CurrentSession,
+) -> Result<crate::domain::community::ProfileDetails, AppError> {
+    let mut tx = caller_tx(state, Some(session)).await?;
+    let row: Option<(Vec<String>, Vec<String>, String, String, bool)> = sqlx::query_as(
+        "select interests, modalities, credentials, booking_url, is_verified
+           from app.profiles where user_id = auth.uid()",
+    )
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    let (interests, modalities, credentials, booking_url, is_verified) =
+        row.ok_or(AppError::NotFound)?;
+    Ok(crate::domain::community::ProfileDetails {
+        interests: interests.join(", "),
+        modalities: modalities.join(", "),
+        credentials,
+        booking_url,
+        is_verified,
+    })
+}
+
+/// Saves interests and practitioner details on the member's own profile (RLS: own row;
+/// `is_verified` has no member grant at all).
+#[tracing::instrument(skip_all)]
+pub async fn update_details(
+    state: &AppState,
+    session: &CurrentSession,
+    interests: &str,
+    modalities: &str,
+    credentials: &str,
+    booking_url: &str,
+) -> Result<(), AppError> {
+    use crate::domain::{FieldErrors, community::validate};
+    let mut errors = FieldErrors::new();
+    let interests = validate::tag_list(interests, "interests")
+        .map_err(|e| errors.add("interests", e))
+        .ok();
+    let modalities = validate::tag_list(modalities, "modalities")
+        .map_err(|e| errors.add("modalities", e))
+        .ok();
+    let credentials = validate::credentials(credentials)
+        .map_err(|e| errors.add("credentials", e))
+        .ok();
+    let booking_url = validate::booking_url(booking_url)
+        .map_err(|e| errors.add("booking_url", e))
+        .ok();
+    errors.into_result()?;
+    let (Some(interests), Some(modalities), Some(credentials), Some(booking_url)) =
+        (interests, modalities, credentials, booking_url)
+    else {
+        return Err(AppError::Internal);
+    };
+    let mut tx = caller_tx(state, Some(session)).await?;
+    sqlx::query(
+        "update app.profiles set interests = $1, modalities = $2, credentials = $3, booking_url = $4,
+                updated_at = now()
+          where user_id = auth.uid()",
+    )
+    .bind(&interests)
+    .bind(&modalities)
+    .bind(&credentials)
+    .bind(&booking_url)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(())
+}
+
+/// An admin marks a member's practitioner credentials as checked (or not). Runs as the
+/// identity service, since no member role may write `is_verified`, and is audited.
+#[tracing::instrument(skip(state, admin, origin))]
+pub async fn set_verified(
+    state: &AppState,
+    admin: &CurrentSession,
+    handle: &str,
+    verified: bool,
+    origin: &crate::server::auth::audit::Origin,
+) -> Result<(), AppError> {
+    use crate::server::{
+        auth::audit::{self, AuthEvent},
+        services::identity::service_tx,
+    };
+    if admin.role != crate::domain::AccountRole::Admin {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = service_tx(&state.pool).await?;
+    let target: Option<uuid::Uuid> = sqlx::query_scalar(
+        "update app.profiles set is_verified = $2, updated_at = now() where handle = $1 returning user_id",
+    )
+    .bind(handle)
+    .bind(verified)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    let target = target.ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut *tx,
+        AuthEvent::ProfileUpdated,
+        Some(admin.user_id),
+        Some(target),
+        origin,
+        serde_json::json!({ "practitioner_verified": verified }),
+    )
+    .await
+    .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(())
 }
