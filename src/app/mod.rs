@@ -66,7 +66,14 @@ pub fn App() -> impl IntoView {
     viewer::provide_viewer_epoch();
     view! {
         <Title formatter=|title: String| {
-            if title.is_empty() { "Wellspring".to_owned() } else { format!("{title} · Wellspring") }
+            let title = if title.is_empty() { "Wellspring".to_owned() } else { format!("{title} · Wellspring") };
+            // leptos_meta writes the server-rendered <title> into the page as it is, and titles
+            // carry members' words (post titles, display names): escape them there, or a title
+            // holding `</title>` would end the element and inject markup. In the browser the
+            // title is set as plain text, so it stays unescaped.
+            #[cfg(feature = "ssr")]
+            let title = crate::app::components::text_area::escape_text(&title);
+            title
         }/>
         <Meta name="description" content="Wellspring is a calm, private community for holistic wellness: circles, events and practitioners, kept safe by people who care."/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
