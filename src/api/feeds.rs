@@ -14,7 +14,11 @@ pub async fn site_feed(kind: String, cursor: String) -> Result<FeedPage, AppErro
     let state = request::state()?;
     let caller = request::caller();
     let kind = if kind.is_empty() {
-        if caller.is_some() { FeedKind::Home } else { FeedKind::Latest }
+        if caller.is_some() {
+            FeedKind::Home
+        } else {
+            FeedKind::Latest
+        }
     } else {
         with_status(
             FeedKind::parse(&kind)

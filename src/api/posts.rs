@@ -1,9 +1,6 @@
 //! Posts: write, read, edit and delete.
 
-use crate::domain::{
-    AppError,
-    community::{NewPost, PostDetail},
-};
+use crate::domain::{AppError, community::PostDetail};
 use leptos::prelude::*;
 
 /// Writes a post in a circle and opens it.
@@ -15,7 +12,10 @@ pub async fn create_post(
     content_warning: Option<String>,
     anonymous: Option<String>,
 ) -> Result<(), AppError> {
-    use crate::server::{auth::request, http::errors::with_status, services::community::posts};
+    use crate::{
+        domain::community::NewPost,
+        server::{auth::request, http::errors::with_status, services::community::posts},
+    };
     let state = request::state()?;
     let session = with_status(request::require_member())?;
     let path = with_status(

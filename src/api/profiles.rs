@@ -33,8 +33,15 @@ pub async fn update_profile_details(
     let state = request::state()?;
     let session = with_status(request::require_member())?;
     with_status(
-        profiles::update_details(&state, &session, &interests, &modalities, &credentials, &booking_url)
-            .await,
+        profiles::update_details(
+            &state,
+            &session,
+            &interests,
+            &modalities,
+            &credentials,
+            &booking_url,
+        )
+        .await,
     )?;
     Ok("Your details are saved.".into())
 }
@@ -47,7 +54,9 @@ pub async fn verify_practitioner(handle: String, verified: String) -> Result<Str
     let session = with_status(request::require_staff(&state).await)?;
     let handle = handle.trim().trim_start_matches('@').to_lowercase();
     let verified = verified == "true";
-    with_status(profiles::set_verified(&state, &session, &handle, verified, &request::origin()).await)?;
+    with_status(
+        profiles::set_verified(&state, &session, &handle, verified, &request::origin()).await,
+    )?;
     Ok(if verified {
         format!("@{handle} now shows the verified practitioner badge.")
     } else {

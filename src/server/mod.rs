@@ -6,6 +6,7 @@ pub mod config;
 pub mod db;
 pub mod http;
 pub mod mail;
+pub mod markdown;
 pub mod security;
 pub mod services;
 pub mod startup;

@@ -12,9 +12,12 @@ pub fn PostCard(post: PostSummary) -> impl IntoView {
         (Some(author), false) => {
             let href = format!("/u/{}", author.handle);
             let name = author.display_name.clone();
-            view! { <a href=href class="hover:underline" data-testid="post-author">{name}</a> }.into_any()
+            view! { <a href=href class="hover:underline" data-testid="post-author">{name}</a> }
+                .into_any()
         }
-        (None, false) => view! { <span data-testid="post-author">"A former member"</span> }.into_any(),
+        (None, false) => {
+            view! { <span data-testid="post-author">"A former member"</span> }.into_any()
+        }
     };
     let circle_href = format!("/c/{}", post.circle_slug);
     view! {

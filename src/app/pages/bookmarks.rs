@@ -2,7 +2,10 @@
 
 use crate::{
     api::bookmarks::list_bookmarks,
-    app::components::{card::Card, error_panel::ErrorPanel, feed_list::FeedList, sign_in_prompt::SignInPrompt, skeleton::Skeleton},
+    app::components::{
+        card::Card, error_panel::ErrorPanel, feed_list::FeedList, sign_in_prompt::SignInPrompt,
+        skeleton::Skeleton,
+    },
     domain::AppError,
 };
 use leptos::prelude::*;

@@ -45,7 +45,10 @@ pub fn CirclePage() -> impl IntoView {
             answer.version().get(),
         )
     };
-    let info = Resource::new_blocking(move || (slug.get(), changes()), |(slug, _)| get_circle(slug));
+    let info = Resource::new_blocking(
+        move || (slug.get(), changes()),
+        |(slug, _)| get_circle(slug),
+    );
     let feed = Resource::new_blocking(
         move || (slug.get(), after.get(), changes()),
         |(slug, after, _)| circle_feed(slug, after),
@@ -121,7 +124,11 @@ fn CircleHeader(
     let slug = circle.slug.clone();
     let path = format!("/c/{slug}");
     let membership = circle.membership;
-    let join_label = if circle.visibility == Visibility::Private { "Ask to join" } else { "Join circle" };
+    let join_label = if circle.visibility == Visibility::Private {
+        "Ask to join"
+    } else {
+        "Join circle"
+    };
     let actions = if !info.signed_in {
         view! {
             <ButtonLink href=login_href(&path)>"Sign in to join"</ButtonLink>

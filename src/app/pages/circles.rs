@@ -65,9 +65,17 @@ fn CircleTile(circle: CircleSummary) -> impl IntoView {
 }
 
 pub fn members_label(count: i32) -> String {
-    if count == 1 { "1 member".into() } else { format!("{count} members") }
+    if count == 1 {
+        "1 member".into()
+    } else {
+        format!("{count} members")
+    }
 }
 
 pub fn posts_label(count: i32) -> String {
-    if count == 1 { "1 post".into() } else { format!("{count} posts") }
+    if count == 1 {
+        "1 post".into()
+    } else {
+        format!("{count} posts")
+    }
 }

@@ -166,7 +166,8 @@ fn PostView(
                 </details>
             }
             .into_any(),
-            None => view! { <div class="post-body" data-testid="post-body" inner_html=html></div> }.into_any(),
+            None => view! { <div class="post-body" data-testid="post-body" inner_html=html></div> }
+                .into_any(),
         }
     };
     let error = actions.error();
@@ -285,10 +286,23 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
 }
 
 /// Indentation steps by reply depth, as whole classes so the stylesheet includes them.
-const INDENTS: [&str; 7] = ["", "ml-4 sm:ml-6", "ml-8 sm:ml-12", "ml-12 sm:ml-18", "ml-16 sm:ml-24", "ml-20 sm:ml-30", "ml-24 sm:ml-36"];
+const INDENTS: [&str; 7] = [
+    "",
+    "ml-4 sm:ml-6",
+    "ml-8 sm:ml-12",
+    "ml-12 sm:ml-18",
+    "ml-16 sm:ml-24",
+    "ml-20 sm:ml-30",
+    "ml-24 sm:ml-36",
+];
 
 #[component]
-fn CommentItem(comment: CommentView, indent: i32, post: PostDetail, actions: PostActions) -> impl IntoView {
+fn CommentItem(
+    comment: CommentView,
+    indent: i32,
+    post: PostDetail,
+    actions: PostActions,
+) -> impl IntoView {
     let path = post.summary.path();
     let indent_class = INDENTS[usize::try_from(indent).unwrap_or(0).min(6)];
     let anchor = format!("comment-{}", comment.id);

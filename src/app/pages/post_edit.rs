@@ -20,7 +20,12 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn EditPostPage() -> impl IntoView {
     let params = use_params_map();
-    let post_id = Memo::new(move |_| params.read().get("post").and_then(|s| post_id_from_segment(&s)));
+    let post_id = Memo::new(move |_| {
+        params
+            .read()
+            .get("post")
+            .and_then(|s| post_id_from_segment(&s))
+    });
     let post = Resource::new_blocking(
         move || post_id.get(),
         |id| async move {

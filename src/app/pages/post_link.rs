@@ -11,7 +11,12 @@ use leptos_router::{components::Redirect, hooks::use_params_map};
 #[component]
 pub fn PostLinkPage() -> impl IntoView {
     let params = use_params_map();
-    let id = Memo::new(move |_| params.read().get("id").and_then(|s| post_id_from_segment(&s)));
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|s| post_id_from_segment(&s))
+    });
     let path = Resource::new_blocking(
         move || id.get(),
         |id| async move {

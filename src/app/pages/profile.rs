@@ -2,7 +2,9 @@
 
 use crate::{
     api::profiles::get_profile,
-    app::components::{card::Card, error_panel::ErrorPanel, feed_list::FeedList, skeleton::Skeleton},
+    app::components::{
+        card::Card, error_panel::ErrorPanel, feed_list::FeedList, skeleton::Skeleton,
+    },
     domain::{AppError, community::PublicProfile},
 };
 use leptos::prelude::*;
@@ -15,7 +17,10 @@ pub fn MemberProfilePage() -> impl IntoView {
     let query = use_query_map();
     let handle = Memo::new(move |_| params.read().get("handle").unwrap_or_default());
     let after = Memo::new(move |_| query.read().get("after").unwrap_or_default());
-    let profile = Resource::new_blocking(move || (handle.get(), after.get()), |(h, a)| get_profile(h, a));
+    let profile = Resource::new_blocking(
+        move || (handle.get(), after.get()),
+        |(h, a)| get_profile(h, a),
+    );
     view! {
         <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {

@@ -3,7 +3,9 @@
 
 use crate::{
     api::search::search,
-    app::components::{card::Card, error_panel::ErrorPanel, post_card::PostCard, skeleton::Skeleton},
+    app::components::{
+        card::Card, error_panel::ErrorPanel, post_card::PostCard, skeleton::Skeleton,
+    },
     domain::community::SearchResults,
 };
 use leptos::prelude::*;
@@ -41,7 +43,8 @@ pub fn SearchPage() -> impl IntoView {
 
 #[component]
 fn Results(results: SearchResults) -> impl IntoView {
-    let nothing = results.posts.is_empty() && results.circles.is_empty() && results.members.is_empty();
+    let nothing =
+        results.posts.is_empty() && results.circles.is_empty() && results.members.is_empty();
     view! {
         <div class="mt-8 space-y-10" data-testid="search-results">
             {nothing.then(|| view! { <p class="text-muted" data-testid="search-empty">{format!("Nothing matched “{}”.", results.query)}</p> })}

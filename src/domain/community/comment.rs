@@ -93,15 +93,35 @@ mod tests {
 
     #[test]
     fn replies_follow_their_parent_and_siblings_keep_their_order() {
-        let rows = vec![row(5, Some(1)), row(2, None), row(1, None), row(3, Some(1)), row(4, Some(3))];
-        let ids: Vec<i64> = CommentThread::from_rows(rows, None).comments.iter().map(|c| c.id).collect();
+        let rows = vec![
+            row(5, Some(1)),
+            row(2, None),
+            row(1, None),
+            row(3, Some(1)),
+            row(4, Some(3)),
+        ];
+        let ids: Vec<i64> = CommentThread::from_rows(rows, None)
+            .comments
+            .iter()
+            .map(|c| c.id)
+            .collect();
         assert_eq!(ids, vec![1, 3, 4, 5, 2]);
     }
 
     #[test]
     fn a_focused_thread_starts_at_its_root() {
-        let rows = vec![row(1, None), row(3, Some(1)), row(4, Some(3)), row(6, Some(4)), row(5, Some(1))];
-        let ids: Vec<i64> = CommentThread::from_rows(rows, Some(3)).comments.iter().map(|c| c.id).collect();
+        let rows = vec![
+            row(1, None),
+            row(3, Some(1)),
+            row(4, Some(3)),
+            row(6, Some(4)),
+            row(5, Some(1)),
+        ];
+        let ids: Vec<i64> = CommentThread::from_rows(rows, Some(3))
+            .comments
+            .iter()
+            .map(|c| c.id)
+            .collect();
         assert_eq!(ids, vec![3, 4, 6]);
     }
 }

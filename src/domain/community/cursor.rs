@@ -38,7 +38,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        let cursor = Cursor { score: 1_764_000_000_000_000, id: 17 };
+        let cursor = Cursor {
+            score: 1_764_000_000_000_000,
+            id: 17,
+        };
         assert_eq!(Cursor::parse(&cursor.encode()), Ok(Some(cursor)));
         assert_eq!(Cursor::parse(""), Ok(None));
         for bad in ["abc", "1.", ".5", "1.0", "1.-3", "1;drop table", "1.2.3"] {

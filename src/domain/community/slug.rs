@@ -53,13 +53,19 @@ mod tests {
             slugify("Morning Pages: What I've Learned!", 60),
             "morning-pages-what-ive-learned"
         );
-        assert_eq!(slugify("  Café — sleep & 5 habits  ", 60), "caf-sleep-5-habits");
+        assert_eq!(
+            slugify("  Café — sleep & 5 habits  ", 60),
+            "caf-sleep-5-habits"
+        );
         assert_eq!(slugify("🌿🌿", 60), "");
     }
 
     #[test]
     fn long_slugs_are_cut_at_a_word_boundary() {
-        let slug = slugify("breathing practice for anxious evenings and restless sleep", 20);
+        let slug = slugify(
+            "breathing practice for anxious evenings and restless sleep",
+            20,
+        );
         assert_eq!(slug, "breathing-practice");
         assert!(slug.len() <= 20);
     }
@@ -72,7 +78,10 @@ mod tests {
         assert_eq!(post_id_from_segment("abc"), None);
         assert_eq!(post_id_from_segment("-4"), None);
         assert_eq!(post_id_from_segment("99999999999999999999999"), None);
-        assert_eq!(post_path("sleep", 7, "Hello, world"), "/c/sleep/p/7-hello-world");
+        assert_eq!(
+            post_path("sleep", 7, "Hello, world"),
+            "/c/sleep/p/7-hello-world"
+        );
         assert_eq!(post_path("sleep", 7, "🌿"), "/c/sleep/p/7");
     }
 }

@@ -9,7 +9,9 @@ pub fn post_title(value: &str) -> Result<String, String> {
         return Err("Please give your post a title.".into());
     }
     if chars > 200 {
-        return Err(format!("Titles can be up to 200 characters; this one has {chars}."));
+        return Err(format!(
+            "Titles can be up to 200 characters; this one has {chars}."
+        ));
     }
     no_control_characters(value)?;
     Ok(value.to_owned())
@@ -61,13 +63,19 @@ pub fn circle_name(value: &str) -> Result<String, String> {
 pub fn circle_slug(value: &str) -> Result<String, String> {
     let value = value.trim();
     let ok = (3..=40).contains(&value.len())
-        && value
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()));
+        && value.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        });
     if ok {
         Ok(value.to_owned())
     } else {
-        Err("Use 3 to 40 lower-case letters, digits and single hyphens, like mindful-mornings.".into())
+        Err(
+            "Use 3 to 40 lower-case letters, digits and single hyphens, like mindful-mornings."
+                .into(),
+        )
     }
 }
 
@@ -75,7 +83,9 @@ pub fn circle_description(value: &str) -> Result<String, String> {
     let value = value.trim();
     let chars = value.chars().count();
     if chars > 500 {
-        return Err(format!("Descriptions can be up to 500 characters; this one has {chars}."));
+        return Err(format!(
+            "Descriptions can be up to 500 characters; this one has {chars}."
+        ));
     }
     Ok(value.to_owned())
 }
@@ -108,7 +118,9 @@ pub fn booking_url(value: &str) -> Result<String, String> {
     let ok = value.len() <= 300
         && value.starts_with("https://")
         && value.len() > "https://".len()
-        && !value.chars().any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
+        && !value
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '"' || c == '<' || c == '>');
     if ok {
         Ok(value.to_owned())
     } else {
@@ -120,7 +132,9 @@ pub fn credentials(value: &str) -> Result<String, String> {
     let value = value.trim();
     let chars = value.chars().count();
     if chars > 500 {
-        return Err(format!("Credentials can be up to 500 characters; this has {chars}."));
+        return Err(format!(
+            "Credentials can be up to 500 characters; this has {chars}."
+        ));
     }
     Ok(value.to_owned())
 }
@@ -148,7 +162,10 @@ mod tests {
         assert_eq!(post_title("  Morning pages  "), Ok("Morning pages".into()));
         assert!(post_title("   ").is_err());
         assert!(post_title(&"a".repeat(201)).is_err());
-        assert!(post_title(&"é".repeat(200)).is_ok(), "200 characters, not bytes");
+        assert!(
+            post_title(&"é".repeat(200)).is_ok(),
+            "200 characters, not bytes"
+        );
         assert!(post_title("evil\u{202E}txt.exe").is_err());
         assert!(post_title("zero\u{200B}width").is_err());
     }
@@ -169,8 +186,14 @@ mod tests {
 
     #[test]
     fn tags_are_trimmed_deduplicated_and_bounded() {
-        assert_eq!(tag_list(" yoga, Sleep ,yoga,, ", "interests"), Ok(vec!["yoga".into(), "Sleep".into()]));
-        let many = (0..13).map(|i| format!("tag{i}")).collect::<Vec<_>>().join(",");
+        assert_eq!(
+            tag_list(" yoga, Sleep ,yoga,, ", "interests"),
+            Ok(vec!["yoga".into(), "Sleep".into()])
+        );
+        let many = (0..13)
+            .map(|i| format!("tag{i}"))
+            .collect::<Vec<_>>()
+            .join(",");
         assert!(tag_list(&many, "interests").is_err());
         assert!(tag_list(&"x".repeat(41), "interests").is_err());
     }
@@ -179,7 +202,13 @@ mod tests {
     fn booking_links_must_be_https() {
         assert_eq!(booking_url(""), Ok(String::new()));
         assert!(booking_url("https://cal.example.org/me").is_ok());
-        for bad in ["http://x.org", "javascript:alert(1)", "https://", "https://a b", "https://x.org/\"><script>"] {
+        for bad in [
+            "http://x.org",
+            "javascript:alert(1)",
+            "https://",
+            "https://a b",
+            "https://x.org/\"><script>",
+        ] {
             assert!(booking_url(bad).is_err(), "{bad}");
         }
     }

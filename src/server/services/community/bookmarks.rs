@@ -16,14 +16,19 @@ use sqlx::{Postgres, QueryBuilder};
 
 /// Saves or unsaves a post the member can read; returns whether it is now saved.
 #[tracing::instrument(skip(state, session))]
-pub async fn toggle(state: &AppState, session: &CurrentSession, post_id: i64) -> Result<bool, AppError> {
+pub async fn toggle(
+    state: &AppState,
+    session: &CurrentSession,
+    post_id: i64,
+) -> Result<bool, AppError> {
     let mut tx = caller_tx(state, Some(session)).await?;
-    let removed = sqlx::query("delete from app.bookmarks where user_id = auth.uid() and post_id = $1")
-        .bind(post_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?
-        .rows_affected();
+    let removed =
+        sqlx::query("delete from app.bookmarks where user_id = auth.uid() and post_id = $1")
+            .bind(post_id)
+            .execute(&mut *tx)
+            .await
+            .map_err(db)?
+            .rows_affected();
     let saved = if removed > 0 {
         false
     } else {
@@ -58,9 +63,14 @@ struct BookmarkRow {
 /// The member's saved posts, most recently saved first. Posts that became unreadable (they
 /// left a private circle) or were deleted drop out.
 #[tracing::instrument(skip(state, session))]
-pub async fn list(state: &AppState, session: &CurrentSession, cursor: &str) -> Result<FeedPage, AppError> {
+pub async fn list(
+    state: &AppState,
+    session: &CurrentSession,
+    cursor: &str,
+) -> Result<FeedPage, AppError> {
     let cursor = parse_cursor(cursor)?;
-    let select = POST_SUMMARY_SELECT.replacen("select p.id,", "select b.created_at as saved_at, p.id,", 1);
+    let select =
+        POST_SUMMARY_SELECT.replacen("select p.id,", "select b.created_at as saved_at, p.id,", 1);
     let mut query = QueryBuilder::<Postgres>::new(select);
     query.push(" join app.bookmarks b on b.post_id = p.id and b.user_id = auth.uid() where p.deleted_at is null");
     if let Some(c) = cursor {
@@ -75,17 +85,30 @@ pub async fn list(state: &AppState, session: &CurrentSession, cursor: &str) -> R
         .push(" order by b.created_at desc, p.id desc limit ")
         .push_bind(FEED_PAGE_SIZE + 1);
     let mut tx = caller_tx(state, Some(session)).await?;
-    let mut rows: Vec<BookmarkRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+    let mut rows: Vec<BookmarkRow> = query
+        .build_query_as()
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
     tx.commit().await.map_err(db)?;
     let more = rows.len() as i64 > FEED_PAGE_SIZE;
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor = if more {
-        rows.last().map(|row| Cursor { score: micros(row.saved_at), id: row.post.id }.encode())
+        rows.last().map(|row| {
+            Cursor {
+                score: micros(row.saved_at),
+                id: row.post.id,
+            }
+            .encode()
+        })
     } else {
         None
     };
     Ok(FeedPage {
-        posts: rows.into_iter().map(|row| row.post.into_summary()).collect(),
+        posts: rows
+            .into_iter()
+            .map(|row| row.post.into_summary())
+            .collect(),
         pinned: Vec::new(),
         next_cursor,
         signed_in: true,

@@ -153,8 +153,12 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let mut errors = FieldErrors::new();
-    let slug = validate::circle_slug(new.slug).map_err(|e| errors.add("slug", e)).ok();
-    let name = validate::circle_name(new.name).map_err(|e| errors.add("name", e)).ok();
+    let slug = validate::circle_slug(new.slug)
+        .map_err(|e| errors.add("slug", e))
+        .ok();
+    let name = validate::circle_name(new.name)
+        .map_err(|e| errors.add("name", e))
+        .ok();
     let description = validate::circle_description(new.description)
         .map_err(|e| errors.add("description", e))
         .ok();
@@ -169,14 +173,18 @@ pub async fn create(
         return Err(AppError::Internal);
     };
     let mut tx = caller_tx(state, Some(session)).await?;
-    let taken: bool = sqlx::query_scalar("select exists (select 1 from app.circles where slug = $1)")
-        .bind(&slug)
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
+    let taken: bool =
+        sqlx::query_scalar("select exists (select 1 from app.circles where slug = $1)")
+            .bind(&slug)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(db)?;
     if taken {
         let mut errors = FieldErrors::new();
-        errors.add("slug", "A circle already uses that address. Please choose another.");
+        errors.add(
+            "slug",
+            "A circle already uses that address. Please choose another.",
+        );
         return Err(AppError::Invalid(errors));
     }
     let id: i64 = sqlx::query_scalar(
@@ -196,7 +204,11 @@ pub async fn create(
         "insert into app.circle_members (circle_id, user_id, status) values ($1, auth.uid(), $2)",
     )
     .bind(id)
-    .bind(if visibility == Visibility::Private { "pending" } else { "active" })
+    .bind(if visibility == Visibility::Private {
+        "pending"
+    } else {
+        "active"
+    })
     .execute(&mut *tx)
     .await
     .map_err(db)?;
@@ -225,7 +237,11 @@ pub async fn join(
         tx.commit().await.map_err(db)?;
         return Ok(circle.membership);
     }
-    let status = if circle.visibility == Visibility::Private { "pending" } else { "active" };
+    let status = if circle.visibility == Visibility::Private {
+        "pending"
+    } else {
+        "active"
+    };
     sqlx::query(
         "insert into app.circle_members (circle_id, user_id, status) values ($1, auth.uid(), $2)
          on conflict do nothing",
@@ -236,7 +252,11 @@ pub async fn join(
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    Ok(if status == "pending" { Membership::Pending } else { Membership::Member })
+    Ok(if status == "pending" {
+        Membership::Pending
+    } else {
+        Membership::Member
+    })
 }
 
 /// Leaves a circle (or withdraws a request) and stops following it.

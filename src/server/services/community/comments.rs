@@ -68,10 +68,10 @@ pub async fn thread(
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    if let Some(root) = root {
-        if !rows.iter().any(|row| row.id == root) {
-            return Err(AppError::NotFound);
-        }
+    if let Some(root) = root
+        && !rows.iter().any(|row| row.id == root)
+    {
+        return Err(AppError::NotFound);
     }
     let base_depth = root
         .and_then(|id| rows.iter().find(|row| row.id == id))
@@ -93,14 +93,27 @@ fn into_view(row: CommentRow) -> CommentView {
         } else {
             author(row.author_handle, row.author_name, row.author_verified)
         },
-        body_html: if deleted { String::new() } else { row.body_html },
-        body_source: if row.is_author && !deleted { row.body } else { String::new() },
+        body_html: if deleted {
+            String::new()
+        } else {
+            row.body_html
+        },
+        body_source: if row.is_author && !deleted {
+            row.body
+        } else {
+            String::new()
+        },
         created_at: rfc3339(row.created_at),
         created_label: date_label(row.created_at),
         edited: row.edited_at.is_some(),
         deleted,
         reactions: reactions(
-            [row.support_count, row.grateful_count, row.insightful_count, row.hug_count],
+            [
+                row.support_count,
+                row.grateful_count,
+                row.insightful_count,
+                row.hug_count,
+            ],
             &row.mine,
         ),
         viewer_is_author: row.is_author && !deleted,
@@ -114,8 +127,11 @@ fn into_view(row: CommentRow) -> CommentView {
 fn cap_depth(thread: &mut CommentThread, base_depth: i32) {
     let limit = base_depth + MAX_RENDER_DEPTH;
     let mut hidden: HashMap<i64, i32> = HashMap::new();
-    let parent_of: HashMap<i64, Option<i64>> =
-        thread.comments.iter().map(|c| (c.id, c.parent_id)).collect();
+    let parent_of: HashMap<i64, Option<i64>> = thread
+        .comments
+        .iter()
+        .map(|c| (c.id, c.parent_id))
+        .collect();
     for comment in thread.comments.iter().filter(|c| c.depth > limit) {
         // Walk up to the ancestor at the cap.
         let mut at = comment.id;
@@ -167,12 +183,17 @@ pub async fn create(
     .fetch_optional(&mut *tx)
     .await
     .map_err(db)?;
-    let (circle_slug, circle_name, title, locked, deleted, joined) = post.ok_or(AppError::NotFound)?;
+    let (circle_slug, circle_name, title, locked, deleted, joined) =
+        post.ok_or(AppError::NotFound)?;
     if deleted {
-        return Err(AppError::BadRequest("This post was deleted, so it takes no new comments.".into()));
+        return Err(AppError::BadRequest(
+            "This post was deleted, so it takes no new comments.".into(),
+        ));
     }
     if locked {
-        return Err(AppError::BadRequest("This post is locked, so it takes no new comments.".into()));
+        return Err(AppError::BadRequest(
+            "This post is locked, so it takes no new comments.".into(),
+        ));
     }
     if !joined {
         return Err(AppError::BadRequest(format!(
@@ -219,7 +240,10 @@ pub async fn create(
     .await
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    Ok(format!("{}#comment-{id}", post_path(&circle_slug, post_id, &title)))
+    Ok(format!(
+        "{}#comment-{id}",
+        post_path(&circle_slug, post_id, &title)
+    ))
 }
 
 /// The author edits a comment; the old text goes to the history (a trigger).
@@ -238,13 +262,15 @@ pub async fn edit(
     let mut tx = caller_tx(state, Some(session)).await?;
     let path = owned_comment_path(&mut tx, comment_id).await?;
     let body_html = text::render(&mut tx, &body).await?;
-    sqlx::query("update app.comments set body = $2, body_html = $3, edited_at = now() where id = $1")
-        .bind(comment_id)
-        .bind(&body)
-        .bind(&body_html)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+    sqlx::query(
+        "update app.comments set body = $2, body_html = $3, edited_at = now() where id = $1",
+    )
+    .bind(comment_id)
+    .bind(&body)
+    .bind(&body_html)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(format!("{path}#comment-{comment_id}"))
 }
@@ -258,11 +284,13 @@ pub async fn delete(
 ) -> Result<String, AppError> {
     let mut tx = caller_tx(state, Some(session)).await?;
     let path = owned_comment_path(&mut tx, comment_id).await?;
-    sqlx::query("update app.comments set body = '', body_html = '', deleted_at = now() where id = $1")
-        .bind(comment_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+    sqlx::query(
+        "update app.comments set body = '', body_html = '', deleted_at = now() where id = $1",
+    )
+    .bind(comment_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(path)
 }
@@ -287,7 +315,9 @@ async fn owned_comment_path(
         return Err(AppError::Forbidden);
     }
     if deleted {
-        return Err(AppError::BadRequest("That comment was already deleted.".into()));
+        return Err(AppError::BadRequest(
+            "That comment was already deleted.".into(),
+        ));
     }
     Ok(post_path(&slug, post_id, &title))
 }

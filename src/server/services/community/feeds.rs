@@ -29,9 +29,7 @@ pub async fn site_feed(
     let mut query = QueryBuilder::<Postgres>::new("");
     let order_column = match kind {
         FeedKind::Top => {
-            query.push(
-                "select s.*, r.score as top_score from (",
-            );
+            query.push("select s.*, r.score as top_score from (");
             query.push(POST_SUMMARY_SELECT);
             query.push(
                 " where p.deleted_at is null) s
@@ -53,7 +51,11 @@ pub async fn site_feed(
         _ => {
             query.push(POST_SUMMARY_SELECT);
             query.push(" where p.deleted_at is null");
-            let column = if kind == FeedKind::Active { "p.last_activity_at" } else { "p.created_at" };
+            let column = if kind == FeedKind::Active {
+                "p.last_activity_at"
+            } else {
+                "p.created_at"
+            };
             if kind == FeedKind::Home {
                 query.push(
                     " and p.circle_id in (select f.circle_id from app.circle_follows f where f.user_id = auth.uid()
@@ -66,10 +68,18 @@ pub async fn site_feed(
     };
     let mut tx = caller_tx(state, caller).await?;
     let page = if order_column.is_some() {
-        let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+        let rows: Vec<PostSummaryRow> = query
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
         time_page(rows, kind == FeedKind::Active)
     } else {
-        let rows: Vec<TopRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+        let rows: Vec<TopRow> = query
+            .build_query_as()
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?;
         top_page(rows)
     };
     tx.commit().await.map_err(db)?;
@@ -101,7 +111,11 @@ pub async fn circle_feed(
             "{POST_SUMMARY_SELECT} where p.circle_id = $1 and p.pinned and p.deleted_at is null
               order by p.created_at desc limit 5"
         );
-        sqlx::query_as(&sql).bind(circle_id).fetch_all(&mut *tx).await.map_err(db)?
+        sqlx::query_as(&sql)
+            .bind(circle_id)
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(db)?
     } else {
         Vec::new()
     };
@@ -110,11 +124,18 @@ pub async fn circle_feed(
         .push(" where p.deleted_at is null and not p.pinned and p.circle_id = ")
         .push_bind(circle_id);
     push_time_keyset(&mut query, "p.created_at", cursor);
-    let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+    let rows: Vec<PostSummaryRow> = query
+        .build_query_as()
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
     tx.commit().await.map_err(db)?;
     let mut page = time_page(rows, false);
     page.signed_in = caller.is_some();
-    page.pinned = pinned.into_iter().map(PostSummaryRow::into_summary).collect();
+    page.pinned = pinned
+        .into_iter()
+        .map(PostSummaryRow::into_summary)
+        .collect();
     Ok(page)
 }
 
@@ -135,7 +156,11 @@ pub async fn author_feed(
         .push(")");
     push_time_keyset(&mut query, "p.created_at", cursor);
     let mut tx = caller_tx(state, caller).await?;
-    let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut *tx).await.map_err(db)?;
+    let rows: Vec<PostSummaryRow> = query
+        .build_query_as()
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(time_page(rows, false))
 }
@@ -169,8 +194,16 @@ pub(crate) fn time_page(mut rows: Vec<PostSummaryRow>, by_activity: bool) -> Fee
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor = if more {
         rows.last().map(|row| {
-            let at = if by_activity { row.last_activity_at } else { row.created_at };
-            Cursor { score: micros(at), id: row.id }.encode()
+            let at = if by_activity {
+                row.last_activity_at
+            } else {
+                row.created_at
+            };
+            Cursor {
+                score: micros(at),
+                id: row.id,
+            }
+            .encode()
         })
     } else {
         None
@@ -194,12 +227,21 @@ fn top_page(mut rows: Vec<TopRow>) -> FeedPage {
     let more = rows.len() as i64 > FEED_PAGE_SIZE;
     rows.truncate(FEED_PAGE_SIZE as usize);
     let next_cursor = if more {
-        rows.last().map(|row| Cursor { score: row.top_score, id: row.post.id }.encode())
+        rows.last().map(|row| {
+            Cursor {
+                score: row.top_score,
+                id: row.post.id,
+            }
+            .encode()
+        })
     } else {
         None
     };
     FeedPage {
-        posts: rows.into_iter().map(|row| row.post.into_summary()).collect(),
+        posts: rows
+            .into_iter()
+            .map(|row| row.post.into_summary())
+            .collect(),
         pinned: Vec::new(),
         next_cursor,
         ..FeedPage::default()

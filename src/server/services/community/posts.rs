@@ -24,8 +24,12 @@ struct PostInput {
 
 fn validate_post(title: &str, body: &str, content_warning: &str) -> Result<PostInput, AppError> {
     let mut errors = FieldErrors::new();
-    let title = validate::post_title(title).map_err(|e| errors.add("title", e)).ok();
-    let body = validate::body(body, 20_000, "post").map_err(|e| errors.add("body", e)).ok();
+    let title = validate::post_title(title)
+        .map_err(|e| errors.add("title", e))
+        .ok();
+    let body = validate::body(body, 20_000, "post")
+        .map_err(|e| errors.add("body", e))
+        .ok();
     let content_warning = validate::content_warning(content_warning)
         .map_err(|e| errors.add("content_warning", e))
         .ok();
@@ -62,7 +66,10 @@ pub async fn create(
     }
     if new.anonymous && !circle.is_support {
         let mut errors = FieldErrors::new();
-        errors.add("anonymous", "Anonymous posts are only possible in support circles.");
+        errors.add(
+            "anonymous",
+            "Anonymous posts are only possible in support circles.",
+        );
         return Err(AppError::Invalid(errors));
     }
     let body_html = text::render(&mut tx, &input.body).await?;
@@ -80,11 +87,13 @@ pub async fn create(
     .await
     .map_err(db)?;
     if new.anonymous {
-        sqlx::query("insert into app.anonymous_authors (post_id, author_id) values ($1, auth.uid())")
-            .bind(id)
-            .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+        sqlx::query(
+            "insert into app.anonymous_authors (post_id, author_id) values ($1, auth.uid())",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
     }
     tx.commit().await.map_err(db)?;
     Ok(post_path(&circle.slug, id, &input.title))
@@ -154,13 +163,26 @@ pub async fn get(
     let signed_in = caller.is_some();
     let locked = row.summary.locked;
     Ok(PostDetail {
-        body_html: if deleted { String::new() } else { row.body_html },
-        body_source: if row.is_author && !deleted { row.body } else { String::new() },
+        body_html: if deleted {
+            String::new()
+        } else {
+            row.body_html
+        },
+        body_source: if row.is_author && !deleted {
+            row.body
+        } else {
+            String::new()
+        },
         is_support_circle: row.is_support,
         edited: row.edited_at.is_some(),
         deleted,
         reactions: reactions(
-            [row.support_count, row.grateful_count, row.insightful_count, row.hug_count],
+            [
+                row.support_count,
+                row.grateful_count,
+                row.insightful_count,
+                row.hug_count,
+            ],
             &row.mine,
         ),
         bookmarked: row.bookmarked,
@@ -198,7 +220,9 @@ pub async fn edit(
         return Err(AppError::Forbidden);
     }
     if deleted {
-        return Err(AppError::BadRequest("This post was deleted, so it can't be edited.".into()));
+        return Err(AppError::BadRequest(
+            "This post was deleted, so it can't be edited.".into(),
+        ));
     }
     let body_html = text::render(&mut tx, &input.body).await?;
     sqlx::query(

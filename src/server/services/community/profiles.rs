@@ -58,7 +58,9 @@ pub async fn get(
         modalities: row.modalities,
         credentials: row.credentials,
         // Only web links are offered as booking links.
-        booking_url: if row.booking_url.starts_with("https://") || row.booking_url.starts_with("http://") {
+        booking_url: if row.booking_url.starts_with("https://")
+            || row.booking_url.starts_with("http://")
+        {
             row.booking_url
         } else {
             String::new()
@@ -68,6 +70,9 @@ pub async fn get(
     })
 }
 
+/// interests, modalities, credentials, booking_url, is_verified
+type DetailsRow = (Vec<String>, Vec<String>, String, String, bool);
+
 /// The member's interests and practitioner details, as their settings form shows them.
 #[tracing::instrument(skip_all)]
 pub async fn load_details(
@@ -75,7 +80,7 @@ pub async fn load_details(
     session: &CurrentSession,
 ) -> Result<crate::domain::community::ProfileDetails, AppError> {
     let mut tx = caller_tx(state, Some(session)).await?;
-    let row: Option<(Vec<String>, Vec<String>, String, String, bool)> = sqlx::query_as(
+    let row: Option<DetailsRow> = sqlx::query_as(
         "select interests, modalities, credentials, booking_url, is_verified
            from app.profiles where user_id = auth.uid()",
     )
@@ -170,7 +175,7 @@ pub async fn set_verified(
     .map_err(db)?;
     let target = target.ok_or(AppError::NotFound)?;
     audit::record(
-        &mut *tx,
+        &mut tx,
         AuthEvent::ProfileUpdated,
         Some(admin.user_id),
         Some(target),

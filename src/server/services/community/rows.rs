@@ -1,6 +1,6 @@
 //! Rows as the community queries return them, and their conversion into the shared types.
 
-use crate::domain::community::{Author, PostSummary, Reactions, ReactionKind};
+use crate::domain::community::{Author, PostSummary, ReactionKind, Reactions};
 use crate::server::markdown;
 use time::OffsetDateTime;
 

@@ -1,0 +1,119 @@
+import { test, expect, waitForHydration } from "./fixtures";
+import { publicCircle, signedInMember } from "./members";
+
+/**
+ * The community core in Chromium: a visitor browses; a member joins a circle, posts with a
+ * content warning, replies, reacts, saves and finds their post; and the same posting and
+ * replying with JavaScript turned off. Needs the demo data the development server seeds on
+ * its first start.
+ */
+
+test("a visitor browses circles, a circle and a post without signing in", async ({ page }) => {
+  await page.goto("/circles");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Circles");
+  const tiles = page.getByTestId("circle-tile");
+  expect(await tiles.count()).toBeGreaterThan(3);
+  const circle = await publicCircle(page.request);
+  await page.goto(`/c/${circle.slug}`);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(circle.name);
+  await expect(page.getByRole("link", { name: "Sign in to join" })).toBeVisible();
+  const first = page.getByTestId("post-title").first();
+  const title = (await first.textContent())!;
+  await first.click();
+  await expect(page.getByTestId("post-heading")).toHaveText(title);
+  await expect(page.getByTestId("comment-join-hint")).toBeVisible();
+  // Feeds page with plain links.
+  await page.goto("/?feed=latest");
+  await expect(page.getByTestId("feed-tab-latest")).toHaveAttribute("aria-current", "page");
+  await expect(page.getByTestId("post-card").first()).toBeVisible();
+});
+
+test("a member joins a circle, posts with a content warning, replies, reacts, saves and finds it", async ({ page }) => {
+  test.setTimeout(120_000);
+  const member = await signedInMember(page, "Willow Brook");
+  const circle = await publicCircle(page.request);
+  const word = `heron${Date.now().toString(36)}`;
+
+  await page.goto(`/c/${circle.slug}`);
+  await waitForHydration(page);
+  await page.getByTestId("join-circle").click();
+  await expect(page.getByTestId("leave-circle")).toBeVisible();
+  await page.getByTestId("new-post").click();
+  await expect(page).toHaveURL(new RegExp(`/c/${circle.slug}/new$`));
+  await waitForHydration(page);
+  await page.getByLabel("Title").fill(`Evening walk by the ${word}`);
+  await page.getByLabel("What would you like to share?").fill(`A **quiet** walk with the ${word}, thanks @${member.handle}.`);
+  await page.getByLabel("Content warning (optional)").fill("mentions of loss");
+  await page.getByTestId("post-submit").click();
+  await expect(page).toHaveURL(new RegExp(`/c/${circle.slug}/p/\\d+-evening-walk-by-the-${word}$`));
+
+  // The warning shows; the body waits until the reader opens it.
+  await expect(page.getByTestId("post-heading")).toHaveText(`Evening walk by the ${word}`);
+  const body = page.getByTestId("post-body");
+  await expect(body).toBeHidden();
+  await page.getByTestId("content-warning").locator("summary").click();
+  await expect(body).toBeVisible();
+  await expect(body.locator("strong")).toHaveText("quiet");
+  await expect(body.getByRole("link", { name: `@${member.handle}` })).toHaveAttribute("href", `/u/${member.handle}`);
+
+  // Reply, and reply to the reply.
+  await waitForHydration(page);
+  await page.getByTestId("comment-body").fill("Thank you for sharing this.");
+  await page.getByTestId("comment-submit").click();
+  const comments = page.getByTestId("comment");
+  await expect(comments).toHaveCount(1);
+  await expect(comments.first()).toContainText("Thank you for sharing this.");
+  await comments.first().getByTestId("reply-toggle").locator("summary").click();
+  await comments.first().getByTestId("reply-body").fill("It helped me too.");
+  await comments.first().getByTestId("reply-submit").click();
+  await expect(comments).toHaveCount(2);
+  await expect(comments.nth(1)).toContainText("It helped me too.");
+
+  // React: pressed once it counts, pressed again it's taken back.
+  const support = page.getByTestId(/^reactions-post-/).getByTestId("react-support");
+  await support.click();
+  await expect(support).toHaveAttribute("aria-pressed", "true");
+  await expect(support).toContainText("1");
+  await support.click();
+  await expect(support).toHaveAttribute("aria-pressed", "false");
+  await support.click();
+  await expect(support).toHaveAttribute("aria-pressed", "true");
+
+  // Save, and find it in the saved list.
+  await page.getByTestId("bookmark").click();
+  await expect(page.getByTestId("bookmark")).toHaveText("Saved ✓");
+  await page.goto("/bookmarks");
+  await expect(page.getByTestId("post-title").first()).toHaveText(`Evening walk by the ${word}`);
+
+  // Search finds it by a word of its title.
+  await page.goto(`/search?q=${word}`);
+  await expect(page.getByTestId("search-hit").first()).toContainText(`Evening walk by the ${word}`);
+});
+
+test.describe("without JavaScript", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("a member joins, posts and replies with plain forms", async ({ page }) => {
+    test.setTimeout(90_000);
+    await signedInMember(page, "Moss Lane");
+    const circle = await publicCircle(page.request);
+    await page.goto(`/c/${circle.slug}`);
+    await page.getByTestId("join-circle").click();
+    await expect(page.getByTestId("leave-circle")).toBeVisible();
+    await page.goto(`/c/${circle.slug}/new`);
+    await page.getByLabel("Title").fill("Plain forms still work");
+    await page.getByLabel("What would you like to share?").fill("Posted without any JavaScript at all.");
+    await page.getByTestId("post-submit").click();
+    await expect(page).toHaveURL(/\/p\/\d+-plain-forms-still-work/);
+    await expect(page.getByTestId("post-body")).toContainText("Posted without any JavaScript");
+    await page.getByTestId("comment-body").fill("And a reply, also without scripts.");
+    await page.getByTestId("comment-submit").click();
+    await expect(page.getByTestId("comment")).toContainText("And a reply, also without scripts.");
+    // A refused post comes back with a readable error, and nothing is created.
+    await page.goto(`/c/${circle.slug}/new`);
+    await page.getByLabel("Title").fill("   ");
+    await page.getByLabel("What would you like to share?").fill("No title here");
+    await page.getByTestId("post-submit").click();
+    await expect(page.getByText("Please give your post a title.")).toBeVisible();
+  });
+});
