@@ -145,7 +145,12 @@ async fn create_circle(app: &TestApp, admin: &Member, slug: &str, visibility: &s
         form.push(("is_support", "on"));
     }
     let reply = call(app, "circles/create", &form, &admin.cookies).await;
-    assert_eq!(reply.status, StatusCode::OK, "create circle: {}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::OK,
+        "create circle: {}",
+        reply.body
+    );
 }
 
 async fn join(app: &TestApp, who: &Member, slug: &str) -> Reply {
@@ -188,7 +193,11 @@ async fn react(app: &TestApp, cookies: &str, post: i64, kind: &str) -> Reply {
     call(
         app,
         "reactions/toggle",
-        &[("target", "post"), ("id", &post.to_string()), ("kind", kind)],
+        &[
+            ("target", "post"),
+            ("id", &post.to_string()),
+            ("kind", kind),
+        ],
         cookies,
     )
     .await
@@ -353,8 +362,17 @@ async fn bad_community_input_gets_a_400_naming_the_field_and_changes_nothing() {
             &chief.cookies,
         )
         .await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{field}: {}", reply.body);
-        assert!(field_error(&reply, field).is_some(), "{field}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{field}: {}",
+            reply.body
+        );
+        assert!(
+            field_error(&reply, field).is_some(),
+            "{field}: {}",
+            reply.body
+        );
     }
     // A slug already in use is named too.
     let taken = call(
@@ -396,14 +414,27 @@ async fn bad_community_input_gets_a_400_naming_the_field_and_changes_nothing() {
             &chief.cookies,
         )
         .await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{field}: {}", reply.body);
-        assert!(field_error(&reply, field).is_some(), "{field}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{field}: {}",
+            reply.body
+        );
+        assert!(
+            field_error(&reply, field).is_some(),
+            "{field}: {}",
+            reply.body
+        );
     }
     // Editing with bad input is refused the same way.
     let reply = call(
         &app,
         "posts/edit",
-        &[("id", &post.to_string()), ("title", ""), ("body", "Still here.")],
+        &[
+            ("id", &post.to_string()),
+            ("title", ""),
+            ("body", "Still here."),
+        ],
         &chief.cookies,
     )
     .await;
@@ -625,7 +656,10 @@ async fn members_bookmark_posts_and_list_only_their_own() {
     assert_eq!(json(&saved), true);
     let list = json(&call(&app, "bookmarks/list", &[("cursor", "")], &fern.cookies).await);
     assert_eq!(feed_ids(&list), vec![post]);
-    assert_eq!(json(&get_post(&app, &fern.cookies, post).await)["bookmarked"], true);
+    assert_eq!(
+        json(&get_post(&app, &fern.cookies, post).await)["bookmarked"],
+        true
+    );
     // Someone else's list stays theirs.
     let theirs = json(&call(&app, "bookmarks/list", &[("cursor", "")], &moss.cookies).await);
     assert!(feed_ids(&theirs).is_empty(), "{theirs}");
@@ -669,13 +703,29 @@ async fn a_member_cannot_edit_another_members_post_even_calling_the_endpoint_dir
         let reply = call(
             &app,
             "posts/edit",
-            &[("id", &id), ("title", "Hijacked"), ("body", "Not my words.")],
+            &[
+                ("id", &id),
+                ("title", "Hijacked"),
+                ("body", "Not my words."),
+            ],
             &who.cookies,
         )
         .await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}: {}", who.handle, reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{}: {}",
+            who.handle,
+            reply.body
+        );
         let deleted = call(&app, "posts/delete", &[("id", &id)], &who.cookies).await;
-        assert_eq!(deleted.status, StatusCode::FORBIDDEN, "{}: {}", who.handle, deleted.body);
+        assert_eq!(
+            deleted.status,
+            StatusCode::FORBIDDEN,
+            "{}: {}",
+            who.handle,
+            deleted.body
+        );
     }
     let (title, body, deleted): (String, String, bool) =
         sqlx::query_as("select title, body, deleted_at is not null from app.posts where id = $1")
@@ -683,14 +733,24 @@ async fn a_member_cannot_edit_another_members_post_even_calling_the_endpoint_dir
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!((title.as_str(), body.as_str(), deleted), ("First light", "My words.", false));
-    assert_eq!(count(&app, "select count(*) from app.post_revisions").await, 0);
+    assert_eq!(
+        (title.as_str(), body.as_str(), deleted),
+        ("First light", "My words.", false)
+    );
+    assert_eq!(
+        count(&app, "select count(*) from app.post_revisions").await,
+        0
+    );
 
     // The author may, and the old version is kept.
     let reply = call(
         &app,
         "posts/edit",
-        &[("id", &id), ("title", "First light, again"), ("body", "Better words.")],
+        &[
+            ("id", &id),
+            ("title", "First light, again"),
+            ("body", "Better words."),
+        ],
         &fern.cookies,
     )
     .await;
@@ -796,12 +856,27 @@ async fn private_circle_posts_are_invisible_to_non_members_in_feeds_search_profi
     let asker = member(&app, "askerly", "Ask Early").await;
     create_circle(&app, &chief, "inner-room", "private", false).await;
     let title = "Lanternfish gathering";
-    let secret = write_post(&app, &chief, "inner-room", title, "Lanternfish glow softly.").await;
+    let secret = write_post(
+        &app,
+        &chief,
+        "inner-room",
+        title,
+        "Lanternfish glow softly.",
+    )
+    .await;
     let pending = join(&app, &asker, "inner-room").await;
     assert_eq!(json(&pending), "pending");
 
     // The author sees it everywhere (so the checks below are not vacuous).
-    let feed = json(&call(&app, "feeds/site", &[("kind", "latest"), ("cursor", "")], &chief.cookies).await);
+    let feed = json(
+        &call(
+            &app,
+            "feeds/site",
+            &[("kind", "latest"), ("cursor", "")],
+            &chief.cookies,
+        )
+        .await,
+    );
     assert_eq!(feed_ids(&feed), vec![secret]);
     let found = json(&call(&app, "search", &[("q", "lanternfish")], &chief.cookies).await);
     assert_eq!(found["posts"].as_array().unwrap().len(), 1, "{found}");
@@ -813,33 +888,83 @@ async fn private_circle_posts_are_invisible_to_non_members_in_feeds_search_profi
         ("a signed-in outsider", outsider.cookies.as_str()),
         ("a pending member", asker.cookies.as_str()),
     ] {
-        let feed = json(&call(&app, "feeds/site", &[("kind", "latest"), ("cursor", "")], cookies).await);
+        let feed = json(
+            &call(
+                &app,
+                "feeds/site",
+                &[("kind", "latest"), ("cursor", "")],
+                cookies,
+            )
+            .await,
+        );
         assert!(feed_ids(&feed).is_empty(), "{who}: {feed}");
-        let circle_feed = call(&app, "feeds/circle", &[("slug", "inner-room"), ("cursor", "")], cookies).await;
-        assert!(!circle_feed.body.contains(title), "{who}: {}", circle_feed.body);
+        let circle_feed = call(
+            &app,
+            "feeds/circle",
+            &[("slug", "inner-room"), ("cursor", "")],
+            cookies,
+        )
+        .await;
+        assert!(
+            !circle_feed.body.contains(title),
+            "{who}: {}",
+            circle_feed.body
+        );
         let found = call(&app, "search", &[("q", "lanternfish")], cookies).await;
         assert_eq!(found.status, StatusCode::OK);
-        assert!(json(&found)["posts"].as_array().unwrap().is_empty(), "{who}: {}", found.body);
+        assert!(
+            json(&found)["posts"].as_array().unwrap().is_empty(),
+            "{who}: {}",
+            found.body
+        );
         assert!(!found.body.contains(title), "{who}");
 
-        let profile = call(&app, "profiles/get", &[("handle", "chiefly"), ("cursor", "")], cookies).await;
+        let profile = call(
+            &app,
+            "profiles/get",
+            &[("handle", "chiefly"), ("cursor", "")],
+            cookies,
+        )
+        .await;
         assert_eq!(profile.status, StatusCode::OK, "{}", profile.body);
-        assert!(json(&profile)["posts"].as_array().unwrap().is_empty(), "{who}: {}", profile.body);
+        assert!(
+            json(&profile)["posts"].as_array().unwrap().is_empty(),
+            "{who}: {}",
+            profile.body
+        );
         let (status, html) = page(&app, "/u/chiefly", cookies).await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("Chief Keeper"), "{who}: the profile itself shows");
-        assert!(!html.contains(title), "{who}: profile lists the private post");
+        assert!(
+            html.contains("Chief Keeper"),
+            "{who}: the profile itself shows"
+        );
+        assert!(
+            !html.contains(title),
+            "{who}: profile lists the private post"
+        );
 
         let direct = get_post(&app, cookies, secret).await;
-        assert_eq!(direct.status, StatusCode::NOT_FOUND, "{who}: {}", direct.body);
+        assert_eq!(
+            direct.status,
+            StatusCode::NOT_FOUND,
+            "{who}: {}",
+            direct.body
+        );
         assert!(!direct.body.contains(title));
         let (_, html) = page(&app, &post_page("inner-room", secret), cookies).await;
         assert!(
-            html.contains("We couldn&#x27;t find that post") || html.contains("We couldn't find that post"),
+            html.contains("We couldn&#x27;t find that post")
+                || html.contains("We couldn't find that post"),
             "{who}: {html}"
         );
-        assert!(!html.contains(title), "{who}: the post page leaks the title");
-        assert!(!html.contains("Lanternfish glow"), "{who}: the post page leaks the body");
+        assert!(
+            !html.contains(title),
+            "{who}: the post page leaks the title"
+        );
+        assert!(
+            !html.contains("Lanternfish glow"),
+            "{who}: the post page leaks the body"
+        );
         let path = call(&app, "posts/path", &[("id", &secret.to_string())], cookies).await;
         assert_eq!(path.status, StatusCode::NOT_FOUND, "{who}");
         // The circle itself can be found (to ask to join), but not read.
@@ -851,7 +976,10 @@ async fn private_circle_posts_are_invisible_to_non_members_in_feeds_search_profi
         assert!(found["posts"].as_array().unwrap().is_empty(), "{who}");
         let (status, html) = page(&app, "/c/inner-room", cookies).await;
         assert_eq!(status, StatusCode::OK, "{who}");
-        assert!(!html.contains(title), "{who}: the circle page lists the post");
+        assert!(
+            !html.contains(title),
+            "{who}: the circle page lists the post"
+        );
     }
 }
 
@@ -924,8 +1052,16 @@ async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_e
     ] {
         let reply = call(&app, endpoint, &form, as_reader).await;
         assert_eq!(reply.status, StatusCode::OK, "{endpoint}: {}", reply.body);
-        assert!(reply.body.contains(title), "{endpoint} lists the post: {}", reply.body);
-        assert!(!reveals(&reply.body), "{endpoint} reveals the author: {}", reply.body);
+        assert!(
+            reply.body.contains(title),
+            "{endpoint} lists the post: {}",
+            reply.body
+        );
+        assert!(
+            !reveals(&reply.body),
+            "{endpoint} reveals the author: {}",
+            reply.body
+        );
     }
     // The author's own profile does not list it.
     let profile = call(
@@ -937,15 +1073,28 @@ async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_e
     .await;
     assert!(!profile.body.contains(title), "{}", profile.body);
     let (_, html) = page(&app, "/u/wrenhollow", as_reader).await;
-    assert!(!html.contains(title), "profile page lists the anonymous post");
+    assert!(
+        !html.contains(title),
+        "profile page lists the anonymous post"
+    );
     // Nor does a circle moderator's view of the feeds.
-    let feed = call(&app, "feeds/circle", &[("slug", "heavy-days"), ("cursor", "")], &keeper.cookies).await;
+    let feed = call(
+        &app,
+        "feeds/circle",
+        &[("slug", "heavy-days"), ("cursor", "")],
+        &keeper.cookies,
+    )
+    .await;
     assert!(!reveals(&feed.body), "{}", feed.body);
 
     // The circle's moderator, and site staff, see who wrote it.
     for who in [&keeper, &chief] {
         let detail = json(&get_post(&app, &who.cookies, post).await);
-        assert_eq!(detail["sealed_author"]["handle"], "wrenhollow", "{}", who.handle);
+        assert_eq!(
+            detail["sealed_author"]["handle"], "wrenhollow",
+            "{}",
+            who.handle
+        );
         assert_eq!(detail["summary"]["author"], Value::Null);
     }
     let (_, html) = page(&app, &post_page("heavy-days", post), &keeper.cookies).await;
@@ -1017,7 +1166,10 @@ async fn scripts_and_javascript_links_in_a_post_are_never_served() {
         let served = get_post(&app, cookies, post).await;
         assert_eq!(served.status, StatusCode::OK);
         // JSON is data, not markup; the one field a page inserts as HTML is body_html.
-        assert_inert(json(&served)["body_html"].as_str().unwrap(), "posts/get body_html");
+        assert_inert(
+            json(&served)["body_html"].as_str().unwrap(),
+            "posts/get body_html",
+        );
     }
     // The feed's excerpt is plain text that the page escapes.
     let (_, circle_html) = page(&app, "/c/morning-pages", "").await;
@@ -1069,7 +1221,10 @@ async fn keyset_pages_hold_twenty_posts_then_the_rest_without_overlap() {
             "{endpoint}: pages overlap"
         );
         let all: Vec<i64> = first_ids.into_iter().chain(second_ids).collect();
-        assert_eq!(all, newest_first, "{endpoint}: newest first, every post once");
+        assert_eq!(
+            all, newest_first,
+            "{endpoint}: newest first, every post once"
+        );
     }
 }
 
@@ -1083,9 +1238,15 @@ async fn support_circle_pages_ask_search_engines_not_to_index_them() {
 
     let (status, html) = page(&app, "/c/heavy-days", "").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("<meta name=\"robots\" content=\"noindex"), "{html}");
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex"),
+        "{html}"
+    );
     let (_, html) = page(&app, &post_page("heavy-days", post), "").await;
-    assert!(html.contains("<meta name=\"robots\" content=\"noindex"), "post page");
+    assert!(
+        html.contains("<meta name=\"robots\" content=\"noindex"),
+        "post page"
+    );
     let (_, html) = page(&app, "/c/morning-pages", "").await;
     assert!(!html.contains("noindex"), "an ordinary circle is indexable");
 }

@@ -135,7 +135,11 @@ async fn as_staff_exec(pool: &PgPool, sql: &str) {
 
 /// An author's change to their own post (soft deletion), made as them.
 async fn as_author_exec(pool: &PgPool, author: Uuid, sql: &str) {
-    assert_eq!(run(pool, &as_member(author), sql).await.unwrap(), 1, "{sql}");
+    assert_eq!(
+        run(pool, &as_member(author), sql).await.unwrap(),
+        1,
+        "{sql}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
@@ -345,7 +349,14 @@ async fn private_circle_memberships_are_hidden_from_outsiders_and_requests_from_
     let outsider = member(&pool, "outsider").await;
     membership(&pool, world.private_circle, asker, "member", "pending").await;
     membership(&pool, world.private_circle, insider, "member", "active").await;
-    membership(&pool, world.private_circle, moderator, "moderator", "active").await;
+    membership(
+        &pool,
+        world.private_circle,
+        moderator,
+        "moderator",
+        "active",
+    )
+    .await;
     let all = format!(
         "select count(*) from app.circle_members where circle_id = {}",
         world.private_circle
@@ -387,9 +398,13 @@ async fn members_post_only_in_circles_they_have_joined_and_only_as_themselves() 
 
     // Allowed: an active member, as themselves.
     assert_eq!(
-        run(&pool, &as_member(joined), &insert_post(public, Some(joined), false))
-            .await
-            .unwrap(),
+        run(
+            &pool,
+            &as_member(joined),
+            &insert_post(public, Some(joined), false)
+        )
+        .await
+        .unwrap(),
         1
     );
     // Denied: a member who hasn't joined, a pending one, someone else's name, a visitor.
@@ -453,7 +468,12 @@ async fn anonymous_posts_are_possible_only_in_support_circles() {
         1
     );
     assert_refused(
-        run(&pool, &as_member(writer), &insert_post(ordinary, None, true)).await,
+        run(
+            &pool,
+            &as_member(writer),
+            &insert_post(ordinary, None, true),
+        )
+        .await,
         "anonymous post outside a support circle",
     );
     // An "anonymous" post that names its author is refused too (policy or constraint).
@@ -560,7 +580,9 @@ async fn nobody_claims_authorship_of_an_existing_anonymous_post() {
     // An anonymous post with no sealed author (its author's account went, say).
     let unclaimed = anonymous_post(&pool, world.circle, None).await;
     let claim = |post: i64| {
-        format!("insert into app.anonymous_authors (post_id, author_id) values ({post}, auth.uid())")
+        format!(
+            "insert into app.anonymous_authors (post_id, author_id) values ({post}, auth.uid())"
+        )
     };
     assert_refused(
         run(&pool, &as_member(world.other), &claim(unclaimed)).await,
@@ -571,9 +593,13 @@ async fn nobody_claims_authorship_of_an_existing_anonymous_post() {
         "claiming someone else's anonymous post",
     );
     // Not even for a post of their own written in an earlier transaction.
-    run(&pool, &as_member(world.other), &insert_post(world.circle, None, true))
-        .await
-        .unwrap();
+    run(
+        &pool,
+        &as_member(world.other),
+        &insert_post(world.circle, None, true),
+    )
+    .await
+    .unwrap();
     let own_earlier = owner_i64(&pool, "select max(id) from app.posts").await;
     assert_refused(
         run(&pool, &as_member(world.other), &claim(own_earlier)).await,
@@ -678,7 +704,10 @@ async fn a_member_cannot_edit_or_delete_another_members_post() {
     );
     let staff = member(&pool, "steward").await;
     for who in [as_member(world.moderator), signed_in(staff, "admin")] {
-        assert_refused(run(&pool, &who, &retitle).await, "moderator rewriting a member's post");
+        assert_refused(
+            run(&pool, &who, &retitle).await,
+            "moderator rewriting a member's post",
+        );
         assert_refused(
             run(&pool, &who, &rerender).await,
             "moderator rewriting a member's rendered post",
@@ -694,7 +723,8 @@ async fn a_member_cannot_edit_or_delete_another_members_post() {
     assert_eq!(owner_text(&pool, &title_now).await, "Original title");
 
     // Allowed: the author.
-    let own = format!("update app.posts set title = 'Better title', edited_at = now() where id = {p}");
+    let own =
+        format!("update app.posts set title = 'Better title', edited_at = now() where id = {p}");
     assert_eq!(run(&pool, &as_member(world.author), &own).await.unwrap(), 1);
     assert_eq!(owner_text(&pool, &title_now).await, "Better title");
     assert_eq!(
@@ -759,7 +789,8 @@ async fn a_member_cannot_edit_or_delete_another_members_comment() {
         "handing a comment to someone else",
     );
     // Allowed: the author.
-    let own = format!("update app.comments set body = 'kinder words', edited_at = now() where id = {c}");
+    let own =
+        format!("update app.comments set body = 'kinder words', edited_at = now() where id = {c}");
     assert_eq!(run(&pool, &as_member(world.author), &own).await.unwrap(), 1);
     assert_eq!(owner_text(&pool, &body_now).await, "kinder words");
 }
@@ -791,7 +822,8 @@ async fn only_circle_moderators_and_staff_pin_and_lock_posts() {
         run(&pool, &as_member(other_moderator), &pin).await.unwrap(),
         0
     );
-    let state = format!("select (pinned::int * 10 + locked::int)::bigint from app.posts where id = {p}");
+    let state =
+        format!("select (pinned::int * 10 + locked::int)::bigint from app.posts where id = {p}");
     assert_eq!(owner_i64(&pool, &state).await, 0);
 
     // Allowed: the circle's moderator, and site staff.
@@ -953,11 +985,19 @@ async fn comments_on_locked_or_deleted_posts_are_refused() {
     );
     as_staff_exec(
         &pool,
-        &format!("update app.posts set locked = true where id = {}", world.post),
+        &format!(
+            "update app.posts set locked = true where id = {}",
+            world.post
+        ),
     )
     .await;
     assert_refused(
-        run(&pool, &who, &insert_comment(world.post, world.other, None, 0)).await,
+        run(
+            &pool,
+            &who,
+            &insert_comment(world.post, world.other, None, 0),
+        )
+        .await,
         "commenting on a locked post",
     );
     as_author_exec(
@@ -983,9 +1023,13 @@ async fn a_reply_sits_exactly_one_level_below_its_parent_on_the_same_post() {
     let other_post = post(&pool, world.circle, world.author, "Elsewhere").await;
 
     assert_eq!(
-        run(&pool, &who, &insert_comment(world.post, me, Some(parent), 1))
-            .await
-            .unwrap(),
+        run(
+            &pool,
+            &who,
+            &insert_comment(world.post, me, Some(parent), 1)
+        )
+        .await
+        .unwrap(),
         1
     );
     for (post, depth, what) in [
@@ -1016,7 +1060,9 @@ async fn a_reply_sits_exactly_one_level_below_its_parent_on_the_same_post() {
 // ---------------------------------------------------------------------------------------
 
 fn react(post: i64, user: Uuid, kind: &str) -> String {
-    format!("insert into app.post_reactions (post_id, user_id, kind) values ({post}, '{user}', '{kind}')")
+    format!(
+        "insert into app.post_reactions (post_id, user_id, kind) values ({post}, '{user}', '{kind}')"
+    )
 }
 
 fn react_comment(comment: i64, user: Uuid, kind: &str) -> String {
@@ -1393,9 +1439,13 @@ async fn only_site_admins_create_circles_and_only_circle_moderators_edit_them() 
         "an admin creating a circle in someone else's name",
     );
     assert_eq!(
-        run(&pool, &signed_in(admin, "admin"), &create("by-admin", admin))
-            .await
-            .unwrap(),
+        run(
+            &pool,
+            &signed_in(admin, "admin"),
+            &create("by-admin", admin)
+        )
+        .await
+        .unwrap(),
         1
     );
     assert_eq!(
@@ -1406,15 +1456,9 @@ async fn only_site_admins_create_circles_and_only_circle_moderators_edit_them() 
     let circle_id = owner_i64(&pool, "select id from app.circles").await;
     let describe =
         format!("update app.circles set description = 'Kind words' where id = {circle_id}");
-    assert_eq!(
-        run(&pool, &as_member(someone), &describe).await.unwrap(),
-        0
-    );
+    assert_eq!(run(&pool, &as_member(someone), &describe).await.unwrap(), 0);
     membership(&pool, circle_id, someone, "moderator", "active").await;
-    assert_eq!(
-        run(&pool, &as_member(someone), &describe).await.unwrap(),
-        1
-    );
+    assert_eq!(run(&pool, &as_member(someone), &describe).await.unwrap(), 1);
     // Counters are not anyone's to set.
     assert_refused(
         run(
@@ -1466,7 +1510,8 @@ async fn counters_follow_memberships_posts_comments_and_reactions() {
     .unwrap();
     assert_eq!(counters(&pool, &circle_counts).await, vec![1, 0]);
     // A pending request does not count; its approval does.
-    let private_members = format!("select array[member_count] from app.circles where id = {private}");
+    let private_members =
+        format!("select array[member_count] from app.circles where id = {private}");
     assert_eq!(counters(&pool, &private_members).await, vec![1]);
     run(&pool, &as_member(b), &join(private, b, "pending"))
         .await
@@ -1530,7 +1575,9 @@ async fn counters_follow_memberships_posts_comments_and_reactions() {
     run(
         &pool,
         &who,
-        &format!("delete from app.post_reactions where post_id = {first} and kind in ('support', 'hug')"),
+        &format!(
+            "delete from app.post_reactions where post_id = {first} and kind in ('support', 'hug')"
+        ),
     )
     .await
     .unwrap();
