@@ -882,22 +882,60 @@ async fn private_circle_posts_are_invisible_to_non_members_in_feeds_search_profi
     assert_eq!(found["posts"].as_array().unwrap().len(), 1, "{found}");
     let (_, html) = page(&app, &post_page("inner-room", secret), &chief.cookies).await;
     assert!(html.contains(title));
+    // A reaction puts it in the "top this week" feed, a comment in the thread.
+    let reacted = react(&app, &chief.cookies, secret, "support").await;
+    assert_eq!(reacted.status, StatusCode::OK, "{}", reacted.body);
+    let commented = call(
+        &app,
+        "comments/create",
+        &[
+            ("post_id", &secret.to_string()),
+            ("body", "Lanternfish whisper back."),
+        ],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(commented.status, StatusCode::OK, "{}", commented.body);
+    let top = json(
+        &call(
+            &app,
+            "feeds/site",
+            &[("kind", "top"), ("cursor", "")],
+            &chief.cookies,
+        )
+        .await,
+    );
+    assert_eq!(feed_ids(&top), vec![secret]);
 
     for (who, cookies) in [
         ("a visitor", ""),
         ("a signed-in outsider", outsider.cookies.as_str()),
         ("a pending member", asker.cookies.as_str()),
     ] {
-        let feed = json(
-            &call(
-                &app,
-                "feeds/site",
-                &[("kind", "latest"), ("cursor", "")],
-                cookies,
-            )
-            .await,
+        for kind in ["latest", "active", "top"] {
+            let feed = json(
+                &call(
+                    &app,
+                    "feeds/site",
+                    &[("kind", kind), ("cursor", "")],
+                    cookies,
+                )
+                .await,
+            );
+            assert!(feed_ids(&feed).is_empty(), "{who}, {kind}: {feed}");
+        }
+        let thread = call(
+            &app,
+            "comments/thread",
+            &[("post_id", &secret.to_string())],
+            cookies,
+        )
+        .await;
+        assert!(
+            !thread.body.contains("Lanternfish whisper"),
+            "{who}: {}",
+            thread.body
         );
-        assert!(feed_ids(&feed).is_empty(), "{who}: {feed}");
         let circle_feed = call(
             &app,
             "feeds/circle",
@@ -1026,6 +1064,9 @@ async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_e
     assert_eq!(stored, (None, true));
 
     let reveals = |text: &str| text.contains(&writer.handle) || text.contains(&writer.name);
+    // A reaction, so the post is in "top this week" too.
+    let reacted = react(&app, &reader.cookies, post, "hug").await;
+    assert_eq!(reacted.status, StatusCode::OK, "{}", reacted.body);
     let as_reader = reader.cookies.as_str();
 
     let (status, html) = page(&app, &post_page("heavy-days", post), as_reader).await;
@@ -1046,6 +1087,8 @@ async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_e
     for (endpoint, form) in [
         ("feeds/site", vec![("kind", "latest"), ("cursor", "")]),
         ("feeds/site", vec![("kind", "home"), ("cursor", "")]),
+        ("feeds/site", vec![("kind", "active"), ("cursor", "")]),
+        ("feeds/site", vec![("kind", "top"), ("cursor", "")]),
         ("feeds/circle", vec![("slug", "heavy-days"), ("cursor", "")]),
         ("search", vec![("q", "tidewater")]),
         ("search", vec![("q", "evenings move")]),
