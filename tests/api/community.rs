@@ -1022,6 +1022,83 @@ async fn private_circle_posts_are_invisible_to_non_members_in_feeds_search_profi
 }
 
 #[tokio::test]
+async fn a_private_circle_lets_a_member_in_only_when_its_moderator_approves() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let asker = member(&app, "askerly", "Ask Early").await;
+    let bystander = member(&app, "bystander", "By Stander").await;
+    create_circle(&app, &chief, "inner-room", "private", false).await;
+    let secret = write_post(&app, &chief, "inner-room", "Inside voices", "Quiet words.").await;
+    assert_eq!(json(&join(&app, &asker, "inner-room").await), "pending");
+    assert_eq!(json(&join(&app, &bystander, "inner-room").await), "pending");
+    assert_eq!(
+        get_post(&app, &asker.cookies, secret).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The moderator sees the requests; nobody else does.
+    let circle = json(
+        &call(
+            &app,
+            "circles/get",
+            &[("slug", "inner-room")],
+            &chief.cookies,
+        )
+        .await,
+    );
+    let requests = circle["pending_requests"].as_array().unwrap();
+    assert_eq!(requests.len(), 2, "{circle}");
+    let asker_id = requests.iter().find(|r| r["handle"] == "askerly").unwrap()["user_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let seen = json(
+        &call(
+            &app,
+            "circles/get",
+            &[("slug", "inner-room")],
+            &bystander.cookies,
+        )
+        .await,
+    );
+    assert_eq!(seen["pending_requests"], serde_json::json!([]));
+    assert_eq!(seen["circle"]["membership"], "pending");
+
+    // A fellow asker cannot let anyone in.
+    let form = [
+        ("slug", "inner-room"),
+        ("user_id", asker_id.as_str()),
+        ("approve", "true"),
+    ];
+    let refused = call(&app, "circles/answer-request", &form, &bystander.cookies).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+    assert_eq!(
+        get_post(&app, &asker.cookies, secret).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let approved = call(&app, "circles/answer-request", &form, &chief.cookies).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    let detail = get_post(&app, &asker.cookies, secret).await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.body);
+    assert_eq!(json(&detail)["can_comment"], true);
+    let circle = json(
+        &call(
+            &app,
+            "circles/get",
+            &[("slug", "inner-room")],
+            &asker.cookies,
+        )
+        .await,
+    );
+    assert_eq!(circle["circle"]["membership"], "member");
+    assert_eq!(circle["circle"]["member_count"], 2);
+    // Answering the same request again finds nothing to answer.
+    let again = call(&app, "circles/answer-request", &form, &chief.cookies).await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_else() {
     let app = spawn_app().await;
     let chief = admin(&app, "chiefly", "Chief Keeper").await;
