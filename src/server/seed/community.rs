@@ -322,6 +322,10 @@ fn memberships(
             joined[0][c].get_or_insert(("member", "active"));
         }
     }
+    // The demo account has asked to join a private circle, so that state is on show too.
+    if let Some(c) = specs.iter().position(|s| s.visibility == "private") {
+        joined[0][c].get_or_insert(("member", "pending"));
+    }
     let weights: Vec<u32> = specs.iter().map(|s| s.weight).collect();
     for (i, member) in members.iter().enumerate().skip(1) {
         let wanted = rng.random_range(1..=4);
