@@ -342,10 +342,11 @@ fn memberships(
             };
             joined[i][c].get_or_insert(("member", status));
         }
-        if member.is_practitioner() && rng.random_bool(0.8) {
-            if let Some(c) = specs.iter().position(|s| s.visibility == "members") {
-                joined[i][c].get_or_insert(("member", "active"));
-            }
+        if member.is_practitioner()
+            && rng.random_bool(0.8)
+            && let Some(c) = specs.iter().position(|s| s.visibility == "members")
+        {
+            joined[i][c].get_or_insert(("member", "active"));
         }
     }
 
@@ -567,7 +568,8 @@ impl Conversations {
                 (-(1.0 - u).ln() * 7_200.0) as Seconds + 30
             };
             at = (at + gap).min(latest).max(created + 1);
-            let mut parent = (k > 0 && rng.random_bool(0.6)).then(|| rng.random_range(k.saturating_sub(8)..k));
+            let mut parent =
+                (k > 0 && rng.random_bool(0.6)).then(|| rng.random_range(k.saturating_sub(8)..k));
             // Too deep: answer beside the comment instead, under its parent.
             if let Some(p) = parent
                 && depths[p] >= MAX_DEPTH
