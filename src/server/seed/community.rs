@@ -31,6 +31,9 @@ const DEMO_CIRCLES: &[&str] = &[
     "breathwork",
 ];
 
+/// The circle only practitioners join.
+const PRACTITIONERS_LOUNGE: &str = "practitioners-lounge";
+
 const HOUR: Seconds = 3_600;
 const DAY: Seconds = 24 * HOUR;
 /// Posts spread over this many days before now.
@@ -332,7 +335,7 @@ fn memberships(
         for _ in 0..wanted {
             let c = pick_weighted(rng, &weights);
             let spec = &specs[c];
-            if spec.visibility == "members" && !member.is_practitioner() {
+            if spec.slug == PRACTITIONERS_LOUNGE && !member.is_practitioner() {
                 continue;
             }
             let status = if spec.visibility == "private" && rng.random_bool(0.2) {
@@ -344,7 +347,7 @@ fn memberships(
         }
         if member.is_practitioner()
             && rng.random_bool(0.8)
-            && let Some(c) = specs.iter().position(|s| s.visibility == "members")
+            && let Some(c) = specs.iter().position(|s| s.slug == PRACTITIONERS_LOUNGE)
         {
             joined[i][c].get_or_insert(("member", "active"));
         }
