@@ -19,6 +19,7 @@ mod request_id;
 mod rls;
 mod rls_community;
 mod rls_identity;
+mod seed;
 mod shutdown;
 mod smtp_sink;
 mod unavailable;

@@ -112,7 +112,7 @@ pub fn PostPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <Card><Skeleton lines=8/></Card> }>
+        <Transition fallback=|| view! { <Card><Skeleton lines=8/></Card> }>
             {move || Suspend::new(async move {
                 let (post, comments) = (post.await, comments.await);
                 match post {
@@ -127,7 +127,7 @@ pub fn PostPage() -> impl IntoView {
                     Err(error) => view! { <ErrorPanel title="We couldn't load this post" message=error.to_string()/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
