@@ -766,6 +766,166 @@ async fn a_member_cannot_edit_another_members_post_even_calling_the_endpoint_dir
 }
 
 #[tokio::test]
+async fn only_the_author_edits_or_deletes_a_comment_and_a_deleted_post_leaves_the_feeds() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let fern = member(&app, "fernleaf", "Fern Leaf").await;
+    let moss = member(&app, "mossbank", "Moss Bank").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    join(&app, &fern, "morning-pages").await;
+    join(&app, &moss, "morning-pages").await;
+    let post = write_post(&app, &fern, "morning-pages", "First light", "My words.").await;
+    let made = call(
+        &app,
+        "comments/create",
+        &[("post_id", &post.to_string()), ("body", "Lovely.")],
+        &moss.cookies,
+    )
+    .await;
+    let comment = json(&made)
+        .as_str()
+        .unwrap()
+        .rsplit('-')
+        .next()
+        .unwrap()
+        .to_owned();
+
+    for who in [&fern, &chief] {
+        let edit = call(
+            &app,
+            "comments/edit",
+            &[("id", &comment), ("body", "Not what I said.")],
+            &who.cookies,
+        )
+        .await;
+        assert_eq!(
+            edit.status,
+            StatusCode::FORBIDDEN,
+            "{}: {}",
+            who.handle,
+            edit.body
+        );
+        let delete = call(&app, "comments/delete", &[("id", &comment)], &who.cookies).await;
+        assert_eq!(
+            delete.status,
+            StatusCode::FORBIDDEN,
+            "{}: {}",
+            who.handle,
+            delete.body
+        );
+    }
+    let body: String = sqlx::query_scalar("select body from app.comments")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(body, "Lovely.");
+    let edit = call(
+        &app,
+        "comments/edit",
+        &[("id", &comment), ("body", "Lovely indeed.")],
+        &moss.cookies,
+    )
+    .await;
+    assert_eq!(edit.status, StatusCode::OK, "{}", edit.body);
+    let thread = json(
+        &call(
+            &app,
+            "comments/thread",
+            &[("post_id", &post.to_string())],
+            "",
+        )
+        .await,
+    );
+    assert_eq!(thread["comments"][0]["edited"], true);
+    assert!(
+        thread["comments"][0]["body_html"]
+            .as_str()
+            .unwrap()
+            .contains("Lovely indeed."),
+        "{thread}"
+    );
+
+    // The author deletes the post: it leaves the feeds and the circle's count; the page says so.
+    let deleted = call(
+        &app,
+        "posts/delete",
+        &[("id", &post.to_string())],
+        &fern.cookies,
+    )
+    .await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.body);
+    let feed = json(
+        &call(
+            &app,
+            "feeds/circle",
+            &[("slug", "morning-pages"), ("cursor", "")],
+            "",
+        )
+        .await,
+    );
+    assert!(feed_ids(&feed).is_empty(), "{feed}");
+    let circle = json(&call(&app, "circles/get", &[("slug", "morning-pages")], "").await);
+    assert_eq!(circle["circle"]["post_count"], 0);
+    let detail = json(&get_post(&app, &moss.cookies, post).await);
+    assert_eq!(detail["deleted"], true);
+    assert_eq!(detail["body_html"], "");
+    let (_, html) = page(&app, &post_page("morning-pages", post), "").await;
+    assert!(html.contains("data-testid=\"post-deleted\""));
+    assert!(!html.contains("My words."));
+    // And takes no new comments.
+    let late = call(
+        &app,
+        "comments/create",
+        &[("post_id", &post.to_string()), ("body", "Hello?")],
+        &moss.cookies,
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::BAD_REQUEST, "{}", late.body);
+}
+
+#[tokio::test]
+async fn a_content_warning_keeps_the_post_out_of_feed_excerpts() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "heavy-days", "public", true).await;
+    let reply = call(
+        &app,
+        "posts/create",
+        &[
+            ("circle", "heavy-days"),
+            ("title", "A hard anniversary"),
+            ("body", "Grief arrives in waves this week."),
+            ("content_warning", "grief"),
+        ],
+        &chief.cookies,
+    )
+    .await;
+    let post = created_post_id(&reply);
+    let feed = json(
+        &call(
+            &app,
+            "feeds/circle",
+            &[("slug", "heavy-days"), ("cursor", "")],
+            "",
+        )
+        .await,
+    );
+    assert_eq!(feed["posts"][0]["id"], post);
+    assert_eq!(feed["posts"][0]["content_warning"], "grief");
+    assert_eq!(feed["posts"][0]["excerpt"], "");
+    let found = call(&app, "search", &[("q", "waves")], "").await;
+    assert!(!found.body.contains("Grief arrives"), "{}", found.body);
+    let (_, html) = page(&app, "/c/heavy-days", "").await;
+    assert!(
+        !html.contains("Grief arrives"),
+        "the circle page shows the warned text"
+    );
+    // The post page holds it behind the warning.
+    let (_, html) = page(&app, &post_page("heavy-days", post), "").await;
+    assert!(html.contains("data-testid=\"content-warning\""));
+}
+
+#[tokio::test]
 async fn posting_in_a_circle_one_has_not_joined_is_refused_with_a_kind_message() {
     let app = spawn_app().await;
     let chief = admin(&app, "chiefly", "Chief Keeper").await;
