@@ -1379,10 +1379,45 @@ async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_e
     }
     let (_, html) = page(&app, &post_page("heavy-days", post), &keeper.cookies).await;
     assert!(html.contains("data-testid=\"sealed-author\""));
-    // The author recognises their own post.
+    // The author recognises their own post, and may edit it without unsealing it.
     let own = json(&get_post(&app, &writer.cookies, post).await);
     assert_eq!(own["viewer_is_author"], true);
     assert_eq!(own["sealed_author"], Value::Null);
+    let edited = call(
+        &app,
+        "posts/edit",
+        &[
+            ("id", &post.to_string()),
+            ("title", title),
+            ("body", "Evenings feel shorter now."),
+        ],
+        &writer.cookies,
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::OK, "{}", edited.body);
+    let stored: (Option<uuid::Uuid>, bool) =
+        sqlx::query_as("select author_id, is_anonymous from app.posts where id = $1")
+            .bind(post)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(stored, (None, true));
+    let (_, html) = page(&app, &post_page("heavy-days", post), as_reader).await;
+    assert!(html.contains("Evenings feel shorter now."));
+    assert!(!reveals(&html), "the edited post page reveals the author");
+    // Another member cannot edit it, even knowing its id.
+    let hijack = call(
+        &app,
+        "posts/edit",
+        &[
+            ("id", &post.to_string()),
+            ("title", title),
+            ("body", "Mine now."),
+        ],
+        as_reader,
+    )
+    .await;
+    assert_eq!(hijack.status, StatusCode::FORBIDDEN, "{}", hijack.body);
 }
 
 // ---------------------------------------------------------------------------------------
