@@ -249,7 +249,7 @@ async fn three_circles(pool: &PgPool) -> ThreeCircles {
 }
 
 /// Which of the three posts the caller can read, and how many comments.
-async fn readable(pool: &PgPool, who: &RequestClaims, world: &ThreeCircles) -> (Vec<i64>, i64) {
+async fn readable(pool: &PgPool, who: &RequestClaims) -> (Vec<i64>, i64) {
     let mut tx = scoped::begin(pool, who).await.unwrap();
     let posts: Vec<i64> = sqlx::query_scalar("select id from app.posts order by id")
         .fetch_all(&mut *tx)
@@ -260,7 +260,6 @@ async fn readable(pool: &PgPool, who: &RequestClaims, world: &ThreeCircles) -> (
         .await
         .unwrap();
     tx.rollback().await.unwrap();
-    let _ = world.author;
     (posts, comments)
 }
 
@@ -269,7 +268,7 @@ async fn visitors_read_public_circle_posts_and_comments_but_not_members_only_or_
     let database = TestDatabase::migrated().await;
     let pool = database.pool().await;
     let world = three_circles(&pool).await;
-    let (posts, comments) = readable(&pool, &RequestClaims::anonymous(), &world).await;
+    let (posts, comments) = readable(&pool, &RequestClaims::anonymous()).await;
     assert_eq!(posts, vec![world.public_post]);
     assert_eq!(comments, 1);
     // Asked for by id, the others still do not exist for a visitor.
@@ -296,7 +295,7 @@ async fn a_signed_in_non_member_reads_members_only_posts_but_not_private_ones() 
     let pool = database.pool().await;
     let world = three_circles(&pool).await;
     let outsider = member(&pool, "outsider").await;
-    let (posts, comments) = readable(&pool, &as_member(outsider), &world).await;
+    let (posts, comments) = readable(&pool, &as_member(outsider)).await;
     assert_eq!(posts, vec![world.public_post, world.members_post]);
     assert_eq!(comments, 2);
 }
@@ -311,14 +310,14 @@ async fn an_active_private_circle_member_reads_its_posts_and_a_pending_one_does_
     membership(&pool, world.private_circle, active, "member", "active").await;
     membership(&pool, world.private_circle, pending, "member", "pending").await;
 
-    let (posts, comments) = readable(&pool, &as_member(active), &world).await;
+    let (posts, comments) = readable(&pool, &as_member(active)).await;
     assert_eq!(
         posts,
         vec![world.public_post, world.members_post, world.private_post]
     );
     assert_eq!(comments, 3);
 
-    let (posts, comments) = readable(&pool, &as_member(pending), &world).await;
+    let (posts, comments) = readable(&pool, &as_member(pending)).await;
     assert_eq!(posts, vec![world.public_post, world.members_post]);
     assert_eq!(comments, 2);
 }
@@ -327,14 +326,14 @@ async fn an_active_private_circle_member_reads_its_posts_and_a_pending_one_does_
 async fn site_staff_read_every_circle_and_a_member_claim_alone_does_not() {
     let database = TestDatabase::migrated().await;
     let pool = database.pool().await;
-    let world = three_circles(&pool).await;
+    three_circles(&pool).await;
     let staff = member(&pool, "steward").await;
     for role in ["moderator", "admin"] {
-        let (posts, comments) = readable(&pool, &signed_in(staff, role), &world).await;
+        let (posts, comments) = readable(&pool, &signed_in(staff, role)).await;
         assert_eq!(posts.len(), 3, "{role}");
         assert_eq!(comments, 3, "{role}");
     }
-    let (posts, _) = readable(&pool, &signed_in(staff, "member"), &world).await;
+    let (posts, _) = readable(&pool, &signed_in(staff, "member")).await;
     assert_eq!(posts.len(), 2);
 }
 
@@ -839,7 +838,6 @@ async fn only_circle_moderators_and_staff_pin_and_lock_posts() {
         1
     );
     assert_eq!(owner_i64(&pool, &state).await, 11);
-    let _ = world.circle;
 }
 
 #[tokio::test]
@@ -1469,6 +1467,40 @@ async fn only_site_admins_create_circles_and_only_circle_moderators_edit_them() 
         .await,
         "setting a counter",
     );
+}
+
+#[tokio::test]
+async fn members_edit_their_own_practitioner_details_and_nobody_verifies_themselves() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let me = member(&pool, "healer").await;
+    let other = member(&pool, "other").await;
+    let who = as_member(me);
+    let details = |user: Uuid| {
+        format!(
+            "update app.profiles set interests = '{{yoga}}', credentials = 'RYT 200' where user_id = '{user}'"
+        )
+    };
+    assert_eq!(run(&pool, &who, &details(me)).await.unwrap(), 1);
+    assert_eq!(run(&pool, &who, &details(other)).await.unwrap(), 0);
+    for role in ["member", "moderator", "admin"] {
+        assert_refused(
+            run(
+                &pool,
+                &signed_in(me, role),
+                &format!("update app.profiles set is_verified = true where user_id = '{me}'"),
+            )
+            .await,
+            "setting one's own verified badge",
+        );
+    }
+    let (credentials, verified): (String, bool) =
+        sqlx::query_as("select credentials, is_verified from app.profiles where user_id = $1")
+            .bind(me)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!((credentials.as_str(), verified), ("RYT 200", false));
 }
 
 // ---------------------------------------------------------------------------------------
