@@ -1004,6 +1004,71 @@ async fn commenting_on_a_locked_post_is_refused() {
     assert_eq!(count(&app, "select count(*) from app.comments").await, 0);
 }
 
+#[tokio::test]
+async fn circle_moderators_pin_and_lock_posts_and_members_cannot() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let fern = member(&app, "fernleaf", "Fern Leaf").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    join(&app, &fern, "morning-pages").await;
+    let post = write_post(&app, &fern, "morning-pages", "Pin me", "Please.").await;
+    let id = post.to_string();
+
+    // The author is not a moderator: refused, nothing changes.
+    let refused = call(
+        &app,
+        "posts/moderate",
+        &[("id", &id), ("flag", "pinned"), ("on", "true")],
+        &fern.cookies,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from app.posts where pinned or locked"
+        )
+        .await,
+        0
+    );
+
+    // The circle's creator moderates it: pin, then lock.
+    for flag in ["pinned", "locked"] {
+        let done = call(
+            &app,
+            "posts/moderate",
+            &[("id", &id), ("flag", flag), ("on", "true")],
+            &chief.cookies,
+        )
+        .await;
+        assert_eq!(done.status, StatusCode::OK, "{}", done.body);
+    }
+    let detail = json(&get_post(&app, &fern.cookies, post).await);
+    assert_eq!(detail["summary"]["pinned"], true);
+    assert_eq!(detail["summary"]["locked"], true);
+    assert_eq!(detail["can_comment"], false);
+    let feed = json(
+        &call(
+            &app,
+            "feeds/circle",
+            &[("slug", "morning-pages"), ("cursor", "")],
+            &fern.cookies,
+        )
+        .await,
+    );
+    assert_eq!(feed["pinned"][0]["id"], post);
+
+    // Unknown flags are a kind 400.
+    let odd = call(
+        &app,
+        "posts/moderate",
+        &[("id", &id), ("flag", "featured"), ("on", "true")],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(odd.status, StatusCode::BAD_REQUEST, "{}", odd.body);
+}
+
 // ---------------------------------------------------------------------------------------
 // Who sees what
 // ---------------------------------------------------------------------------------------
