@@ -1069,6 +1069,54 @@ async fn circle_moderators_pin_and_lock_posts_and_members_cannot() {
     assert_eq!(odd.status, StatusCode::BAD_REQUEST, "{}", odd.body);
 }
 
+#[tokio::test]
+async fn a_posts_edit_history_is_shown_to_circle_moderators_and_nobody_else() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let fern = member(&app, "fernleaf", "Fern Leaf").await;
+    let reed = member(&app, "reedbank", "Reed Bank").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    join(&app, &fern, "morning-pages").await;
+    join(&app, &reed, "morning-pages").await;
+    let post = write_post(
+        &app,
+        &fern,
+        "morning-pages",
+        "First draft",
+        "Original words.",
+    )
+    .await;
+    let edited = call(
+        &app,
+        "posts/edit",
+        &[
+            ("id", &post.to_string()),
+            ("title", "Second draft"),
+            ("body", "Better words."),
+        ],
+        &fern.cookies,
+    )
+    .await;
+    assert!(
+        edited.status.is_success() || edited.status.is_redirection(),
+        "{}",
+        edited.body
+    );
+
+    let as_moderator = json(&get_post(&app, &chief.cookies, post).await);
+    assert_eq!(as_moderator["summary"]["title"], "Second draft");
+    assert_eq!(as_moderator["revisions"][0]["title"], "First draft");
+    assert_eq!(as_moderator["revisions"][0]["body"], "Original words.");
+    for who in [&fern, &reed] {
+        let seen = json(&get_post(&app, &who.cookies, post).await);
+        assert_eq!(
+            seen["revisions"],
+            serde_json::json!([]),
+            "only moderators see history"
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Who sees what
 // ---------------------------------------------------------------------------------------

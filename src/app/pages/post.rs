@@ -200,6 +200,26 @@ fn PostView(
                 })}
             </header>
             {body}
+            {(!post.revisions.is_empty()).then(|| {
+                let count = post.revisions.len();
+                view! {
+                    <details class="rounded-xl border border-line p-4 text-sm" data-testid="post-history">
+                        <summary class="cursor-pointer font-medium">
+                            {format!("Edit history: {count} earlier version{} (moderators only)", if count == 1 { "" } else { "s" })}
+                        </summary>
+                        <ol class="mt-3 space-y-4">
+                            {post.revisions.iter().map(|revision| view! {
+                                <li class="border-t border-line pt-3">
+                                    <p class="text-muted">{format!("Written {}", revision.written_label)}</p>
+                                    <p class="font-medium">{revision.title.clone()}</p>
+                                    {revision.content_warning.clone().map(|w| view! { <p class="text-muted">{format!("Content warning: {w}")}</p> })}
+                                    <p class="whitespace-pre-wrap">{revision.body.clone()}</p>
+                                </li>
+                            }).collect_view()}
+                        </ol>
+                    </details>
+                }
+            })}
             <FormError error/>
             {(!post.deleted).then(|| view! {
                 <div class="flex flex-wrap items-center justify-between gap-3">

@@ -59,6 +59,17 @@ pub struct PostDetail {
     pub can_moderate: bool,
     /// The sealed author of an anonymous post, for the circle's moderators only.
     pub sealed_author: Option<Author>,
+    /// Earlier versions, newest first, for the circle's moderators only (empty otherwise).
+    pub revisions: Vec<PostRevision>,
+}
+
+/// A version of a post as it was before an edit. Plain text: shown escaped, never rendered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostRevision {
+    pub title: String,
+    pub body: String,
+    pub content_warning: Option<String>,
+    pub written_label: String,
 }
 
 /// A new post from the form.

@@ -4,13 +4,13 @@
 
 use super::{
     caller_tx, circles, db,
-    rows::{POST_SUMMARY_SELECT, PostSummaryRow, author, reactions},
+    rows::{POST_SUMMARY_SELECT, PostSummaryRow, author, date_label, reactions},
     text,
 };
 use crate::{
     domain::{
         AppError, FieldErrors,
-        community::{NewPost, PostDetail, slug::post_path, validate},
+        community::{NewPost, PostDetail, PostRevision, slug::post_path, validate},
     },
     server::{auth::session::CurrentSession, state::AppState},
 };
@@ -158,6 +158,27 @@ pub async fn get(
     } else {
         None
     };
+    let revisions = if row.can_moderate {
+        // RLS shows revisions to the circle's moderators only; the flag just skips the query.
+        sqlx::query_as::<_, (String, String, Option<String>, time::OffsetDateTime)>(
+            "select title, body, content_warning, written_at from app.post_revisions
+              where post_id = $1 order by id desc limit 50",
+        )
+        .bind(post_id)
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(db)?
+        .into_iter()
+        .map(|(title, body, content_warning, written_at)| PostRevision {
+            title,
+            body,
+            content_warning,
+            written_label: date_label(written_at),
+        })
+        .collect()
+    } else {
+        Vec::new()
+    };
     tx.commit().await.map_err(db)?;
     let deleted = row.deleted_at.is_some();
     let signed_in = caller.is_some();
@@ -191,6 +212,7 @@ pub async fn get(
         can_react: signed_in && row.is_member && !deleted,
         can_moderate: row.can_moderate,
         sealed_author,
+        revisions,
         summary: row.summary.into_summary(),
     })
 }
