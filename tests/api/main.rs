@@ -5,6 +5,7 @@
 mod helpers;
 
 mod embedded;
+mod header;
 mod headers;
 mod health;
 mod identity;

@@ -9,6 +9,7 @@ pub mod error_panel;
 pub mod form;
 pub mod form_page;
 pub mod icon;
+pub mod oauth_buttons;
 pub mod sign_in_prompt;
 pub mod site_footer;
 pub mod site_header;
