@@ -49,7 +49,7 @@ if ! command -v oha >/dev/null; then
 fi
 say "building examples/bare_baseline.rs (release)"
 cargo build --release --features ssr --example bare_baseline
-BASELINE_BIN=target/release/examples/bare_baseline
+BASELINE_BIN="${CARGO_TARGET_DIR:-target}/release/examples/bare_baseline" # a shared target dir too
 
 # ---------------------------------------------------------------- cleanup on any exit
 work=$(mktemp -d -t wellspring-bench-auth.XXXXXX)
