@@ -49,7 +49,7 @@ if ! command -v oha >/dev/null; then
 fi
 say "building examples/bare_baseline.rs (release)"
 cargo build --release --features ssr --example bare_baseline
-BASELINE_BIN=target/release/examples/bare_baseline
+BASELINE_BIN="${CARGO_TARGET_DIR:-target}/release/examples/bare_baseline" # a shared target dir too
 
 # ---------------------------------------------------------------- cleanup on any exit
 work=$(mktemp -d -t wellspring-bench-auth.XXXXXX)
@@ -342,7 +342,7 @@ mkdir -p bench/results
   echo
   echo "1. Argon2id dominates: m = 19456 KiB, t = 2, p = 1 (OWASP Password Storage Cheat Sheet), one hash per sign-in. Every request signs in the same member and opens a new session; oha does not follow the redirect."
   echo "2. bench/refresh.mjs (Node fetch, one keep-alive connection): each request carries the ws_refresh the previous response set, so every token is used once, as a browser would. The session middleware rotates it and, as for every write, checks the session row; the server function then reads the viewer. The row below it is the same request with a fresh access token instead: the difference is the cost of rotation. Baseline: the same loop against the bare baseline's GET /. \"failed\" is 0 because any failure or a response without a new token stops the run."
-  echo "3. The access token (HS256 JWT) is verified without touching the database. The signed-in page ($signed_in_bytes bytes) names the member in its header (checked before the run), so rendering it also reads the viewer from the database, as every member's page does; the baseline serves the anonymous page."
+  echo "3. The access token (HS256 JWT) is verified without touching the database. The signed-in page ($signed_in_bytes bytes) names the member in its header (checked before the run); the header reads the member's name from the verified access token, not the database; the baseline serves the anonymous page."
   echo "4. /healthz renders nothing and reads no database but passes the same middleware, session included: the difference between these two rows is the JWT verification alone. When it is small and the / difference is large, the cost is the page's work for a member, not the verification. Baseline: the bare baseline's /healthz."
 } | tee -a "$RESULTS"
 say "appended to $RESULTS"

@@ -92,3 +92,30 @@ for (const path of ["/settings/profile", "/settings/security"]) {
     await expect(prompt.getByRole("link", { name: "Sign in" })).toHaveAttribute("href", `/login?next=${path}`);
   });
 }
+
+/**
+ * Provider buttons come from the server's configuration. Run the server with a provider
+ * configured (e.g. WELLSPRING__OAUTH__GITHUB__CLIENT_ID and friends; nothing is dialled unless
+ * a button is followed) to exercise them; without one they are absent and this is skipped.
+ */
+test("provider buttons on /login hydrate cleanly and survive client-side navigation", async ({ page, pageProblems, isMobile }) => {
+  await page.goto("/login?next=/about");
+  const buttons = page.getByTestId("oauth-buttons");
+  test.skip((await buttons.count()) === 0, "this server has no sign-in provider configured");
+  await waitForHydration(page);
+  const first = buttons.getByRole("link").first();
+  await expect(first).toHaveAttribute("href", /^\/auth\/oauth\/(google|github)\/start\?next=\/about$/);
+  await pageProblems.expectNone();
+
+  // Reached inside the app (no page load), the page still knows the providers.
+  await page.goto("/about");
+  await waitForHydration(page);
+  if (isMobile) await page.getByTestId("menu-toggle").click();
+  await page.getByTestId("header-signin").click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Welcome back");
+  await expect(page.getByTestId("oauth-buttons").getByRole("link").first()).toHaveAttribute(
+    "href",
+    /^\/auth\/oauth\/(google|github)\/start\?next=\/about$/,
+  );
+  await pageProblems.expectNone();
+});

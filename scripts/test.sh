@@ -47,7 +47,15 @@ psql "$DATABASE_URL" -qc "drop database if exists $e2e_db" -c "create database $
 cleanup+=("psql '$DATABASE_URL' -qc 'drop database if exists $e2e_db with (force)' >/dev/null")
 e2e_url="${DATABASE_URL%/*}/$e2e_db"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# A GitHub sign-in provider is configured (its endpoints are a closed loopback port that is
+# never dialled) so the provider buttons on /login are rendered and their hydration tested.
 DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
+  WELLSPRING__OAUTH__GITHUB__CLIENT_ID=e2e-client WELLSPRING__OAUTH__GITHUB__CLIENT_SECRET=e2e-not-a-secret \
+  WELLSPRING__OAUTH__GITHUB__AUTHORIZE_URL=http://127.0.0.1:9/authorize \
+  WELLSPRING__OAUTH__GITHUB__TOKEN_URL=http://127.0.0.1:9/token \
+  WELLSPRING__OAUTH__GITHUB__USERINFO_URL=http://127.0.0.1:9/user \
+  WELLSPRING__OAUTH__GITHUB__EMAILS_URL=http://127.0.0.1:9/user/emails \
+  WELLSPRING__OAUTH__GITHUB__SCOPES="read:user user:email" \
   ./target/release/wellspring serve > target/e2e-server.log 2>&1 &
 server_pid=$!
 cleanup+=("kill $server_pid; wait $server_pid")

@@ -3,11 +3,24 @@
 //! policies then limit it to the member's own rows.
 
 use crate::domain::{
-    AppError, ProfileSettings, RecoveryCodes, SessionSummary, TotpEnrollment, Viewer,
+    AppError, ProfileSettings, RecoveryCodes, SessionSummary, TotpEnrollment, Viewer, ViewerSummary,
 };
 use leptos::prelude::*;
 
-/// The signed-in member, or `None` for a visitor.
+/// Who is signed in, for the site header, or `None` for a visitor. Read from the verified
+/// access token: no database round trip on a signed-in page.
+#[server(prefix = "/api", endpoint = "account/viewer-summary")]
+pub async fn get_viewer_summary() -> Result<Option<ViewerSummary>, AppError> {
+    use crate::server::{auth::request, services::identity::profile};
+    let state = request::state()?;
+    match request::caller() {
+        Some(session) => profile::summary(&state, &session).await,
+        None => Ok(None),
+    }
+}
+
+/// The signed-in member, fresh from the database (email, second factor), or `None` for a
+/// visitor. For the settings pages; the header uses [`get_viewer_summary`].
 #[server(prefix = "/api", endpoint = "account/viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
     use crate::server::{auth::request, services::identity::profile};
@@ -35,7 +48,7 @@ pub async fn update_profile(
     use crate::server::{auth::request, http::errors::with_status, services::identity::profile};
     let state = request::state()?;
     let session = with_status(request::require_member())?;
-    with_status(
+    let names = with_status(
         profile::update(
             &state,
             &session,
@@ -46,6 +59,14 @@ pub async fn update_profile(
         )
         .await,
     )?;
+    // The header reads the display name from the access token: a new one shows it at once.
+    request::reissue_access_token(
+        &state,
+        &session,
+        &session.aal,
+        &session.claims.amr,
+        Some(names),
+    );
     Ok("Your profile is saved.".into())
 }
 
@@ -150,9 +171,9 @@ pub async fn start_totp_enrollment() -> Result<TotpEnrollment, AppError> {
 #[server(prefix = "/api", endpoint = "account/mfa-verify")]
 pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppError> {
     use crate::server::{
-        auth::{cookies, request, session as sessions_cookie},
+        auth::request,
         http::errors::with_status,
-        services::identity::{mfa, sessions},
+        services::identity::{mfa, sessions::ProfileNames},
     };
     let state = request::state()?;
     let session = with_status(request::require_member())?;
@@ -168,20 +189,16 @@ pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppEr
     )?;
     let mut amr = session.claims.amr.clone();
     amr.push("totp".into());
-    let claims = sessions::access_claims(
-        &state.settings.auth,
-        session.user_id,
-        session.session_id,
-        session.role,
-        "aal2",
-        &amr,
-    );
-    let policy = sessions_cookie::cookie_policy(&state);
-    request::append_cookie(policy.set(
-        cookies::ACCESS,
-        &state.keys.jwt.sign(&claims),
-        state.settings.auth.access_token_ttl_secs,
-    ));
+    let names = session
+        .claims
+        .handle
+        .clone()
+        .zip(session.claims.display_name.clone())
+        .map(|(handle, display_name)| ProfileNames {
+            handle,
+            display_name,
+        });
+    request::reissue_access_token(&state, &session, "aal2", &amr, names);
     Ok(codes)
 }
 

@@ -218,9 +218,9 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
     .to_owned())
 }
 
-/// The sign-in providers this deployment offers (`"google"`, `"github"`), so the login page
-/// shows a button only for those. Each button is a plain link to
-/// `/auth/oauth/{provider}/start?next=...`.
+/// The sign-in providers this deployment offers (`"google"`, `"github"`), for clients other
+/// than our pages: those get the same list from the server at render time
+/// (`domain::OAuthProviders` in context), so hydration never waits on it.
 #[server(prefix = "/api", endpoint = "auth/providers")]
 pub async fn oauth_providers() -> Result<Vec<String>, AppError> {
     use crate::server::{auth::request, services::identity::oauth};

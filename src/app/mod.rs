@@ -77,6 +77,8 @@ fn head_title(title: String) -> String {
 
 #[component]
 pub fn App() -> impl IntoView {
+    // First, so its hydration id is the same on both sides whatever the page.
+    components::oauth_buttons::provide_oauth_providers();
     provide_meta_context();
     viewer::provide_viewer_epoch();
     view! {

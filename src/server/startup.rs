@@ -3,7 +3,7 @@
 
 use crate::{
     app::{App, shell},
-    domain::RequestId,
+    domain::{OAuthProviders, RequestId},
     server::{
         auth,
         config::Settings,
@@ -11,7 +11,7 @@ use crate::{
         http::{assets, dev_mailbox, etag, health, metrics, serve},
         mail::drainer,
         security, seed,
-        services::identity::AuthKeys,
+        services::identity::{AuthKeys, oauth},
         state::AppState,
         telemetry::{self, RequestContext, metrics::Metrics},
     },
@@ -180,10 +180,17 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Runs inside every render and server function: hands the app the state, this request's
-/// id (for error pages) and the nonce the CSP header promised.
+/// Runs inside every render and server function: hands the app the state, the sign-in
+/// providers this deployment offers, this request's id (for error pages) and the nonce the
+/// CSP header promised.
 fn provide_request_context(state: &AppState) {
     provide_context(state.clone());
+    provide_context(OAuthProviders(
+        oauth::configured(&state.settings.oauth)
+            .into_iter()
+            .map(|provider| provider.as_str().to_owned())
+            .collect(),
+    ));
     let context = use_context::<http::request::Parts>()
         .and_then(|parts| parts.extensions.get::<RequestContext>().cloned());
     if let Some(context) = context {

@@ -445,6 +445,8 @@ async fn forged_and_foreign_tokens_are_ignored() {
         iat: now,
         exp: now + 600,
         app_role: "admin".into(),
+        handle: None,
+        display_name: None,
     };
     let other_key = JwtKey::new(b"someone-else's-secret-that-is-long-enough").sign(&claims);
     use base64::Engine as _;

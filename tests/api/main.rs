@@ -6,6 +6,7 @@ mod helpers;
 
 mod community;
 mod embedded;
+mod header;
 mod headers;
 mod health;
 mod identity;

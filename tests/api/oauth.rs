@@ -642,3 +642,30 @@ async fn members_read_their_own_identities_and_not_anyone_elses() {
         .await;
     assert!(read.is_err(), "anon has no grant on identities");
 }
+
+#[tokio::test]
+async fn sign_in_pages_show_a_provider_button_only_when_it_is_configured() {
+    let github = MockProvider::start(Flavour::GitHub).await;
+    let app = app_with(&[&github]).await;
+    let (status, _, login) = app.get_text("/login?next=/settings/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        login.contains(r#"href="/auth/oauth/github/start?next=/settings/profile""#),
+        "no GitHub button on /login"
+    );
+    assert!(login.contains("Continue with GitHub"));
+    assert!(!login.contains("/auth/oauth/google/start"));
+    let (_, _, signup) = app.get_text("/signup").await;
+    assert!(signup.contains(r#"href="/auth/oauth/github/start?next=/""#));
+
+    let without = app_with(&[]).await;
+    for path in ["/login", "/signup"] {
+        let (status, _, body) = without.get_text(path).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(!body.contains("/auth/oauth/"), "{path} offers a provider");
+        assert!(
+            !body.contains("oauth-buttons"),
+            "{path} has provider buttons"
+        );
+    }
+}

@@ -10,6 +10,7 @@ pub mod feed_list;
 pub mod form;
 pub mod form_page;
 pub mod icon;
+pub mod oauth_buttons;
 pub mod post_card;
 pub mod reaction_bar;
 pub mod sign_in_prompt;

@@ -6,9 +6,9 @@ use super::{
     icon::{Icon, IconName},
 };
 use crate::{
-    api::{account::get_viewer, auth::Logout},
+    api::{account::get_viewer_summary, auth::Logout},
     app::viewer::{login_href, refresh_viewer_after, viewer_epoch},
-    domain::Viewer,
+    domain::ViewerSummary,
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_location;
@@ -67,7 +67,8 @@ pub fn SiteHeader() -> impl IntoView {
 /// "Sign in" and "Join" for a visitor; the member's name, security and sign-out otherwise.
 #[component]
 fn AccountLinks() -> impl IntoView {
-    let viewer = Resource::new(viewer_epoch, |_| get_viewer());
+    // From the access token, not the database: a signed-in page costs what an anonymous one does.
+    let viewer = Resource::new(viewer_epoch, |_| get_viewer_summary());
     let logout = ServerAction::<Logout>::new();
     refresh_viewer_after(logout.value());
     view! {
@@ -93,7 +94,7 @@ fn AccountLinks() -> impl IntoView {
 }
 
 #[component]
-fn SignedIn(viewer: Viewer, logout: ServerAction<Logout>) -> impl IntoView {
+fn SignedIn(viewer: ViewerSummary, logout: ServerAction<Logout>) -> impl IntoView {
     view! {
         <a href="/settings/profile" class=format!("{NAV_LINK} max-w-48 truncate") data-testid="viewer-name">
             {viewer.display_name}

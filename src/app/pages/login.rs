@@ -7,6 +7,7 @@ use crate::{
         components::{
             form::{FormError, SubmitButton, action_error, field_error},
             form_page::{FormPage, TEXT_LINK},
+            oauth_buttons::OAuthButtons,
             text_field::TextField,
         },
         viewer::refresh_viewer_after,
@@ -47,6 +48,7 @@ pub fn LoginPage() -> impl IntoView {
                 <p>"New here? " <a href="/signup" class=TEXT_LINK>"Join Wellspring"</a></p>
             }.into_any())
         >
+            <OAuthButtons next/>
             <ActionForm action=login>
                 <div class="space-y-5">
                     <FormError error fields=&["email", "password"]/>

@@ -3,11 +3,15 @@
 
 use crate::{
     api::auth::Register,
-    app::components::{
-        alert::{Alert, AlertTone},
-        form::{FormError, SubmitButton, action_error, action_output, field_error},
-        form_page::{FormPage, TEXT_LINK},
-        text_field::TextField,
+    app::{
+        components::{
+            alert::{Alert, AlertTone},
+            form::{FormError, SubmitButton, action_error, action_output, field_error},
+            form_page::{FormPage, TEXT_LINK},
+            oauth_buttons::OAuthButtons,
+            text_field::TextField,
+        },
+        pages::login::use_next,
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -39,6 +43,7 @@ pub fn SignupPage() -> impl IntoView {
                     </div>
                 }
             >
+                <OAuthButtons next=use_next()/>
                 <ActionForm action=register>
                     <div class="space-y-5">
                         <FormError error fields=&["email", "password", "handle", "display_name"]/>

@@ -48,6 +48,36 @@ pub struct Viewer {
     pub email_confirmed: bool,
 }
 
+/// Who is signed in, as the site header shows them: read from the verified access token, so
+/// a signed-in page costs no database round trip. Settings pages use the fuller [`Viewer`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ViewerSummary {
+    pub user_id: String,
+    pub handle: String,
+    pub display_name: String,
+    pub role: AccountRole,
+    /// `aal2` once this session passed a second factor.
+    pub aal: String,
+}
+
+impl From<Viewer> for ViewerSummary {
+    fn from(viewer: Viewer) -> Self {
+        Self {
+            user_id: viewer.user_id,
+            handle: viewer.handle,
+            display_name: viewer.display_name,
+            role: viewer.role,
+            aal: viewer.aal,
+        }
+    }
+}
+
+/// The sign-in providers this deployment has configured (`"google"`, `"github"`), in the
+/// order the sign-in page shows them. The server provides it to every render; the app
+/// hands it to the browser once, so hydration sees the same list the server rendered.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OAuthProviders(pub Vec<String>);
+
 /// One signed-in device on the security page.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionSummary {

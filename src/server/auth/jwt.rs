@@ -46,6 +46,13 @@ pub struct AccessClaims {
     pub exp: i64,
     /// Role in the product: `"member"`, `"moderator"` or `"admin"`.
     pub app_role: String,
+    /// The member's handle and display name, so the header of a signed-in page needs no
+    /// database read. Written whenever a token is issued (sign-in, refresh, profile update);
+    /// absent from tokens issued before they were added, which then read the database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handle: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
 }
 
 /// Why a token was refused.
@@ -206,6 +213,8 @@ mod tests {
             iat: NOW - 10,
             exp: NOW + 900,
             app_role: "member".into(),
+            handle: Some("rowan".into()),
+            display_name: Some("Rowan Ash".into()),
         }
     }
 
@@ -230,6 +239,24 @@ mod tests {
         assert_eq!(token.split('.').count(), 3);
         assert!(!token.contains('='));
         assert_eq!(key().verify(&token, NOW, ISS, AUD), Ok(claims()));
+    }
+
+    #[test]
+    fn token_without_names_from_before_they_were_carried_still_verifies() {
+        let mut old = claims();
+        old.handle = None;
+        old.display_name = None;
+        let mut payload = serde_json::to_value(&old).unwrap();
+        payload
+            .as_object_mut()
+            .unwrap()
+            .retain(|k, _| k != "handle" && k != "display_name");
+        let token = hand_made(
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            &payload.to_string(),
+            &key(),
+        );
+        assert_eq!(key().verify(&token, NOW, ISS, AUD), Ok(old));
     }
 
     #[test]

@@ -6,10 +6,13 @@ use crate::{
     server::{
         auth::{
             audit::Origin,
-            cookies::CookiePolicy,
+            cookies::{self, CookiePolicy},
             session::{self, Caller, CurrentSession},
         },
-        services::identity::IssuedSession,
+        services::identity::{
+            IssuedSession,
+            sessions::{self, ProfileNames},
+        },
         state::AppState,
     },
 };
@@ -56,6 +59,31 @@ pub fn set_session(state: &AppState, issued: &IssuedSession) {
     for cookie in session::session_cookies(session::cookie_policy(state), issued, state) {
         append_cookie(cookie);
     }
+}
+
+/// Replaces this session's access token (the refresh token stays): after something the
+/// token states has changed, such as the assurance level or the member's display name.
+pub fn reissue_access_token(
+    state: &AppState,
+    session: &CurrentSession,
+    aal: &str,
+    amr: &[String],
+    names: Option<ProfileNames>,
+) {
+    let claims = sessions::access_claims(
+        &state.settings.auth,
+        session.user_id,
+        session.session_id,
+        session.role,
+        aal,
+        amr,
+        names,
+    );
+    append_cookie(session::cookie_policy(state).set(
+        cookies::ACCESS,
+        &state.keys.jwt.sign(&claims),
+        state.settings.auth.access_token_ttl_secs,
+    ));
 }
 
 pub fn clear_session(state: &AppState) {

@@ -189,13 +189,27 @@ pub async fn middleware(
     }
     request.extensions_mut().insert(Caller(current));
     let mut response = next.run(request).await;
-    if let Some(cookies) = set_cookies
-        // A handler that signed in or out already decided the cookies.
-        && !response.headers().contains_key(header::SET_COOKIE)
-    {
+    if let Some(cookies) = set_cookies {
+        // A handler that signed in or out, or re-issued the access token, already decided
+        // those cookies; the rest still go out (a rotated refresh token must never be lost).
+        let decided: Vec<String> = response
+            .headers()
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(cookie_name)
+            .collect();
         for cookie in cookies {
-            response.headers_mut().append(header::SET_COOKIE, cookie);
+            if cookie_name(&cookie).is_some_and(|name| !decided.contains(&name)) {
+                response.headers_mut().append(header::SET_COOKIE, cookie);
+            }
         }
     }
     response
+}
+
+/// The name a `Set-Cookie` value sets.
+fn cookie_name(value: &HeaderValue) -> Option<String> {
+    let text = value.to_str().ok()?;
+    let (name, _) = text.split_once('=')?;
+    Some(name.trim().to_owned())
 }

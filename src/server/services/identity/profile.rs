@@ -1,9 +1,9 @@
 //! A member's own profile, read and changed as `authenticated` under RLS: the policy, not
 //! this code, is what stops anyone editing someone else's.
 
-use super::db;
+use super::{db, sessions::ProfileNames};
 use crate::{
-    domain::{AppError, FieldErrors, ProfileSettings, Viewer, identity::validate},
+    domain::{AppError, FieldErrors, ProfileSettings, Viewer, ViewerSummary, identity::validate},
     server::{
         auth::{
             audit::{self, AuthEvent, Origin},
@@ -15,7 +15,27 @@ use crate::{
 };
 use serde_json::json;
 
-/// Who is signed in, for the header and settings pages.
+/// Who is signed in, for the header: straight from the verified access token, with no
+/// database round trip. Tokens issued before they carried the member's names fall back to
+/// the database until they are refreshed (within one access-token lifetime).
+pub async fn summary(
+    state: &AppState,
+    session: &CurrentSession,
+) -> Result<Option<ViewerSummary>, AppError> {
+    let claims = &session.claims;
+    match (&claims.handle, &claims.display_name) {
+        (Some(handle), Some(display_name)) => Ok(Some(ViewerSummary {
+            user_id: session.user_id.to_string(),
+            handle: handle.clone(),
+            display_name: display_name.clone(),
+            role: session.role,
+            aal: session.aal.clone(),
+        })),
+        _ => Ok(viewer(state, session).await?.map(ViewerSummary::from)),
+    }
+}
+
+/// Who is signed in, fresh from the database, for the settings pages.
 #[tracing::instrument(skip_all)]
 pub async fn viewer(
     state: &AppState,
@@ -70,7 +90,8 @@ pub async fn load(state: &AppState, session: &CurrentSession) -> Result<ProfileS
     })
 }
 
-/// Updates display name, bio and pronouns. The handle is fixed once chosen.
+/// Updates display name, bio and pronouns. The handle is fixed once chosen. Returns the
+/// names now saved, for the new access token the header reads them from.
 #[tracing::instrument(skip_all)]
 pub async fn update(
     state: &AppState,
@@ -79,7 +100,7 @@ pub async fn update(
     bio: &str,
     pronouns: &str,
     origin: &Origin,
-) -> Result<(), AppError> {
+) -> Result<ProfileNames, AppError> {
     let mut errors = FieldErrors::new();
     errors.check("display_name", validate::display_name(display_name));
     errors.check("bio", validate::short_text("Your bio", bio, 2000));
@@ -88,19 +109,18 @@ pub async fn update(
     let mut tx = scoped::begin(&state.pool, &session.request_claims())
         .await
         .map_err(db)?;
-    let updated = sqlx::query(
+    let names: ProfileNames = sqlx::query_as(
         "update app.profiles set display_name = $1, bio = $2, pronouns = $3, updated_at = now()
-          where user_id = auth.uid()",
+          where user_id = auth.uid()
+          returning handle, display_name",
     )
     .bind(display_name.trim())
     .bind(bio.trim())
     .bind(pronouns.trim())
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await
-    .map_err(db)?;
-    if updated.rows_affected() != 1 {
-        return Err(AppError::NotFound);
-    }
+    .map_err(db)?
+    .ok_or(AppError::NotFound)?;
     // The audit trail is the identity service's to write; same transaction.
     scoped::switch_to_service(&mut tx).await.map_err(db)?;
     audit::record(
@@ -113,5 +133,6 @@ pub async fn update(
     )
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(db)
+    tx.commit().await.map_err(db)?;
+    Ok(names)
 }

@@ -40,7 +40,27 @@ pub fn now_unix() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
-/// Signs an access token for a session.
+/// What the header shows about a member, carried in each access token so a signed-in page
+/// costs no database read. `None` where a member has no profile row (never, in practice).
+#[derive(Clone, Debug, Default, PartialEq, Eq, sqlx::FromRow)]
+pub struct ProfileNames {
+    pub handle: String,
+    pub display_name: String,
+}
+
+/// The member's current names, read in the caller's transaction (as the identity service).
+pub async fn profile_names(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Option<ProfileNames>, AppError> {
+    sqlx::query_as("select handle, display_name from app.profiles where user_id = $1")
+        .bind(user_id)
+        .fetch_optional(conn)
+        .await
+        .map_err(db)
+}
+
+/// The claims of a new access token for a session.
 pub fn access_claims(
     settings: &AuthSettings,
     user_id: Uuid,
@@ -48,8 +68,12 @@ pub fn access_claims(
     role: AccountRole,
     aal: &str,
     amr: &[String],
+    names: Option<ProfileNames>,
 ) -> AccessClaims {
     let now = now_unix();
+    let (handle, display_name) = names
+        .map(|n| (Some(n.handle), Some(n.display_name)))
+        .unwrap_or_default();
     AccessClaims {
         sub: user_id.to_string(),
         role: "authenticated".to_owned(),
@@ -61,6 +85,8 @@ pub fn access_claims(
         iat: now,
         exp: now + settings.access_token_ttl_secs,
         app_role: role.as_str().to_owned(),
+        handle,
+        display_name,
     }
 }
 
@@ -97,7 +123,8 @@ pub async fn start(
         .execute(&mut *conn)
         .await
         .map_err(db)?;
-    let claims = access_claims(settings, user_id, session_id, role, aal, amr);
+    let names = profile_names(conn, user_id).await?;
+    let claims = access_claims(settings, user_id, session_id, role, aal, amr, names);
     Ok(IssuedSession {
         session_id,
         user_id,
@@ -128,6 +155,8 @@ struct PresentedToken {
     revoked: bool,
     expired: bool,
     role: String,
+    handle: Option<String>,
+    display_name: Option<String>,
 }
 
 /// Exchanges a refresh token for fresh tokens. `Ok(None)` when the token is unknown, its
@@ -148,10 +177,11 @@ pub async fn refresh(
                 s.user_id, s.aal, s.amr, s.revoked_at is not null as revoked,
                 (s.created_at < now() - make_interval(secs => $3)
                  or s.last_seen_at < now() - make_interval(secs => $4)) as expired,
-                u.role
+                u.role, p.handle, p.display_name
            from auth.refresh_tokens rt
            join auth.sessions s on s.id = rt.session_id
            join auth.users u on u.id = s.user_id
+           left join app.profiles p on p.user_id = s.user_id
           where rt.token_hash = $1
           for update of rt, s",
     )
@@ -238,6 +268,13 @@ pub async fn refresh(
         }
     };
     tx.commit().await.map_err(db)?;
+    let names = row
+        .handle
+        .zip(row.display_name)
+        .map(|(handle, display_name)| ProfileNames {
+            handle,
+            display_name,
+        });
     let claims = access_claims(
         settings,
         row.user_id,
@@ -245,6 +282,7 @@ pub async fn refresh(
         role,
         &row.aal,
         &row.amr,
+        names,
     );
     Ok(Some(IssuedSession {
         session_id: row.session_id,

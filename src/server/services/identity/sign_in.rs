@@ -64,6 +64,8 @@ pub(crate) fn issue_ticket(
         iat: now,
         exp: now + TICKET_TTL_SECS,
         app_role: role.as_str().into(),
+        handle: None,
+        display_name: None,
     };
     state.keys.jwt.sign(&claims)
 }
