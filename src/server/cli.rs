@@ -1,9 +1,11 @@
-//! The command line: `serve` (default) and `migrate up|down|status`.
+//! The command line: `serve` (default), `migrate up|down|status`, `seed --demo` and
+//! `create-admin`.
 
 use crate::server::{
     config::Settings,
     db::{Database, migrate},
     http::serve::shutdown_signal,
+    seed::{self, Scale, SeedOptions},
     startup::Application,
     telemetry,
 };
@@ -34,6 +36,23 @@ enum Command {
         /// Handle for a new account.
         #[arg(long, default_value = "admin")]
         handle: String,
+    },
+    /// Migrate, then fill an empty database with a deterministic demo community and print
+    /// what was written (refuses a database that already has circles).
+    Seed {
+        /// The demo community: members, practitioners, circles, posts, threads, reactions.
+        #[arg(long, required = true)]
+        demo: bool,
+        /// Same seed, same community.
+        #[arg(long, default_value_t = SeedOptions::DEFAULT_SEED)]
+        seed: u64,
+        /// Accounts, the demo account included.
+        #[arg(long, default_value_t = SeedOptions::DEMO_SCALE.members)]
+        members: usize,
+        #[arg(long, default_value_t = SeedOptions::DEMO_SCALE.posts)]
+        posts: usize,
+        #[arg(long, default_value_t = SeedOptions::DEMO_SCALE.comments)]
+        comments: usize,
     },
     /// Manage the database schema.
     Migrate {
@@ -69,6 +88,20 @@ pub async fn run() -> ExitCode {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => run_migrate(settings, action).await,
         Command::CreateAdmin { email, handle } => create_admin(settings, &email, &handle).await,
+        Command::Seed {
+            demo: _,
+            seed,
+            members,
+            posts,
+            comments,
+        } => {
+            let scale = Scale {
+                members,
+                posts,
+                comments,
+            };
+            run_seed(settings, SeedOptions { seed, scale }).await
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -97,6 +130,24 @@ async fn create_admin(settings: Settings, email: &str, handle: &str) -> anyhow::
         }
         None => println!("{email} is now an admin."),
     }
+    Ok(())
+}
+
+async fn run_seed(settings: Settings, options: SeedOptions) -> anyhow::Result<()> {
+    let database = Database::open(&settings.database).await?;
+    let result = async {
+        migrate::up(&database.owner_pool).await?;
+        Ok::<_, anyhow::Error>(seed::seed(&database.owner_pool, options).await?)
+    }
+    .await;
+    database.close().await?;
+    let summary = result?;
+    println!("Seeded the demo community (seed {}):\n{summary}", options.seed);
+    println!(
+        "Sign in as {} with the password {}",
+        seed::DEMO_EMAIL,
+        seed::DEMO_PASSWORD
+    );
     Ok(())
 }
 

@@ -64,6 +64,17 @@ pub struct Settings {
     #[serde(default)]
     pub oauth: OAuthSettings,
     pub limits: LimitSettings,
+    #[serde(default)]
+    pub seed: SeedSettings,
+}
+
+/// Demo data. `wellspring seed` is the operator's command; this is only the newcomer's
+/// convenience.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct SeedSettings {
+    /// On start, seed the small demo community when there are no circles yet. Development
+    /// only (`config/development.toml`); never in tests, staging or production.
+    pub demo_on_empty: bool,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -227,6 +238,7 @@ impl Settings {
             .set_default("limits.mail_per_account", 5)?
             .set_default("limits.mfa_per_account", 10)?
             .set_default("limits.failures_before_delay", 5)?
+            .set_default("seed.demo_on_empty", false)?
             .add_source(
                 config::File::from(config_dir.join(format!("{app_env}.toml"))).required(false),
             )
@@ -335,6 +347,7 @@ mod tests {
                 mfa_per_account: 10,
                 failures_before_delay: 5,
             },
+            seed: SeedSettings::default(),
         }
     }
 

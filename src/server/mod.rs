@@ -8,6 +8,7 @@ pub mod http;
 pub mod mail;
 pub mod markdown;
 pub mod security;
+pub mod seed;
 pub mod services;
 pub mod startup;
 pub mod state;

@@ -10,7 +10,7 @@ use crate::{
         db::{Database, migrate},
         http::{assets, dev_mailbox, etag, health, metrics, serve},
         mail::drainer,
-        security,
+        security, seed,
         services::identity::AuthKeys,
         state::AppState,
         telemetry::{self, RequestContext, metrics::Metrics},
@@ -43,6 +43,9 @@ impl Application {
         if let Err(error) = migrate::up(&database.owner_pool).await {
             let _ = database.close().await;
             return Err(error);
+        }
+        if settings.seed.demo_on_empty {
+            seed_demo(&database.owner_pool).await;
         }
         let state = AppState {
             leptos_options: leptos_options.clone(),
@@ -95,6 +98,24 @@ impl Application {
         };
         serve::serve(self.listener, self.router, options, shutdown).await;
         self.database.close().await
+    }
+}
+
+/// A development convenience: a failure is reported and the site starts without demo data.
+async fn seed_demo(owner_pool: &sqlx::PgPool) {
+    match seed::demo_on_empty(owner_pool).await {
+        Ok(Some(summary)) => tracing::info!(
+            posts = summary.posts,
+            comments = summary.comments,
+            elapsed_ms = summary.elapsed.as_millis() as u64,
+            "seeded the demo community; sign in as {} / {}",
+            seed::DEMO_EMAIL,
+            seed::DEMO_PASSWORD
+        ),
+        Ok(None) => {}
+        Err(error) => {
+            tracing::warn!(error = %error, "could not seed the demo community; starting without it")
+        }
     }
 }
 

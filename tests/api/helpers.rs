@@ -148,6 +148,8 @@ pub async fn spawn_app_on(
     }
     let mut settings = Settings::load(&manifest_dir().join("config")).expect("configuration");
     settings.database.url = Some(server_db_url.into());
+    // Tests arrange their own data: the development convenience stays off.
+    settings.seed.demo_on_empty = false;
     customise(&mut settings);
 
     let app = Application::build(settings, leptos_options())

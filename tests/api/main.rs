@@ -17,6 +17,7 @@ mod pages;
 mod request_id;
 mod rls;
 mod rls_identity;
+mod seed;
 mod shutdown;
 mod smtp_sink;
 mod unavailable;

@@ -86,6 +86,7 @@ async fn a_failing_migration_stops_start_up() {
         wellspring::server::config::Settings::load(&crate::helpers::manifest_dir().join("config"))
             .unwrap();
     settings.database.url = Some(database.url.clone().into());
+    settings.seed.demo_on_empty = false;
     let built =
         wellspring::server::startup::Application::build(settings, crate::helpers::leptos_options())
             .await;
