@@ -59,7 +59,7 @@ test.describe("phone menu", () => {
     );
     await expect(toggle).toHaveAccessibleName("Close menu");
     await expect(nav).toBeVisible();
-    await expect(links).toHaveText(["Home", "About", "Status"]);
+    await expect(links).toHaveText(["Home", "Circles", "Search", "About", "Status"]);
     for (const link of await links.all()) await expect(link).toBeVisible();
 
     await toggle.click();
@@ -72,6 +72,6 @@ test.describe("phone menu", () => {
     test.skip(isMobile, "desktop layout only");
     await page.goto("/");
     await expect(page.getByTestId("menu-toggle")).toBeHidden();
-    await expect(page.locator("#site-nav").getByRole("link")).toHaveText(["Home", "About", "Status"]);
+    await expect(page.locator("#site-nav").getByRole("link")).toHaveText(["Home", "Circles", "Search", "About", "Status"]);
   });
 });

@@ -85,3 +85,28 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
     leptos_axum::redirect(&path);
     Ok(())
 }
+
+/// A circle moderator pins or unpins, locks or unlocks a post: `flag` is "pinned" or
+/// "locked", `on` is "true" or "false".
+#[server(prefix = "/api", endpoint = "posts/moderate")]
+pub async fn moderate_post(id: i64, flag: String, on: String) -> Result<(), AppError> {
+    use crate::server::{
+        auth::request,
+        http::errors::with_status,
+        services::community::posts::{self, PostFlag},
+    };
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let flag = match flag.as_str() {
+        "pinned" => PostFlag::Pinned,
+        "locked" => PostFlag::Locked,
+        _ => {
+            return with_status(Err(AppError::BadRequest(
+                "Posts can be pinned or locked.".into(),
+            )));
+        }
+    };
+    let path = with_status(posts::set_flag(&state, &session, id, flag, on == "true").await)?;
+    super::circles::redirect_back_without_js(&path);
+    Ok(())
+}

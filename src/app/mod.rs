@@ -60,13 +60,28 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The document title as the page head needs it. leptos_meta writes the server-rendered
+/// `<title>` into the page as it is, and titles carry members' words (post titles, display
+/// names), so on the server they are escaped: a title holding `</title>` would otherwise end
+/// the element and inject markup. In the browser the title is set as plain text.
+fn head_title(title: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        components::text_area::escape_text(&title)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        title
+    }
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     viewer::provide_viewer_epoch();
     view! {
         <Title formatter=|title: String| {
-            if title.is_empty() { "Wellspring".to_owned() } else { format!("{title} · Wellspring") }
+            head_title(if title.is_empty() { "Wellspring".to_owned() } else { format!("{title} · Wellspring") })
         }/>
         <Meta name="description" content="Wellspring is a calm, private community for holistic wellness: circles, events and practitioners, kept safe by people who care."/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>

@@ -142,7 +142,10 @@ async fn run_seed(settings: Settings, options: SeedOptions) -> anyhow::Result<()
     .await;
     database.close().await?;
     let summary = result?;
-    println!("Seeded the demo community (seed {}):\n{summary}", options.seed);
+    println!(
+        "Seeded the demo community (seed {}):\n{summary}",
+        options.seed
+    );
     println!(
         "Sign in as {} with the password {}",
         seed::DEMO_EMAIL,

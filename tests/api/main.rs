@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod community;
 mod embedded;
 mod headers;
 mod health;
@@ -16,6 +17,7 @@ mod oauth_provider;
 mod pages;
 mod request_id;
 mod rls;
+mod rls_community;
 mod rls_identity;
 mod seed;
 mod shutdown;

@@ -57,10 +57,17 @@ async fn seeding_writes_the_requested_numbers_of_members_posts_and_comments() {
     assert!(summary.post_reactions > 0 && summary.comment_reactions > 0 && summary.bookmarks > 0);
     // Every circle has a moderator, and the welcome post pinned.
     assert_eq!(
-        count(&pool, "select count(distinct circle_id) from app.circle_members where role = 'moderator'").await,
+        count(
+            &pool,
+            "select count(distinct circle_id) from app.circle_members where role = 'moderator'"
+        )
+        .await,
         12
     );
-    assert_eq!(count(&pool, "select count(*) from app.posts where pinned").await, 12);
+    assert_eq!(
+        count(&pool, "select count(*) from app.posts where pinned").await,
+        12
+    );
     // Some practitioners, verified or not, with what their profile shows.
     assert!(
         count(
@@ -82,9 +89,13 @@ async fn seeding_writes_the_requested_numbers_of_members_posts_and_comments() {
         0
     );
     assert_eq!(
-        count(&pool, "select count(*) from auth.users u join app.profiles p on p.user_id = u.id
+        count(
+            &pool,
+            "select count(*) from auth.users u join app.profiles p on p.user_id = u.id
                        where u.email = 'demo@wellspring.test' and p.handle = 'demo'
-                         and u.password_hash like '$argon2id$%'").await,
+                         and u.password_hash like '$argon2id$%'"
+        )
+        .await,
         1
     );
 }
@@ -106,7 +117,14 @@ async fn seeded_counters_equal_the_counts_recomputed_from_the_rows() {
     .await;
     assert_eq!(wrong_circles, 0);
     // Private circles have join requests, which must not count as members.
-    assert!(count(&pool, "select count(*) from app.circle_members where status = 'pending'").await > 0);
+    assert!(
+        count(
+            &pool,
+            "select count(*) from app.circle_members where status = 'pending'"
+        )
+        .await
+            > 0
+    );
 
     let wrong_posts = count(
         &pool,
@@ -135,7 +153,11 @@ async fn seeded_counters_equal_the_counts_recomputed_from_the_rows() {
     assert_eq!(wrong_comments, 0);
 
     // The triggers are back on: a new membership is counted by them.
-    let before = count(&pool, "select member_count::bigint from app.circles where slug = 'mindful-mornings'").await;
+    let before = count(
+        &pool,
+        "select member_count::bigint from app.circles where slug = 'mindful-mornings'",
+    )
+    .await;
     sqlx::query(
         "insert into app.circle_members (circle_id, user_id)
          select c.id, u.user_id from app.circles c, app.profiles u
@@ -146,7 +168,11 @@ async fn seeded_counters_equal_the_counts_recomputed_from_the_rows() {
     .execute(&pool)
     .await
     .unwrap();
-    let after = count(&pool, "select member_count::bigint from app.circles where slug = 'mindful-mornings'").await;
+    let after = count(
+        &pool,
+        "select member_count::bigint from app.circles where slug = 'mindful-mornings'",
+    )
+    .await;
     assert_eq!(after, before + 1);
 }
 
@@ -171,7 +197,10 @@ async fn seeded_threads_are_consistent_and_timed_after_their_posts() {
     .await;
     assert_eq!(inconsistent, 0);
     let deepest = count(&pool, "select max(depth)::bigint from app.comments").await;
-    assert!((2..=i64::from(MAX_DEPTH)).contains(&deepest), "deepest {deepest}");
+    assert!(
+        (2..=i64::from(MAX_DEPTH)).contains(&deepest),
+        "deepest {deepest}"
+    );
     assert_eq!(
         count(&pool, "select count(*) from app.posts where created_at < now() - interval '91 days' or created_at > now()").await,
         0
@@ -193,7 +222,14 @@ async fn seeded_threads_are_consistent_and_timed_after_their_posts() {
         count(&pool, "select count(*) from app.anonymous_authors a join app.posts p on p.id = a.post_id where not p.is_anonymous").await,
         0
     );
-    assert!(count(&pool, "select count(*) from app.posts where content_warning is not null").await > 0);
+    assert!(
+        count(
+            &pool,
+            "select count(*) from app.posts where content_warning is not null"
+        )
+        .await
+            > 0
+    );
     // Bodies are plain paragraphs; their HTML is each one escaped into a <p>.
     assert_eq!(
         count(
@@ -205,10 +241,21 @@ async fn seeded_threads_are_consistent_and_timed_after_their_posts() {
         .await,
         0
     );
-    assert!(count(&pool, "select count(*) from app.posts where body like E'%\\n\\n%'").await > 0);
+    assert!(
+        count(
+            &pool,
+            "select count(*) from app.posts where body like E'%\\n\\n%'"
+        )
+        .await
+            > 0
+    );
     // Row Level Security is forced again and no trigger was left disabled.
     assert_eq!(
-        count(&pool, "select count(*) from pg_trigger where not tgisinternal and tgenabled = 'D'").await,
+        count(
+            &pool,
+            "select count(*) from pg_trigger where not tgisinternal and tgenabled = 'D'"
+        )
+        .await,
         0
     );
     assert_eq!(
@@ -266,14 +313,21 @@ async fn seeding_refuses_a_database_with_circles_and_changes_nothing() {
         .unwrap();
 
     let refused = seed::seed(&pool, options(7)).await;
-    let error = refused.err().expect("a database with circles is refused");
-    assert!(matches!(error, SeedError::NotEmpty { circles: 1 }), "{error}");
+    let error = refused.expect_err("a database with circles is refused");
+    assert!(
+        matches!(error, SeedError::NotEmpty { circles: 1 }),
+        "{error}"
+    );
     assert!(error.to_string().contains("nothing was changed"), "{error}");
     assert_eq!(count(&pool, "select count(*) from app.circles").await, 1);
     assert_eq!(count(&pool, "select count(*) from auth.users").await, 0);
     assert_eq!(count(&pool, "select count(*) from app.posts").await, 0);
     assert_eq!(
-        count(&pool, "select count(*) from pg_trigger where not tgisinternal and tgenabled = 'D'").await,
+        count(
+            &pool,
+            "select count(*) from pg_trigger where not tgisinternal and tgenabled = 'D'"
+        )
+        .await,
         0
     );
 }
@@ -285,7 +339,10 @@ async fn the_demo_account_signs_in_through_the_login_endpoint() {
     let reply = post(
         &app,
         "auth/login",
-        &[("email", seed::DEMO_EMAIL), ("password", seed::DEMO_PASSWORD)],
+        &[
+            ("email", seed::DEMO_EMAIL),
+            ("password", seed::DEMO_PASSWORD),
+        ],
         "",
     )
     .await;
@@ -302,21 +359,34 @@ async fn the_demo_account_signs_in_through_the_login_endpoint() {
     let refused = post(
         &app,
         "auth/login",
-        &[("email", member.as_str()), ("password", seed::DEMO_PASSWORD)],
+        &[
+            ("email", member.as_str()),
+            ("password", seed::DEMO_PASSWORD),
+        ],
         "",
     )
     .await;
-    assert!(refused.set_cookie("ws_access").is_none(), "{}", refused.body);
+    assert!(
+        refused.set_cookie("ws_access").is_none(),
+        "{}",
+        refused.body
+    );
 }
 
 #[tokio::test]
 async fn tests_never_seed_on_start_but_a_development_server_does_once() {
     let plain = spawn_app().await;
-    assert_eq!(count(&plain.pool, "select count(*) from app.circles").await, 0);
+    assert_eq!(
+        count(&plain.pool, "select count(*) from app.circles").await,
+        0
+    );
 
     let seeded = spawn_app_with(|settings| settings.seed.demo_on_empty = true).await;
     let demo = SeedOptions::demo().scale;
-    assert_eq!(count(&seeded.pool, "select count(*) from app.circles").await, 12);
+    assert_eq!(
+        count(&seeded.pool, "select count(*) from app.circles").await,
+        12
+    );
     assert_eq!(
         count(&seeded.pool, "select count(*) from app.posts").await,
         demo.posts as i64

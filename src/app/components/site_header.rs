@@ -13,7 +13,13 @@ use crate::{
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_location;
 
-const NAV: [(&str, &str); 3] = [("/", "Home"), ("/about", "About"), ("/status", "Status")];
+const NAV: [(&str, &str); 5] = [
+    ("/", "Home"),
+    ("/circles", "Circles"),
+    ("/search", "Search"),
+    ("/about", "About"),
+    ("/status", "Status"),
+];
 
 const NAV_LINK: &str = "rounded-full px-3 py-2 text-sm font-medium text-muted hover:bg-surface-raised hover:text-ink focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-focus aria-[current=page]:text-ink aria-[current=page]:bg-surface-raised";
 
@@ -92,7 +98,7 @@ fn SignedIn(viewer: Viewer, logout: ServerAction<Logout>) -> impl IntoView {
         <a href="/settings/profile" class=format!("{NAV_LINK} max-w-48 truncate") data-testid="viewer-name">
             {viewer.display_name}
         </a>
-        <a href="/settings/security" class=NAV_LINK>"Security"</a>
+        <a href="/bookmarks" class=NAV_LINK data-testid="header-saved">"Saved"</a>
         <ActionForm action=logout>
             <button
                 type="submit"

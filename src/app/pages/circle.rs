@@ -61,7 +61,7 @@ pub fn CirclePage() -> impl IntoView {
             .or_else(|| action_error(answer.value()).get())
     });
     view! {
-        <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
+        <Transition fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
                 let (info, feed) = (info.await, feed.await);
                 match info {
@@ -107,7 +107,7 @@ pub fn CirclePage() -> impl IntoView {
                     Err(error) => view! { <ErrorPanel title="We couldn't load this circle" message=error.to_string()/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 

@@ -9,7 +9,7 @@ use crate::{
     api::{
         bookmarks::ToggleBookmark,
         comments::{CreateComment, DeleteComment, EditComment, get_comments},
-        posts::{DeletePost, get_post},
+        posts::{DeletePost, ModeratePost, get_post},
         reactions::ToggleReaction,
     },
     app::{
@@ -42,6 +42,7 @@ struct PostActions {
     edit_comment: ServerAction<EditComment>,
     delete_comment: ServerAction<DeleteComment>,
     delete_post: ServerAction<DeletePost>,
+    moderate: ServerAction<ModeratePost>,
 }
 
 impl PostActions {
@@ -53,6 +54,7 @@ impl PostActions {
             edit_comment: ServerAction::new(),
             delete_comment: ServerAction::new(),
             delete_post: ServerAction::new(),
+            moderate: ServerAction::new(),
         }
     }
 
@@ -62,6 +64,7 @@ impl PostActions {
             + self.comment.version().get()
             + self.edit_comment.version().get()
             + self.delete_comment.version().get()
+            + self.moderate.version().get()
     }
 
     fn error(&self) -> Signal<Option<AppError>> {
@@ -73,6 +76,7 @@ impl PostActions {
                 .or_else(|| action_error(this.edit_comment.value()).get())
                 .or_else(|| action_error(this.delete_comment.value()).get())
                 .or_else(|| action_error(this.delete_post.value()).get())
+                .or_else(|| action_error(this.moderate.value()).get())
         })
     }
 }
@@ -112,7 +116,7 @@ pub fn PostPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <Card><Skeleton lines=8/></Card> }>
+        <Transition fallback=|| view! { <Card><Skeleton lines=8/></Card> }>
             {move || Suspend::new(async move {
                 let (post, comments) = (post.await, comments.await);
                 match post {
@@ -127,7 +131,7 @@ pub fn PostPage() -> impl IntoView {
                     Err(error) => view! { <ErrorPanel title="We couldn't load this post" message=error.to_string()/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
@@ -207,6 +211,27 @@ fn PostView(
                                 <input type="hidden" name="back" value=back.clone()/>
                                 <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="bookmark">{bookmark_label}</button>
                             </ActionForm>
+                        })}
+                        {post.can_moderate.then(|| {
+                            let (pinned, locked) = (summary.pinned, summary.locked);
+                            view! {
+                                <ActionForm action=actions.moderate>
+                                    <input type="hidden" name="id" value=summary.id/>
+                                    <input type="hidden" name="flag" value="pinned"/>
+                                    <input type="hidden" name="on" value=if pinned { "false" } else { "true" }/>
+                                    <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="pin-post">
+                                        {if pinned { "Unpin" } else { "Pin" }}
+                                    </button>
+                                </ActionForm>
+                                <ActionForm action=actions.moderate>
+                                    <input type="hidden" name="id" value=summary.id/>
+                                    <input type="hidden" name="flag" value="locked"/>
+                                    <input type="hidden" name="on" value=if locked { "false" } else { "true" }/>
+                                    <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="lock-post">
+                                        {if locked { "Unlock" } else { "Lock" }}
+                                    </button>
+                                </ActionForm>
+                            }
                         })}
                         {post.viewer_is_author.then(|| view! {
                             <ButtonLink href=edit_href.clone() variant=ButtonVariant::Quiet attr:data-testid="edit-post">"Edit"</ButtonLink>

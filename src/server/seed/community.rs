@@ -31,6 +31,9 @@ const DEMO_CIRCLES: &[&str] = &[
     "breathwork",
 ];
 
+/// The circle only practitioners join.
+const PRACTITIONERS_LOUNGE: &str = "practitioners-lounge";
+
 const HOUR: Seconds = 3_600;
 const DAY: Seconds = 24 * HOUR;
 /// Posts spread over this many days before now.
@@ -332,7 +335,7 @@ fn memberships(
         for _ in 0..wanted {
             let c = pick_weighted(rng, &weights);
             let spec = &specs[c];
-            if spec.visibility == "members" && !member.is_practitioner() {
+            if spec.slug == PRACTITIONERS_LOUNGE && !member.is_practitioner() {
                 continue;
             }
             let status = if spec.visibility == "private" && rng.random_bool(0.2) {
@@ -342,10 +345,11 @@ fn memberships(
             };
             joined[i][c].get_or_insert(("member", status));
         }
-        if member.is_practitioner() && rng.random_bool(0.8) {
-            if let Some(c) = specs.iter().position(|s| s.visibility == "members") {
-                joined[i][c].get_or_insert(("member", "active"));
-            }
+        if member.is_practitioner()
+            && rng.random_bool(0.8)
+            && let Some(c) = specs.iter().position(|s| s.slug == PRACTITIONERS_LOUNGE)
+        {
+            joined[i][c].get_or_insert(("member", "active"));
         }
     }
 
@@ -567,7 +571,8 @@ impl Conversations {
                 (-(1.0 - u).ln() * 7_200.0) as Seconds + 30
             };
             at = (at + gap).min(latest).max(created + 1);
-            let mut parent = (k > 0 && rng.random_bool(0.6)).then(|| rng.random_range(k.saturating_sub(8)..k));
+            let mut parent =
+                (k > 0 && rng.random_bool(0.6)).then(|| rng.random_range(k.saturating_sub(8)..k));
             // Too deep: answer beside the comment instead, under its parent.
             if let Some(p) = parent
                 && depths[p] >= MAX_DEPTH

@@ -206,7 +206,11 @@ async fn finish(conn: &mut PgConnection, forced: &[&str]) -> Result<(), sqlx::Er
 }
 
 /// Sends `rows` through one COPY statement.
-async fn copy(conn: &mut PgConnection, statement: &str, rows: &CopyRows) -> Result<(), sqlx::Error> {
+async fn copy(
+    conn: &mut PgConnection,
+    statement: &str,
+    rows: &CopyRows,
+) -> Result<(), sqlx::Error> {
     if rows.is_empty() {
         return Ok(());
     }

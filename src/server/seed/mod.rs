@@ -12,7 +12,9 @@ mod copy_text;
 mod load;
 mod phrases;
 
-pub use community::{DEMO_EMAIL, DEMO_HANDLE, DEMO_PASSWORD, MAX_DEPTH, MEMBER_EMAIL_DOMAIN, Scale};
+pub use community::{
+    DEMO_EMAIL, DEMO_HANDLE, DEMO_PASSWORD, MAX_DEPTH, MEMBER_EMAIL_DOMAIN, Scale,
+};
 pub use load::seed;
 
 use std::{fmt, time::Duration};
@@ -49,9 +51,7 @@ pub enum SeedError {
          nothing was changed (seed a fresh database instead)"
     )]
     NotEmpty { circles: i64 },
-    #[error(
-        "existing accounts already use seeded handles or emails ({0}): nothing was changed"
-    )]
+    #[error("existing accounts already use seeded handles or emails ({0}): nothing was changed")]
     Taken(String),
     #[error("hashing the demo account's password: {0}")]
     Password(#[from] crate::server::auth::password::PasswordError),

@@ -294,3 +294,48 @@ pub async fn path(
     let (slug, title) = found.ok_or(AppError::NotFound)?;
     Ok(post_path(&slug, post_id, &title))
 }
+
+/// What a circle moderator can change about a post's place in its circle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PostFlag {
+    Pinned,
+    Locked,
+}
+
+/// A circle moderator (or site staff) pins or locks a post. The guard trigger refuses anyone
+/// else, so this check only gives the kind message first.
+#[tracing::instrument(skip(state, session))]
+pub async fn set_flag(
+    state: &AppState,
+    session: &CurrentSession,
+    post_id: i64,
+    flag: PostFlag,
+    on: bool,
+) -> Result<String, AppError> {
+    let mut tx = caller_tx(state, Some(session)).await?;
+    let found: Option<(String, String, bool)> = sqlx::query_as(
+        "select c.slug, p.title, p.circle_id = any ((select app.moderated_circle_ids())::bigint[])
+           from app.posts p join app.circles c on c.id = p.circle_id
+          where p.id = $1 and p.deleted_at is null",
+    )
+    .bind(post_id)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(db)?;
+    let (circle_slug, title, moderates) = found.ok_or(AppError::NotFound)?;
+    if !moderates {
+        return Err(AppError::Forbidden);
+    }
+    let sql = match flag {
+        PostFlag::Pinned => "update app.posts set pinned = $2 where id = $1",
+        PostFlag::Locked => "update app.posts set locked = $2 where id = $1",
+    };
+    sqlx::query(sql)
+        .bind(post_id)
+        .bind(on)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    tx.commit().await.map_err(db)?;
+    Ok(post_path(&circle_slug, post_id, &title))
+}

@@ -1,6 +1,6 @@
 //! Public profiles: who a member is and what they've shared where the viewer can read it.
 
-use super::{caller_tx, db, feeds, rows::date_label};
+use super::{caller_tx, db, feeds, rows::date_label, text};
 use crate::{
     domain::{AppError, community::PublicProfile},
     server::{auth::session::CurrentSession, state::AppState},
@@ -12,7 +12,6 @@ struct ProfileRow {
     display_name: String,
     pronouns: String,
     bio: String,
-    bio_html: String,
     interests: Vec<String>,
     created_at: time::OffsetDateTime,
     is_verified: bool,
@@ -31,7 +30,7 @@ pub async fn get(
     let handle = handle.to_lowercase();
     let mut tx = caller_tx(state, caller).await?;
     let row: Option<ProfileRow> = sqlx::query_as(
-        "select handle, display_name, pronouns, bio, bio_html, interests, created_at, is_verified,
+        "select handle, display_name, pronouns, bio, interests, created_at, is_verified,
                 modalities, credentials, booking_url
            from app.profiles where handle = $1",
     )
@@ -39,19 +38,17 @@ pub async fn get(
     .fetch_optional(&mut *tx)
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(db)?;
     let row = row.ok_or(AppError::NotFound)?;
+    // Rendered on read: a bio is short, and the identity service's profile form (which owns
+    // `bio`) then never has to know about Markdown. `bio_html` is left to the seed.
+    let bio_html = text::render(&mut tx, &row.bio).await?;
+    tx.commit().await.map_err(db)?;
     let page = feeds::author_feed(state, caller, &handle, cursor).await?;
     Ok(PublicProfile {
         handle: row.handle,
         display_name: row.display_name,
         pronouns: row.pronouns,
-        // Bios written before rendering moved to write time are rendered here.
-        bio_html: if row.bio_html.is_empty() && !row.bio.is_empty() {
-            crate::server::markdown::render(&row.bio, &std::collections::HashSet::new())
-        } else {
-            row.bio_html
-        },
+        bio_html,
         interests: row.interests,
         joined_label: date_label(row.created_at),
         is_verified: row.is_verified,

@@ -1,0 +1,42 @@
+-- Two fixes to 0005, found by the community integration tests.
+--
+-- 1. Visitors could open no circle page, post page or comment thread: those queries also ask
+--    "did the viewer react / bookmark / follow?", and `anon` had no SELECT grant on those
+--    tables, so PostgreSQL refused the whole statement (42501) before any policy ran. The
+--    grant lets the question be asked; with RLS forced and no policy for `anon`, the answer
+--    is always "no rows", so visitors still see nothing of anyone's reactions, bookmarks or
+--    follows.
+grant select on app.post_reactions, app.comment_reactions, app.bookmarks, app.circle_follows to anon;
+
+-- 2. The guard kept a post's title and body the author's alone but not its rendered HTML:
+--    a circle moderator (who passes `posts_change` to pin and lock) could rewrite
+--    `body_html`, and so what every reader sees under the author's name, with no revision
+--    kept. The rendered text and its edit time now belong to the author like the source.
+create or replace function app.guard_post_update() returns trigger
+    language plpgsql security definer
+    set search_path = ''
+as $$
+begin
+    if new.id <> old.id or new.circle_id <> old.circle_id or new.author_id is distinct from old.author_id
+       or new.is_anonymous <> old.is_anonymous or new.created_at <> old.created_at then
+        raise exception 'a post''s circle, author and date never change' using errcode = '42501';
+    end if;
+    if (new.pinned <> old.pinned or new.locked <> old.locked)
+       and not (old.circle_id = any (app.moderated_circle_ids())) then
+        raise exception 'only moderators pin or lock posts' using errcode = '42501';
+    end if;
+    if (new.title, new.body, new.body_html, new.content_warning, new.edited_at, new.deleted_at)
+           is distinct from
+       (old.title, old.body, old.body_html, old.content_warning, old.edited_at, old.deleted_at) then
+        if not app.is_post_author(old.id) then
+            raise exception 'only the author edits or deletes a post' using errcode = '42501';
+        end if;
+        if old.deleted_at is not null then
+            raise exception 'a deleted post cannot change' using errcode = '42501';
+        end if;
+        insert into app.post_revisions (post_id, title, body, content_warning, written_at)
+        values (old.id, old.title, old.body, old.content_warning, coalesce(old.edited_at, old.created_at));
+    end if;
+    return new;
+end
+$$;
