@@ -20,6 +20,7 @@
 #   BENCH_COMMUNITY_SEARCH       the search term (default: chosen from the data, see below)
 #   BENCH_COMMUNITY_DATA_DIR     the embedded cluster's directory   (default .data/bench-community)
 #   BENCH_WELLSPRING_BIN         the server binary      (default $CARGO_TARGET_DIR/release/wellspring)
+#   BENCH_BASELINE_BIN           a built bare_community (default: build it with cargo)
 #   DATABASE_URL                 use this server: database wellspring_bench_community (kept)
 # Every request goes to 127.0.0.1 only, and every run is bounded by the duration.
 set -euo pipefail
@@ -53,9 +54,13 @@ if ! command -v oha >/dev/null; then
   say "installing oha (once; a few minutes)"
   cargo install oha --locked
 fi
-say "building examples/bare_community.rs (release)"
-cargo build --release --features ssr --example bare_community
-BASELINE_BIN="$TARGET_DIR/release/examples/bare_community"
+if [[ -n "${BENCH_BASELINE_BIN:-}" ]]; then
+  BASELINE_BIN="$BENCH_BASELINE_BIN"
+else
+  say "building examples/bare_community.rs (release)"
+  cargo build --release --features ssr --example bare_community
+  BASELINE_BIN="$TARGET_DIR/release/examples/bare_community"
+fi
 
 # ---------------------------------------------------------------- cleanup on any exit
 work=$(mktemp -d -t wellspring-bench-community.XXXXXX)

@@ -60,7 +60,8 @@ fn parse_addr() -> Result<SocketAddr, BoxError> {
         }
     }
     let addr = addr.ok_or_else(|| format!("--addr is required\n{USAGE}"))?;
-    Ok(addr.parse().map_err(|e| format!("--addr: {e}"))?)
+    addr.parse()
+        .map_err(|e| BoxError::from(format!("--addr: {e}")))
 }
 
 #[tokio::main]
