@@ -359,10 +359,7 @@ explain_queries=(
     order by c.id
     limit 1000"
   "search posts \"$term\" (search::search)|with q as (select websearch_to_tsquery('english', \$\$$term\$\$) as query),
-        matched as (
-          select p.id from app.posts p, q
-           where p.search @@ q.query and p.deleted_at is null
-           order by p.created_at desc limit 400)
+        matched as (select m.id from q, app.search_post_ids(q.query, 400) m(id))
    select s.*, ts_headline('english', s.full_body, q.query,
               'StartSel=<<, StopSel=>>, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"') as headline
      from ($search_select where p.id in (select id from matched)) s, q

@@ -141,7 +141,10 @@ async fn circle(
     }
 }
 
-async fn post(State(state): State<AppState>, Path((_slug, segment)): Path<(String, String)>) -> Response {
+async fn post(
+    State(state): State<AppState>,
+    Path((_slug, segment)): Path<(String, String)>,
+) -> Response {
     let Some(id) = post_id_from_segment(&segment) else {
         return failure(&AppError::NotFound);
     };
@@ -181,7 +184,14 @@ fn failure(error: &AppError) -> Response {
         AppError::Unauthorized => StatusCode::UNAUTHORIZED,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    (status, html(&page_shell("Error", &format!("<p>{}</p>", esc(&error.to_string()))))).into_response()
+    (
+        status,
+        html(&page_shell(
+            "Error",
+            &format!("<p>{}</p>", esc(&error.to_string())),
+        )),
+    )
+        .into_response()
 }
 
 // ------------------------------------------------------------------ string templates
@@ -254,7 +264,11 @@ fn feed_html(page: &FeedPage, older_prefix: &str) -> String {
         summary_html(&mut out, post);
     }
     if let Some(cursor) = &page.next_cursor {
-        let _ = write!(out, "<a href=\"{older_prefix}{}\">Older posts</a>", esc(cursor));
+        let _ = write!(
+            out,
+            "<a href=\"{older_prefix}{}\">Older posts</a>",
+            esc(cursor)
+        );
     }
     out
 }
@@ -302,10 +316,13 @@ fn post_html(detail: &PostDetail, thread: &CommentThread) -> String {
         count = thread.comments.len(),
     );
     for c in &thread.comments {
-        let author = c
-            .author
-            .as_ref()
-            .map_or("Former member".to_owned(), |a| format!("<a href=\"/u/{}\">{}</a>", esc(&a.handle), esc(&a.display_name)));
+        let author = c.author.as_ref().map_or("Former member".to_owned(), |a| {
+            format!(
+                "<a href=\"/u/{}\">{}</a>",
+                esc(&a.handle),
+                esc(&a.display_name)
+            )
+        });
         let body = if c.deleted {
             "<p>[deleted]</p>"
         } else {
@@ -343,7 +360,11 @@ fn post_html(detail: &PostDetail, thread: &CommentThread) -> String {
 
 fn search_html(results: &SearchResults) -> String {
     let mut out = String::with_capacity(32 * 1024);
-    let _ = write!(out, "<h1>Results for “{}”</h1><section><h2>Posts</h2>", esc(&results.query));
+    let _ = write!(
+        out,
+        "<h1>Results for “{}”</h1><section><h2>Posts</h2>",
+        esc(&results.query)
+    );
     for hit in &results.posts {
         summary_html(&mut out, &hit.post);
         // Escaped by the service, with only <mark> added.
