@@ -260,3 +260,4 @@ mkdir -p bench/results
 } | tee "$RESULTS"
 say "written to $RESULTS"
 bench/auth.sh # identity benchmarks, appended to the same report; see bench/README.md
+bench/community.sh # community pages on the 200,000-post data set, appended to the same report; see bench/README.md

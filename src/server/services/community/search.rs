@@ -39,13 +39,12 @@ pub async fn search(
     }
     let mut tx = caller_tx(state, caller).await?;
     // The newest matches are ranked; `ts_headline` marks matches with private-use characters
-    // that `marked_snippet` turns into <mark> after escaping everything else.
+    // that `marked_snippet` turns into <mark> after escaping everything else. The matches come
+    // from `app.search_post_ids` (readable circles only) because under RLS `@@` cannot use the
+    // GIN index (it is not LEAKPROOF; see migration 0007); the posts are then read through RLS.
     let sql = format!(
         "with q as (select websearch_to_tsquery('english', $1) as query),
-              matched as (
-                select p.id from app.posts p, q
-                 where p.search @@ q.query and p.deleted_at is null
-                 order by p.created_at desc limit {RANK_WINDOW})
+              matched as (select m.id from q, app.search_post_ids(q.query, {RANK_WINDOW}) m(id))
          select s.*, ts_headline('english', s.full_body, q.query,
                     'StartSel=\u{E000}, StopSel=\u{E001}, MaxWords=28, MinWords=10, MaxFragments=2, FragmentDelimiter=\" … \"') as headline
            from ({select}) s, q

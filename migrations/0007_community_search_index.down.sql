@@ -1,0 +1,1 @@
+drop function if exists app.search_post_ids(tsquery, integer);
