@@ -1244,7 +1244,7 @@ async fn private_circle_posts_are_invisible_to_non_members_in_feeds_search_profi
             profile.body
         );
         let (status, html) = page(&app, "/u/chiefly", cookies).await;
-        assert_eq!(status, StatusCode::OK);
+        assert_eq!(status, StatusCode::OK, "{who}: {html}");
         assert!(
             html.contains("Chief Keeper"),
             "{who}: the profile itself shows"
