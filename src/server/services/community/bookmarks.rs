@@ -2,7 +2,7 @@
 
 use super::{
     caller_tx, db,
-    feeds::parse_cursor,
+    feeds::{page_of, parse_cursor},
     rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros},
 };
 use crate::{
@@ -85,33 +85,21 @@ pub async fn list(
         .push(" order by b.created_at desc, p.id desc limit ")
         .push_bind(FEED_PAGE_SIZE + 1);
     let mut tx = caller_tx(state, Some(session)).await?;
-    let mut rows: Vec<BookmarkRow> = query
+    let rows: Vec<BookmarkRow> = query
         .build_query_as()
         .fetch_all(&mut *tx)
         .await
         .map_err(db)?;
     tx.commit().await.map_err(db)?;
-    let more = rows.len() as i64 > FEED_PAGE_SIZE;
-    rows.truncate(FEED_PAGE_SIZE as usize);
-    let next_cursor = if more {
-        rows.last().map(|row| {
-            Cursor {
+    Ok(FeedPage {
+        signed_in: true,
+        ..page_of(
+            rows,
+            |row| Cursor {
                 score: micros(row.saved_at),
                 id: row.post.id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
-    Ok(FeedPage {
-        posts: rows
-            .into_iter()
-            .map(|row| row.post.into_summary())
-            .collect(),
-        pinned: Vec::new(),
-        next_cursor,
-        signed_in: true,
-        ..FeedPage::default()
+            },
+            |row| row.post.into_summary(),
+        )
     })
 }

@@ -8,7 +8,7 @@ use super::{
 use crate::{
     domain::{
         AppError,
-        community::{Cursor, FEED_PAGE_SIZE, FeedKind, FeedPage},
+        community::{Cursor, FEED_PAGE_SIZE, FeedKind, FeedPage, PostSummary},
     },
     server::{auth::session::CurrentSession, state::AppState},
 };
@@ -189,28 +189,37 @@ pub(crate) fn push_time_keyset(
 }
 
 /// Turns `page + 1` rows into a page and the cursor after its last row.
-pub(crate) fn time_page(mut rows: Vec<PostSummaryRow>, by_activity: bool) -> FeedPage {
-    let more = rows.len() as i64 > FEED_PAGE_SIZE;
-    rows.truncate(FEED_PAGE_SIZE as usize);
-    let next_cursor = if more {
-        rows.last().map(|row| {
-            let at = if by_activity {
+pub(crate) fn time_page(rows: Vec<PostSummaryRow>, by_activity: bool) -> FeedPage {
+    page_of(
+        rows,
+        |row| Cursor {
+            score: micros(if by_activity {
                 row.last_activity_at
             } else {
                 row.created_at
-            };
-            Cursor {
-                score: micros(at),
-                id: row.id,
-            }
-            .encode()
-        })
+            }),
+            id: row.id,
+        },
+        PostSummaryRow::into_summary,
+    )
+}
+
+/// Turns the `page + 1` rows a keyset query fetched into one page and, when the extra row
+/// came back, the cursor after the page's last row (`cursor_of` says what it is ordered by).
+pub(crate) fn page_of<R>(
+    mut rows: Vec<R>,
+    cursor_of: impl Fn(&R) -> Cursor,
+    into_summary: impl Fn(R) -> PostSummary,
+) -> FeedPage {
+    let more = rows.len() as i64 > FEED_PAGE_SIZE;
+    rows.truncate(FEED_PAGE_SIZE as usize);
+    let next_cursor = if more {
+        rows.last().map(|row| cursor_of(row).encode())
     } else {
         None
     };
     FeedPage {
-        posts: rows.into_iter().map(PostSummaryRow::into_summary).collect(),
-        pinned: Vec::new(),
+        posts: rows.into_iter().map(into_summary).collect(),
         next_cursor,
         ..FeedPage::default()
     }
@@ -223,27 +232,13 @@ struct TopRow {
     top_score: i64,
 }
 
-fn top_page(mut rows: Vec<TopRow>) -> FeedPage {
-    let more = rows.len() as i64 > FEED_PAGE_SIZE;
-    rows.truncate(FEED_PAGE_SIZE as usize);
-    let next_cursor = if more {
-        rows.last().map(|row| {
-            Cursor {
-                score: row.top_score,
-                id: row.post.id,
-            }
-            .encode()
-        })
-    } else {
-        None
-    };
-    FeedPage {
-        posts: rows
-            .into_iter()
-            .map(|row| row.post.into_summary())
-            .collect(),
-        pinned: Vec::new(),
-        next_cursor,
-        ..FeedPage::default()
-    }
+fn top_page(rows: Vec<TopRow>) -> FeedPage {
+    page_of(
+        rows,
+        |row| Cursor {
+            score: row.top_score,
+            id: row.post.id,
+        },
+        |row| row.post.into_summary(),
+    )
 }
