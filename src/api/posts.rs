@@ -1,6 +1,9 @@
 //! Posts: write, read, edit and delete.
 
-use crate::domain::{AppError, community::PostDetail};
+use crate::domain::{
+    AppError,
+    community::{PostDetail, PostPageData},
+};
 use leptos::prelude::*;
 
 /// Writes a post in a circle and opens it.
@@ -41,6 +44,14 @@ pub async fn get_post(id: i64) -> Result<PostDetail, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::posts};
     let state = request::state()?;
     with_status(posts::get(&state, request::caller().as_ref(), id).await)
+}
+
+/// A post's page: the post and its replies (from `root` on a "continue this thread" page).
+#[server(prefix = "/api", endpoint = "posts/page")]
+pub async fn get_post_page(id: i64, root: Option<i64>) -> Result<PostPageData, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::post_page};
+    let state = request::state()?;
+    with_status(post_page::read(&state, request::caller().as_ref(), id, root).await)
 }
 
 /// The readable URL of a post, for `/p/<id>` links.

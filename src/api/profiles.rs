@@ -57,6 +57,7 @@ pub async fn verify_practitioner(handle: String, verified: String) -> Result<Str
     with_status(
         profiles::set_verified(&state, &session, &handle, verified, &request::origin()).await,
     )?;
+    super::circles::redirect_back_without_js(&format!("/u/{handle}"));
     Ok(if verified {
         format!("@{handle} now shows the verified practitioner badge.")
     } else {

@@ -572,6 +572,25 @@ async fn members_post_comment_and_reply_in_a_circle_they_have_joined() {
     assert_eq!(comments[1]["depth"], 1);
     assert_eq!(comments[1]["parent_id"].to_string(), top_id);
     assert_eq!(comments[1]["author"]["handle"], "fernleaf");
+    // The page reads the post and the same thread in one call; an unknown root fails only
+    // the thread, so the post still shows.
+    let whole = json(&call(&app, "posts/page", &[("id", &post.to_string())], "").await);
+    assert_eq!(whole["post"]["summary"]["id"], post, "{whole}");
+    assert_eq!(
+        whole["thread"]["Ok"]["comments"], thread["comments"],
+        "{whole}"
+    );
+    let rooted = json(
+        &call(
+            &app,
+            "posts/page",
+            &[("id", &post.to_string()), ("root", "999999999")],
+            "",
+        )
+        .await,
+    );
+    assert_eq!(rooted["post"]["summary"]["id"], post, "{rooted}");
+    assert_eq!(rooted["thread"]["Err"], "NotFound", "{rooted}");
     let comment_count = json(&get_post(&app, "", post).await)["summary"]["comment_count"].clone();
     assert_eq!(comment_count, 2);
 
@@ -1278,6 +1297,12 @@ async fn private_circle_posts_are_invisible_to_non_members_in_feeds_search_profi
         );
         let path = call(&app, "posts/path", &[("id", &secret.to_string())], cookies).await;
         assert_eq!(path.status, StatusCode::NOT_FOUND, "{who}");
+        let whole = call(&app, "posts/page", &[("id", &secret.to_string())], cookies).await;
+        assert_eq!(whole.status, StatusCode::NOT_FOUND, "{who}: {}", whole.body);
+        assert!(
+            !whole.body.contains(title),
+            "{who}: posts/page leaks the title"
+        );
         // The circle itself can be found (to ask to join), but not read.
         let found = call(&app, "search", &[("q", "inner")], cookies).await;
         assert_eq!(found.status, StatusCode::OK, "{who}: {}", found.body);
@@ -1433,6 +1458,10 @@ async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_e
     assert_eq!(detail["summary"]["is_anonymous"], true);
     assert_eq!(detail["sealed_author"], Value::Null);
     assert_eq!(detail["viewer_is_author"], false);
+    let whole = call(&app, "posts/page", &[("id", &post.to_string())], as_reader).await;
+    assert_eq!(whole.status, StatusCode::OK, "{}", whole.body);
+    assert!(whole.body.contains(title));
+    assert!(!reveals(&whole.body), "posts/page: {}", whole.body);
 
     for (endpoint, form) in [
         ("feeds/site", vec![("kind", "latest"), ("cursor", "")]),
@@ -1489,6 +1518,20 @@ async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_e
             who.handle
         );
         assert_eq!(detail["summary"]["author"], Value::Null);
+        let whole = json(
+            &call(
+                &app,
+                "posts/page",
+                &[("id", &post.to_string())],
+                &who.cookies,
+            )
+            .await,
+        );
+        assert_eq!(
+            whole["post"]["sealed_author"]["handle"], "wrenhollow",
+            "{}",
+            who.handle
+        );
     }
     let (_, html) = page(&app, &post_page("heavy-days", post), &keeper.cookies).await;
     assert!(html.contains("data-testid=\"sealed-author\""));
@@ -1677,4 +1720,95 @@ async fn support_circle_pages_ask_search_engines_not_to_index_them() {
     );
     let (_, html) = page(&app, "/c/morning-pages", "").await;
     assert!(!html.contains("noindex"), "an ordinary circle is indexable");
+}
+
+#[tokio::test]
+async fn only_admins_give_the_verified_badge_from_the_profile_page_and_it_is_audited() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let healer = member(&app, "reedhealer", "Reed Healer").await;
+    let other = member(&app, "otherly", "Other Ly").await;
+    let details = call(
+        &app,
+        "profiles/details-update",
+        &[
+            ("interests", "breathwork"),
+            ("modalities", "Breathwork, Yoga therapy"),
+            ("credentials", "Certified yoga therapist"),
+            ("booking_url", "https://example.org/book"),
+        ],
+        &healer.cookies,
+    )
+    .await;
+    assert_eq!(details.status, StatusCode::OK, "{}", details.body);
+
+    // Members see no control, and calling the endpoint anyway changes nothing.
+    let (_, html) = page(&app, "/u/reedhealer", &other.cookies).await;
+    assert!(!html.contains("data-testid=\"verify-practitioner\""));
+    for who in [&other, &healer] {
+        let refused = call(
+            &app,
+            "admin/verify-practitioner",
+            &[("handle", "reedhealer"), ("verified", "true")],
+            &who.cookies,
+        )
+        .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    }
+    let verified = || {
+        count(
+            &app,
+            "select count(*) from app.profiles where handle = 'reedhealer' and is_verified",
+        )
+    };
+    assert_eq!(verified().await, 0);
+
+    // The admin sees the control on the profile, and a plain form post (no JavaScript)
+    // sets the badge and comes back to the profile.
+    let (_, html) = page(&app, "/u/reedhealer", &chief.cookies).await;
+    assert!(
+        html.contains("data-testid=\"verify-practitioner\""),
+        "{html}"
+    );
+    assert!(html.contains("Mark as a verified practitioner"));
+    let response = bare_client()
+        .post(format!("{}/api/admin/verify-practitioner", app.address))
+        .header(header::ORIGIN, app.address.as_str())
+        .header(header::ACCEPT, "text/html")
+        .header(header::COOKIE, chief.cookies.as_str())
+        .form(&[("handle", "reedhealer"), ("verified", "true")])
+        .send()
+        .await
+        .unwrap();
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(
+        response.headers()[header::LOCATION].to_str().unwrap(),
+        "/u/reedhealer"
+    );
+    assert_eq!(verified().await, 1);
+    let (_, html) = page(&app, "/u/reedhealer", &other.cookies).await;
+    assert!(html.contains("data-testid=\"verified-badge\""));
+    let (_, html) = page(&app, "/u/reedhealer", &chief.cookies).await;
+    assert!(html.contains("Remove the verified badge"));
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from auth.audit_log
+              where detail->>'practitioner_verified' = 'true'
+                and subject = (select user_id from app.profiles where handle = 'reedhealer')"
+        )
+        .await,
+        1
+    );
+
+    // An unknown handle is a kind 404 and changes nothing.
+    let unknown = call(
+        &app,
+        "admin/verify-practitioner",
+        &[("handle", "nobody-here"), ("verified", "true")],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    assert_eq!(verified().await, 1);
 }

@@ -1,7 +1,6 @@
 //! Buttons and button-styled links.
 
 use leptos::prelude::*;
-use tailwind_fuse::tw_merge;
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum ButtonVariant {
@@ -14,23 +13,25 @@ pub enum ButtonVariant {
     Quiet,
 }
 
-const BASE: &str = "inline-flex min-h-11 items-center justify-center gap-2 rounded-full px-5 py-2 text-sm font-semibold transition-colors focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-focus focus-visible:ring-offset-2 focus-visible:ring-offset-canvas disabled:cursor-not-allowed disabled:opacity-60";
-
 impl ButtonVariant {
+    /// The stylesheet's classes for this variant (`.btn` and friends in style/tailwind.css).
     fn classes(self) -> &'static str {
         match self {
-            ButtonVariant::Primary => "bg-accent text-on-accent hover:bg-accent-strong",
-            ButtonVariant::Secondary => {
-                "border border-line bg-surface text-ink hover:bg-surface-raised"
-            }
-            ButtonVariant::Quiet => "px-3 text-accent-ink hover:bg-surface-raised",
+            ButtonVariant::Primary => "btn btn-primary",
+            ButtonVariant::Secondary => "btn btn-secondary",
+            ButtonVariant::Quiet => "btn btn-quiet",
         }
     }
 }
 
-/// Merges the base, the variant and any caller classes, later ones winning conflicts.
+/// The button's classes plus any caller utilities. Utilities live in a later cascade layer
+/// than `.btn`, so a caller's `px-8` beats the button's padding without merging strings.
 pub fn button_classes(variant: ButtonVariant, extra: &str) -> String {
-    tw_merge!(BASE, variant.classes(), extra)
+    if extra.is_empty() {
+        variant.classes().to_owned()
+    } else {
+        format!("{} {extra}", variant.classes())
+    }
 }
 
 #[component]
@@ -74,9 +75,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn caller_classes_override_conflicting_base_classes() {
-        let classes = button_classes(ButtonVariant::Primary, "px-8");
-        assert!(classes.contains("px-8"));
-        assert!(!classes.split_whitespace().any(|c| c == "px-5"));
+    fn caller_classes_come_after_the_button_classes() {
+        assert_eq!(button_classes(ButtonVariant::Quiet, ""), "btn btn-quiet");
+        assert_eq!(
+            button_classes(ButtonVariant::Primary, "px-8"),
+            "btn btn-primary px-8"
+        );
     }
 }

@@ -23,7 +23,7 @@ pub fn FeedList(
             {page.posts.into_iter().map(|post| view! { <PostCard post/> }).collect_view()}
             {older.map(|href| view! {
                 <p class="pt-2 text-center">
-                    <a href=href class="font-medium text-accent-ink hover:underline" data-testid="older-posts">"Older posts →"</a>
+                    <a href=href class="link font-medium" data-testid="older-posts">"Older posts →"</a>
                 </p>
             })}
         </div>

@@ -21,15 +21,15 @@ pub fn PostCard(post: PostSummary) -> impl IntoView {
     };
     let circle_href = format!("/c/{}", post.circle_slug);
     view! {
-        <article class="rounded-2xl border border-line bg-surface p-5" data-testid="post-card">
-            <div class="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-muted">
-                <a href=circle_href class="font-medium text-accent-ink hover:underline">{post.circle_name.clone()}</a>
+        <article class="post-card" data-testid="post-card">
+            <div class="byline">
+                <a href=circle_href class="link font-medium">{post.circle_name.clone()}</a>
                 <span aria-hidden="true">"·"</span>
                 {author}
                 <span aria-hidden="true">"·"</span>
                 <time datetime=post.created_at.clone()>{post.created_label.clone()}</time>
-                {post.pinned.then(|| view! { <span class="rounded-full bg-accent-soft px-2 py-0.5 text-xs text-accent-ink">"Pinned"</span> })}
-                {post.locked.then(|| view! { <span class="rounded-full bg-line px-2 py-0.5 text-xs">"Locked"</span> })}
+                {post.pinned.then(|| view! { <span class="badge">"Pinned"</span> })}
+                {post.locked.then(|| view! { <span class="badge-quiet">"Locked"</span> })}
             </div>
             <h3 class="mt-2 text-lg font-semibold leading-snug">
                 <a href=path class="hover:underline" data-testid="post-title">{post.title.clone()}</a>

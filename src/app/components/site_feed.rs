@@ -63,7 +63,7 @@ pub fn SiteFeed() -> impl IntoView {
                         }
                         Err(AppError::Unauthorized) => view! {
                             <p class="text-muted">
-                                <a class="text-accent-ink hover:underline" href=login_href("/?feed=home")>"Sign in"</a>
+                                <a class="link" href=login_href("/?feed=home")>"Sign in"</a>
                                 " to see the circles you follow."
                             </p>
                         }.into_any(),

@@ -8,8 +8,8 @@
 use crate::{
     api::{
         bookmarks::ToggleBookmark,
-        comments::{CreateComment, DeleteComment, EditComment, get_comments},
-        posts::{DeletePost, ModeratePost, get_post},
+        comments::{CreateComment, DeleteComment, EditComment},
+        posts::{DeletePost, ModeratePost, get_post_page},
         reactions::ToggleReaction,
     },
     app::{
@@ -22,11 +22,14 @@ use crate::{
             skeleton::Skeleton,
             text_area::escape_text,
         },
+        lean_hydration::LeanJson,
         viewer::login_href,
     },
     domain::{
         AppError,
-        community::{CommentThread, CommentView, PostDetail, slug::post_id_from_segment},
+        community::{
+            CommentThread, CommentView, PostDetail, PostPageData, slug::post_id_from_segment,
+        },
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -97,30 +100,22 @@ pub fn PostPage() -> impl IntoView {
             .and_then(|c| c.parse::<i64>().ok())
     });
     let actions = PostActions::new();
-    let post = Resource::new_blocking(
-        move || (post_id.get(), actions.version()),
-        |(id, _)| async move {
-            match id {
-                Some(id) => get_post(id).await,
-                None => Err(AppError::NotFound),
-            }
-        },
-    );
-    let comments = Resource::new_blocking(
+    // LeanJson: the post's and replies' text is in the markup already; see lean_hydration.
+    let page: Resource<_, LeanJson> = Resource::new_with_options(
         move || (post_id.get(), root.get(), actions.version()),
         |(id, root, _)| async move {
             match id {
-                Some(id) => get_comments(id, root).await,
+                Some(id) => get_post_page(id, root).await,
                 None => Err(AppError::NotFound),
             }
         },
+        true,
     );
     view! {
         <Transition fallback=|| view! { <Card><Skeleton lines=8/></Card> }>
             {move || Suspend::new(async move {
-                let (post, comments) = (post.await, comments.await);
-                match post {
-                    Ok(post) => view! { <PostView post comments actions/> }.into_any(),
+                match page.await {
+                    Ok(PostPageData { post, thread }) => view! { <PostView post comments=thread actions/> }.into_any(),
                     Err(AppError::NotFound) => view! {
                         <Title text="Post not found"/>
                         <ErrorPanel
@@ -149,7 +144,7 @@ fn PostView(
     } else if let Some(author) = summary.author.clone() {
         view! {
             <a href=format!("/u/{}", author.handle) class="font-medium hover:underline" data-testid="post-author">{author.display_name.clone()}</a>
-            {author.is_verified.then_some(view! { <span class="rounded-full bg-accent-soft px-2 py-0.5 text-xs text-accent-ink">"Verified practitioner"</span> })}
+            {author.is_verified.then_some(view! { <span class="badge">"Verified practitioner"</span> })}
         }
         .into_any()
     } else {
@@ -183,15 +178,15 @@ fn PostView(
         {post.is_support_circle.then(|| view! { <Meta name="robots" content="noindex, nofollow"/> })}
         <article class="space-y-6">
             <header class="space-y-2">
-                <p class="text-sm"><a href=circle_href class="font-medium text-accent-ink hover:underline">{summary.circle_name.clone()}</a></p>
+                <p class="text-sm"><a href=circle_href class="link font-medium">{summary.circle_name.clone()}</a></p>
                 <h1 class="text-3xl font-semibold leading-tight tracking-tight" data-testid="post-heading">{summary.title.clone()}</h1>
-                <p class="flex flex-wrap items-center gap-x-2 gap-y-1 text-sm text-muted">
+                <p class="byline">
                     {author}
                     <span aria-hidden="true">"·"</span>
                     <time datetime=summary.created_at.clone()>{summary.created_label.clone()}</time>
                     {post.edited.then_some(view! { <span>"(edited)"</span> })}
-                    {summary.pinned.then_some(view! { <span class="rounded-full bg-accent-soft px-2 py-0.5 text-xs text-accent-ink">"Pinned"</span> })}
-                    {summary.locked.then_some(view! { <span class="rounded-full bg-line px-2 py-0.5 text-xs">"Locked"</span> })}
+                    {summary.pinned.then_some(view! { <span class="badge">"Pinned"</span> })}
+                    {summary.locked.then_some(view! { <span class="badge-quiet">"Locked"</span> })}
                 </p>
                 {post.sealed_author.clone().map(|sealed| view! {
                     <p class="text-sm text-muted" data-testid="sealed-author">
@@ -306,12 +301,12 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
     } else if post.deleted || post.summary.locked {
         view! { <p class="text-sm text-muted" data-testid="comments-closed">"This conversation is closed to new replies."</p> }.into_any()
     } else if thread.focus.is_some() {
-        view! { <p class="text-sm"><a class="text-accent-ink hover:underline" href=path.clone()>"← Back to the whole conversation"</a></p> }.into_any()
+        view! { <p class="text-sm"><a class="link" href=path.clone()>"← Back to the whole conversation"</a></p> }.into_any()
     } else {
         view! {
             <p class="text-sm text-muted" data-testid="comment-join-hint">
                 "Members of this circle can reply. "
-                <a class="text-accent-ink hover:underline" href=login_href(&path)>"Sign in"</a>
+                <a class="link" href=login_href(&path)>"Sign in"</a>
                 " or join the circle to take part."
             </p>
         }
@@ -330,15 +325,15 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
     }
 }
 
-/// Indentation steps by reply depth, as whole classes so the stylesheet includes them.
+/// Indentation steps by reply depth (`.depth-N` in style/tailwind.css).
 const INDENTS: [&str; 7] = [
-    "",
-    "ml-4 sm:ml-6",
-    "ml-8 sm:ml-12",
-    "ml-12 sm:ml-18",
-    "ml-16 sm:ml-24",
-    "ml-20 sm:ml-30",
-    "ml-24 sm:ml-36",
+    "comment",
+    "comment depth-1",
+    "comment depth-2",
+    "comment depth-3",
+    "comment depth-4",
+    "comment depth-5",
+    "comment depth-6",
 ];
 
 #[component]
@@ -364,8 +359,8 @@ fn CommentItem(
     };
     let can_reply = post.can_comment && !comment.deleted;
     view! {
-        <li id=anchor class=format!("rounded-xl border border-line bg-surface p-4 {indent_class}") data-testid="comment">
-            <p class="flex flex-wrap items-center gap-x-2 text-sm text-muted">
+        <li id=anchor class=indent_class data-testid="comment">
+            <p class="byline">
                 {author}
                 <span aria-hidden="true">"·"</span>
                 <time datetime=comment.created_at.clone()>{comment.created_label.clone()}</time>
@@ -377,7 +372,7 @@ fn CommentItem(
                     <ReactionBar target="comment" id=comment.id reactions=comment.reactions.clone() can_react=post.can_react back=path.clone() action=actions.react/>
                 </div>
             })}
-            <div class="mt-2 flex flex-wrap gap-4 text-sm">
+            <div class="comment-tools">
                 {can_reply.then(|| view! {
                     <details class="w-full" data-testid="reply-toggle">
                         <summary class="cursor-pointer text-accent-ink">"Reply"</summary>
@@ -386,7 +381,7 @@ fn CommentItem(
                             <input type="hidden" name="parent_id" value=comment.id/>
                             <label class="sr-only" for=format!("reply-{}", comment.id)>"Your reply"</label>
                             <textarea id=format!("reply-{}", comment.id) name="body" rows="3" required
-                                class="block w-full rounded-xl border border-line bg-surface px-3 py-2" data-testid="reply-body"></textarea>
+                                class="field" data-testid="reply-body"></textarea>
                             <button type="submit" class=button_classes(ButtonVariant::Primary, "") data-testid="reply-submit">"Send reply"</button>
                         </ActionForm>
                     </details>
@@ -400,7 +395,7 @@ fn CommentItem(
                                 <input type="hidden" name="id" value=comment.id/>
                                 <label class="sr-only" for=format!("edit-{}", comment.id)>"Edit your reply"</label>
                                 <textarea id=format!("edit-{}", comment.id) name="body" rows="3" required
-                                    class="block w-full rounded-xl border border-line bg-surface px-3 py-2"
+                                    class="field"
                                     inner_html=escape_text(&source)></textarea>
                                 <button type="submit" class=button_classes(ButtonVariant::Primary, "")>"Save"</button>
                             </ActionForm>
@@ -412,7 +407,7 @@ fn CommentItem(
                     }
                 })}
                 {(comment.hidden_replies > 0).then(|| view! {
-                    <a href=continue_href class="text-accent-ink hover:underline" data-testid="continue-thread">
+                    <a href=continue_href class="link" data-testid="continue-thread">
                         {format!("Continue this thread ({} more) →", comment.hidden_replies)}
                     </a>
                 })}

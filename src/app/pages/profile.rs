@@ -1,13 +1,19 @@
 //! `/u/<handle>`: a member's public profile and what they've shared where you can read it.
 
 use crate::{
-    api::profiles::get_profile,
+    api::profiles::{VerifyPractitioner, get_profile},
     app::components::{
-        card::Card, error_panel::ErrorPanel, feed_list::FeedList, skeleton::Skeleton,
+        alert::{Alert, AlertTone},
+        button::{ButtonVariant, button_classes},
+        card::Card,
+        error_panel::ErrorPanel,
+        feed_list::FeedList,
+        form::{FormError, action_error},
+        skeleton::Skeleton,
     },
     domain::{AppError, community::PublicProfile},
 };
-use leptos::prelude::*;
+use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -17,15 +23,16 @@ pub fn MemberProfilePage() -> impl IntoView {
     let query = use_query_map();
     let handle = Memo::new(move |_| params.read().get("handle").unwrap_or_default());
     let after = Memo::new(move |_| query.read().get("after").unwrap_or_default());
+    let verify = ServerAction::<VerifyPractitioner>::new();
     let profile = Resource::new_blocking(
-        move || (handle.get(), after.get()),
-        |(h, a)| get_profile(h, a),
+        move || (handle.get(), after.get(), verify.version().get()),
+        |(h, a, _)| get_profile(h, a),
     );
     view! {
         <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
                 match profile.await {
-                    Ok(profile) => view! { <ProfileView profile/> }.into_any(),
+                    Ok(profile) => view! { <ProfileView profile verify/> }.into_any(),
                     Err(AppError::NotFound) => view! {
                         <Title text="Member not found"/>
                         <ErrorPanel title="We couldn't find that member" message="Check the spelling of the handle."/>
@@ -38,9 +45,12 @@ pub fn MemberProfilePage() -> impl IntoView {
 }
 
 #[component]
-fn ProfileView(profile: PublicProfile) -> impl IntoView {
+fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>) -> impl IntoView {
     let handle = profile.handle.clone();
     let practitioner = profile.is_practitioner();
+    let verify_control = profile
+        .can_verify
+        .then(|| view! { <VerifyControl profile=profile.clone() action=verify/> });
     let page = crate::domain::community::FeedPage {
         posts: profile.posts.clone(),
         pinned: Vec::new(),
@@ -56,7 +66,7 @@ fn ProfileView(profile: PublicProfile) -> impl IntoView {
                 {(!profile.pronouns.is_empty()).then(|| view! { <span>{profile.pronouns.clone()}</span> })}
                 <span>{format!("Joined {}", profile.joined_label)}</span>
                 {profile.is_verified.then_some(view! {
-                    <span class="rounded-full bg-accent-soft px-2 py-0.5 text-xs text-accent-ink" data-testid="verified-badge">"Verified practitioner"</span>
+                    <span class="badge" data-testid="verified-badge">"Verified practitioner"</span>
                 })}
             </p>
         </header>
@@ -74,10 +84,11 @@ fn ProfileView(profile: PublicProfile) -> impl IntoView {
                 {(!profile.modalities.is_empty()).then(|| view! { <p class="mt-2 text-sm">{profile.modalities.join(" · ")}</p> })}
                 {(!profile.credentials.is_empty()).then(|| view! { <p class="mt-2 text-sm text-muted">{profile.credentials.clone()}</p> })}
                 {(!profile.booking_url.is_empty()).then(|| view! {
-                    <p class="mt-3"><a href=profile.booking_url.clone() rel="nofollow ugc noopener" class="font-medium text-accent-ink hover:underline">"Book a session"</a></p>
+                    <p class="mt-3"><a href=profile.booking_url.clone() rel="nofollow ugc noopener" class="link font-medium">"Book a session"</a></p>
                 })}
             </Card>
         })}
+        {verify_control}
         <section aria-labelledby="member-posts" class="mt-10">
             <h2 id="member-posts" class="mb-4 text-xl font-semibold">"Posts"</h2>
             <FeedList
@@ -87,5 +98,40 @@ fn ProfileView(profile: PublicProfile) -> impl IntoView {
                 empty_message="Posts in circles you can read will show here."
             />
         </section>
+    }
+}
+
+/// For site admins: give or take the verified practitioner badge. A plain form, so it works
+/// without JavaScript; the change is audited on the server.
+#[component]
+fn VerifyControl(
+    profile: PublicProfile,
+    action: ServerAction<VerifyPractitioner>,
+) -> impl IntoView {
+    let error = action_error(action.value());
+    let done = move || action.value().get().and_then(Result::ok);
+    let (label, next) = if profile.is_verified {
+        ("Remove the verified badge", "false")
+    } else {
+        ("Mark as a verified practitioner", "true")
+    };
+    view! {
+        <Card class="mt-6">
+            <h2 class="font-semibold">"Practitioner badge (admins only)"</h2>
+            <p class="mt-1 text-sm text-muted">
+                {if profile.is_verified {
+                    "This member shows the verified practitioner badge."
+                } else {
+                    "Check their credentials before you mark them verified; members trust this badge."
+                }}
+            </p>
+            <FormError error/>
+            {move || done().map(|message| view! { <Alert tone=AlertTone::Success>{message}</Alert> })}
+            <ActionForm action attr:class="mt-3">
+                <input type="hidden" name="handle" value=profile.handle.clone()/>
+                <input type="hidden" name="verified" value=next/>
+                <button type="submit" class=button_classes(ButtonVariant::Secondary, "") data-testid="verify-practitioner">{label}</button>
+            </ActionForm>
+        </Card>
     }
 }

@@ -1,6 +1,7 @@
 //! Posts as feeds and their own page show them.
 
 use super::reaction::Reactions;
+use crate::domain::AppError;
 use serde::{Deserialize, Serialize};
 
 /// Who wrote something, as everyone may see it. Anonymous posts have none.
@@ -79,4 +80,13 @@ pub struct NewPost {
     pub body: String,
     pub content_warning: String,
     pub anonymous: bool,
+}
+
+/// Everything a post's page shows, read in one transaction: the post and the conversation
+/// under it (or, on a "continue this thread" page, one comment and its replies).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPageData {
+    pub post: PostDetail,
+    /// A separate result: a post whose replies could not be read still shows.
+    pub thread: Result<super::CommentThread, AppError>,
 }

@@ -19,6 +19,9 @@ pub struct PublicProfile {
     /// Their posts the viewer may read, never anonymous ones.
     pub posts: Vec<PostSummary>,
     pub next_cursor: Option<String>,
+    /// The viewer is a site admin, who alone may give or take the verified badge. Only shows
+    /// the control: the server function checks the role (and second factor) again.
+    pub can_verify: bool,
 }
 
 impl PublicProfile {

@@ -263,7 +263,7 @@ fn write_people(roster: &mut Roster, members: &[Member], demo_hash: &str) {
             .time(m.created_at)
             .time(m.created_at);
         roster.users.end_row();
-        // app.profiles: user_id, handle, display_name, bio, bio_html, pronouns, interests,
+        // app.profiles: user_id, handle, display_name, bio, pronouns, interests,
         // modalities, credentials, booking_url, is_verified, created_at, updated_at
         roster
             .profiles
@@ -271,7 +271,6 @@ fn write_people(roster: &mut Roster, members: &[Member], demo_hash: &str) {
             .text(&m.handle)
             .text(&m.display_name)
             .text(&m.bio)
-            .text(&paragraphs_html(std::slice::from_ref(&m.bio)))
             .text(m.pronouns)
             .text_array(&m.interests)
             .text_array(&m.modalities)

@@ -40,7 +40,7 @@ const COUNTED: &[&str] = &[
 const IDENTITIES: &[&str] = &["app.circles", "app.posts", "app.comments"];
 
 const COPY_USERS: &str = "copy auth.users (id, email, email_confirmed_at, password_hash, created_at, updated_at) from stdin";
-const COPY_PROFILES: &str = "copy app.profiles (user_id, handle, display_name, bio, bio_html, pronouns, interests, modalities, credentials, booking_url, is_verified, created_at, updated_at) from stdin";
+const COPY_PROFILES: &str = "copy app.profiles (user_id, handle, display_name, bio, pronouns, interests, modalities, credentials, booking_url, is_verified, created_at, updated_at) from stdin";
 const COPY_CIRCLES: &str = "copy app.circles (id, slug, name, description, visibility, is_support, created_by, created_at) from stdin";
 const COPY_MEMBERS: &str =
     "copy app.circle_members (circle_id, user_id, role, status, created_at) from stdin";

@@ -72,7 +72,7 @@ pub async fn list(
     let select =
         POST_SUMMARY_SELECT.replacen("select p.id,", "select b.created_at as saved_at, p.id,", 1);
     let mut query = QueryBuilder::<Postgres>::new(select);
-    query.push(" join app.bookmarks b on b.post_id = p.id and b.user_id = auth.uid() where p.deleted_at is null");
+    query.push(" join app.bookmarks b on b.post_id = p.id and b.user_id = (select auth.uid()) where p.deleted_at is null");
     if let Some(c) = cursor {
         query
             .push(" and (b.created_at, p.id) < ('epoch'::timestamptz + ")

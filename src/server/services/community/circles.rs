@@ -14,10 +14,10 @@ use uuid::Uuid;
 const CIRCLE_SELECT: &str = "
     select c.id, c.slug, c.name, c.description, c.visibility, c.is_support, c.member_count, c.post_count,
            m.role as member_role, m.status as member_status,
-           exists (select 1 from app.circle_follows f where f.circle_id = c.id and f.user_id = auth.uid()) as following,
+           exists (select 1 from app.circle_follows f where f.circle_id = c.id and f.user_id = (select auth.uid())) as following,
            c.id = any ((select app.readable_circle_ids())::bigint[]) as can_read
       from app.circles c
-      left join app.circle_members m on m.circle_id = c.id and m.user_id = auth.uid()";
+      left join app.circle_members m on m.circle_id = c.id and m.user_id = (select auth.uid())";
 
 #[derive(sqlx::FromRow)]
 struct CircleRow {

@@ -13,6 +13,7 @@ use crate::{
     },
     server::{auth::session::CurrentSession, state::AppState},
 };
+use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
 
 /// Comments read for one page; a thread longer than this continues through its replies.
@@ -48,15 +49,31 @@ pub async fn thread(
     root: Option<i64>,
 ) -> Result<CommentThread, AppError> {
     let mut tx = caller_tx(state, caller).await?;
+    let thread = read_thread(&mut tx, post_id, root).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(thread)
+}
+
+/// [`thread`] inside the caller's open transaction, so a page can read more in the same one.
+pub(crate) async fn read_thread(
+    tx: &mut Transaction<'static, Postgres>,
+    post_id: i64,
+    root: Option<i64>,
+) -> Result<CommentThread, AppError> {
     let rows: Vec<CommentRow> = sqlx::query_as(
-        "select c.id, c.parent_id, c.depth, c.body, c.body_html, c.created_at, c.edited_at, c.deleted_at,
+        // `(select auth.uid())` is evaluated once per statement, not once per comment; the
+        // Markdown source is read only for the caller's own comments (their edit forms).
+        "with me as (select auth.uid() as id)
+         select c.id, c.parent_id, c.depth,
+                case when c.author_id = me.id then c.body else '' end as body,
+                c.body_html, c.created_at, c.edited_at, c.deleted_at,
                 c.support_count, c.grateful_count, c.insightful_count, c.hug_count,
                 a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified,
-                coalesce(c.author_id = auth.uid(), false) as is_author,
-                case when auth.uid() is null then '{}'::text[]
+                coalesce(c.author_id = me.id, false) as is_author,
+                case when me.id is null then '{}'::text[]
                      else array(select r.kind from app.comment_reactions r
-                                 where r.comment_id = c.id and r.user_id = auth.uid()) end as mine
-           from app.comments c
+                                 where r.comment_id = c.id and r.user_id = me.id) end as mine
+           from me, app.comments c
            left join app.profiles a on a.user_id = c.author_id
           where c.post_id = $1
           order by c.id
@@ -64,10 +81,9 @@ pub async fn thread(
     )
     .bind(post_id)
     .bind(MAX_COMMENTS_PER_PAGE)
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut **tx)
     .await
     .map_err(db)?;
-    tx.commit().await.map_err(db)?;
     if let Some(root) = root
         && !rows.iter().any(|row| row.id == root)
     {

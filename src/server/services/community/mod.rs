@@ -7,6 +7,7 @@ pub mod bookmarks;
 pub mod circles;
 pub mod comments;
 pub mod feeds;
+pub mod post_page;
 pub mod posts;
 pub mod profiles;
 pub mod reactions;

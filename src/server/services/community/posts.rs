@@ -14,6 +14,7 @@ use crate::{
     },
     server::{auth::session::CurrentSession, state::AppState},
 };
+use sqlx::{Postgres, Transaction};
 
 /// Checked form input for a post.
 struct PostInput {
@@ -127,6 +128,17 @@ pub async fn get(
     post_id: i64,
 ) -> Result<PostDetail, AppError> {
     let mut tx = caller_tx(state, caller).await?;
+    let post = read(&mut tx, caller.is_some(), post_id).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(post)
+}
+
+/// [`get`] inside the caller's open transaction, so a page can read more in the same one.
+pub(crate) async fn read(
+    tx: &mut Transaction<'static, Postgres>,
+    signed_in: bool,
+    post_id: i64,
+) -> Result<PostDetail, AppError> {
     let sql = POST_SUMMARY_SELECT.replacen(
         "select p.id,",
         "select p.body, p.body_html, c.is_support, p.edited_at, p.deleted_at,
@@ -141,7 +153,7 @@ pub async fn get(
     ) + " where p.id = $1";
     let row: Option<DetailRow> = sqlx::query_as(&sql)
         .bind(post_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await
         .map_err(db)?;
     let row = row.ok_or(AppError::NotFound)?;
@@ -151,7 +163,7 @@ pub async fn get(
                join app.profiles p on p.user_id = a.author_id where a.post_id = $1",
         )
         .bind(post_id)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await
         .map_err(db)?;
         sealed.and_then(|(h, n, v)| author(Some(h), Some(n), Some(v)))
@@ -165,7 +177,7 @@ pub async fn get(
               where post_id = $1 order by id desc limit 50",
         )
         .bind(post_id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await
         .map_err(db)?
         .into_iter()
@@ -179,9 +191,7 @@ pub async fn get(
     } else {
         Vec::new()
     };
-    tx.commit().await.map_err(db)?;
     let deleted = row.deleted_at.is_some();
-    let signed_in = caller.is_some();
     let locked = row.summary.locked;
     Ok(PostDetail {
         body_html: if deleted {

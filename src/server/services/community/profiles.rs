@@ -40,7 +40,7 @@ pub async fn get(
     .map_err(db)?;
     let row = row.ok_or(AppError::NotFound)?;
     // Rendered on read: a bio is short, and the identity service's profile form (which owns
-    // `bio`) then never has to know about Markdown. `bio_html` is left to the seed.
+    // `bio`) then never has to know about Markdown.
     let bio_html = text::render(&mut tx, &row.bio).await?;
     tx.commit().await.map_err(db)?;
     let page = feeds::author_feed(state, caller, &handle, cursor).await?;
@@ -64,6 +64,7 @@ pub async fn get(
         },
         posts: page.posts,
         next_cursor: page.next_cursor,
+        can_verify: caller.is_some_and(|c| c.role == crate::domain::AccountRole::Admin),
     })
 }
 
