@@ -25,15 +25,15 @@ use wellspring::{
     domain::{
         AppError,
         community::{
-            CirclePage, CommentThread, FeedKind, FeedPage, PostDetail, PostSummary, SearchResults,
-            slug::post_id_from_segment,
+            CirclePage, CirclePageData, CommentThread, FeedKind, FeedPage, PostDetail,
+            PostPageData, PostSummary, SearchResults, slug::post_id_from_segment,
         },
     },
     server::{
         config::Settings,
         db::Database,
         services::{
-            community::{circles, comments, feeds, posts, search},
+            community::{circle_page, feeds, post_page, search},
             identity::AuthKeys,
         },
         state::AppState,
@@ -126,18 +126,20 @@ async fn circle(
     Query(q): Params,
 ) -> Response {
     let cursor = q.get("after").map_or("", String::as_str);
-    // The page loads both resources at once; so does this.
-    let (info, feed) = tokio::join!(
-        circles::page(&state, None, &slug),
-        feeds::circle_feed(&state, None, &slug, cursor)
-    );
-    match (info, feed) {
-        (Ok(info), Ok(feed)) => {
+    // The same one transaction the page reads in (the circle, then its posts).
+    match circle_page::read(&state, None, &slug, cursor).await {
+        Ok(CirclePageData {
+            info,
+            feed: Ok(feed),
+        }) => {
             let mut body = circle_header(&info);
             body.push_str(&feed_html(&feed, &format!("/c/{}?after=", esc(&slug))));
             html(&page_shell(&info.circle.name, &body))
         }
-        (Err(error), _) | (_, Err(error)) => failure(&error),
+        Ok(CirclePageData {
+            feed: Err(error), ..
+        })
+        | Err(error) => failure(&error),
     }
 }
 
@@ -148,16 +150,19 @@ async fn post(
     let Some(id) = post_id_from_segment(&segment) else {
         return failure(&AppError::NotFound);
     };
-    let (detail, thread) = tokio::join!(
-        posts::get(&state, None, id),
-        comments::thread(&state, None, id, None)
-    );
-    match (detail, thread) {
-        (Ok(detail), Ok(thread)) => {
+    // The same one transaction the page reads in (the post, then its thread).
+    match post_page::read(&state, None, id, None).await {
+        Ok(PostPageData {
+            post: detail,
+            thread: Ok(thread),
+        }) => {
             let body = post_html(&detail, &thread);
             html(&page_shell(&detail.summary.title, &body))
         }
-        (Err(error), _) | (_, Err(error)) => failure(&error),
+        Ok(PostPageData {
+            thread: Err(error), ..
+        })
+        | Err(error) => failure(&error),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::domain::{
     AppError,
-    community::{CirclePage, CircleSummary, Membership},
+    community::{CirclePage, CirclePageData, CircleSummary, Membership},
 };
 use leptos::prelude::*;
 
@@ -18,6 +18,16 @@ pub async fn get_circle(slug: String) -> Result<CirclePage, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::circles};
     let state = request::state()?;
     with_status(circles::page(&state, request::caller().as_ref(), &slug).await)
+}
+
+/// A circle's page: the circle and a page of its posts older than `cursor`, in one call.
+#[server(prefix = "/api", endpoint = "circles/page")]
+pub async fn get_circle_page(slug: String, cursor: String) -> Result<CirclePageData, AppError> {
+    use crate::server::{
+        auth::request, http::errors::with_status, services::community::circle_page,
+    };
+    let state = request::state()?;
+    with_status(circle_page::read(&state, request::caller().as_ref(), &slug, &cursor).await)
 }
 
 /// Admins create circles; the new circle's page opens.

@@ -1310,6 +1310,25 @@ async fn private_circle_posts_are_invisible_to_non_members_in_feeds_search_profi
         assert_eq!(found["circles"][0]["slug"], "inner-room", "{who}: {found}");
         assert_eq!(found["circles"][0]["can_read"], false, "{who}");
         assert!(found["posts"].as_array().unwrap().is_empty(), "{who}");
+        let whole = call(
+            &app,
+            "circles/page",
+            &[("slug", "inner-room"), ("cursor", "")],
+            cookies,
+        )
+        .await;
+        assert_eq!(whole.status, StatusCode::OK, "{who}: {}", whole.body);
+        assert!(
+            !whole.body.contains(title),
+            "{who}: circles/page lists the post"
+        );
+        let whole = json(&whole);
+        assert_eq!(whole["info"]["circle"]["can_read"], false, "{who}");
+        assert_eq!(
+            whole["feed"]["Ok"]["posts"],
+            Value::Array(vec![]),
+            "{who}: {whole}"
+        );
         let (status, html) = page(&app, "/c/inner-room", cookies).await;
         assert_eq!(status, StatusCode::OK, "{who}");
         assert!(
@@ -1697,6 +1716,31 @@ async fn keyset_pages_hold_twenty_posts_then_the_rest_without_overlap() {
             "{endpoint}: newest first, every post once"
         );
     }
+
+    // The circle's page reads the same pages in its one call; a malformed cursor fails only
+    // the posts, with the kind message, and the circle still shows.
+    let first = json(
+        &call(
+            &app,
+            "circles/page",
+            &[("slug", "morning-pages"), ("cursor", "")],
+            "",
+        )
+        .await,
+    );
+    assert_eq!(first["info"]["circle"]["slug"], "morning-pages", "{first}");
+    assert_eq!(feed_ids(&first["feed"]["Ok"]), newest_first[..20].to_vec());
+    let bad = json(
+        &call(
+            &app,
+            "circles/page",
+            &[("slug", "morning-pages"), ("cursor", "not-a-cursor")],
+            "",
+        )
+        .await,
+    );
+    assert_eq!(bad["info"]["circle"]["slug"], "morning-pages", "{bad}");
+    assert!(bad["feed"]["Err"]["BadRequest"].is_string(), "{bad}");
 }
 
 #[tokio::test]

@@ -21,6 +21,9 @@ pub fn ReactionBar(
     action: ServerAction<ToggleReaction>,
 ) -> impl IntoView {
     let testid = format!("reactions-{target}-{id}");
+    if !can_react {
+        return view! { <ReactionCounts reactions testid/> }.into_any();
+    }
     let items = ReactionKind::ALL.into_iter().map(move |kind| {
         let count = reactions.count(kind);
         let mine = reactions.is_mine(kind);
@@ -29,36 +32,46 @@ pub fn ReactionBar(
             kind.label(),
             if mine { ", yours" } else { "" }
         );
-        let class = if mine { "reaction mine" } else { "reaction" };
-        let content = view! {
-            <span aria-hidden="true">{kind.emoji()}</span>
-            <span>{kind.label()}</span>
-            <span class="tabular-nums">{count}</span>
-        };
-        if can_react {
-            view! {
-                <button type="submit" name="kind" value=kind.as_str() class=class
-                    aria-pressed=if mine { "true" } else { "false" }
-                    aria-label=label data-testid=format!("react-{}", kind.as_str())>
-                    {content}
-                </button>
-            }
-            .into_any()
-        } else {
-            view! { <span class=class aria-label=label>{content}</span> }.into_any()
+        view! {
+            <button type="submit" name="kind" value=kind.as_str() class=if mine { "reaction mine" } else { "reaction" }
+                aria-pressed=if mine { "true" } else { "false" }
+                aria-label=label data-testid=format!("react-{}", kind.as_str())>
+                <span aria-hidden="true">{kind.emoji()}</span>
+                <span>{kind.label()}</span>
+                <span class="tabular-nums">{count}</span>
+            </button>
         }
     });
-    if can_react {
-        view! {
-            <ActionForm action=action attr:class="reactions" attr:data-testid=testid>
-                <input type="hidden" name="target" value=target/>
-                <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="back" value=back/>
-                {items.collect_view()}
-            </ActionForm>
-        }
-        .into_any()
-    } else {
-        view! { <div class="reactions" data-testid=testid>{items.collect_view()}</div> }.into_any()
+    view! {
+        <ActionForm action=action attr:class="reactions" attr:data-testid=testid>
+            <input type="hidden" name="target" value=target/>
+            <input type="hidden" name="id" value=id/>
+            <input type="hidden" name="back" value=back/>
+            {items.collect_view()}
+        </ActionForm>
     }
+    .into_any()
+}
+
+/// For readers who cannot react (visitors, members outside the circle): only the reactions
+/// something has, as quiet counts. Under a 100-reply thread that is most of the page's
+/// markup saved, and nothing offered that could not be pressed.
+#[component]
+fn ReactionCounts(reactions: Reactions, testid: String) -> impl IntoView {
+    let given: Vec<(ReactionKind, i32)> = ReactionKind::ALL
+        .into_iter()
+        .map(|kind| (kind, reactions.count(kind)))
+        .filter(|(_, count)| *count > 0)
+        .collect();
+    (!given.is_empty()).then(|| {
+        view! {
+            <p class="reactions" data-testid=testid>
+                {given.into_iter().map(|(kind, count)| view! {
+                    <span class="reaction" aria-label=format!("{} ({count})", kind.label()) title=kind.label()>
+                        {format!("{} {count}", kind.emoji())}
+                    </span>
+                }).collect_view()}
+            </p>
+        }
+    })
 }

@@ -3,10 +3,7 @@
 
 use super::circles::{members_label, posts_label};
 use crate::{
-    api::{
-        circles::{AnswerJoinRequest, FollowCircle, JoinCircle, LeaveCircle, get_circle},
-        feeds::circle_feed,
-    },
+    api::circles::{AnswerJoinRequest, FollowCircle, JoinCircle, LeaveCircle, get_circle_page},
     app::{
         components::{
             button::{ButtonLink, ButtonVariant, button_classes},
@@ -20,7 +17,7 @@ use crate::{
     },
     domain::{
         AppError,
-        community::{CirclePage as CircleInfo, Membership, Visibility},
+        community::{CirclePage as CircleInfo, CirclePageData, Membership, Visibility},
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -45,13 +42,9 @@ pub fn CirclePage() -> impl IntoView {
             answer.version().get(),
         )
     };
-    let info = Resource::new_blocking(
-        move || (slug.get(), changes()),
-        |(slug, _)| get_circle(slug),
-    );
-    let feed = Resource::new_blocking(
+    let page = Resource::new_blocking(
         move || (slug.get(), after.get(), changes()),
-        |(slug, after, _)| circle_feed(slug, after),
+        |(slug, after, _)| get_circle_page(slug, after),
     );
     let error = Signal::derive(move || {
         action_error(join.value())
@@ -63,9 +56,8 @@ pub fn CirclePage() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
-                let (info, feed) = (info.await, feed.await);
-                match info {
-                    Ok(info) => {
+                match page.await {
+                    Ok(CirclePageData { info, feed }) => {
                         let slug = info.circle.slug.clone();
                         let readable = info.circle.can_read;
                         let posts = match feed {

@@ -347,17 +347,18 @@ fn CommentItem(
     let indent_class = INDENTS[usize::try_from(indent).unwrap_or(0).min(6)];
     let anchor = format!("comment-{}", comment.id);
     let author = match &comment.author {
-        Some(author) => view! { <a href=format!("/u/{}", author.handle) class="font-medium hover:underline">{author.display_name.clone()}</a> }.into_any(),
+        Some(author) => view! { <a href=format!("/u/{}", author.handle) class="name-link">{author.display_name.clone()}</a> }.into_any(),
         None if comment.deleted => view! { <span class="text-muted">"Deleted"</span> }.into_any(),
         None => view! { <span>"A former member"</span> }.into_any(),
     };
     let continue_href = format!("{path}/thread/{}", comment.id);
     let body = if comment.deleted {
-        view! { <p class="italic text-muted" data-testid="comment-deleted">"This reply was deleted."</p> }.into_any()
+        view! { <p class="mt-2 italic text-muted" data-testid="comment-deleted">"This reply was deleted."</p> }.into_any()
     } else {
-        view! { <div class="post-body text-sm" data-testid="comment-body-html" inner_html=comment.body_html.clone()></div> }.into_any()
+        view! { <div class="comment-body post-body" data-testid="comment-body-html" inner_html=comment.body_html.clone()></div> }.into_any()
     };
     let can_reply = post.can_comment && !comment.deleted;
+    let has_tools = can_reply || comment.viewer_is_author || comment.hidden_replies > 0;
     view! {
         <li id=anchor class=indent_class data-testid="comment">
             <p class="byline">
@@ -366,12 +367,11 @@ fn CommentItem(
                 <time datetime=comment.created_at.clone()>{comment.created_label.clone()}</time>
                 {comment.edited.then_some(view! { <span>"(edited)"</span> })}
             </p>
-            <div class="mt-2">{body}</div>
+            {body}
             {(!comment.deleted).then(|| view! {
-                <div class="mt-3">
-                    <ReactionBar target="comment" id=comment.id reactions=comment.reactions.clone() can_react=post.can_react back=path.clone() action=actions.react/>
-                </div>
+                <ReactionBar target="comment" id=comment.id reactions=comment.reactions.clone() can_react=post.can_react back=path.clone() action=actions.react/>
             })}
+            {has_tools.then(|| view! {
             <div class="comment-tools">
                 {can_reply.then(|| view! {
                     <details class="w-full" data-testid="reply-toggle">
@@ -411,7 +411,8 @@ fn CommentItem(
                         {format!("Continue this thread ({} more) →", comment.hidden_replies)}
                     </a>
                 })}
-            </div>
+                        </div>
+            })}
         </li>
     }
 }

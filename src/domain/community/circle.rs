@@ -92,3 +92,11 @@ pub struct JoinRequest {
     pub handle: String,
     pub display_name: String,
 }
+
+/// Everything a circle's page shows, read in one transaction: the circle and a page of its
+/// posts. The posts are a separate result so the circle still shows when they cannot be read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CirclePageData {
+    pub info: CirclePage,
+    pub feed: Result<super::FeedPage, crate::domain::AppError>,
+}

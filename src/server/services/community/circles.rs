@@ -95,11 +95,22 @@ pub async fn page(
     slug: &str,
 ) -> Result<CirclePage, AppError> {
     let mut tx = caller_tx(state, caller).await?;
-    let circle = find(&mut tx, slug).await?;
+    let page = read_page(&mut tx, caller.is_some(), slug).await?;
+    tx.commit().await.map_err(db)?;
+    Ok(page)
+}
+
+/// [`page`] inside the caller's open transaction, so the circle's posts can follow in it.
+pub(crate) async fn read_page(
+    tx: &mut Transaction<'static, Postgres>,
+    signed_in: bool,
+    slug: &str,
+) -> Result<CirclePage, AppError> {
+    let circle = find(tx, slug).await?;
     let can_moderate: bool =
         sqlx::query_scalar("select $1 = any ((select app.moderated_circle_ids())::bigint[])")
             .bind(circle.id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut **tx)
             .await
             .map_err(db)?;
     let pending_requests = if can_moderate && circle.visibility == Visibility::Private {
@@ -109,7 +120,7 @@ pub async fn page(
               where m.circle_id = $1 and m.status = 'pending' order by m.created_at limit 100",
         )
         .bind(circle.id)
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await
         .map_err(db)?
         .into_iter()
@@ -122,11 +133,10 @@ pub async fn page(
     } else {
         Vec::new()
     };
-    tx.commit().await.map_err(db)?;
     Ok(CirclePage {
         can_post: circle.membership.is_active(),
         circle,
-        signed_in: caller.is_some(),
+        signed_in,
         can_moderate,
         pending_requests,
     })

@@ -12,7 +12,7 @@ use crate::{
     },
     server::{auth::session::CurrentSession, state::AppState},
 };
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::{Postgres, QueryBuilder, Transaction};
 
 /// A site-wide feed (latest, active, top) or the viewer's home feed.
 #[tracing::instrument(skip(state, caller))]
@@ -106,6 +106,19 @@ pub async fn circle_feed(
         .await
         .map_err(db)?
         .ok_or(AppError::NotFound)?;
+    let mut page = read_circle_feed(&mut tx, circle_id, cursor).await?;
+    tx.commit().await.map_err(db)?;
+    page.signed_in = caller.is_some();
+    Ok(page)
+}
+
+/// A page of one circle's posts (pinned first on the first page) inside the caller's open
+/// transaction; `signed_in` is left for the caller to set.
+pub(crate) async fn read_circle_feed(
+    tx: &mut Transaction<'static, Postgres>,
+    circle_id: i64,
+    cursor: Option<Cursor>,
+) -> Result<FeedPage, AppError> {
     let pinned: Vec<PostSummaryRow> = if cursor.is_none() {
         let sql = format!(
             "{POST_SUMMARY_SELECT} where p.circle_id = $1 and p.pinned and p.deleted_at is null
@@ -113,7 +126,7 @@ pub async fn circle_feed(
         );
         sqlx::query_as(&sql)
             .bind(circle_id)
-            .fetch_all(&mut *tx)
+            .fetch_all(&mut **tx)
             .await
             .map_err(db)?
     } else {
@@ -126,12 +139,10 @@ pub async fn circle_feed(
     push_time_keyset(&mut query, "p.created_at", cursor);
     let rows: Vec<PostSummaryRow> = query
         .build_query_as()
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await
         .map_err(db)?;
-    tx.commit().await.map_err(db)?;
     let mut page = time_page(rows, false);
-    page.signed_in = caller.is_some();
     page.pinned = pinned
         .into_iter()
         .map(PostSummaryRow::into_summary)

@@ -4,6 +4,7 @@
 //! the common refusals into kind, specific messages before the database says no.
 
 pub mod bookmarks;
+pub mod circle_page;
 pub mod circles;
 pub mod comments;
 pub mod feeds;
