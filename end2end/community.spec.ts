@@ -28,6 +28,34 @@ test("a visitor browses circles, a circle and a post without signing in", async 
   await expect(page.getByTestId("post-card").first()).toBeVisible();
 });
 
+test("older posts load as a reader scrolls, and the older link still pages without JavaScript", async ({ page, browser }) => {
+  await page.goto("/?feed=latest");
+  await waitForHydration(page);
+  const cards = page.getByTestId("post-card");
+  await expect(cards).toHaveCount(20);
+  const firstPage = await page.getByTestId("post-title").allTextContents();
+  await page.mouse.wheel(0, 100_000);
+  await expect(async () => {
+    expect(await cards.count()).toBeGreaterThanOrEqual(40);
+  }).toPass({ timeout: 15_000 });
+  expect(new URL(page.url()).searchParams.get("after"), "no navigation: the page grew in place").toBeNull();
+  const titles = await page.getByTestId("post-title").allTextContents();
+  expect(titles.slice(0, 20)).toEqual(firstPage);
+  const hrefs = await page.getByTestId("post-title").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  expect(new Set(hrefs).size, "no post twice").toBe(hrefs.length);
+
+  const plain = await browser.newContext({ javaScriptEnabled: false });
+  const noJs = await plain.newPage();
+  await noJs.goto(`${new URL(page.url()).origin}/?feed=latest`);
+  const plainFirst = await noJs.getByTestId("post-title").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  await noJs.getByTestId("older-posts").click();
+  await expect(noJs).toHaveURL(/after=/);
+  await expect(noJs.getByTestId("post-card")).toHaveCount(20);
+  const plainSecond = await noJs.getByTestId("post-title").evaluateAll((links) => links.map((a) => a.getAttribute("href")));
+  expect(plainSecond.filter((href) => plainFirst.includes(href)), "pages do not overlap").toEqual([]);
+  await plain.close();
+});
+
 test("a member joins a circle, posts with a content warning, replies, reacts, saves and finds it", async ({ page }) => {
   test.setTimeout(120_000);
   const member = await signedInMember(page, "Willow Brook");

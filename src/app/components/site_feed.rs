@@ -1,7 +1,12 @@
 //! The home page's feeds: my circles, latest, active and top this week, as tabs that are
 //! plain links (so they work without JavaScript) with keyset "older" links below.
 
-use super::{card::Card, error_panel::ErrorPanel, feed_list::FeedList, skeleton::Skeleton};
+use super::{
+    card::Card,
+    error_panel::ErrorPanel,
+    feed_list::{FeedList, older_posts},
+    skeleton::Skeleton,
+};
 use crate::{
     api::feeds::site_feed,
     app::viewer::login_href,
@@ -58,6 +63,7 @@ pub fn SiteFeed() -> impl IntoView {
                                     older_href=Callback::new(move |cursor: String| format!("/?feed={}&after={cursor}", current.as_str()))
                                     empty_title="Nothing here yet"
                                     empty_message=empty_message
+                                    load_older=older_posts(move |cursor| site_feed(current.as_str().to_owned(), cursor))
                                 />
                             }.into_any()
                         }

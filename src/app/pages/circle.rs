@@ -3,13 +3,16 @@
 
 use super::circles::{members_label, posts_label};
 use crate::{
-    api::circles::{AnswerJoinRequest, FollowCircle, JoinCircle, LeaveCircle, get_circle_page},
+    api::{
+        circles::{AnswerJoinRequest, FollowCircle, JoinCircle, LeaveCircle, get_circle_page},
+        feeds::circle_feed,
+    },
     app::{
         components::{
             button::{ButtonLink, ButtonVariant, button_classes},
             card::Card,
             error_panel::ErrorPanel,
-            feed_list::FeedList,
+            feed_list::{FeedList, older_posts},
             form::{FormError, action_error},
             skeleton::Skeleton,
         },
@@ -60,6 +63,7 @@ pub fn CirclePage() -> impl IntoView {
                     Ok(CirclePageData { info, feed }) => {
                         let slug = info.circle.slug.clone();
                         let readable = info.circle.can_read;
+                        let feed_slug = slug.clone();
                         let posts = match feed {
                             Ok(page) => view! {
                                 <FeedList
@@ -67,6 +71,7 @@ pub fn CirclePage() -> impl IntoView {
                                     older_href=Callback::new(move |cursor: String| format!("/c/{slug}?after={cursor}"))
                                     empty_title="No posts here yet"
                                     empty_message="Be the first to share something with this circle."
+                                    load_older=older_posts(move |cursor| circle_feed(feed_slug.clone(), cursor))
                                 />
                             }.into_any(),
                             Err(error) => view! { <ErrorPanel title="We couldn't load the posts" message=error.to_string()/> }.into_any(),

@@ -7,7 +7,7 @@ use crate::{
         button::{ButtonVariant, button_classes},
         card::Card,
         error_panel::ErrorPanel,
-        feed_list::FeedList,
+        feed_list::{FeedList, older_posts},
         form::{FormError, action_error},
         skeleton::Skeleton,
     },
@@ -47,6 +47,7 @@ pub fn MemberProfilePage() -> impl IntoView {
 #[component]
 fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>) -> impl IntoView {
     let handle = profile.handle.clone();
+    let feed_handle = profile.handle.clone();
     let practitioner = profile.is_practitioner();
     let verify_control = profile
         .can_verify
@@ -96,6 +97,16 @@ fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>)
                 older_href=Callback::new(move |cursor: String| format!("/u/{handle}?after={cursor}"))
                 empty_title="Nothing shared here yet"
                 empty_message="Posts in circles you can read will show here."
+                load_older=older_posts(move |cursor| {
+                    let profile = get_profile(feed_handle.clone(), cursor);
+                    async move {
+                        profile.await.map(|profile| crate::domain::community::FeedPage {
+                            posts: profile.posts,
+                            next_cursor: profile.next_cursor,
+                            ..Default::default()
+                        })
+                    }
+                })
             />
         </section>
     }
