@@ -10,6 +10,7 @@ mod header;
 mod headers;
 mod health;
 mod identity;
+mod identity_client_ip;
 mod mail;
 mod metrics;
 mod migrations;
