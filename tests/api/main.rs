@@ -11,6 +11,8 @@ mod headers;
 mod health;
 mod identity;
 mod identity_client_ip;
+mod identity_no_js;
+mod identity_sign_ins;
 mod mail;
 mod metrics;
 mod migrations;
