@@ -181,21 +181,24 @@ pub async fn revoke_sessions(which: String) -> Result<String, AppError> {
     })
 }
 
-/// Where two-step sign-in stands, for the security page to render on the server: an
-/// unfinished set-up shows its secret again, and recovery codes kept for this device are
-/// shown (and forgotten) here. The page can hold a secret, so it is never stored by caches.
+/// Where two-step sign-in stands, for the security page to render on the server (`None`
+/// for a visitor): an unfinished set-up shows its secret again, and recovery codes kept for
+/// this device are shown (and forgotten) here, so the page must call this once per render.
+/// The page can hold a secret, so it is never stored by caches.
 #[server(prefix = "/api", endpoint = "account/two-step")]
-pub async fn get_two_step() -> Result<TwoStep, AppError> {
+pub async fn get_two_step() -> Result<Option<TwoStep>, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::identity::mfa};
     let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let Some(session) = request::caller() else {
+        return Ok(None);
+    };
     if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
         options.insert_header(
             http::header::CACHE_CONTROL,
             http::HeaderValue::from_static("no-store"),
         );
     }
-    with_status(mfa::two_step(&state, session.user_id, session.session_id).await)
+    with_status(mfa::two_step(&state, session.user_id, session.session_id).await).map(Some)
 }
 
 /// Starts setting up an authenticator app. Without JavaScript the security page then shows

@@ -9,7 +9,9 @@ use super::{
     two_step::TwoStepSection,
 };
 use crate::{
-    api::account::{ChangeEmail, ChangePassword, RevokeSessions, get_viewer, list_sessions},
+    api::account::{
+        ChangeEmail, ChangePassword, RevokeSessions, get_two_step, get_viewer, list_sessions,
+    },
     app::{
         components::{
             alert::{Alert, AlertTone},
@@ -27,7 +29,7 @@ use crate::{
         pages::signup::PASSWORD_HINT,
         viewer::refresh_viewer_after,
     },
-    domain::{AppError, SessionSummary, SettingsNotice, Viewer},
+    domain::{AppError, SessionSummary, SettingsNotice, TwoStep, Viewer},
 };
 use leptos::{form::ActionForm, html, prelude::*};
 use leptos_meta::Title;
@@ -37,13 +39,17 @@ const PATH: &str = "/settings/security";
 #[component]
 pub fn SecuritySettingsPage() -> impl IntoView {
     let viewer = Resource::new_blocking(|| (), |()| get_viewer());
+    // Created here, not in the sections: Leptos may run a `Suspense`'s children twice while
+    // rendering on the server, and reading kept recovery codes removes them, so the page
+    // must read them exactly once.
+    let two_step = Resource::new_blocking(|| (), |()| get_two_step());
     view! {
         <Title text="Security"/>
         <SettingsHeader title="Security" current=PATH/>
         <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
                 match viewer.await {
-                    Ok(Some(viewer)) => view! { <SecuritySections viewer/> }.into_any(),
+                    Ok(Some(viewer)) => view! { <SecuritySections viewer two_step/> }.into_any(),
                     Ok(None) | Err(AppError::Unauthorized) => {
                         view! { <SignInPrompt next=PATH/> }.into_any()
                     }
@@ -58,7 +64,10 @@ pub fn SecuritySettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn SecuritySections(viewer: Viewer) -> impl IntoView {
+fn SecuritySections(
+    viewer: Viewer,
+    two_step: Resource<Result<Option<TwoStep>, AppError>>,
+) -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let revoke = ServerAction::<RevokeSessions>::new();
     // Changing the password signs other devices out, so both refresh the list.
@@ -87,7 +96,7 @@ fn SecuritySections(viewer: Viewer) -> impl IntoView {
             </Show>
             <PasswordSection action=change_password notice/>
             <EmailSection email=viewer.email email_confirmed=viewer.email_confirmed notice/>
-            <TwoStepSection mfa_on notice/>
+            <TwoStepSection state=two_step mfa_on notice/>
             <LinkedSignInsSection notice/>
             <DevicesSection sessions revoke notice/>
         </div>

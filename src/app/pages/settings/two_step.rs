@@ -8,7 +8,7 @@
 
 use super::{notice::confirmation, security::Section};
 use crate::{
-    api::account::{DisableTotp, FinishTotpEnrollment, StartTotpEnrollment, get_two_step},
+    api::account::{DisableTotp, FinishTotpEnrollment, StartTotpEnrollment},
     app::components::{
         alert::{Alert, AlertTone},
         button::{ButtonVariant, button_classes},
@@ -17,17 +17,18 @@ use crate::{
         skeleton::Skeleton,
         text_field::TextField,
     },
-    domain::{RecoveryCodes, SettingsNotice, TotpEnrollment, TwoStep},
+    domain::{AppError, RecoveryCodes, SettingsNotice, TotpEnrollment, TwoStep},
 };
 use leptos::{ev, form::ActionForm, prelude::*};
 
-/// `mfa_on` is shared with the page (its staff notice); `notice` is the page's `?done=` flag.
+/// `state` is the page's one read of `get_two_step`; `mfa_on` is shared with the page (its
+/// staff notice); `notice` is the page's `?done=` flag.
 #[component]
 pub fn TwoStepSection(
+    state: Resource<Result<Option<TwoStep>, AppError>>,
     mfa_on: RwSignal<bool>,
     notice: Memo<Option<SettingsNotice>>,
 ) -> impl IntoView {
-    let state = Resource::new_blocking(|| (), |()| get_two_step());
     view! {
         <Section
             id="two-step"
@@ -37,7 +38,10 @@ pub fn TwoStepSection(
             <Suspense fallback=|| view! { <Skeleton lines=3/> }>
                 {move || Suspend::new(async move {
                     match state.await {
-                        Ok(from_server) => view! { <TwoStepFlow from_server mfa_on notice/> }.into_any(),
+                        Ok(from_server) => {
+                            let from_server = from_server.unwrap_or(TwoStep::Off);
+                            view! { <TwoStepFlow from_server mfa_on notice/> }.into_any()
+                        }
                         Err(error) => view! {
                             <Alert tone=AlertTone::Danger>{error.to_string()}</Alert>
                         }
