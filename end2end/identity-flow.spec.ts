@@ -1,7 +1,7 @@
-import { createHmac } from "node:crypto";
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { test, expect, waitForHydration } from "./fixtures";
+import { totp } from "./totp";
 
 /**
  * A member's whole identity journey through the pages, with JavaScript: join, confirm the
@@ -11,22 +11,6 @@ import { test, expect, waitForHydration } from "./fixtures";
  */
 
 const REFUSED_FORM = /status of 4\d\d .*\/api\//;
-
-/** RFC 6238 TOTP (SHA-1, 6 digits, 30 s) from a base32 secret. */
-function totp(base32: string, at = Date.now()): string {
-  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  let bits = "";
-  for (const c of base32.replace(/[\s=]/g, "").toUpperCase()) {
-    bits += alphabet.indexOf(c).toString(2).padStart(5, "0");
-  }
-  const key = Buffer.from((bits.match(/.{8}/g) ?? []).map((b) => parseInt(b, 2)));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(at / 1000 / 30)));
-  const hmac = createHmac("sha1", key).update(counter).digest();
-  const offset = hmac[hmac.length - 1] & 0xf;
-  const code = (hmac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000;
-  return code.toString().padStart(6, "0");
-}
 
 /** The newest mailed link to `email` whose path is `path` (e.g. "/verify"). */
 async function mailedLink(page: Page, email: string, path: string): Promise<string> {

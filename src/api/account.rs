@@ -1,11 +1,29 @@
-//! The signed-in member's own account: who they are, profile, password, email, devices and
-//! two-step sign-in. Every function checks for a session on the server; the database's RLS
-//! policies then limit it to the member's own rows.
+//! The signed-in member's own account: who they are, profile, password, email, devices,
+//! two-step sign-in and linked provider sign-ins. Every function checks for a session on the
+//! server; the database's RLS policies then limit it to the member's own rows.
+//!
+//! A form posted without JavaScript is answered with a redirect back to its settings page,
+//! naming what was done (`SettingsNotice`) so the page can say so.
 
 use crate::domain::{
-    AppError, ProfileSettings, RecoveryCodes, SessionSummary, TotpEnrollment, Viewer, ViewerSummary,
+    AppError, LinkedSignIn, ProfileSettings, RecoveryCodes, SessionSummary, TotpEnrollment,
+    TwoStep, Viewer, ViewerSummary,
 };
+#[cfg(feature = "ssr")]
+use crate::domain::{SettingsNotice, identity::settings_notice::SETTINGS_SECURITY};
 use leptos::prelude::*;
+
+/// Back to the settings page with its confirmation, for a plain form post.
+#[cfg(feature = "ssr")]
+fn confirm_without_js(notice: SettingsNotice) {
+    super::circles::redirect_back_without_js(&notice.return_path());
+}
+
+/// Where the two-step section of the security page is, for a plain form post.
+#[cfg(feature = "ssr")]
+fn two_step_section() -> String {
+    format!("{SETTINGS_SECURITY}#two-step")
+}
 
 /// Who is signed in, for the site header, or `None` for a visitor. Read from the verified
 /// access token: no database round trip on a signed-in page.
@@ -67,6 +85,7 @@ pub async fn update_profile(
         &session.claims.amr,
         Some(names),
     );
+    confirm_without_js(SettingsNotice::ProfileSaved);
     Ok("Your profile is saved.".into())
 }
 
@@ -91,6 +110,7 @@ pub async fn change_password(
         )
         .await,
     )?;
+    confirm_without_js(SettingsNotice::PasswordChanged);
     Ok(match ended {
         0 => "Your password is changed.".to_owned(),
         1 => "Your password is changed, and your other device was signed out.".to_owned(),
@@ -114,6 +134,7 @@ pub async fn change_email(new_email: String) -> Result<String, AppError> {
         )
         .await,
     )?;
+    confirm_without_js(SettingsNotice::EmailLinkSent);
     Ok("We've sent a link to the new address. Your email changes when you open it.".into())
 }
 
@@ -151,6 +172,8 @@ pub async fn revoke_sessions(which: String) -> Result<String, AppError> {
     if ends_this {
         request::clear_session(&state);
         leptos_axum::redirect("/login");
+    } else {
+        confirm_without_js(SettingsNotice::DevicesSignedOut);
     }
     Ok(match count {
         1 => "Signed out 1 device.".to_owned(),
@@ -158,31 +181,67 @@ pub async fn revoke_sessions(which: String) -> Result<String, AppError> {
     })
 }
 
+/// Where two-step sign-in stands, for the security page to render on the server (`None`
+/// for a visitor): an unfinished set-up shows its secret again, and recovery codes kept for
+/// this device are shown (and forgotten) here, so the page must call this once per render.
+/// The page can hold a secret, so it is never stored by caches.
+#[server(prefix = "/api", endpoint = "account/two-step")]
+pub async fn get_two_step() -> Result<Option<TwoStep>, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::identity::mfa};
+    let state = request::state()?;
+    let Some(session) = request::caller() else {
+        return Ok(None);
+    };
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
+    with_status(mfa::two_step(&state, session.user_id, session.session_id).await).map(Some)
+}
+
+/// Starts setting up an authenticator app. Without JavaScript the security page then shows
+/// the secret and the confirm form (see [`get_two_step`]).
 #[server(prefix = "/api", endpoint = "account/mfa-enroll")]
 pub async fn start_totp_enrollment() -> Result<TotpEnrollment, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::identity::mfa};
     let state = request::state()?;
     let session = with_status(request::require_member())?;
-    with_status(mfa::enroll(&state, session.user_id, &request::origin()).await)
+    let enrollment = with_status(mfa::enroll(&state, session.user_id, &request::origin()).await)?;
+    super::circles::redirect_back_without_js(&two_step_section());
+    Ok(enrollment)
 }
 
 /// Confirms the authenticator app with its first code. This session becomes aal2 (a new
-/// access token is issued) and the recovery codes are returned, once.
+/// access token is issued) and the recovery codes are returned, once. A plain form post
+/// gets an empty list and a redirect instead: its codes wait, sealed, for this session's
+/// next view of the security page, never in a response the browser only follows.
 #[server(prefix = "/api", endpoint = "account/mfa-verify")]
 pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppError> {
     use crate::server::{
         auth::request,
-        http::errors::with_status,
-        services::identity::{mfa, sessions::ProfileNames},
+        http::errors::{is_plain_form_post, with_status},
+        services::identity::{
+            mfa::{self, CodeDelivery},
+            sessions::ProfileNames,
+        },
     };
     let state = request::state()?;
     let session = with_status(request::require_member())?;
+    let without_js = is_plain_form_post();
+    let delivery = if without_js {
+        CodeDelivery::OnNextPage
+    } else {
+        CodeDelivery::InResponse
+    };
     let codes = with_status(
         mfa::verify_enrollment(
             &state,
             session.user_id,
             session.session_id,
             &code,
+            delivery,
             &request::origin(),
         )
         .await,
@@ -199,6 +258,10 @@ pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppEr
             display_name,
         });
     request::reissue_access_token(&state, &session, "aal2", &amr, names);
+    if without_js {
+        leptos_axum::redirect(&two_step_section());
+        return Ok(RecoveryCodes(Vec::new()));
+    }
     Ok(codes)
 }
 
@@ -208,5 +271,34 @@ pub async fn disable_totp(code: String) -> Result<String, AppError> {
     let state = request::state()?;
     let session = with_status(request::require_member())?;
     with_status(mfa::unenroll(&state, session.user_id, &code, &request::origin()).await)?;
+    confirm_without_js(SettingsNotice::TwoStepOff);
     Ok("Two-step sign-in is off.".into())
+}
+
+/// The provider sign-ins (Google, GitHub) linked to the member's account.
+#[server(prefix = "/api", endpoint = "account/sign-ins")]
+pub async fn list_linked_sign_ins() -> Result<Vec<LinkedSignIn>, AppError> {
+    use crate::server::{
+        auth::request, http::errors::with_status, services::identity::linked_sign_ins,
+    };
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    with_status(linked_sign_ins::list(&state, &session).await)
+}
+
+/// Unlinks one of the member's provider sign-ins (`id`), unless it is their only way in.
+#[server(prefix = "/api", endpoint = "account/sign-ins-unlink")]
+pub async fn unlink_sign_in(id: String) -> Result<String, AppError> {
+    use crate::server::{
+        auth::request, http::errors::with_status, services::identity::linked_sign_ins,
+    };
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let id: uuid::Uuid =
+        with_status(id.parse().map_err(|_| {
+            AppError::BadRequest("That sign-in isn't linked to your account.".into())
+        }))?;
+    with_status(linked_sign_ins::unlink(&state, &session, id, &request::origin()).await)?;
+    confirm_without_js(SettingsNotice::SignInUnlinked);
+    Ok(SettingsNotice::SignInUnlinked.message().into())
 }

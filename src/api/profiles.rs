@@ -43,6 +43,9 @@ pub async fn update_profile_details(
         )
         .await,
     )?;
+    super::circles::redirect_back_without_js(
+        &crate::domain::SettingsNotice::DetailsSaved.return_path(),
+    );
     Ok("Your details are saved.".into())
 }
 

@@ -10,8 +10,8 @@ pub mod service_status;
 pub use error::AppError;
 pub use field_errors::FieldErrors;
 pub use identity::{
-    AccountRole, OAuthProviders, ProfileSettings, RecoveryCodes, SessionSummary, SignInOutcome,
-    TotpEnrollment, Viewer, ViewerSummary,
+    AccountRole, LinkedSignIn, OAuthProviders, ProfileSettings, RecoveryCodes, SessionSummary,
+    SettingsNotice, SignInOutcome, TotpEnrollment, TwoStep, Viewer, ViewerSummary,
 };
 pub use request_id::RequestId;
 pub use service_status::ServiceStatus;

@@ -1,6 +1,7 @@
 //! Typed configuration: defaults → `config/<APP_ENV>.toml` → `WELLSPRING__SECTION__KEY`
 //! environment variables (plus the conventional `DATABASE_URL`).
 
+use crate::server::http::client_ip::TrustedProxies;
 use anyhow::{Context, bail};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
@@ -92,6 +93,11 @@ pub struct ServerSettings {
     /// The site's own origin, e.g. `https://wellspring.example`: links in mail and the
     /// OAuth callback are built from it.
     pub public_url: String,
+    /// The operator's reverse proxies (addresses or CIDR ranges). Only a request whose TCP
+    /// peer is one of them has its client address taken from `X-Forwarded-For`. Empty (the
+    /// default): the peer is the client and the header is ignored.
+    #[serde(default)]
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -309,6 +315,7 @@ mod tests {
                 body_limit_bytes: 1,
                 secure_cookies: secure,
                 public_url: "http://127.0.0.1:3000".into(),
+                trusted_proxies: TrustedProxies::default(),
             },
             database: DatabaseSettings {
                 url: None,

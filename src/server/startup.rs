@@ -8,7 +8,7 @@ use crate::{
         auth,
         config::Settings,
         db::{Database, migrate},
-        http::{assets, dev_mailbox, etag, health, metrics, serve},
+        http::{assets, client_ip, dev_mailbox, etag, health, metrics, serve},
         mail::drainer,
         security, seed,
         services::identity::{AuthKeys, oauth},
@@ -173,6 +173,10 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(etag::middleware))
         .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_ip::middleware,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             telemetry::request_context::middleware,

@@ -261,3 +261,96 @@ async fn the_audit_log_is_append_only_and_read_only_by_its_subject() {
     .unwrap_err();
     assert!(error.to_string().contains("permission denied"), "{error}");
 }
+
+async fn linked_sign_in(pool: &PgPool, user: Uuid, subject: &str) -> Uuid {
+    sqlx::query_scalar(
+        "insert into auth.identities (user_id, provider, subject, email)
+         values ($1, 'github', $2, 'x@example.org') returning id",
+    )
+    .bind(user)
+    .bind(subject)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn members_unlink_only_their_own_sign_ins() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let a = member(&pool, "kestrel").await;
+    let b = member(&pool, "linnet").await;
+    let own = linked_sign_in(&pool, a, "gh-a").await;
+    let theirs = linked_sign_in(&pool, b, "gh-b").await;
+    let unlink = "delete from auth.identities where id = $1";
+    // Denied: B's, even named by id.
+    assert_eq!(exec(&pool, &as_member(a), unlink, theirs).await.unwrap(), 0);
+    // Allowed: their own.
+    assert_eq!(exec(&pool, &as_member(a), unlink, own).await.unwrap(), 1);
+    let left: Vec<Uuid> = sqlx::query_scalar("select id from auth.identities")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    assert_eq!(left, [theirs]);
+    // Visitors cannot unlink anything.
+    let error = exec(&pool, &RequestClaims::anonymous(), unlink, theirs)
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("permission denied"), "{error}");
+}
+
+#[tokio::test]
+async fn recovery_codes_kept_for_one_view_are_the_identity_services_alone() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let a = member(&pool, "merlin").await;
+    let session: Uuid = sqlx::query_scalar("select id from auth.sessions where user_id = $1")
+        .bind(a)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    // Allowed: the service keeps and takes them.
+    let service = RequestClaims::auth_admin();
+    assert_eq!(
+        exec(
+            &pool,
+            &service,
+            "insert into auth.recovery_code_reveals (session_id, user_id, sealed_codes, expires_at)
+             select id, user_id, '\\x00', now() + interval '10 minutes' from auth.sessions where id = $1",
+            session,
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    assert_eq!(
+        rows(
+            &pool,
+            &service,
+            "select count(*) from auth.recovery_code_reveals"
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    // Denied: not even their own member reads or removes them through a request.
+    for who in [as_member(a), RequestClaims::anonymous()] {
+        let error = rows(
+            &pool,
+            &who,
+            "select count(*) from auth.recovery_code_reveals",
+        )
+        .await
+        .unwrap_err();
+        assert!(error.to_string().contains("permission denied"), "{error}");
+        let error = exec(
+            &pool,
+            &who,
+            "delete from auth.recovery_code_reveals where session_id = $1",
+            session,
+        )
+        .await
+        .unwrap_err();
+        assert!(error.to_string().contains("permission denied"), "{error}");
+    }
+}

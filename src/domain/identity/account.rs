@@ -112,6 +112,41 @@ pub struct TotpEnrollment {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryCodes(pub Vec<String>);
 
+/// Where the member's two-step sign-in stands, as the security page renders it on the
+/// server, so each step works as a plain form post without JavaScript.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TwoStep {
+    Off,
+    /// Set-up started and not yet confirmed with a first code.
+    SettingUp(TotpEnrollment),
+    /// Turned on from this device a moment ago: the recovery codes, this once.
+    JustTurnedOn(RecoveryCodes),
+    On,
+}
+
+/// A sign-in through a provider (Google, GitHub) linked to the member's account.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedSignIn {
+    pub id: String,
+    /// `google` or `github`.
+    pub provider: String,
+    /// The address the provider reported when it was linked.
+    pub email: String,
+    /// RFC 3339, UTC.
+    pub linked_at: String,
+}
+
+impl LinkedSignIn {
+    /// The provider as people know it.
+    pub fn provider_name(&self) -> &str {
+        match self.provider.as_str() {
+            "google" => "Google",
+            "github" => "GitHub",
+            other => other,
+        }
+    }
+}
+
 /// The member's own editable profile fields.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProfileSettings {

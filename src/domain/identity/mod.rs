@@ -3,6 +3,8 @@
 
 pub mod account;
 pub mod redirect;
+pub mod settings_notice;
 pub mod validate;
 
 pub use account::*;
+pub use settings_notice::SettingsNotice;

@@ -29,6 +29,7 @@ pub enum AuthEvent {
     RecoveryCodeUsed,
     RoleChanged,
     OAuthLinked,
+    OAuthUnlinked,
     ProfileUpdated,
 }
 
@@ -55,6 +56,7 @@ impl AuthEvent {
             AuthEvent::RecoveryCodeUsed => "recovery_code_used",
             AuthEvent::RoleChanged => "role_changed",
             AuthEvent::OAuthLinked => "oauth_linked",
+            AuthEvent::OAuthUnlinked => "oauth_unlinked",
             AuthEvent::ProfileUpdated => "profile_updated",
         }
     }

@@ -17,6 +17,7 @@ use crate::{
             jwt::{AccessClaims, JwtError},
         },
         db::scoped::{DbRole, RequestClaims},
+        http::client_ip::ClientIp,
         services::identity::{IssuedSession, sessions},
         state::AppState,
         telemetry::RequestContext,
@@ -100,12 +101,19 @@ pub fn cookie_policy(state: &AppState) -> CookiePolicy {
     }
 }
 
-/// Where a request came from, for rate limits, the sessions list and the audit log.
+/// Where a request came from, for rate limits, the sessions list and the audit log. The
+/// address is the one `http::client_ip` resolved (the TCP peer unless that is a trusted
+/// proxy); without it (a router driven without a socket) the peer, if any.
 pub fn origin_of(headers: &HeaderMap, extensions: &http::Extensions) -> Origin {
     Origin {
         ip: extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip()),
+            .get::<ClientIp>()
+            .map(|ClientIp(ip)| *ip)
+            .or_else(|| {
+                extensions
+                    .get::<ConnectInfo<SocketAddr>>()
+                    .map(|ConnectInfo(addr)| addr.ip())
+            }),
         request_id: extensions
             .get::<RequestContext>()
             .map(|c| c.request_id.to_string()),

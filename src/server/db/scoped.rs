@@ -78,3 +78,13 @@ pub async fn switch_to_service(tx: &mut Transaction<'static, Postgres>) -> Resul
         .await?;
     Ok(())
 }
+
+/// Switches an open request transaction back to the signed-in member's role (its claims are
+/// still set), after the service took a lock or read what members may not, so the member's
+/// own change runs under their RLS policies.
+pub async fn switch_to_member(tx: &mut Transaction<'static, Postgres>) -> Result<(), sqlx::Error> {
+    sqlx::query("select set_config('role', 'authenticated', true)")
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}

@@ -43,7 +43,7 @@ pub fn error_response(error: AppError) -> axum::response::Response {
 }
 
 /// A server-function call made by a plain HTML form (no JavaScript): it accepts HTML.
-fn is_plain_form_post() -> bool {
+pub fn is_plain_form_post() -> bool {
     leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
         parts.uri.path().starts_with("/api/")
             && parts

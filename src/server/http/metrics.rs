@@ -1,6 +1,6 @@
 //! `/metrics` for Prometheus: served to loopback callers, or to anyone with the token.
 
-use crate::server::{state::AppState, telemetry::metrics::PoolGauges};
+use crate::server::{http::client_ip::ClientIp, state::AppState, telemetry::metrics::PoolGauges};
 use axum::{
     extract::{ConnectInfo, State},
     http::{HeaderMap, StatusCode, header, request::Parts},
@@ -11,10 +11,15 @@ use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
 pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
-    let from_loopback = parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback());
+    // The resolved client, not the peer: behind a trusted proxy on this host every peer is
+    // loopback, and the world must not read metrics through it.
+    let from_loopback = match parts.extensions.get::<ClientIp>() {
+        Some(ClientIp(ip)) => ip.is_loopback(),
+        None => parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .is_some_and(|ConnectInfo(addr)| addr.ip().is_loopback()),
+    };
     if !from_loopback && !has_token(&state, &parts.headers) {
         return (
             StatusCode::FORBIDDEN,

@@ -1,8 +1,11 @@
 //! The signed-in member's own settings, one page per area.
 
+mod linked_sign_ins;
+mod notice;
 pub mod profile;
 pub mod profile_details;
 pub mod security;
+mod two_step;
 
 use leptos::prelude::*;
 

@@ -1,7 +1,11 @@
 //! The member's profile: how they appear to others. Rendered on the server with the saved
-//! values (`SsrMode::Async`), so the form works without JavaScript.
+//! values (`SsrMode::Async`), so the form works without JavaScript and says it was saved
+//! after the redirect (`?done=profile`).
 
-use super::SettingsHeader;
+use super::{
+    SettingsHeader,
+    notice::{confirmation, use_settings_notice},
+};
 use crate::{
     api::account::{UpdateProfile, get_profile_settings},
     app::{
@@ -18,7 +22,7 @@ use crate::{
         },
         viewer::refresh_viewer_after,
     },
-    domain::{AppError, ProfileSettings},
+    domain::{AppError, ProfileSettings, SettingsNotice},
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -55,8 +59,13 @@ fn ProfileForm(profile: ProfileSettings) -> impl IntoView {
     // A new display name shows in the header.
     refresh_viewer_after(update.value());
     let error = action_error(update.value());
-    let saved = action_output(update.value());
+    let saved = confirmation(
+        action_output(update.value()),
+        use_settings_notice(),
+        SettingsNotice::ProfileSaved,
+    );
     view! {
+        <div id="profile">
         <Card class="max-w-2xl">
             <ActionForm action=update>
                 <div class="space-y-5">
@@ -97,5 +106,6 @@ fn ProfileForm(profile: ProfileSettings) -> impl IntoView {
                 </div>
             </ActionForm>
         </Card>
+        </div>
     }
 }

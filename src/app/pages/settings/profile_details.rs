@@ -1,5 +1,6 @@
 //! Interests and practitioner details, below the profile form: what people see on `/u/<handle>`.
 
+use super::notice::{confirmation, use_settings_notice};
 use crate::{
     api::profiles::{UpdateProfileDetails, get_profile_details},
     app::components::{
@@ -8,7 +9,7 @@ use crate::{
         text_area::TextArea,
         text_field::TextField,
     },
-    domain::community::ProfileDetails,
+    domain::{SettingsNotice, community::ProfileDetails},
 };
 use leptos::{form::ActionForm, prelude::*};
 
@@ -28,8 +29,13 @@ pub fn ProfileDetailsSection() -> impl IntoView {
 fn DetailsForm(details: ProfileDetails) -> impl IntoView {
     let update = ServerAction::<UpdateProfileDetails>::new();
     let error = action_error(update.value());
-    let saved = action_output(update.value());
+    let saved = confirmation(
+        action_output(update.value()),
+        use_settings_notice(),
+        SettingsNotice::DetailsSaved,
+    );
     view! {
+        <div id="details">
         <Card class="mt-6 max-w-2xl">
             <h2 class="mb-1 text-lg font-semibold">"Interests and practice"</h2>
             <p class="mb-5 text-sm text-muted">
@@ -53,5 +59,6 @@ fn DetailsForm(details: ProfileDetails) -> impl IntoView {
                 </div>
             </ActionForm>
         </Card>
+        </div>
     }
 }

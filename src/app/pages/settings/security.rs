@@ -1,17 +1,21 @@
-//! Keeping an account safe: password, email address, two-step sign-in and signed-in devices.
-//! Rendered on the server (`SsrMode::Async`) so everything but setting up two-step sign-in
-//! works without JavaScript.
+//! Keeping an account safe: password, email address, two-step sign-in, linked sign-ins and
+//! signed-in devices. Rendered on the server (`SsrMode::Async`), so every form works as a
+//! plain post without JavaScript, and says it worked after the redirect (`?done=`).
 
-use super::SettingsHeader;
+use super::{
+    SettingsHeader,
+    linked_sign_ins::LinkedSignInsSection,
+    notice::{confirmation, use_settings_notice},
+    two_step::TwoStepSection,
+};
 use crate::{
     api::account::{
-        ChangeEmail, ChangePassword, DisableTotp, FinishTotpEnrollment, RevokeSessions,
-        StartTotpEnrollment, get_viewer, list_sessions,
+        ChangeEmail, ChangePassword, RevokeSessions, get_two_step, get_viewer, list_sessions,
     },
     app::{
         components::{
             alert::{Alert, AlertTone},
-            button::{Button, ButtonVariant},
+            button::ButtonVariant,
             card::Card,
             error_panel::ErrorPanel,
             form::{
@@ -25,7 +29,7 @@ use crate::{
         pages::signup::PASSWORD_HINT,
         viewer::refresh_viewer_after,
     },
-    domain::{AppError, RecoveryCodes, SessionSummary, TotpEnrollment, Viewer},
+    domain::{AppError, SessionSummary, SettingsNotice, TwoStep, Viewer},
 };
 use leptos::{form::ActionForm, html, prelude::*};
 use leptos_meta::Title;
@@ -35,13 +39,17 @@ const PATH: &str = "/settings/security";
 #[component]
 pub fn SecuritySettingsPage() -> impl IntoView {
     let viewer = Resource::new_blocking(|| (), |()| get_viewer());
+    // Created here, not in the sections: Leptos may run a `Suspense`'s children twice while
+    // rendering on the server, and reading kept recovery codes removes them, so the page
+    // must read them exactly once.
+    let two_step = Resource::new_blocking(|| (), |()| get_two_step());
     view! {
         <Title text="Security"/>
         <SettingsHeader title="Security" current=PATH/>
         <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
                 match viewer.await {
-                    Ok(Some(viewer)) => view! { <SecuritySections viewer/> }.into_any(),
+                    Ok(Some(viewer)) => view! { <SecuritySections viewer two_step/> }.into_any(),
                     Ok(None) | Err(AppError::Unauthorized) => {
                         view! { <SignInPrompt next=PATH/> }.into_any()
                     }
@@ -56,7 +64,10 @@ pub fn SecuritySettingsPage() -> impl IntoView {
 }
 
 #[component]
-fn SecuritySections(viewer: Viewer) -> impl IntoView {
+fn SecuritySections(
+    viewer: Viewer,
+    two_step: Resource<Result<Option<TwoStep>, AppError>>,
+) -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let revoke = ServerAction::<RevokeSessions>::new();
     // Changing the password signs other devices out, so both refresh the list.
@@ -66,6 +77,7 @@ fn SecuritySections(viewer: Viewer) -> impl IntoView {
     );
     // Kept here rather than refetched: turning two-step sign-in on or off updates it.
     let mfa_on = RwSignal::new(viewer.has_mfa);
+    let notice = use_settings_notice();
     let needs_mfa = move || viewer.role.is_staff() && !mfa_on.get();
     let role = viewer.role.as_str();
     view! {
@@ -82,17 +94,18 @@ fn SecuritySections(viewer: Viewer) -> impl IntoView {
                     </Alert>
                 </div>
             </Show>
-            <PasswordSection action=change_password/>
-            <EmailSection email=viewer.email email_confirmed=viewer.email_confirmed/>
-            <TwoStepSection mfa_on/>
-            <DevicesSection sessions revoke/>
+            <PasswordSection action=change_password notice/>
+            <EmailSection email=viewer.email email_confirmed=viewer.email_confirmed notice/>
+            <TwoStepSection state=two_step mfa_on notice/>
+            <LinkedSignInsSection notice/>
+            <DevicesSection sessions revoke notice/>
         </div>
     }
 }
 
 /// A titled part of the page, linked from elsewhere by its id.
 #[component]
-fn Section(
+pub(super) fn Section(
     id: &'static str,
     #[prop(into)] title: String,
     #[prop(into)] intro: String,
@@ -114,13 +127,17 @@ fn Section(
 }
 
 #[component]
-fn PasswordSection(action: ServerAction<ChangePassword>) -> impl IntoView {
+fn PasswordSection(
+    action: ServerAction<ChangePassword>,
+    notice: Memo<Option<SettingsNotice>>,
+) -> impl IntoView {
     let error = action_error(action.value());
-    let done = action_output(action.value());
+    let changed = action_output(action.value());
+    let done = confirmation(changed, notice, SettingsNotice::PasswordChanged);
     // Clear the typed passwords once the change is saved.
     let form = NodeRef::<html::Form>::new();
     Effect::new(move |_| {
-        if done.with(Option::is_some)
+        if changed.with(Option::is_some)
             && let Some(form) = form.get()
         {
             form.reset();
@@ -163,10 +180,18 @@ fn PasswordSection(action: ServerAction<ChangePassword>) -> impl IntoView {
 }
 
 #[component]
-fn EmailSection(email: String, email_confirmed: bool) -> impl IntoView {
+fn EmailSection(
+    email: String,
+    email_confirmed: bool,
+    notice: Memo<Option<SettingsNotice>>,
+) -> impl IntoView {
     let action = ServerAction::<ChangeEmail>::new();
     let error = action_error(action.value());
-    let done = action_output(action.value());
+    let done = confirmation(
+        action_output(action.value()),
+        notice,
+        SettingsNotice::EmailLinkSent,
+    );
     view! {
         <Section
             id="email"
@@ -204,189 +229,20 @@ fn EmailSection(email: String, email_confirmed: bool) -> impl IntoView {
     }
 }
 
-/// Two-step sign-in (TOTP): off → set up (secret, then a first code) → recovery codes → on.
-#[component]
-fn TwoStepSection(mfa_on: RwSignal<bool>) -> impl IntoView {
-    let start = ServerAction::<StartTotpEnrollment>::new();
-    let finish = ServerAction::<FinishTotpEnrollment>::new();
-    let disable = ServerAction::<DisableTotp>::new();
-    // Memos, so a refused code re-renders only its message, not the form the member typed in.
-    let enrollment: Memo<Option<TotpEnrollment>> = Memo::new(move |_| {
-        start
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.clone().ok()))
-    });
-    let recovery_codes: Memo<Option<RecoveryCodes>> = Memo::new(move |_| {
-        finish
-            .value()
-            .with(|v| v.as_ref().and_then(|r| r.clone().ok()))
-    });
-    Effect::new(move |_| {
-        if recovery_codes.with(Option::is_some) {
-            mfa_on.set(true);
-        }
-    });
-    Effect::new(move |_| {
-        if disable.value().with(|v| matches!(v, Some(Ok(_)))) {
-            mfa_on.set(false);
-            start.value().set(None);
-            finish.value().set(None);
-        }
-    });
-    let stored = move || {
-        start.value().set(None);
-        finish.value().set(None);
-    };
-    let disabled_message = action_output(disable.value());
-    view! {
-        <Section
-            id="two-step"
-            title="Two-step sign-in"
-            intro="Besides your password, ask for a code from an authenticator app on your phone. Someone who learns your password still can't get in."
-        >
-            <FormSuccess message=disabled_message/>
-            {move || {
-                if let Some(codes) = recovery_codes.get() {
-                    view! { <RecoveryCodesPanel codes on_stored=Callback::new(move |()| stored())/> }.into_any()
-                } else if mfa_on.get() {
-                    view! { <DisableTotpForm action=disable/> }.into_any()
-                } else if let Some(enrollment) = enrollment.get() {
-                    view! { <FinishEnrollmentForm enrollment action=finish/> }.into_any()
-                } else {
-                    view! { <StartEnrollmentForm action=start/> }.into_any()
-                }
-            }}
-        </Section>
-    }
-}
-
-#[component]
-fn StartEnrollmentForm(action: ServerAction<StartTotpEnrollment>) -> impl IntoView {
-    let error = action_error(action.value());
-    view! {
-        <p class="text-sm">
-            "Status: "
-            <strong data-testid="mfa-status">"off"</strong>
-        </p>
-        <ActionForm action>
-            <div class="space-y-4">
-                <FormError error/>
-                <SubmitButton pending=action.pending() attr:data-testid="totp-start">
-                    "Set up two-step sign-in"
-                </SubmitButton>
-            </div>
-        </ActionForm>
-    }
-}
-
-#[component]
-fn FinishEnrollmentForm(
-    enrollment: TotpEnrollment,
-    action: ServerAction<FinishTotpEnrollment>,
-) -> impl IntoView {
-    let error = action_error(action.value());
-    let grouped = group_in_fours(&enrollment.secret);
-    view! {
-        <ol class="list-decimal space-y-4 pl-5 text-sm">
-            <li>
-                "Open your authenticator app (for example Aegis, 2FAS, Google Authenticator or a "
-                "password manager) and add an account. Type in this key:"
-                <p class="mt-2">
-                    <code
-                        class="inline-block rounded-lg bg-surface-raised px-3 py-2 font-mono text-base tracking-wider text-ink select-all"
-                        data-testid="totp-secret"
-                        data-secret=enrollment.secret.clone()
-                    >
-                        {grouped}
-                    </code>
-                </p>
-                <p class="mt-2 text-muted">
-                    "On this phone? "
-                    <a href=enrollment.uri.clone() class=TEXT_LINK data-testid="totp-uri-link">"Open it in your authenticator app"</a>
-                    ". Or copy this address into an app that imports one:"
-                </p>
-                <p class="mt-1 break-all font-mono text-xs text-muted" data-testid="totp-uri">{enrollment.uri}</p>
-            </li>
-            <li>"Enter the 6-digit code the app shows, to check it's set up right."</li>
-        </ol>
-        <ActionForm action>
-            <div class="space-y-4">
-                <FormError error fields=&["code"]/>
-                <TextField
-                    name="code"
-                    label="6-digit code from the app"
-                    autocomplete="one-time-code"
-                    inputmode="numeric"
-                    required=true
-                    error=field_error(error, "code")
-                />
-                <SubmitButton pending=action.pending() attr:data-testid="totp-verify">
-                    "Turn on two-step sign-in"
-                </SubmitButton>
-            </div>
-        </ActionForm>
-    }
-}
-
-#[component]
-fn RecoveryCodesPanel(codes: RecoveryCodes, on_stored: Callback<()>) -> impl IntoView {
-    view! {
-        <Alert tone=AlertTone::Success title="Two-step sign-in is on">
-            "Next time you sign in, we'll ask for a code from your app."
-        </Alert>
-        <div class="space-y-3">
-            <h3 class="font-semibold">"Your recovery codes"</h3>
-            <p class="text-sm text-muted">
-                "If you lose your phone, each of these codes lets you in once. Keep them somewhere "
-                "safe, like a password manager or a printed page at home. We'll only show them this once."
-            </p>
-            <ol class="grid grid-cols-2 gap-2 rounded-xl bg-surface-raised p-4 font-mono text-sm sm:grid-cols-3" data-testid="recovery-codes">
-                {codes.0.into_iter().map(|code| view! { <li>{code}</li> }).collect_view()}
-            </ol>
-            <Button on_click=on_stored variant=ButtonVariant::Secondary>
-                "I've stored them safely"
-            </Button>
-        </div>
-    }
-}
-
-#[component]
-fn DisableTotpForm(action: ServerAction<DisableTotp>) -> impl IntoView {
-    let error = action_error(action.value());
-    view! {
-        <p class="text-sm">
-            "Status: "
-            <strong data-testid="mfa-status">"on"</strong>
-            ". When you sign in, we ask for a code from your authenticator app."
-        </p>
-        <ActionForm action>
-            <div class="space-y-4">
-                <FormError error fields=&["code"]/>
-                <TextField
-                    name="code"
-                    label="Code from your app, or a recovery code"
-                    autocomplete="one-time-code"
-                    hint="To turn two-step sign-in off, please confirm it's you."
-                    required=true
-                    error=field_error(error, "code")
-                />
-                <SubmitButton pending=action.pending() variant=ButtonVariant::Secondary attr:data-testid="totp-disable">
-                    "Turn off two-step sign-in"
-                </SubmitButton>
-            </div>
-        </ActionForm>
-    }
-}
-
 #[component]
 fn DevicesSection(
     sessions: Resource<Result<Vec<SessionSummary>, AppError>>,
     revoke: ServerAction<RevokeSessions>,
+    notice: Memo<Option<SettingsNotice>>,
 ) -> impl IntoView {
     // Signing out everywhere (or this device) ends this session too.
     refresh_viewer_after(revoke.value());
     let error = action_error(revoke.value());
-    let done = action_output(revoke.value());
+    let done = confirmation(
+        action_output(revoke.value()),
+        notice,
+        SettingsNotice::DevicesSignedOut,
+    );
     view! {
         <Section
             id="devices"
@@ -473,19 +329,9 @@ fn SessionRow(session: SessionSummary, revoke: ServerAction<RevokeSessions>) -> 
     }
 }
 
-/// `ABCDEFGHIJKL` as `ABCD EFGH IJKL`, easier to copy by eye.
-fn group_in_fours(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().collect();
-    chars
-        .chunks(4)
-        .map(|group| group.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// An RFC 3339 UTC time as `2025-03-01 14:05 UTC`: the same on server and browser, so the
 /// page hydrates cleanly whatever the reader's time zone.
-fn readable_time(rfc3339: &str) -> String {
+pub(super) fn readable_time(rfc3339: &str) -> String {
     match (rfc3339.get(..10), rfc3339.get(11..16)) {
         (Some(date), Some(time)) if rfc3339.ends_with('Z') => format!("{date} {time} UTC"),
         (Some(date), Some(time)) => format!("{date} {time}"),
@@ -496,12 +342,6 @@ fn readable_time(rfc3339: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn secrets_are_grouped_in_fours() {
-        assert_eq!(group_in_fours("ABCDEFGHIJ"), "ABCD EFGH IJ");
-        assert_eq!(group_in_fours(""), "");
-    }
 
     #[test]
     fn times_read_as_date_and_minute() {

@@ -4,9 +4,9 @@
 //! data), so a copied row is useless elsewhere. Each code works once: the newest accepted
 //! step is stored and only later steps are accepted. Recovery codes are stored hashed.
 
-use super::{AuthKeys, db, service_tx, sessions};
+use super::{AuthKeys, db, recovery_reveal, service_tx, sessions};
 use crate::{
-    domain::{AppError, FieldErrors, RecoveryCodes, TotpEnrollment, identity::validate},
+    domain::{AppError, FieldErrors, RecoveryCodes, TotpEnrollment, TwoStep, identity::validate},
     server::{
         auth::{
             audit::{self, AuthEvent, Origin},
@@ -21,6 +21,20 @@ use sqlx::PgConnection;
 use uuid::Uuid;
 
 pub const RECOVERY_CODE_COUNT: usize = 10;
+
+/// An unfinished set-up is shown (and accepted) this long after it started; later the
+/// member starts again, with a new secret.
+pub const ENROLMENT_LIFETIME_MINS: i32 = 60;
+
+/// How the recovery codes reach the member once the factor is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeDelivery {
+    /// In the response: the page's script shows them.
+    InResponse,
+    /// Kept for this session's next view of the security page: a plain form post, whose
+    /// redirect cannot carry them ([`recovery_reveal`]).
+    OnNextPage,
+}
 
 /// Starts enrolment: a fresh secret, shown once. Replaces any unfinished enrolment.
 #[tracing::instrument(skip(state, origin))]
@@ -78,13 +92,14 @@ fn code_error() -> AppError {
 }
 
 /// Finishes enrolment with a first code: the factor is on, this session becomes aal2,
-/// and ten recovery codes are returned (to be shown once).
+/// and ten recovery codes are returned (to be shown once), or kept for the next page.
 #[tracing::instrument(skip(state, code, origin))]
 pub async fn verify_enrollment(
     state: &AppState,
     user_id: Uuid,
     session_id: Uuid,
     code: &str,
+    delivery: CodeDelivery,
     origin: &Origin,
 ) -> Result<RecoveryCodes, AppError> {
     let mut errors = FieldErrors::new();
@@ -93,9 +108,12 @@ pub async fn verify_enrollment(
     let mut tx = service_tx(&state.pool).await?;
     let factor: Option<(Uuid, Vec<u8>, Option<i64>)> = sqlx::query_as(
         "select id, secret_ciphertext, last_used_step from auth.mfa_factors
-          where user_id = $1 and status = 'unverified' for update",
+          where user_id = $1 and status = 'unverified'
+            and created_at > now() - make_interval(mins => $2)
+          for update",
     )
     .bind(user_id)
+    .bind(ENROLMENT_LIFETIME_MINS)
     .fetch_optional(&mut *tx)
     .await
     .map_err(db)?;
@@ -118,6 +136,9 @@ pub async fn verify_enrollment(
     .await
     .map_err(db)?;
     let codes = replace_recovery_codes(&mut tx, user_id).await?;
+    if delivery == CodeDelivery::OnNextPage {
+        recovery_reveal::keep(&mut tx, &state.keys, user_id, session_id, &codes).await?;
+    }
     sqlx::query(
         "update auth.sessions set aal = 'aal2', amr = array_append(amr, 'totp')
           where id = $1 and user_id = $2",
@@ -139,6 +160,57 @@ pub async fn verify_enrollment(
     .map_err(db)?;
     tx.commit().await.map_err(db)?;
     Ok(codes)
+}
+
+/// Where this member's two-step sign-in stands, for the security page to render on the
+/// server: recovery codes kept for this session (taken, so shown once), an unfinished
+/// set-up (its secret again, so a reload or a plain form post keeps the member's place),
+/// on, or off.
+#[tracing::instrument(skip(state))]
+pub async fn two_step(
+    state: &AppState,
+    user_id: Uuid,
+    session_id: Uuid,
+) -> Result<TwoStep, AppError> {
+    let mut tx = service_tx(&state.pool).await?;
+    if let Some(codes) = recovery_reveal::take(&mut tx, &state.keys, user_id, session_id).await? {
+        tx.commit().await.map_err(db)?;
+        return Ok(TwoStep::JustTurnedOn(codes));
+    }
+    let (email, verified, pending): (String, bool, Option<(Uuid, Vec<u8>)>) = {
+        let row: (String, bool, Option<Uuid>, Option<Vec<u8>>) = sqlx::query_as(
+            "select u.email,
+                    exists (select 1 from auth.mfa_factors
+                             where user_id = u.id and status = 'verified'),
+                    f.id, f.secret_ciphertext
+               from auth.users u
+               left join auth.mfa_factors f
+                 on f.user_id = u.id and f.status = 'unverified'
+                and f.created_at > now() - make_interval(mins => $2)
+              where u.id = $1
+              order by f.created_at desc nulls last
+              limit 1",
+        )
+        .bind(user_id)
+        .bind(ENROLMENT_LIFETIME_MINS)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(db)?;
+        (row.0, row.1, row.2.zip(row.3))
+    };
+    tx.commit().await.map_err(db)?;
+    if verified {
+        return Ok(TwoStep::On);
+    }
+    let Some((factor_id, sealed)) = pending else {
+        return Ok(TwoStep::Off);
+    };
+    let secret = open(&state.keys, &sealed, user_id)?;
+    Ok(TwoStep::SettingUp(TotpEnrollment {
+        factor_id: factor_id.to_string(),
+        secret: totp::base32_encode(&secret),
+        uri: totp::otpauth_uri(&secret, &email, "Wellspring"),
+    }))
 }
 
 /// Turns the second factor off; needs a current code (or a recovery code).
@@ -173,6 +245,12 @@ pub async fn unenroll(
         .await
         .map_err(db)?;
     sqlx::query("delete from auth.recovery_codes where user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    // Codes still waiting to be shown are no longer codes.
+    sqlx::query("delete from auth.recovery_code_reveals where user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
         .await

@@ -6,11 +6,13 @@
 pub mod devices;
 pub mod keys;
 pub mod limits;
+pub mod linked_sign_ins;
 pub mod mail_links;
 pub mod mfa;
 pub mod oauth;
 pub mod password_change;
 pub mod profile;
+pub mod recovery_reveal;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;

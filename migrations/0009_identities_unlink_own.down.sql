@@ -1,0 +1,2 @@
+drop policy identities_delete_own on auth.identities;
+revoke delete on auth.identities from authenticated;
