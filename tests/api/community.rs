@@ -1856,3 +1856,41 @@ async fn only_admins_give_the_verified_badge_from_the_profile_page_and_it_is_aud
     assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
     assert_eq!(verified().await, 1);
 }
+
+/// Pages rendered on a multi-threaded runtime under concurrent load, as in production: a
+/// render's futures can move between threads, so anything that must stay on one thread (a
+/// `SendWrapper` in a local action, once) fails here and not in the single-request tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn feed_pages_render_under_concurrent_load_on_many_threads() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    for n in 1..=25 {
+        write_post(
+            &app,
+            &chief,
+            "morning-pages",
+            &format!("Page {n}"),
+            "Words.",
+        )
+        .await;
+    }
+    let paths = ["/?feed=latest", "/c/morning-pages", "/u/chiefly"];
+    let mut requests = tokio::task::JoinSet::new();
+    for round in 0..40 {
+        let url = format!("{}{}", app.address, paths[round % paths.len()]);
+        requests.spawn(async move {
+            let response = bare_client().get(&url).send().await;
+            let status = response.as_ref().map(|r| r.status()).ok();
+            (
+                url,
+                status,
+                response.map(|_| ()).err().map(|e| e.to_string()),
+            )
+        });
+    }
+    while let Some(outcome) = requests.join_next().await {
+        let (url, status, error) = outcome.unwrap();
+        assert_eq!(status, Some(StatusCode::OK), "{url}: {error:?}");
+    }
+}

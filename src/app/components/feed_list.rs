@@ -45,6 +45,9 @@ pub fn FeedList(
     let more = RwSignal::new(Vec::<PostSummary>::new());
     let next = RwSignal::new(page.next_cursor.clone());
     let failed = RwSignal::new(None::<String>);
+    // Only in the browser: a local action holds its future in a `SendWrapper`, which must be
+    // dropped on the thread that made it, and a server render may move between threads.
+    #[cfg(feature = "hydrate")]
     let fetch = load_older.map(|load| {
         Action::new_local(move |cursor: &String| {
             let load = load.clone();
@@ -52,6 +55,11 @@ pub fn FeedList(
             async move { load(cursor).await }
         })
     });
+    #[cfg(not(feature = "hydrate"))]
+    let fetch: Option<Action<String, Result<FeedPage, AppError>>> = {
+        drop(load_older);
+        None
+    };
     if let Some(fetch) = fetch {
         Effect::new(move |_| match fetch.value().get() {
             Some(Ok(page)) => {

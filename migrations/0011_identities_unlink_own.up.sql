@@ -5,4 +5,4 @@
 
 grant delete on auth.identities to authenticated;
 create policy identities_delete_own on auth.identities for delete to authenticated
-    using (user_id = auth.uid());
+    using (user_id = (select auth.uid()));
