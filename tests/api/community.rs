@@ -1830,8 +1830,13 @@ async fn only_admins_give_the_verified_badge_from_the_profile_page_and_it_is_aud
         "/u/reedhealer"
     );
     assert_eq!(verified().await, 1);
-    let (_, html) = page(&app, "/u/reedhealer", &other.cookies).await;
-    assert!(html.contains("data-testid=\"verified-badge\""));
+    let (status, html) = page(&app, "/u/reedhealer", &other.cookies).await;
+    let main = html.find("<main").map_or(html.as_str(), |at| &html[at..]);
+    assert!(
+        html.contains("data-testid=\"verified-badge\""),
+        "{status}: {}",
+        &main[..main.len().min(3000)]
+    );
     let (_, html) = page(&app, "/u/reedhealer", &chief.cookies).await;
     assert!(html.contains("Remove the verified badge"));
     assert_eq!(
