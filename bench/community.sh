@@ -2,7 +2,9 @@
 # Community benchmarks on the 200,000-post data set: home feed, circle feed, a post page with
 # 100 comments and search, each beside examples/bare_community.rs (plain axum handlers that
 # call the same community services — same SQL, same `anon` transaction, same pool — and
-# write the HTML with format! templates). Prints EXPLAIN (ANALYZE, BUFFERS) of the hot
+# write the HTML with format! templates). Wellspring is measured twice: as deployed (visitors'
+# pages kept for a second, server.visitor_page_cache_ms) and with that cache off, which is
+# what every request costs a member (members' pages are never cached). Prints EXPLAIN (ANALYZE, BUFFERS) of the hot
 # queries as `anon`, and appends the report to bench/results/latest.md. Not a pass/fail test.
 #
 # bench/run.sh calls it last; it also runs alone (bench/community.sh) once the release
@@ -65,6 +67,7 @@ fi
 # ---------------------------------------------------------------- cleanup on any exit
 work=$(mktemp -d -t wellspring-bench-community.XXXXXX)
 ws_pid=""
+nc_pid=""
 bl_pid=""
 
 stop_pid() { # pid, seconds to wait after SIGTERM before SIGKILL
@@ -83,6 +86,7 @@ cleanup() {
   local status=$?
   trap - EXIT INT TERM
   stop_pid "$bl_pid" 2
+  stop_pid "$nc_pid" 10
   # Wellspring stops the embedded cluster on its way out; the data stays for the next run.
   stop_pid "$ws_pid" 30
   if [[ $status != 0 && -f "$work/wellspring.log" ]]; then
@@ -260,6 +264,17 @@ fi
   select count(*) from app.posts p where p.search @@ websearch_to_tsquery('english', \$\$$term\$\$) and p.deleted_at is null")
 term_q=$(python3 -c 'import sys, urllib.parse as u; print(u.quote(sys.argv[1]))' "$term")
 
+# ---------------------------------------------------------------- Wellspring, cache off
+# A second server on the same database with the visitor page cache off: every request renders.
+nc_port=$(free_port)
+nocache="http://127.0.0.1:$nc_port"
+say "starting Wellspring (visitor page cache off) on 127.0.0.1:$nc_port"
+env "${server_env[@]}" DATABASE_URL="$db_url" LEPTOS_SITE_ADDR="127.0.0.1:$nc_port" \
+  WELLSPRING__SERVER__PUBLIC_URL="$nocache" WELLSPRING__SERVER__VISITOR_PAGE_CACHE_MS=0 \
+  "$WS_BIN" serve >"$work/nocache.log" 2>&1 &
+nc_pid=$!
+wait_for "$nocache/readyz" "$nc_pid" "Wellspring (cache off)"
+
 # ---------------------------------------------------------------- the baseline
 bl_port=$(free_port)
 baseline="http://127.0.0.1:$bl_port"
@@ -276,12 +291,20 @@ subjects=(
   "search \"$term\" ($search_matches matches)|/search?q=$term_q|/search?q=$term_q"
 )
 
-# Every page must answer 200 on both sides before it is measured.
+side_url() { # side, Wellspring path, baseline path
+  case $1 in
+    ws) echo "$site$2" ;;
+    nc) echo "$nocache$2" ;;
+    bl) echo "$baseline$3" ;;
+  esac
+}
+
+# Every page must answer 200 on every side before it is measured.
 declare -A bytes
 for s in "${subjects[@]}"; do
   IFS='|' read -r name ws_path bl_path <<<"$s"
-  for side in ws bl; do
-    if [[ $side == ws ]]; then url="$site$ws_path"; else url="$baseline$bl_path"; fi
+  for side in ws nc bl; do
+    url=$(side_url "$side" "$ws_path" "$bl_path")
     code=$(curl -sS -o "$work/page.html" -w '%{http_code}' "$url")
     [[ "$code" == 200 ]] || die "$url answered $code: $(head -c 300 "$work/page.html")"
     bytes["$side|$name"]=$(wc -c <"$work/page.html")
@@ -308,16 +331,17 @@ summarise() { # oha JSON -> "req/s p50_ms p99_ms failures"
 say "warming up"
 for s in "${subjects[@]}"; do
   IFS='|' read -r name ws_path bl_path <<<"$s"
-  oha_run "$site$ws_path" 8 2s "$work/warmup.json"
-  oha_run "$baseline$bl_path" 8 2s "$work/warmup.json"
+  for side in ws nc bl; do
+    oha_run "$(side_url "$side" "$ws_path" "$bl_path")" 8 2s "$work/warmup.json"
+  done
 done
 
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A rps p50 p99 fails
 for s in "${subjects[@]}"; do
   IFS='|' read -r name ws_path bl_path <<<"$s"
-  for side in ws bl; do
-    if [[ $side == ws ]]; then url="$site$ws_path"; else url="$baseline$bl_path"; fi
+  for side in ws nc bl; do
+    url=$(side_url "$side" "$ws_path" "$bl_path")
     say "$side: $name  c=$CONC $DURATION"
     oha_run "$url" "$CONC" "$DURATION" "$work/run.json"
     read -r r a b e <<<"$(summarise "$work/run.json")"
@@ -407,6 +431,10 @@ verdict() { # p99, ratio
     else if (!ok_p) print "**no**: p99"
     else print "**no**: ratio" }'
 }
+visitor_cache_ms() { # what the deployed server was told, else the built-in default
+  local v="${WELLSPRING__SERVER__VISITOR_PAGE_CACHE_MS:-}"
+  echo "${v:-1000}"
+}
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 git diff --quiet HEAD -- 2>/dev/null || commit="$commit (+ uncommitted changes)"
 
@@ -420,18 +448,19 @@ mkdir -p bench/results
     echo "- **warning: the load average was above 1 before the runs; something else was using the CPU and these numbers are unreliable. Run again on an idle machine.**"
   fi
   echo "- data: $n_members members, $n_circles circles, $n_posts posts, $n_comments comments; $seed_note; $db_mode"
-  echo "- Wellspring: $WS_BIN, APP_ENV=development, the whole middleware stack and Leptos SSR (with hydration data); anonymous"
+  echo "- Wellspring: $WS_BIN, APP_ENV=development, the whole middleware stack and Leptos SSR (with hydration data); anonymous; as deployed (visitors' pages kept for $(visitor_cache_ms) ms) and, in the \"cache off\" columns, a second server with \`WELLSPRING__SERVER__VISITOR_PAGE_CACHE_MS=0\` (what a member's request costs)"
   echo "- baseline: examples/bare_community.rs: plain axum, the same service functions (same SQL, same \`anon\` transaction, same \`authenticator\` pool and settings), HTML from format! templates"
   echo "- load: $(oha --version 2>/dev/null | head -n1), $CONC connections, $DURATION per row after a 2 s warm-up, --disable-compression; client, servers and PostgreSQL share the machine"
   echo "- goals: p99 < $GOAL_P99_MS ms at $CONC connections and req/s ≥ $GOAL_RATIO × the baseline's"
   echo
-  echo "| subject | path | req/s | p50 ms | p99 ms | baseline req/s | baseline p50 ms | baseline p99 ms | ratio to baseline | failed | page bytes (baseline) | meets goals |"
-  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
+  echo "| subject | path | req/s | p50 ms | p99 ms | cache off: req/s | p50 ms | p99 ms | baseline req/s | baseline p50 ms | baseline p99 ms | ratio to baseline | cache off: ratio | failed (cache off, baseline) | page bytes (baseline) | meets goals | cache off meets goals |"
+  echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |"
   for s in "${subjects[@]}"; do
     IFS='|' read -r name ws_path _ <<<"$s"
-    w="ws|$name" b="bl|$name"
+    w="ws|$name" n="nc|$name" b="bl|$name"
     rt=$(ratio "${rps[$w]}" "${rps[$b]}")
-    echo "| $name | \`$ws_path\` | ${rps[$w]} | ${p50[$w]} | ${p99[$w]} | ${rps[$b]} | ${p50[$b]} | ${p99[$b]} | $rt | ${fails[$w]} (${fails[$b]}) | ${bytes[$w]} (${bytes[$b]}) | $(verdict "${p99[$w]}" "$rt") |"
+    rn=$(ratio "${rps[$n]}" "${rps[$b]}")
+    echo "| $name | \`$ws_path\` | ${rps[$w]} | ${p50[$w]} | ${p99[$w]} | ${rps[$n]} | ${p50[$n]} | ${p99[$n]} | ${rps[$b]} | ${p50[$b]} | ${p99[$b]} | $rt | $rn | ${fails[$w]} (${fails[$n]}, ${fails[$b]}) | ${bytes[$w]} (${bytes[$b]}) | $(verdict "${p99[$w]}" "$rt") | $(verdict "${p99[$n]}" "$rn") |"
   done
   echo
   echo "**Hot queries as \`anon\`** (EXPLAIN (ANALYZE, BUFFERS), once, after the load):"

@@ -32,6 +32,7 @@ use wellspring::{
     server::{
         config::Settings,
         db::Database,
+        http::visitor_pages::VisitorPages,
         services::{
             community::{circle_page, feeds, post_page, search},
             identity::AuthKeys,
@@ -78,6 +79,8 @@ async fn main() -> Result<(), BoxError> {
         settings: Arc::new(settings),
         metrics: Arc::new(Metrics::default()),
         keys: Arc::new(keys),
+        // The baseline renders every request: no page cache.
+        visitor_pages: Arc::new(VisitorPages::new(std::time::Duration::ZERO)),
     };
 
     let app = Router::new()

@@ -98,6 +98,10 @@ pub struct ServerSettings {
     /// default): the peer is the client and the header is ignored.
     #[serde(default)]
     pub trusted_proxies: TrustedProxies,
+    /// How long a page rendered for a visitor (signed out) is served to other visitors, in
+    /// milliseconds; members always get a fresh render. `0` turns the cache off. See
+    /// `server::http::visitor_pages`.
+    pub visitor_page_cache_ms: u64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -191,6 +195,9 @@ impl ServerSettings {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
     }
+    pub fn visitor_page_cache(&self) -> Duration {
+        Duration::from_millis(self.visitor_page_cache_ms)
+    }
     pub fn header_read_timeout(&self) -> Duration {
         Duration::from_secs(self.header_read_timeout_secs)
     }
@@ -219,6 +226,7 @@ impl Settings {
             .set_default("server.body_limit_bytes", 2 * 1024 * 1024)?
             .set_default("server.secure_cookies", true)?
             .set_default("server.public_url", "http://127.0.0.1:3000")?
+            .set_default("server.visitor_page_cache_ms", 1000)?
             .set_default("database.max_connections", 16)?
             .set_default("database.acquire_timeout_ms", 3000)?
             .set_default("database.data_dir", ".data")?
@@ -316,6 +324,7 @@ mod tests {
                 secure_cookies: secure,
                 public_url: "http://127.0.0.1:3000".into(),
                 trusted_proxies: TrustedProxies::default(),
+                visitor_page_cache_ms: 0,
             },
             database: DatabaseSettings {
                 url: None,

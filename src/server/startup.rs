@@ -8,7 +8,10 @@ use crate::{
         auth,
         config::Settings,
         db::{Database, migrate},
-        http::{assets, client_ip, dev_mailbox, etag, health, metrics, serve},
+        http::{
+            assets, client_ip, dev_mailbox, etag, health, metrics, serve, visitor_pages,
+            visitor_pages::VisitorPages,
+        },
         mail::drainer,
         security, seed,
         services::identity::{AuthKeys, oauth},
@@ -47,6 +50,7 @@ impl Application {
         if settings.seed.demo_on_empty {
             seed_demo(&database.owner_pool).await;
         }
+        let visitor_pages = Arc::new(VisitorPages::new(settings.server.visitor_page_cache()));
         let state = AppState {
             leptos_options: leptos_options.clone(),
             pool: database.request_pool.clone(),
@@ -54,6 +58,7 @@ impl Application {
             settings: Arc::new(settings),
             metrics: Arc::new(Metrics::default()),
             keys: Arc::new(keys),
+            visitor_pages,
         };
         let mail = &state.settings.mail;
         drainer::spawn(
@@ -158,6 +163,11 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             server.request_timeout(),
+        ))
+        // Inside the session middleware, which says whether the caller is a visitor.
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            visitor_pages::middleware,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

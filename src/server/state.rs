@@ -1,6 +1,9 @@
 //! What every handler and server function can reach. Passed explicitly, never global.
 
-use crate::server::{config::Settings, services::identity::AuthKeys, telemetry::metrics::Metrics};
+use crate::server::{
+    config::Settings, http::visitor_pages::VisitorPages, services::identity::AuthKeys,
+    telemetry::metrics::Metrics,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
@@ -17,6 +20,8 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Token signing and secret-sealing keys, built once from configuration.
     pub keys: Arc<AuthKeys>,
+    /// Pages rendered for visitors, kept for a second (`server.visitor_page_cache_ms`).
+    pub visitor_pages: Arc<VisitorPages>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -13,14 +13,19 @@ use wellspring::server::db::scoped::{self, DbRole, RequestClaims};
 // ---------------------------------------------------------------------------------------
 
 /// A signed-in member: their handle, display name and session cookies.
-struct Member {
-    handle: String,
-    name: String,
-    cookies: String,
+pub(crate) struct Member {
+    pub(crate) handle: String,
+    pub(crate) name: String,
+    pub(crate) cookies: String,
 }
 
 /// Calls a server function as the browser does: a same-origin form post.
-async fn call(app: &TestApp, endpoint: &str, form: &[(&str, &str)], cookies: &str) -> Reply {
+pub(crate) async fn call(
+    app: &TestApp,
+    endpoint: &str,
+    form: &[(&str, &str)],
+    cookies: &str,
+) -> Reply {
     let mut request = bare_client()
         .post(format!("{}/api/{endpoint}", app.address))
         .header(header::ORIGIN, app.address.as_str())
@@ -37,7 +42,7 @@ async fn call(app: &TestApp, endpoint: &str, form: &[(&str, &str)], cookies: &st
 }
 
 /// A page as the member (or, with no cookies, a visitor) would load it.
-async fn page(app: &TestApp, path: &str, cookies: &str) -> (StatusCode, String) {
+pub(crate) async fn page(app: &TestApp, path: &str, cookies: &str) -> (StatusCode, String) {
     let mut request = bare_client().get(format!("{}{path}", app.address));
     if !cookies.is_empty() {
         request = request.header(header::COOKIE, cookies);
@@ -47,7 +52,7 @@ async fn page(app: &TestApp, path: &str, cookies: &str) -> (StatusCode, String) 
 }
 
 /// Signs up, confirms by the mailed link and signs in.
-async fn member(app: &TestApp, handle: &str, name: &str) -> Member {
+pub(crate) async fn member(app: &TestApp, handle: &str, name: &str) -> Member {
     let email = format!("{handle}@example.org");
     let reply = call(
         app,
@@ -91,7 +96,7 @@ async fn sign_in(app: &TestApp, handle: &str, name: &str) -> Member {
 }
 
 /// A member made a site admin, signed in again so their token carries `app_role=admin`.
-async fn admin(app: &TestApp, handle: &str, name: &str) -> Member {
+pub(crate) async fn admin(app: &TestApp, handle: &str, name: &str) -> Member {
     member(app, handle, name).await;
     sqlx::query("update auth.users set role = 'admin' where email = $1")
         .bind(format!("{handle}@example.org"))
@@ -134,7 +139,13 @@ fn field_error(reply: &Reply, field: &str) -> Option<String> {
     })
 }
 
-async fn create_circle(app: &TestApp, admin: &Member, slug: &str, visibility: &str, support: bool) {
+pub(crate) async fn create_circle(
+    app: &TestApp,
+    admin: &Member,
+    slug: &str,
+    visibility: &str,
+    support: bool,
+) {
     let mut form = vec![
         ("slug", slug),
         ("name", slug),
@@ -153,7 +164,7 @@ async fn create_circle(app: &TestApp, admin: &Member, slug: &str, visibility: &s
     );
 }
 
-async fn join(app: &TestApp, who: &Member, slug: &str) -> Reply {
+pub(crate) async fn join(app: &TestApp, who: &Member, slug: &str) -> Reply {
     call(app, "circles/join", &[("slug", slug)], &who.cookies).await
 }
 
@@ -169,7 +180,13 @@ fn created_post_id(reply: &Reply) -> i64 {
     segment.split('-').next().unwrap().parse().unwrap()
 }
 
-async fn write_post(app: &TestApp, who: &Member, circle: &str, title: &str, body: &str) -> i64 {
+pub(crate) async fn write_post(
+    app: &TestApp,
+    who: &Member,
+    circle: &str,
+    title: &str,
+    body: &str,
+) -> i64 {
     let reply = call(
         app,
         "posts/create",
@@ -185,7 +202,7 @@ async fn get_post(app: &TestApp, cookies: &str, id: i64) -> Reply {
 }
 
 /// The post's page path as its circle's slug and id (the title part is decoration).
-fn post_page(circle: &str, id: i64) -> String {
+pub(crate) fn post_page(circle: &str, id: i64) -> String {
     format!("/c/{circle}/p/{id}")
 }
 

@@ -150,6 +150,9 @@ pub async fn spawn_app_on(
     settings.database.url = Some(server_db_url.into());
     // Tests arrange their own data: the development convenience stays off.
     settings.seed.demo_on_empty = false;
+    // Tests write and then read as a visitor within a second: each sees fresh pages unless
+    // it is testing the visitor page cache itself (tests/api/visitor_pages.rs).
+    settings.server.visitor_page_cache_ms = 0;
     customise(&mut settings);
 
     let app = Application::build(settings, leptos_options())

@@ -27,3 +27,4 @@ mod seed;
 mod shutdown;
 mod smtp_sink;
 mod unavailable;
+mod visitor_pages;

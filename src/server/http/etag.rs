@@ -27,6 +27,23 @@ pub async fn middleware(request: Request, next: Next) -> Response {
     if !cacheable || response.status() != StatusCode::OK || !is_html(&response) {
         return response;
     }
+    // A page from the visitor cache was tagged when it was stored: no need to read it again.
+    if let Some(etag) = response
+        .headers()
+        .get(header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    {
+        let (mut parts, body) = response.into_parts();
+        parts
+            .headers
+            .entry(header::CACHE_CONTROL)
+            .or_insert(HeaderValue::from_static("no-cache"));
+        if if_none_match.is_some_and(|given| matches_etag(&given, &etag)) {
+            return not_modified(parts);
+        }
+        return Response::from_parts(parts, body);
+    }
     let (mut parts, body) = response.into_parts();
     let bytes = match body.collect().await {
         Ok(collected) => collected.to_bytes(),
@@ -44,13 +61,17 @@ pub async fn middleware(request: Request, next: Next) -> Response {
         parts.headers.insert(header::ETAG, value);
     }
     if if_none_match.is_some_and(|given| matches_etag(&given, &etag)) {
-        parts.status = StatusCode::NOT_MODIFIED;
-        parts.headers.remove(header::CONTENT_LENGTH);
-        parts.headers.remove(header::CONTENT_TYPE);
-        parts.headers.remove(header::CONTENT_SECURITY_POLICY);
-        return Response::from_parts(parts, Body::empty());
+        return not_modified(parts);
     }
     Response::from_parts(parts, Body::from(bytes))
+}
+
+fn not_modified(mut parts: axum::http::response::Parts) -> Response {
+    parts.status = StatusCode::NOT_MODIFIED;
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_SECURITY_POLICY);
+    Response::from_parts(parts, Body::empty())
 }
 
 fn is_html(response: &Response) -> bool {

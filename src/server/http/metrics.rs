@@ -1,6 +1,10 @@
 //! `/metrics` for Prometheus: served to loopback callers, or to anyone with the token.
 
-use crate::server::{http::client_ip::ClientIp, state::AppState, telemetry::metrics::PoolGauges};
+use crate::server::{
+    http::{client_ip::ClientIp, visitor_pages::VisitorPageStats},
+    state::AppState,
+    telemetry::metrics::PoolGauges,
+};
 use axum::{
     extract::{ConnectInfo, State},
     http::{HeaderMap, StatusCode, header, request::Parts},
@@ -40,9 +44,23 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
             ),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        state.metrics.render(pool),
+        state.metrics.render(pool) + &visitor_page_series(state.visitor_pages.stats()),
     )
         .into_response()
+}
+
+/// How often visitors were served a stored page, in Prometheus' text format.
+fn visitor_page_series(stats: VisitorPageStats) -> String {
+    format!(
+        "# HELP wellspring_visitor_pages_total Visitors' page requests answered from the page cache (hit) or rendered to fill it (miss).\n\
+         # TYPE wellspring_visitor_pages_total counter\n\
+         wellspring_visitor_pages_total{{outcome=\"hit\"}} {}\n\
+         wellspring_visitor_pages_total{{outcome=\"miss\"}} {}\n\
+         # HELP wellspring_visitor_pages_stored Pages held by the visitor page cache.\n\
+         # TYPE wellspring_visitor_pages_stored gauge\n\
+         wellspring_visitor_pages_stored {}\n",
+        stats.hits, stats.misses, stats.pages
+    )
 }
 
 /// Compares digests so the time taken says nothing about how much of the token matched.

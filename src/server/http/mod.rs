@@ -9,3 +9,4 @@ pub mod health;
 pub mod metrics;
 pub mod oauth;
 pub mod serve;
+pub mod visitor_pages;
