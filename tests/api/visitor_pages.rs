@@ -77,6 +77,14 @@ async fn visitors_share_one_render_and_each_response_carries_its_own_nonce() {
         "the validator does not depend on the nonce"
     );
 
+    // A request with any cookie renders for itself (a page might read something of its own
+    // from one) and stores nothing.
+    let with_cookie = app
+        .get_with_header("/circles", "cookie", "ws_mfa_ticket=someone-elses")
+        .await;
+    assert_eq!(with_cookie.status(), StatusCode::OK);
+    assert_eq!(counts(&app).await, (1, 1), "a request with a cookie bypassed the cache");
+
     // A stored page still answers conditional requests.
     let revalidated = app
         .get_with_header("/circles", "if-none-match", first_tag.as_deref().unwrap())

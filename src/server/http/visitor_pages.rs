@@ -8,8 +8,10 @@
 //! each running their own (no stampede when an entry expires).
 //!
 //! What keeps it safe:
-//! - Only GETs whose caller is signed out (the session middleware's [`Caller`]) read or fill
-//!   it; a member's page is never stored and a member is never served a stored page.
+//! - Only GETs that carry no cookie and no `Authorization` header, and whose caller the
+//!   session middleware found signed out ([`Caller`]), read or fill it: a member's page is
+//!   never stored, a member is never served a stored page, and nothing a page might read from
+//!   a visitor's own cookies can reach another visitor.
 //! - Only a complete `200 text/html` page is stored, and not when it sets a cookie, says
 //!   `no-store` or `private`, or shows this request's id (an error panel does).
 //! - Every page carries a fresh CSP nonce: the stored body is kept cut at the nonce it was
@@ -148,7 +150,9 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let context = request.extensions().get::<RequestContext>().cloned();
     let (true, true, Some(context)) = (
         cache.enabled() && request.method() == Method::GET,
-        visitor && !request.headers().contains_key(header::AUTHORIZATION),
+        visitor
+            && !request.headers().contains_key(header::COOKIE)
+            && !request.headers().contains_key(header::AUTHORIZATION),
         context,
     ) else {
         return next.run(request).await;
