@@ -2108,3 +2108,51 @@ async fn feed_pages_render_under_concurrent_load_on_many_threads() {
         assert_eq!(status, Some(StatusCode::OK), "{url}: {error:?}");
     }
 }
+
+/// Pages keep rendering while other apps start in the same process, as the test binary
+/// does all the time. Leptos lists an app's routes by rendering it once with resource loading
+/// switched off by a process-wide flag; a page whose resource first polled inside that window
+/// waited forever, and the request ended in the 30-second timeout's empty 503.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn profile_pages_render_while_other_apps_start_in_the_same_process() {
+    let app = crate::helpers::spawn_app_with(|settings| {
+        // A hang shows as a 503 after this long, not the default 30 s.
+        settings.server.request_timeout_secs = 10;
+    })
+    .await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    write_post(&app, &chief, "morning-pages", "First light", "Words.").await;
+
+    let url = format!("{}/u/chiefly", app.address);
+    let mut readers = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let url = url.clone();
+        readers.spawn(async move {
+            let mut failures = Vec::new();
+            for _ in 0..30 {
+                match bare_client().get(&url).send().await {
+                    Ok(response) if response.status() == StatusCode::OK => {}
+                    Ok(response) => failures.push(response.status().to_string()),
+                    Err(error) => failures.push(error.to_string()),
+                }
+            }
+            failures
+        });
+    }
+    let mut starts = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        starts.spawn(async {
+            let other = crate::helpers::spawn_app().await;
+            other.get("/healthz").await.status()
+        });
+    }
+    while let Some(started) = starts.join_next().await {
+        assert_eq!(started.unwrap(), StatusCode::OK);
+    }
+    let mut failures = Vec::new();
+    while let Some(outcome) = readers.join_next().await {
+        failures.extend(outcome.unwrap());
+    }
+    assert!(failures.is_empty(), "profile pages failed: {failures:?}");
+}
