@@ -34,3 +34,12 @@ pub async fn circle_feed(slug: String, cursor: String) -> Result<FeedPage, AppEr
     let state = request::state()?;
     with_status(feeds::circle_feed(&state, request::caller().as_ref(), &slug, &cursor).await)
 }
+
+/// One member's posts that the caller may read, older than `cursor` (the profile's infinite
+/// scroll).
+#[server(prefix = "/api", endpoint = "feeds/author")]
+pub async fn author_feed(handle: String, cursor: String) -> Result<FeedPage, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::feeds};
+    let state = request::state()?;
+    with_status(feeds::author_feed(&state, request::caller().as_ref(), &handle, &cursor).await)
+}

@@ -2,15 +2,28 @@
 
 use crate::domain::{
     AppError,
-    community::{ProfileDetails, PublicProfile},
+    community::{ProfileDetails, ProfilePageData, ProfileWithPosts},
 };
 use leptos::prelude::*;
 
+/// A member's profile with a page of their posts beside it (a malformed cursor fails the
+/// call). The profile page reads `profiles/page` instead.
 #[server(prefix = "/api", endpoint = "profiles/get")]
-pub async fn get_profile(handle: String, cursor: String) -> Result<PublicProfile, AppError> {
+pub async fn get_profile(handle: String, cursor: String) -> Result<ProfileWithPosts, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::profiles};
     let state = request::state()?;
     with_status(profiles::get(&state, request::caller().as_ref(), &handle, &cursor).await)
+}
+
+/// A member's profile page: who they are and their posts older than `cursor` that the caller
+/// may read, in one call.
+#[server(prefix = "/api", endpoint = "profiles/page")]
+pub async fn get_profile_page(handle: String, cursor: String) -> Result<ProfilePageData, AppError> {
+    use crate::server::{
+        auth::request, http::errors::with_status, services::community::profile_page,
+    };
+    let state = request::state()?;
+    with_status(profile_page::read(&state, request::caller().as_ref(), &handle, &cursor).await)
 }
 
 #[server(prefix = "/api", endpoint = "profiles/details")]

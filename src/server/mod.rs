@@ -7,6 +7,7 @@ pub mod db;
 pub mod http;
 pub mod mail;
 pub mod markdown;
+pub mod page_routes;
 pub mod security;
 pub mod seed;
 pub mod services;

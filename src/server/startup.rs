@@ -2,7 +2,7 @@
 //! can build one on port 0 and talk to it.
 
 use crate::{
-    app::{App, shell},
+    app::shell,
     domain::{OAuthProviders, RequestId},
     server::{
         auth,
@@ -22,7 +22,7 @@ use crate::{
 use anyhow::Context;
 use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, middleware, routing::get};
 use leptos::{config::LeptosOptions, nonce::Nonce, prelude::*};
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::LeptosRoutes;
 use secrecy::ExposeSecret;
 use std::{future::Future, net::SocketAddr, sync::Arc};
 use tokio::net::TcpListener;
@@ -126,7 +126,7 @@ async fn seed_demo(owner_pool: &sqlx::PgPool) {
 
 /// Every route and the middleware around them. Testable without a socket.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = crate::server::page_routes::page_routes();
     let context = {
         let state = state.clone();
         move || provide_request_context(&state)

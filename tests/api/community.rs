@@ -1711,6 +1711,7 @@ async fn keyset_pages_hold_twenty_posts_then_the_rest_without_overlap() {
     for (endpoint, first_form) in [
         ("feeds/circle", ("slug", "morning-pages")),
         ("feeds/site", ("kind", "latest")),
+        ("feeds/author", ("handle", "chiefly")),
     ] {
         let first = json(&call(&app, endpoint, &[first_form, ("cursor", "")], "").await);
         let first_ids = feed_ids(&first);
@@ -1758,6 +1759,28 @@ async fn keyset_pages_hold_twenty_posts_then_the_rest_without_overlap() {
     );
     assert_eq!(bad["info"]["circle"]["slug"], "morning-pages", "{bad}");
     assert!(bad["feed"]["Err"]["BadRequest"].is_string(), "{bad}");
+
+    // The profile's page reads the first page of the author's posts in its one call, and the
+    // author feed goes on from its cursor.
+    let first = json(&profile_page(&app, "chiefly", "", "").await);
+    assert_eq!(first["profile"]["handle"], "chiefly", "{first}");
+    assert_eq!(feed_ids(&first["feed"]["Ok"]), newest_first[..20].to_vec());
+    let cursor = first["feed"]["Ok"]["next_cursor"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let rest = json(
+        &call(
+            &app,
+            "feeds/author",
+            &[("handle", "chiefly"), ("cursor", &cursor)],
+            "",
+        )
+        .await,
+    );
+    assert_eq!(feed_ids(&rest), newest_first[20..].to_vec());
+    let rest = json(&profile_page(&app, "chiefly", &cursor, "").await);
+    assert_eq!(feed_ids(&rest["feed"]["Ok"]), newest_first[20..].to_vec());
 }
 
 #[tokio::test]
@@ -1879,6 +1902,192 @@ async fn only_admins_give_the_verified_badge_from_the_profile_page_and_it_is_aud
     assert_eq!(verified().await, 1);
 }
 
+// ---------------------------------------------------------------------------------------
+// Profiles
+// ---------------------------------------------------------------------------------------
+
+async fn profile_page(app: &TestApp, handle: &str, cursor: &str, cookies: &str) -> Reply {
+    call(
+        app,
+        "profiles/page",
+        &[("handle", handle), ("cursor", cursor)],
+        cookies,
+    )
+    .await
+}
+
+/// A circle's moderator lets `who` in, through the endpoint a moderator's page uses.
+async fn approve(app: &TestApp, moderator: &Member, slug: &str, who: &Member) {
+    let user_id: String =
+        sqlx::query_scalar("select user_id::text from app.profiles where handle = $1")
+            .bind(&who.handle)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let reply = call(
+        app,
+        "circles/answer-request",
+        &[("slug", slug), ("user_id", &user_id), ("approve", "true")],
+        &moderator.cookies,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "approve: {}", reply.body);
+}
+
+#[tokio::test]
+async fn the_profile_page_lists_private_circle_posts_only_to_members_and_never_anonymous_ones() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let writer = member(&app, "wrenhollow", "Wren Hollowmere").await;
+    let insider = member(&app, "insiderly", "In Sider").await;
+    let outsider = member(&app, "outsider", "Out Sider").await;
+    let asker = member(&app, "askerly", "Ask Early").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    create_circle(&app, &chief, "inner-room", "private", false).await;
+    create_circle(&app, &chief, "heavy-days", "members", true).await;
+    join(&app, &writer, "morning-pages").await;
+    join(&app, &writer, "heavy-days").await;
+    for who in [&writer, &insider, &asker] {
+        assert_eq!(json(&join(&app, who, "inner-room").await), "pending");
+    }
+    approve(&app, &chief, "inner-room", &writer).await;
+    approve(&app, &chief, "inner-room", &insider).await;
+
+    let open_title = "Open meadow walk";
+    let secret_title = "Lanternfish gathering";
+    let anonymous_title = "Tidewater evenings";
+    let open = write_post(&app, &writer, "morning-pages", open_title, "Grass and sky.").await;
+    let secret = write_post(&app, &writer, "inner-room", secret_title, "They glow.").await;
+    let anonymous = created_post_id(
+        &call(
+            &app,
+            "posts/create",
+            &[
+                ("circle", "heavy-days"),
+                ("title", anonymous_title),
+                ("body", "Evenings feel long."),
+                ("anonymous", "on"),
+            ],
+            &writer.cookies,
+        )
+        .await,
+    );
+    // Members of the support circle do read the anonymous post (so its absence below is
+    // the profile's doing, not the circle's).
+    assert_eq!(
+        get_post(&app, &writer.cookies, anonymous).await.status,
+        StatusCode::OK
+    );
+
+    for (who, cookies, expected) in [
+        ("a visitor", "", vec![open]),
+        (
+            "a signed-in outsider",
+            outsider.cookies.as_str(),
+            vec![open],
+        ),
+        ("a pending member", asker.cookies.as_str(), vec![open]),
+        (
+            "a fellow member",
+            insider.cookies.as_str(),
+            vec![secret, open],
+        ),
+        ("the author", writer.cookies.as_str(), vec![secret, open]),
+        ("site staff", chief.cookies.as_str(), vec![secret, open]),
+    ] {
+        let reply = profile_page(&app, "wrenhollow", "", cookies).await;
+        assert_eq!(reply.status, StatusCode::OK, "{who}: {}", reply.body);
+        assert!(
+            !reply.body.contains(anonymous_title),
+            "{who}: profiles/page lists the anonymous post: {}",
+            reply.body
+        );
+        let whole = json(&reply);
+        assert_eq!(whole["profile"]["handle"], "wrenhollow", "{who}: {whole}");
+        assert_eq!(whole["profile"]["display_name"], "Wren Hollowmere", "{who}");
+        assert_eq!(feed_ids(&whole["feed"]["Ok"]), expected, "{who}: {whole}");
+        assert_eq!(whole["feed"]["Ok"]["next_cursor"], Value::Null, "{who}");
+        if !expected.contains(&secret) {
+            assert!(
+                !reply.body.contains(secret_title),
+                "{who}: profiles/page leaks the private post"
+            );
+        }
+        // The older endpoints read the same rows.
+        let posts = json(
+            &call(
+                &app,
+                "feeds/author",
+                &[("handle", "wrenhollow"), ("cursor", "")],
+                cookies,
+            )
+            .await,
+        );
+        assert_eq!(feed_ids(&posts), expected, "{who}: feeds/author");
+        let flat = json(
+            &call(
+                &app,
+                "profiles/get",
+                &[("handle", "wrenhollow"), ("cursor", "")],
+                cookies,
+            )
+            .await,
+        );
+        assert_eq!(flat["handle"], "wrenhollow", "{who}: {flat}");
+        assert_eq!(feed_ids(&flat), expected, "{who}: profiles/get");
+
+        let (status, html) = page(&app, "/u/wrenhollow", cookies).await;
+        assert_eq!(status, StatusCode::OK, "{who}");
+        assert!(html.contains("Wren Hollowmere"), "{who}: the profile shows");
+        assert!(html.contains(open_title), "{who}: the public post shows");
+        assert_eq!(
+            html.contains(secret_title),
+            expected.contains(&secret),
+            "{who}: the private post on the page"
+        );
+        assert!(
+            !html.contains(anonymous_title),
+            "{who}: the page lists the anonymous post"
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_handle_is_a_kind_404_and_a_bad_cursor_fails_only_the_profiles_posts() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    let post = write_post(&app, &chief, "morning-pages", "First light", "Words.").await;
+
+    let unknown = profile_page(&app, "nobody-here", "", "").await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND, "{}", unknown.body);
+    assert_eq!(json(&unknown), "NotFound");
+    let (status, html) = page(&app, "/u/nobody-here", "").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(
+        html.contains("We couldn&#x27;t find that member")
+            || html.contains("We couldn't find that member"),
+        "{html}"
+    );
+
+    let bad = profile_page(&app, "chiefly", "not-a-cursor", "").await;
+    assert_eq!(bad.status, StatusCode::OK, "{}", bad.body);
+    let bad = json(&bad);
+    assert_eq!(bad["profile"]["display_name"], "Chief Keeper", "{bad}");
+    assert!(bad["feed"]["Err"]["BadRequest"].is_string(), "{bad}");
+    let (status, html) = page(&app, "/u/chiefly?after=not-a-cursor", "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Chief Keeper"), "the profile still shows");
+    assert!(
+        html.contains("We couldn&#x27;t load the posts")
+            || html.contains("We couldn't load the posts"),
+        "{html}"
+    );
+    // The same handle with a good cursor lists the post.
+    let good = json(&profile_page(&app, "chiefly", "", "").await);
+    assert_eq!(feed_ids(&good["feed"]["Ok"]), vec![post]);
+}
+
 /// Pages rendered on a multi-threaded runtime under concurrent load, as in production: a
 /// render's futures can move between threads, so anything that must stay on one thread (a
 /// `SendWrapper` in a local action, once) fails here and not in the single-request tests.
@@ -1915,4 +2124,52 @@ async fn feed_pages_render_under_concurrent_load_on_many_threads() {
         let (url, status, error) = outcome.unwrap();
         assert_eq!(status, Some(StatusCode::OK), "{url}: {error:?}");
     }
+}
+
+/// Pages keep rendering while other apps start in the same process, as the test binary
+/// does all the time. Leptos lists an app's routes by rendering it once with resource loading
+/// switched off by a process-wide flag; a page whose resource first polled inside that window
+/// waited forever, and the request ended in the 30-second timeout's empty 503.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn profile_pages_render_while_other_apps_start_in_the_same_process() {
+    let app = crate::helpers::spawn_app_with(|settings| {
+        // A hang shows as a 503 after this long, not the default 30 s.
+        settings.server.request_timeout_secs = 10;
+    })
+    .await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    write_post(&app, &chief, "morning-pages", "First light", "Words.").await;
+
+    let url = format!("{}/u/chiefly", app.address);
+    let mut readers = tokio::task::JoinSet::new();
+    for _ in 0..6 {
+        let url = url.clone();
+        readers.spawn(async move {
+            let mut failures = Vec::new();
+            for _ in 0..30 {
+                match bare_client().get(&url).send().await {
+                    Ok(response) if response.status() == StatusCode::OK => {}
+                    Ok(response) => failures.push(response.status().to_string()),
+                    Err(error) => failures.push(error.to_string()),
+                }
+            }
+            failures
+        });
+    }
+    let mut starts = tokio::task::JoinSet::new();
+    for _ in 0..8 {
+        starts.spawn(async {
+            let other = crate::helpers::spawn_app().await;
+            other.get("/healthz").await.status()
+        });
+    }
+    while let Some(started) = starts.join_next().await {
+        assert_eq!(started.unwrap(), StatusCode::OK);
+    }
+    let mut failures = Vec::new();
+    while let Some(outcome) = readers.join_next().await {
+        failures.extend(outcome.unwrap());
+    }
+    assert!(failures.is_empty(), "profile pages failed: {failures:?}");
 }

@@ -1,7 +1,10 @@
 //! `/u/<handle>`: a member's public profile and what they've shared where you can read it.
 
 use crate::{
-    api::profiles::{VerifyPractitioner, get_profile},
+    api::{
+        feeds::author_feed,
+        profiles::{VerifyPractitioner, get_profile_page},
+    },
     app::components::{
         alert::{Alert, AlertTone},
         button::{ButtonVariant, button_classes},
@@ -11,7 +14,10 @@ use crate::{
         form::{FormError, action_error},
         skeleton::Skeleton,
     },
-    domain::{AppError, community::PublicProfile},
+    domain::{
+        AppError,
+        community::{FeedPage, ProfilePageData, PublicProfile},
+    },
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
@@ -24,15 +30,22 @@ pub fn MemberProfilePage() -> impl IntoView {
     let handle = Memo::new(move |_| params.read().get("handle").unwrap_or_default());
     let after = Memo::new(move |_| query.read().get("after").unwrap_or_default());
     let verify = ServerAction::<VerifyPractitioner>::new();
-    let profile = Resource::new_blocking(
+    // One resource, one server call, one transaction: the profile and its posts together.
+    let page = Resource::new_blocking(
         move || (handle.get(), after.get(), verify.version().get()),
-        |(h, a, _)| get_profile(h, a),
+        |(handle, after, _)| get_profile_page(handle, after),
     );
     view! {
-        <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
+        <Transition fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(profile) => view! { <ProfileView profile verify/> }.into_any(),
+                match page.await {
+                    Ok(ProfilePageData { profile, feed }) => {
+                        let handle = profile.handle.clone();
+                        view! {
+                            <ProfileView profile verify/>
+                            <MemberPosts handle feed/>
+                        }.into_any()
+                    }
                     Err(AppError::NotFound) => view! {
                         <Title text="Member not found"/>
                         <ErrorPanel title="We couldn't find that member" message="Check the spelling of the handle."/>
@@ -40,24 +53,16 @@ pub fn MemberProfilePage() -> impl IntoView {
                     Err(error) => view! { <ErrorPanel title="We couldn't load this profile" message=error.to_string()/> }.into_any(),
                 }
             })}
-        </Suspense>
+        </Transition>
     }
 }
 
 #[component]
 fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>) -> impl IntoView {
-    let handle = profile.handle.clone();
-    let feed_handle = profile.handle.clone();
     let practitioner = profile.is_practitioner();
     let verify_control = profile
         .can_verify
         .then(|| view! { <VerifyControl profile=profile.clone() action=verify/> });
-    let page = crate::domain::community::FeedPage {
-        posts: profile.posts.clone(),
-        pinned: Vec::new(),
-        next_cursor: profile.next_cursor.clone(),
-        ..Default::default()
-    };
     view! {
         <Title text=profile.display_name.clone()/>
         <header class="space-y-2">
@@ -90,24 +95,36 @@ fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>)
             </Card>
         })}
         {verify_control}
+    }
+}
+
+/// The member's posts the viewer may read; older ones load as the reader scrolls, through
+/// the author feed alone (the profile is already on the page).
+#[component]
+fn MemberPosts(handle: String, feed: Result<FeedPage, AppError>) -> impl IntoView {
+    let posts = match feed {
+        Ok(page) => {
+            let feed_handle = handle.clone();
+            view! {
+                <FeedList
+                    page
+                    older_href=Callback::new(move |cursor: String| format!("/u/{handle}?after={cursor}"))
+                    empty_title="Nothing shared here yet"
+                    empty_message="Posts in circles you can read will show here."
+                    load_older=older_posts(move |cursor| author_feed(feed_handle.clone(), cursor))
+                />
+            }
+            .into_any()
+        }
+        Err(error) => view! {
+            <ErrorPanel title="We couldn't load the posts" message=error.to_string()/>
+        }
+        .into_any(),
+    };
+    view! {
         <section aria-labelledby="member-posts" class="mt-10">
             <h2 id="member-posts" class="mb-4 text-xl font-semibold">"Posts"</h2>
-            <FeedList
-                page
-                older_href=Callback::new(move |cursor: String| format!("/u/{handle}?after={cursor}"))
-                empty_title="Nothing shared here yet"
-                empty_message="Posts in circles you can read will show here."
-                load_older=older_posts(move |cursor| {
-                    let profile = get_profile(feed_handle.clone(), cursor);
-                    async move {
-                        profile.await.map(|profile| crate::domain::community::FeedPage {
-                            posts: profile.posts,
-                            next_cursor: profile.next_cursor,
-                            ..Default::default()
-                        })
-                    }
-                })
-            />
+            {posts}
         </section>
     }
 }

@@ -1,8 +1,10 @@
 //! A member's public profile.
 
-use super::post::PostSummary;
+use super::{feed::FeedPage, post::PostSummary};
+use crate::domain::AppError;
 use serde::{Deserialize, Serialize};
 
+/// Who a member is, as anyone may read it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PublicProfile {
     pub handle: String,
@@ -16,12 +18,29 @@ pub struct PublicProfile {
     pub modalities: Vec<String>,
     pub credentials: String,
     pub booking_url: String,
-    /// Their posts the viewer may read, never anonymous ones.
-    pub posts: Vec<PostSummary>,
-    pub next_cursor: Option<String>,
     /// The viewer is a site admin, who alone may give or take the verified badge. Only shows
     /// the control: the server function checks the role (and second factor) again.
     pub can_verify: bool,
+}
+
+/// Everything a member's profile page shows, read in one transaction: who they are and a
+/// page of their posts the viewer may read (never anonymous ones). The posts are a separate
+/// result, so the profile still shows when they cannot be read (a malformed cursor, say).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfilePageData {
+    pub profile: PublicProfile,
+    pub feed: Result<FeedPage, AppError>,
+}
+
+/// `profiles/get`'s answer: the profile with one page of posts beside its fields, the shape
+/// that endpoint has always had (the page itself reads `profiles/page`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileWithPosts {
+    #[serde(flatten)]
+    pub profile: PublicProfile,
+    /// Their posts the viewer may read, never anonymous ones.
+    pub posts: Vec<PostSummary>,
+    pub next_cursor: Option<String>,
 }
 
 impl PublicProfile {

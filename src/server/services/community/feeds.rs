@@ -150,8 +150,8 @@ pub(crate) async fn read_circle_feed(
     Ok(page)
 }
 
-/// Posts by one member that the viewer may read, newest first (never their anonymous ones:
-/// those have no author id to match).
+/// Posts by one member that the viewer may read, newest first: the profile's infinite scroll
+/// and "older posts" pages.
 #[tracing::instrument(skip(state, caller))]
 pub async fn author_feed(
     state: &AppState,
@@ -160,19 +160,32 @@ pub async fn author_feed(
     cursor: &str,
 ) -> Result<FeedPage, AppError> {
     let cursor = parse_cursor(cursor)?;
+    let mut tx = caller_tx(state, caller).await?;
+    let mut page = read_author_feed(&mut tx, handle, cursor).await?;
+    tx.commit().await.map_err(db)?;
+    page.signed_in = caller.is_some();
+    Ok(page)
+}
+
+/// A page of one member's posts inside the caller's open transaction, so RLS leaves out
+/// circles the caller may not read. Never their anonymous posts: those have no author id to
+/// match. An unknown handle is an empty page; `signed_in` is left for the caller to set.
+pub(crate) async fn read_author_feed(
+    tx: &mut Transaction<'static, Postgres>,
+    handle: &str,
+    cursor: Option<Cursor>,
+) -> Result<FeedPage, AppError> {
     let mut query = QueryBuilder::<Postgres>::new(POST_SUMMARY_SELECT);
     query
         .push(" where p.deleted_at is null and p.author_id = (select user_id from app.profiles where handle = ")
-        .push_bind(handle.to_owned())
+        .push_bind(handle.to_lowercase())
         .push(")");
     push_time_keyset(&mut query, "p.created_at", cursor);
-    let mut tx = caller_tx(state, caller).await?;
     let rows: Vec<PostSummaryRow> = query
         .build_query_as()
-        .fetch_all(&mut *tx)
+        .fetch_all(&mut **tx)
         .await
         .map_err(db)?;
-    tx.commit().await.map_err(db)?;
     Ok(time_page(rows, false))
 }
 

@@ -10,6 +10,7 @@ pub mod comments;
 pub mod feeds;
 pub mod post_page;
 pub mod posts;
+pub mod profile_page;
 pub mod profiles;
 pub mod reactions;
 pub mod search;

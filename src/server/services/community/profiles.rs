@@ -1,10 +1,14 @@
 //! Public profiles: who a member is and what they've shared where the viewer can read it.
 
-use super::{caller_tx, db, feeds, rows::date_label, text};
+use super::{caller_tx, db, profile_page, rows::date_label, text};
 use crate::{
-    domain::{AppError, community::PublicProfile},
+    domain::{
+        AppError,
+        community::{ProfilePageData, ProfileWithPosts, PublicProfile},
+    },
     server::{auth::session::CurrentSession, state::AppState},
 };
+use sqlx::{Postgres, Transaction};
 
 #[derive(sqlx::FromRow)]
 struct ProfileRow {
@@ -20,30 +24,45 @@ struct ProfileRow {
     booking_url: String,
 }
 
+/// The profile with one page of posts beside it, as `profiles/get` answers: the same read as
+/// the profile page (`profile_page::read`), with a malformed cursor failing the whole call.
 #[tracing::instrument(skip(state, caller))]
 pub async fn get(
     state: &AppState,
     caller: Option<&CurrentSession>,
     handle: &str,
     cursor: &str,
+) -> Result<ProfileWithPosts, AppError> {
+    let ProfilePageData { profile, feed } =
+        profile_page::read(state, caller, handle, cursor).await?;
+    let page = feed?;
+    Ok(ProfileWithPosts {
+        profile,
+        posts: page.posts,
+        next_cursor: page.next_cursor,
+    })
+}
+
+/// Who the member with `handle` is, inside the caller's open transaction; `NotFound` when
+/// nobody has that handle.
+pub(crate) async fn read_public_profile(
+    tx: &mut Transaction<'static, Postgres>,
+    caller: Option<&CurrentSession>,
+    handle: &str,
 ) -> Result<PublicProfile, AppError> {
-    let handle = handle.to_lowercase();
-    let mut tx = caller_tx(state, caller).await?;
     let row: Option<ProfileRow> = sqlx::query_as(
         "select handle, display_name, pronouns, bio, interests, created_at, is_verified,
                 modalities, credentials, booking_url
            from app.profiles where handle = $1",
     )
-    .bind(&handle)
-    .fetch_optional(&mut *tx)
+    .bind(handle.to_lowercase())
+    .fetch_optional(&mut **tx)
     .await
     .map_err(db)?;
     let row = row.ok_or(AppError::NotFound)?;
     // Rendered on read: a bio is short, and the identity service's profile form (which owns
     // `bio`) then never has to know about Markdown.
-    let bio_html = text::render(&mut tx, &row.bio).await?;
-    tx.commit().await.map_err(db)?;
-    let page = feeds::author_feed(state, caller, &handle, cursor).await?;
+    let bio_html = text::render(tx, &row.bio).await?;
     Ok(PublicProfile {
         handle: row.handle,
         display_name: row.display_name,
@@ -62,8 +81,6 @@ pub async fn get(
         } else {
             String::new()
         },
-        posts: page.posts,
-        next_cursor: page.next_cursor,
         can_verify: caller.is_some_and(|c| c.role == crate::domain::AccountRole::Admin),
     })
 }
