@@ -100,6 +100,7 @@ pub(crate) async fn read_thread(
                             when c.is_anonymous and me.id is not null then app.is_comment_author(c.id)
                             else false end as is_author) w
            left join app.profiles a on a.user_id = c.author_id
+          where c.post_id = $1
           order by c.id
           limit $2",
     )
