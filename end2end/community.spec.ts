@@ -4,7 +4,7 @@ import { publicCircle, signedInMember } from "./members";
 /**
  * The community core in Chromium: a visitor browses; a member joins a circle, posts with a
  * content warning, replies, reacts, saves and finds their post; and the same posting and
- * replying with JavaScript turned off. Needs the demo data the development server seeds on
+ * replying with JavaScript turned off, anonymously too in a support circle. Needs the demo data the development server seeds on
  * its first start.
  */
 
@@ -143,5 +143,30 @@ test.describe("without JavaScript", () => {
     await page.getByLabel("What would you like to share?").fill("No title here");
     await page.getByTestId("post-submit").click();
     await expect(page.getByText("Please give your post a title.")).toBeVisible();
+  });
+
+  test("a member answers replies to their anonymous post anonymously, with plain forms", async ({ page }) => {
+    test.setTimeout(90_000);
+    const member = await signedInMember(page, "Wren Tidewater");
+    const circle = await publicCircle(page.request, true);
+    await page.goto(`/c/${circle.slug}`);
+    await page.getByTestId("join-circle").click();
+    await expect(page.getByTestId("leave-circle")).toBeVisible();
+    await page.goto(`/c/${circle.slug}/new`);
+    await page.getByLabel("Title").fill("Long evenings lately");
+    await page.getByLabel("What would you like to share?").fill("The evenings feel long since the move.");
+    await page.getByLabel("Post anonymously").check();
+    await page.getByTestId("post-submit").click();
+    await expect(page).toHaveURL(/\/p\/\d+-long-evenings-lately/);
+    await expect(page.getByTestId("post-author")).toHaveText("Anonymous member");
+    // On their own anonymous post, the reply starts anonymous.
+    const anonymously = page.locator("#new-comment-anonymous");
+    await expect(anonymously).toBeChecked();
+    await page.getByTestId("comment-body").fill("Thank you, walking helps a little.");
+    await page.getByTestId("comment-submit").click();
+    const reply = page.getByTestId("comment").filter({ hasText: "walking helps a little" });
+    await expect(reply).toContainText("Anonymous member · original poster");
+    await expect(reply).not.toContainText(member.displayName);
+    await expect(reply).not.toContainText(member.handle);
   });
 });

@@ -11,16 +11,21 @@ pub async fn get_comments(post_id: i64, root: Option<i64>) -> Result<CommentThre
 }
 
 /// Comments (or replies, with `parent_id`) and returns to the post at the new comment.
+/// `anonymous` is the form's checkbox (absent when unticked); support circles only.
 #[server(prefix = "/api", endpoint = "comments/create")]
 pub async fn create_comment(
     post_id: i64,
     parent_id: Option<i64>,
     body: String,
+    anonymous: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
     let state = request::state()?;
     let session = with_status(request::require_member())?;
-    let path = with_status(comments::create(&state, &session, post_id, parent_id, &body).await)?;
+    let anonymous = anonymous.is_some_and(|v| v != "false");
+    let path = with_status(
+        comments::create(&state, &session, post_id, parent_id, &body, anonymous).await,
+    )?;
     super::circles::redirect_back_without_js(&path);
     Ok(path)
 }

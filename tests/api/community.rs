@@ -123,17 +123,17 @@ async fn lock(app: &TestApp, post: i64) {
     tx.commit().await.unwrap();
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
+pub(crate) async fn count(app: &TestApp, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
 
-fn json(reply: &Reply) -> Value {
+pub(crate) fn json(reply: &Reply) -> Value {
     serde_json::from_str(&reply.body)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", reply.status, reply.body))
 }
 
 /// The message for `field` when the reply is a validation error (`AppError::Invalid`).
-fn field_error(reply: &Reply, field: &str) -> Option<String> {
+pub(crate) fn field_error(reply: &Reply, field: &str) -> Option<String> {
     json(reply)["Invalid"].as_array()?.iter().find_map(|pair| {
         (pair[0] == field).then(|| pair[1].as_str().unwrap_or_default().to_owned())
     })
@@ -169,7 +169,7 @@ pub(crate) async fn join(app: &TestApp, who: &Member, slug: &str) -> Reply {
 }
 
 /// The id of the post a `posts/create` reply opened (its redirect location).
-fn created_post_id(reply: &Reply) -> i64 {
+pub(crate) fn created_post_id(reply: &Reply) -> i64 {
     assert_eq!(reply.status, StatusCode::OK, "create post: {}", reply.body);
     let location = reply
         .headers

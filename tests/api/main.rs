@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod anonymous_replies;
 mod community;
 mod embedded;
 mod header;

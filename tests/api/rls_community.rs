@@ -638,6 +638,373 @@ async fn nobody_claims_authorship_of_an_existing_anonymous_post() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Anonymous replies: sealed like anonymous posts
+// ---------------------------------------------------------------------------------------
+
+/// A top-level reply on `post`, anonymous or signed as `author`, not yet sealed.
+fn insert_reply(post: i64, author: Option<Uuid>, anonymous: bool) -> String {
+    let author = author.map_or("null".to_owned(), |id| format!("'{id}'"));
+    format!(
+        "insert into app.comments (post_id, author_id, is_anonymous, body, body_html, depth)
+         values ({post}, {author}, {anonymous}, 'with you', '<p>with you</p>', 0)"
+    )
+}
+
+/// Seals the newest comment as the caller's: the claim the service makes with the comment.
+const CLAIM_NEWEST_COMMENT: &str =
+    "insert into app.anonymous_comment_authors (comment_id, author_id)
+     select max(id), auth.uid() from app.comments";
+
+/// An anonymous reply by `who` on `post`, written and sealed in one transaction as they are.
+async fn anonymous_reply(pool: &PgPool, post: i64, who: Uuid) -> i64 {
+    let written = run_all(
+        pool,
+        &as_member(who),
+        &[&insert_reply(post, None, true), CLAIM_NEWEST_COMMENT],
+    )
+    .await
+    .unwrap();
+    assert_eq!(written, vec![1, 1]);
+    owner_i64(pool, "select max(id) from app.comments").await
+}
+
+#[tokio::test]
+async fn anonymous_replies_are_possible_only_in_support_circles_and_name_nobody() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let world = support_circle(&pool).await;
+    let ordinary = circle(&pool, "open-air", "public", false).await;
+    membership(&pool, ordinary, world.other, "member", "active").await;
+    let ordinary_post = post(&pool, ordinary, world.other, "Sunny").await;
+
+    // Allowed: anonymously, with no author id, in the support circle.
+    assert_eq!(
+        run(
+            &pool,
+            &as_member(world.other),
+            &insert_reply(world.post, None, true)
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    // Denied: anonymously outside a support circle.
+    assert_refused(
+        run(
+            &pool,
+            &as_member(world.other),
+            &insert_reply(ordinary_post, None, true),
+        )
+        .await,
+        "anonymous reply outside a support circle",
+    );
+    // Denied: an "anonymous" reply that names its author (policy or constraint).
+    let named = run(
+        &pool,
+        &as_member(world.other),
+        &insert_reply(world.post, Some(world.other), true),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(sqlstate(&named).as_deref(), Some("42501" | "23514")),
+        "{named}"
+    );
+    // Denied: a signed reply by nobody, or by someone else.
+    assert_refused(
+        run(
+            &pool,
+            &as_member(world.other),
+            &insert_reply(world.post, None, false),
+        )
+        .await,
+        "a signed reply with no author",
+    );
+    assert_refused(
+        run(
+            &pool,
+            &as_member(world.other),
+            &insert_reply(world.post, Some(world.writer), false),
+        )
+        .await,
+        "a reply signed as someone else",
+    );
+    // Denied: an outsider, even anonymously.
+    let outsider = member(&pool, "outsider").await;
+    assert_refused(
+        run(
+            &pool,
+            &as_member(outsider),
+            &insert_reply(world.post, None, true),
+        )
+        .await,
+        "anonymous reply by a non-member",
+    );
+    assert_eq!(
+        owner_i64(&pool, "select count(*) from app.comments").await,
+        1
+    );
+    assert_eq!(
+        owner_i64(
+            &pool,
+            "select count(*) from app.comments where author_id is null and is_anonymous"
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn only_the_author_and_the_circles_moderators_read_who_wrote_an_anonymous_reply() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let world = support_circle(&pool).await;
+    let reply = anonymous_reply(&pool, world.post, world.other).await;
+    let sealed =
+        format!("select count(*) from app.anonymous_comment_authors where comment_id = {reply}");
+    // Allowed: the author, the circle's moderator, site staff.
+    assert_eq!(count(&pool, &as_member(world.other), &sealed).await, 1);
+    assert_eq!(count(&pool, &as_member(world.moderator), &sealed).await, 1);
+    assert_eq!(
+        count(&pool, &signed_in(world.staff, "moderator"), &sealed).await,
+        1
+    );
+    // Denied: another member of the same circle (even the post's own author), a visitor (no
+    // grant at all), and the moderator of another circle.
+    assert_eq!(count(&pool, &as_member(world.writer), &sealed).await, 0);
+    assert_refused(
+        try_count(&pool, &RequestClaims::anonymous(), &sealed).await,
+        "visitor reading sealed reply authors",
+    );
+    let elsewhere = circle(&pool, "other-room", "public", false).await;
+    let other_moderator = member(&pool, "keeper2").await;
+    membership(&pool, elsewhere, other_moderator, "moderator", "active").await;
+    assert_eq!(count(&pool, &as_member(other_moderator), &sealed).await, 0);
+    // The reply itself names nobody, to anyone.
+    let named = format!(
+        "select count(*) from app.comments where id = {reply} and author_id is null and is_anonymous"
+    );
+    assert_eq!(count(&pool, &as_member(world.writer), &named).await, 1);
+    assert_eq!(count(&pool, &RequestClaims::anonymous(), &named).await, 0);
+}
+
+#[tokio::test]
+async fn nobody_claims_authorship_of_someone_elses_or_an_earlier_anonymous_reply() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let world = support_circle(&pool).await;
+    let claim = |comment: i64| {
+        format!(
+            "insert into app.anonymous_comment_authors (comment_id, author_id)
+             values ({comment}, auth.uid())"
+        )
+    };
+    // Someone else's anonymous reply.
+    let writers = anonymous_reply(&pool, world.post, world.writer).await;
+    assert_refused(
+        run(&pool, &as_member(world.other), &claim(writers)).await,
+        "claiming someone else's anonymous reply",
+    );
+    // An anonymous reply nobody sealed (written by the owner: its author's account went).
+    sqlx::query(&insert_reply(world.post, None, true))
+        .execute(&pool)
+        .await
+        .unwrap();
+    let unsealed = owner_i64(&pool, "select max(id) from app.comments").await;
+    assert_refused(
+        run(&pool, &as_member(world.other), &claim(unsealed)).await,
+        "claiming an older unsealed anonymous reply",
+    );
+    // Their own anonymous reply, but from an earlier transaction.
+    run(
+        &pool,
+        &as_member(world.other),
+        &insert_reply(world.post, None, true),
+    )
+    .await
+    .unwrap();
+    let own_earlier = owner_i64(&pool, "select max(id) from app.comments").await;
+    assert_refused(
+        run(&pool, &as_member(world.other), &claim(own_earlier)).await,
+        "claiming a reply from an earlier transaction",
+    );
+    // A signed reply written in the same transaction.
+    assert_refused(
+        run_all(
+            &pool,
+            &as_member(world.other),
+            &[
+                &insert_reply(world.post, Some(world.other), false),
+                CLAIM_NEWEST_COMMENT,
+            ],
+        )
+        .await,
+        "sealing a signed reply",
+    );
+    // In someone else's name, in the same transaction.
+    let for_writer = format!(
+        "insert into app.anonymous_comment_authors (comment_id, author_id)
+         select max(id), '{}' from app.comments",
+        world.writer
+    );
+    assert_refused(
+        run_all(
+            &pool,
+            &as_member(world.other),
+            &[&insert_reply(world.post, None, true), &for_writer],
+        )
+        .await,
+        "sealing a reply under someone else",
+    );
+    // Allowed: the reply and its claim in one transaction.
+    let mine = anonymous_reply(&pool, world.post, world.other).await;
+    let owners = owner_i64(
+        &pool,
+        &format!(
+            "select count(*) from app.anonymous_comment_authors where author_id = '{}'",
+            world.other
+        ),
+    )
+    .await;
+    assert_eq!(owners, 1, "only the same-transaction claim landed");
+    let sealed_as = owner_text(
+        &pool,
+        &format!(
+            "select author_id::text from app.anonymous_comment_authors where comment_id = {mine}"
+        ),
+    )
+    .await;
+    assert_eq!(sealed_as, world.other.to_string());
+}
+
+#[tokio::test]
+async fn only_its_author_edits_or_deletes_an_anonymous_reply_and_it_stays_anonymous() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let world = support_circle(&pool).await;
+    let reply = anonymous_reply(&pool, world.post, world.other).await;
+    let rewrite =
+        format!("update app.comments set body = 'Hijacked', edited_at = now() where id = {reply}");
+    let body_now = format!("select body from app.comments where id = {reply}");
+    // Denied: another member (the post's author too), the circle's moderator.
+    for who in [world.writer, world.moderator] {
+        assert_eq!(run(&pool, &as_member(who), &rewrite).await.unwrap(), 0);
+    }
+    assert_eq!(owner_text(&pool, &body_now).await, "with you");
+    // Denied: unsealing or handing it to someone (no grant on either column).
+    assert_refused(
+        run(
+            &pool,
+            &as_member(world.other),
+            &format!("update app.comments set is_anonymous = false where id = {reply}"),
+        )
+        .await,
+        "unsealing an anonymous reply",
+    );
+    assert_refused(
+        run(
+            &pool,
+            &as_member(world.other),
+            &format!(
+                "update app.comments set author_id = '{}' where id = {reply}",
+                world.other
+            ),
+        )
+        .await,
+        "signing an anonymous reply",
+    );
+    // Allowed: the author edits (the old text kept for moderators) and deletes.
+    let edit = format!(
+        "update app.comments set body = 'still with you', edited_at = now() where id = {reply}"
+    );
+    assert_eq!(run(&pool, &as_member(world.other), &edit).await.unwrap(), 1);
+    assert_eq!(owner_text(&pool, &body_now).await, "still with you");
+    let history = format!("select count(*) from app.comment_revisions where comment_id = {reply}");
+    assert_eq!(count(&pool, &as_member(world.moderator), &history).await, 1);
+    let comments_before = owner_i64(
+        &pool,
+        &format!(
+            "select comment_count::bigint from app.posts where id = {}",
+            world.post
+        ),
+    )
+    .await;
+    let delete = format!(
+        "update app.comments set body = '', body_html = '', deleted_at = now() where id = {reply}"
+    );
+    assert_eq!(
+        run(&pool, &as_member(world.other), &delete).await.unwrap(),
+        1
+    );
+    let comments_after = owner_i64(
+        &pool,
+        &format!(
+            "select comment_count::bigint from app.posts where id = {}",
+            world.post
+        ),
+    )
+    .await;
+    assert_eq!(comments_after, comments_before - 1, "the counter follows");
+    let still = format!(
+        "select count(*) from app.comments where id = {reply} and author_id is null and is_anonymous"
+    );
+    assert_eq!(owner_i64(&pool, &still).await, 1);
+}
+
+#[tokio::test]
+async fn original_poster_is_told_only_for_the_anonymous_posts_own_anonymous_replies() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let world = support_circle(&pool).await;
+    let by_writer = anonymous_reply(&pool, world.post, world.writer).await;
+    // Another member's anonymous reply, which must not be marked.
+    anonymous_reply(&pool, world.post, world.other).await;
+    // A signed reply by the writer says nothing either (it already names them).
+    run(
+        &pool,
+        &as_member(world.writer),
+        &insert_reply(world.post, Some(world.writer), false),
+    )
+    .await
+    .unwrap();
+    let marked = |who: &RequestClaims, post: i64| {
+        let (pool, who) = (pool.clone(), who.clone());
+        async move {
+            let mut tx = scoped::begin(&pool, &who).await.unwrap();
+            let found: String = sqlx::query_scalar(&format!(
+                "select app.original_poster_reply_ids({post})::text"
+            ))
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+            tx.rollback().await.unwrap();
+            found
+        }
+    };
+    let expected = format!("{{{by_writer}}}");
+    assert_eq!(marked(&as_member(world.other), world.post).await, expected);
+    assert_eq!(
+        marked(&as_member(world.moderator), world.post).await,
+        expected
+    );
+    // Denied: a caller who cannot read the circle (members-only, so a visitor).
+    assert_eq!(marked(&RequestClaims::anonymous(), world.post).await, "{}");
+    // A post that names its author: their anonymous reply must stay unlinked from them.
+    let named_post = post(&pool, world.circle, world.writer, "Signed").await;
+    anonymous_reply(&pool, named_post, world.writer).await;
+    assert_eq!(marked(&as_member(world.other), named_post).await, "{}");
+    // A deleted reply is no longer marked.
+    run(
+        &pool,
+        &as_member(world.writer),
+        &format!("update app.comments set body = '', body_html = '', deleted_at = now() where id = {by_writer}"),
+    )
+    .await
+    .unwrap();
+    assert_eq!(marked(&as_member(world.other), world.post).await, "{}");
+}
+
+// ---------------------------------------------------------------------------------------
 // Changing posts: authors edit, circle moderators pin and lock
 // ---------------------------------------------------------------------------------------
 
@@ -1656,6 +2023,7 @@ async fn every_community_table_has_row_level_security_enabled_and_forced() {
     .unwrap();
     for table in [
         "anonymous_authors",
+        "anonymous_comment_authors",
         "bookmarks",
         "circle_follows",
         "circle_members",

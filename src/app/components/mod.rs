@@ -13,6 +13,7 @@ pub mod icon;
 pub mod oauth_buttons;
 pub mod post_card;
 pub mod reaction_bar;
+pub mod reply_anonymously;
 pub mod sign_in_prompt;
 pub mod site_feed;
 pub mod site_footer;

@@ -19,6 +19,7 @@ use crate::{
             error_panel::ErrorPanel,
             form::{FormError, SubmitButton, action_error},
             reaction_bar::ReactionBar,
+            reply_anonymously::ReplyAnonymously,
             skeleton::Skeleton,
             text_area::escape_text,
         },
@@ -269,6 +270,12 @@ fn PostView(
     }
 }
 
+/// The viewer's own anonymous post: their replies under it start anonymous, so answering
+/// does not unmask it.
+fn replies_anonymously_by_default(post: &PostDetail) -> bool {
+    post.summary.is_anonymous && post.viewer_is_author
+}
+
 fn replies_heading(count: i32) -> String {
     match count {
         0 => "Replies".into(),
@@ -281,6 +288,7 @@ fn replies_heading(count: i32) -> String {
 fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl IntoView {
     let path = post.summary.path();
     let comment_error = action_error(actions.comment.value());
+    let anonymous_by_default = replies_anonymously_by_default(&post);
     let new_comment = if post.can_comment && thread.focus.is_none() {
         view! {
             <Card>
@@ -292,6 +300,9 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
                         <textarea id="new-comment" name="body" rows="4" required
                             class="block w-full rounded-xl border border-line bg-surface px-4 py-3"
                             data-testid="comment-body"></textarea>
+                        {post.is_support_circle.then(|| view! {
+                            <ReplyAnonymously id="new-comment-anonymous" checked=anonymous_by_default/>
+                        })}
                         <SubmitButton pending=actions.comment.pending() attr:data-testid="comment-submit">"Reply"</SubmitButton>
                     </div>
                 </ActionForm>
@@ -349,8 +360,20 @@ fn CommentItem(
     let author = match &comment.author {
         Some(author) => view! { <a href=format!("/u/{}", author.handle) class="name-link">{author.display_name.clone()}</a> }.into_any(),
         None if comment.deleted => view! { <span class="text-muted">"Deleted"</span> }.into_any(),
+        None if comment.is_anonymous => view! {
+            <span data-testid="comment-author">
+                {if comment.by_original_poster { "Anonymous member · original poster" } else { "Anonymous member" }}
+            </span>
+        }.into_any(),
         None => view! { <span>"A former member"</span> }.into_any(),
     };
+    let sealed_author = comment.sealed_author.clone().map(|sealed| {
+        view! {
+            <p class="text-sm text-muted" data-testid="comment-sealed-author">
+                {format!("Replied anonymously by @{} (visible to moderators only)", sealed.handle)}
+            </p>
+        }
+    });
     let continue_href = format!("{path}/thread/{}", comment.id);
     let body = if comment.deleted {
         view! { <p class="mt-2 italic text-muted" data-testid="comment-deleted">"This reply was deleted."</p> }.into_any()
@@ -367,6 +390,7 @@ fn CommentItem(
                 <time datetime=comment.created_at.clone()>{comment.created_label.clone()}</time>
                 {comment.edited.then_some(view! { <span>"(edited)"</span> })}
             </p>
+            {sealed_author}
             {body}
             {(!comment.deleted).then(|| view! {
                 <ReactionBar target="comment" id=comment.id reactions=comment.reactions.clone() can_react=post.can_react back=path.clone() action=actions.react/>
@@ -382,6 +406,10 @@ fn CommentItem(
                             <label class="sr-only" for=format!("reply-{}", comment.id)>"Your reply"</label>
                             <textarea id=format!("reply-{}", comment.id) name="body" rows="3" required
                                 class="field" data-testid="reply-body"></textarea>
+                            {post.is_support_circle.then(|| view! {
+                                <ReplyAnonymously id=format!("reply-{}-anonymous", comment.id)
+                                    checked=replies_anonymously_by_default(&post)/>
+                            })}
                             <button type="submit" class=button_classes(ButtonVariant::Primary, "") data-testid="reply-submit">"Send reply"</button>
                         </ActionForm>
                     </details>

@@ -11,7 +11,15 @@ pub struct CommentView {
     pub id: i64,
     pub parent_id: Option<i64>,
     pub depth: i32,
+    /// `None` when anonymous, deleted, or the account is gone.
     pub author: Option<Author>,
+    /// Written anonymously in a support circle: shown as "Anonymous member".
+    pub is_anonymous: bool,
+    /// An anonymous reply by the anonymous post's own author ("original poster"). Never set
+    /// when the post names its author, which would unmask the reply.
+    pub by_original_poster: bool,
+    /// The sealed author of an anonymous reply, for the circle's moderators only.
+    pub sealed_author: Option<Author>,
     /// Empty when deleted; the page shows a placeholder instead.
     pub body_html: String,
     pub body_source: String,
@@ -79,6 +87,9 @@ mod tests {
             parent_id,
             depth: 0,
             author: None,
+            is_anonymous: false,
+            by_original_poster: false,
+            sealed_author: None,
             body_html: String::new(),
             body_source: String::new(),
             created_at: String::new(),

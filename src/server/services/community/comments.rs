@@ -9,7 +9,9 @@ use super::{
 use crate::{
     domain::{
         AppError, FieldErrors,
-        community::{CommentThread, CommentView, MAX_RENDER_DEPTH, slug::post_path, validate},
+        community::{
+            Author, CommentThread, CommentView, MAX_RENDER_DEPTH, slug::post_path, validate,
+        },
     },
     server::{auth::session::CurrentSession, state::AppState},
 };
@@ -29,6 +31,7 @@ struct CommentRow {
     created_at: time::OffsetDateTime,
     edited_at: Option<time::OffsetDateTime>,
     deleted_at: Option<time::OffsetDateTime>,
+    is_anonymous: bool,
     support_count: i32,
     grateful_count: i32,
     insightful_count: i32,
@@ -37,6 +40,8 @@ struct CommentRow {
     author_name: Option<String>,
     author_verified: Option<bool>,
     is_author: bool,
+    by_original_poster: bool,
+    can_moderate: bool,
     mine: Vec<String>,
 }
 
@@ -63,17 +68,37 @@ pub(crate) async fn read_thread(
     let rows: Vec<CommentRow> = sqlx::query_as(
         // `(select auth.uid())` is evaluated once per statement, not once per comment; the
         // Markdown source is read only for the caller's own comments (their edit forms).
-        "with me as (select auth.uid() as id)
+        // Anonymous replies have no author id, so the profile join finds nobody for them;
+        // their author is recognised by `app.is_comment_author`, asked only for those rows.
+        // The moderator and "original poster" questions are asked once, and only when they
+        // can have an answer (a signed-in caller; an anonymous post).
+        "with me as (select auth.uid() as id),
+              post as (
+                select p.id,
+                       case when p.is_anonymous then app.original_poster_reply_ids(p.id)
+                            else '{}'::bigint[] end as op_replies,
+                       case when (select id from me) is null then false
+                            else p.circle_id = any ((select app.moderated_circle_ids())::bigint[])
+                       end as can_moderate
+                  from app.posts p where p.id = $1)
          select c.id, c.parent_id, c.depth,
-                case when c.author_id = me.id then c.body else '' end as body,
-                c.body_html, c.created_at, c.edited_at, c.deleted_at,
+                case when w.is_author then c.body else '' end as body,
+                c.body_html, c.created_at, c.edited_at, c.deleted_at, c.is_anonymous,
                 c.support_count, c.grateful_count, c.insightful_count, c.hug_count,
                 a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified,
-                coalesce(c.author_id = me.id, false) as is_author,
+                w.is_author,
+                c.is_anonymous and c.id = any (post.op_replies) as by_original_poster,
+                post.can_moderate,
                 case when me.id is null then '{}'::text[]
                      else array(select r.kind from app.comment_reactions r
                                  where r.comment_id = c.id and r.user_id = me.id) end as mine
-           from me, app.comments c
+           from me
+           cross join post
+           join app.comments c on c.post_id = post.id
+           cross join lateral (
+                select case when c.author_id = me.id then true
+                            when c.is_anonymous and me.id is not null then app.is_comment_author(c.id)
+                            else false end as is_author) w
            left join app.profiles a on a.user_id = c.author_id
           where c.post_id = $1
           order by c.id
@@ -92,23 +117,62 @@ pub(crate) async fn read_thread(
     let base_depth = root
         .and_then(|id| rows.iter().find(|row| row.id == id))
         .map_or(0, |row| row.depth);
-    let views: Vec<CommentView> = rows.into_iter().map(into_view).collect();
+    let mut sealed = if rows.iter().any(|row| row.can_moderate && row.is_anonymous) {
+        sealed_authors(tx, post_id).await?
+    } else {
+        HashMap::new()
+    };
+    let views: Vec<CommentView> = rows
+        .into_iter()
+        .map(|row| {
+            let sealed_author = sealed.remove(&row.id);
+            into_view(row, sealed_author)
+        })
+        .collect();
     let mut thread = CommentThread::from_rows(views, root);
     cap_depth(&mut thread, base_depth);
     Ok(thread)
 }
 
-fn into_view(row: CommentRow) -> CommentView {
+/// Who wrote the anonymous replies under a post, for the circle's moderators: RLS shows the
+/// sealed rows to them (and each author their own); the caller asks only as a moderator.
+async fn sealed_authors(
+    tx: &mut Transaction<'static, Postgres>,
+    post_id: i64,
+) -> Result<HashMap<i64, Author>, AppError> {
+    let rows: Vec<(i64, String, String, bool)> = sqlx::query_as(
+        "select s.comment_id, p.handle, p.display_name, p.is_verified
+           from app.anonymous_comment_authors s
+           join app.comments c on c.id = s.comment_id
+           join app.profiles p on p.user_id = s.author_id
+          where c.post_id = $1",
+    )
+    .bind(post_id)
+    .fetch_all(&mut **tx)
+    .await
+    .map_err(db)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, handle, name, verified)| {
+            author(Some(handle), Some(name), Some(verified)).map(|a| (id, a))
+        })
+        .collect())
+}
+
+fn into_view(row: CommentRow, sealed_author: Option<Author>) -> CommentView {
     let deleted = row.deleted_at.is_some();
     CommentView {
         id: row.id,
         parent_id: row.parent_id,
         depth: row.depth,
-        author: if deleted {
+        author: if deleted || row.is_anonymous {
             None
         } else {
             author(row.author_handle, row.author_name, row.author_verified)
         },
+        is_anonymous: row.is_anonymous,
+        by_original_poster: row.by_original_poster && !deleted,
+        sealed_author: if deleted { None } else { sealed_author },
         body_html: if deleted {
             String::new()
         } else {
@@ -175,7 +239,8 @@ fn cap_depth(thread: &mut CommentThread, base_depth: i32) {
 }
 
 /// Writes a comment (or a reply to `parent_id`) on a post; returns the post's path with
-/// the new comment's anchor.
+/// the new comment's anchor. An `anonymous` comment (support circles only) carries no author
+/// id; its author is sealed in `app.anonymous_comment_authors` in the same transaction.
 #[tracing::instrument(skip(state, session, body))]
 pub async fn create(
     state: &AppState,
@@ -183,6 +248,7 @@ pub async fn create(
     post_id: i64,
     parent_id: Option<i64>,
     body: &str,
+    anonymous: bool,
 ) -> Result<String, AppError> {
     let body = validate::body(body, 10_000, "comment").map_err(|e| {
         let mut errors = FieldErrors::new();
@@ -190,16 +256,16 @@ pub async fn create(
         AppError::Invalid(errors)
     })?;
     let mut tx = caller_tx(state, Some(session)).await?;
-    let post: Option<(String, String, String, bool, bool, bool)> = sqlx::query_as(
+    let post: Option<(String, String, String, bool, bool, bool, bool)> = sqlx::query_as(
         "select c.slug, c.name, p.title, p.locked, p.deleted_at is not null,
-                p.circle_id = any ((select app.joined_circle_ids())::bigint[])
+                p.circle_id = any ((select app.joined_circle_ids())::bigint[]), c.is_support
            from app.posts p join app.circles c on c.id = p.circle_id where p.id = $1",
     )
     .bind(post_id)
     .fetch_optional(&mut *tx)
     .await
     .map_err(db)?;
-    let (circle_slug, circle_name, title, locked, deleted, joined) =
+    let (circle_slug, circle_name, title, locked, deleted, joined, is_support) =
         post.ok_or(AppError::NotFound)?;
     if deleted {
         return Err(AppError::BadRequest(
@@ -215,6 +281,14 @@ pub async fn create(
         return Err(AppError::BadRequest(format!(
             "Please join {circle_name} before commenting in it."
         )));
+    }
+    if anonymous && !is_support {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "anonymous",
+            "Anonymous replies are only possible in support circles.",
+        );
+        return Err(AppError::Invalid(errors));
     }
     let depth: i32 = match parent_id {
         None => 0,
@@ -244,17 +318,27 @@ pub async fn create(
     };
     let body_html = text::render(&mut tx, &body).await?;
     let id: i64 = sqlx::query_scalar(
-        "insert into app.comments (post_id, parent_id, author_id, body, body_html, depth)
-         values ($1, $2, auth.uid(), $3, $4, $5) returning id",
+        "insert into app.comments (post_id, parent_id, author_id, is_anonymous, body, body_html, depth)
+         values ($1, $2, case when $6 then null else auth.uid() end, $6, $3, $4, $5) returning id",
     )
     .bind(post_id)
     .bind(parent_id)
     .bind(&body)
     .bind(&body_html)
     .bind(depth)
+    .bind(anonymous)
     .fetch_one(&mut *tx)
     .await
     .map_err(db)?;
+    if anonymous {
+        sqlx::query(
+            "insert into app.anonymous_comment_authors (comment_id, author_id) values ($1, auth.uid())",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map_err(db)?;
+    }
     tx.commit().await.map_err(db)?;
     Ok(format!(
         "{}#comment-{id}",
@@ -311,14 +395,14 @@ pub async fn delete(
     Ok(path)
 }
 
-/// The post path of a live comment the caller wrote: `NotFound` if they can't see it,
-/// `Forbidden` if it's someone else's.
+/// The post path of a live comment the caller wrote, signed or anonymously: `NotFound` if
+/// they can't see it, `Forbidden` if it's someone else's.
 async fn owned_comment_path(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
     comment_id: i64,
 ) -> Result<String, AppError> {
     let found: Option<(String, i64, String, bool, bool)> = sqlx::query_as(
-        "select ci.slug, p.id, p.title, coalesce(c.author_id = auth.uid(), false), c.deleted_at is not null
+        "select ci.slug, p.id, p.title, app.is_comment_author(c.id), c.deleted_at is not null
            from app.comments c join app.posts p on p.id = c.post_id join app.circles ci on ci.id = p.circle_id
           where c.id = $1",
     )
