@@ -370,18 +370,37 @@ explain_queries=(
   "circle feed (circle_feed, $circle_slug, first page)|$summary_select
      where p.deleted_at is null and not p.pinned and p.circle_id = $circle_id
      order by p.created_at desc, p.id desc limit 21"
-  "comments of post $post_id (comments::thread)|select c.id, c.parent_id, c.depth, c.body, c.body_html, c.created_at, c.edited_at, c.deleted_at,
-          c.support_count, c.grateful_count, c.insightful_count, c.hug_count,
-          a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified,
-          coalesce(c.author_id = auth.uid(), false) as is_author,
-          case when auth.uid() is null then '{}'::text[]
-               else array(select r.kind from app.comment_reactions r
-                           where r.comment_id = c.id and r.user_id = auth.uid()) end as mine
-     from app.comments c
-     left join app.profiles a on a.user_id = c.author_id
-    where c.post_id = $post_id
-    order by c.id
-    limit 1000"
+  "comments of post $post_id (comments::read_thread)|with me as (select auth.uid() as id),
+          post as (
+            select p.id,
+                   case when p.is_anonymous then app.original_poster_reply_ids(p.id)
+                        else '{}'::bigint[] end as op_replies,
+                   case when (select id from me) is null then false
+                        else p.circle_id = any ((select app.moderated_circle_ids())::bigint[])
+                   end as can_moderate
+              from app.posts p where p.id = $post_id)
+     select c.id, c.parent_id, c.depth,
+            case when w.is_author then c.body else '' end as body,
+            c.body_html, c.created_at, c.edited_at, c.deleted_at, c.is_anonymous,
+            c.support_count, c.grateful_count, c.insightful_count, c.hug_count,
+            a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified,
+            w.is_author,
+            c.is_anonymous and c.id = any (post.op_replies) as by_original_poster,
+            post.can_moderate,
+            case when me.id is null then '{}'::text[]
+                 else array(select r.kind from app.comment_reactions r
+                             where r.comment_id = c.id and r.user_id = me.id) end as mine
+       from me
+       cross join post
+       join app.comments c on c.post_id = post.id
+       cross join lateral (
+            select case when c.author_id = me.id then true
+                        when c.is_anonymous and me.id is not null then app.is_comment_author(c.id)
+                        else false end as is_author) w
+       left join app.profiles a on a.user_id = c.author_id
+      where c.post_id = $post_id
+      order by c.id
+      limit 1000"
   "search posts \"$term\" (search::search)|with q as (select websearch_to_tsquery('english', \$\$$term\$\$) as query),
         matched as (select m.id from q, app.search_post_ids(q.query, 400) m(id))
    select s.*, ts_headline('english', s.full_body, q.query,
@@ -389,6 +408,9 @@ explain_queries=(
      from ($search_select where p.id in (select id from matched)) s, q
     order by ts_rank(s.search, q.query) desc, s.id desc
     limit 20"
+  "search members \"$term\" (search::search, trigram)|select handle, display_name, is_verified from app.profiles
+     where handle % \$\$$term\$\$ or display_name % \$\$$term\$\$ or handle like \$\$$term%\$\$
+     order by greatest(similarity(handle, \$\$$term\$\$), similarity(display_name, \$\$$term\$\$)) desc, handle limit 8"
 )
 explain_rows=()
 explain_out="$work/explain.md"

@@ -83,7 +83,11 @@ async fn visitors_share_one_render_and_each_response_carries_its_own_nonce() {
         .get_with_header("/circles", "cookie", "ws_mfa_ticket=someone-elses")
         .await;
     assert_eq!(with_cookie.status(), StatusCode::OK);
-    assert_eq!(counts(&app).await, (1, 1), "a request with a cookie bypassed the cache");
+    assert_eq!(
+        counts(&app).await,
+        (1, 1),
+        "a request with a cookie bypassed the cache"
+    );
 
     // A stored page still answers conditional requests.
     let revalidated = app
