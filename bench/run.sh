@@ -109,6 +109,9 @@ server_env=(
   APP_ENV=development # production refuses to start without real secrets; see README
   LEPTOS_SITE_ADDR="127.0.0.1:$ws_port"
   WELLSPRING__SERVER__SHUTDOWN_GRACE_SECS=3
+  # This table measures rendering the home page on every request; the visitor page cache
+  # would answer from memory like the ceiling does. bench/community.sh measures both.
+  WELLSPRING__SERVER__VISITOR_PAGE_CACHE_MS=0
 )
 if [[ -n "${DATABASE_URL:-}" ]]; then
   # Same server, a database of our own: postgres://u@h:p/db?opts -> postgres://u@h:p/wellspring_bench?opts
