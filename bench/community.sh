@@ -350,6 +350,31 @@ for s in "${subjects[@]}"; do
   done
 done
 
+# ---------------------------------------------------------------- a signed-in member
+# The same pages as the seeded demo member: never cached, plus the session check and the
+# member's own state (reactions, bookmarks, joined circles). Only the access cookie is sent,
+# so no refresh token rotates during the run (it lives 15 minutes).
+member_note=""
+declare -A mrps mp50 mp99 mfails
+curl -sS -o /dev/null -D "$work/login.headers" -X POST "$site/api/auth/login" \
+  -H "Origin: $site" --data-urlencode "email=demo@wellspring.test" \
+  --data-urlencode "password=wellspring-demo" || true
+access=$(tr -d '\r' <"$work/login.headers" | sed -nE 's/^[Ss]et-[Cc]ookie: ws_access=([^;]*).*/\1/p' | head -n1)
+if [[ -z "$access" ]]; then
+  member_note="the demo member could not sign in (no access cookie), so no member rows"
+else
+  for s in "${subjects[@]}"; do
+    IFS='|' read -r name ws_path _ <<<"$s"
+    curl -sS -H "Cookie: ws_access=$access" "$site$ws_path" | grep -q "Sign out" \
+      || die "$ws_path did not render for the signed-in demo member"
+    say "member: $name  c=$CONC $DURATION"
+    oha --no-tui --output-format json --disable-compression -w -z "$DURATION" -c "$CONC" \
+      -H "Cookie: ws_access=$access" "$site$ws_path" >"$work/member.json"
+    read -r r a b e <<<"$(summarise "$work/member.json")"
+    mrps[$name]=$r mp50[$name]=$a mp99[$name]=$b mfails[$name]=$e
+  done
+fi
+
 # ---------------------------------------------------------------- EXPLAIN as anon
 # The services' SQL (src/server/services/community/{rows,feeds,comments,search}.rs), run as the
 # app runs it: `anon` with the visitor's claims, in a transaction rolled back afterwards.
@@ -484,6 +509,21 @@ mkdir -p bench/results
     rn=$(ratio "${rps[$n]}" "${rps[$b]}")
     echo "| $name | \`$ws_path\` | ${rps[$w]} | ${p50[$w]} | ${p99[$w]} | ${rps[$n]} | ${p50[$n]} | ${p99[$n]} | ${rps[$b]} | ${p50[$b]} | ${p99[$b]} | $rt | $rn | ${fails[$w]} (${fails[$n]}, ${fails[$b]}) | ${bytes[$w]} (${bytes[$b]}) | $(verdict "${p99[$w]}" "$rt") | $(verdict "${p99[$n]}" "$rn") |"
   done
+  echo
+  if [[ -n "$member_note" ]]; then
+    echo "Signed-in member: $member_note."
+  else
+    echo "**Signed in as the demo member** (the same pages, never cached; the ratio is to the visitor baseline above):"
+    echo
+    echo "| subject | req/s | p50 ms | p99 ms | ratio to baseline | failed | meets goals |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    for s in "${subjects[@]}"; do
+      IFS='|' read -r name _ _ <<<"$s"
+      b="bl|$name"
+      rm_=$(ratio "${mrps[$name]}" "${rps[$b]}")
+      echo "| $name | ${mrps[$name]} | ${mp50[$name]} | ${mp99[$name]} | $rm_ | ${mfails[$name]} | $(verdict "${mp99[$name]}" "$rm_") |"
+    done
+  fi
   echo
   echo "**Hot queries as \`anon\`** (EXPLAIN (ANALYZE, BUFFERS), once, after the load):"
   echo
