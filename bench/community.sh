@@ -355,7 +355,7 @@ done
 # member's own state (reactions, bookmarks, joined circles). Only the access cookie is sent,
 # so no refresh token rotates during the run (it lives 15 minutes).
 member_note=""
-declare -A mrps mp50 mp99 mfails
+declare -A mrps mp50 mp99 mfails mbytes
 curl -sS -o /dev/null -D "$work/login.headers" -X POST "$site/api/auth/login" \
   -H "Origin: $site" --data-urlencode "email=demo@wellspring.test" \
   --data-urlencode "password=wellspring-demo" || true
@@ -365,8 +365,9 @@ if [[ -z "$access" ]]; then
 else
   for s in "${subjects[@]}"; do
     IFS='|' read -r name ws_path _ <<<"$s"
-    curl -sS -H "Cookie: ws_access=$access" "$site$ws_path" | grep -q "Sign out" \
-      || die "$ws_path did not render for the signed-in demo member"
+    curl -sS -H "Cookie: ws_access=$access" -o "$work/member.html" "$site$ws_path"
+    grep -q "Sign out" "$work/member.html" || die "$ws_path did not render for the signed-in demo member"
+    mbytes[$name]=$(wc -c <"$work/member.html")
     say "member: $name  c=$CONC $DURATION"
     oha --no-tui --output-format json --disable-compression -w -z "$DURATION" -c "$CONC" \
       -H "Cookie: ws_access=$access" "$site$ws_path" >"$work/member.json"
@@ -515,13 +516,13 @@ mkdir -p bench/results
   else
     echo "**Signed in as the demo member** (the same pages, never cached; the ratio is to the visitor baseline above):"
     echo
-    echo "| subject | req/s | p50 ms | p99 ms | ratio to baseline | failed | meets goals |"
-    echo "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    echo "| subject | req/s | p50 ms | p99 ms | ratio to baseline | failed | page bytes | meets goals |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"
     for s in "${subjects[@]}"; do
       IFS='|' read -r name _ _ <<<"$s"
       b="bl|$name"
       rm_=$(ratio "${mrps[$name]}" "${rps[$b]}")
-      echo "| $name | ${mrps[$name]} | ${mp50[$name]} | ${mp99[$name]} | $rm_ | ${mfails[$name]} | $(verdict "${mp99[$name]}" "$rm_") |"
+      echo "| $name | ${mrps[$name]} | ${mp50[$name]} | ${mp99[$name]} | $rm_ | ${mfails[$name]} | ${mbytes[$name]} | $(verdict "${mp99[$name]}" "$rm_") |"
     done
   fi
   echo
