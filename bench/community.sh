@@ -113,6 +113,10 @@ wait_for() { # url, pid, what
   die "$what was not ready after 120 s ($url)"
 }
 
+# Read before this script starts its own servers and warm-up, which raise it themselves: a
+# high figure here means something else is using the CPU.
+loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
+
 # ---------------------------------------------------------------- where the data lives
 ws_port=$(free_port)
 site="http://127.0.0.1:$ws_port"
@@ -336,7 +340,6 @@ for s in "${subjects[@]}"; do
   done
 done
 
-loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -A rps p50 p99 fails
 for s in "${subjects[@]}"; do
   IFS='|' read -r name ws_path bl_path <<<"$s"
@@ -491,9 +494,9 @@ mkdir -p bench/results
   echo
   echo "## Community — $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo
-  echo "- commit: $commit; load average before the runs: $loadavg"
+  echo "- commit: $commit; load average when the script started: $loadavg"
   if awk -v l="${loadavg%% *}" 'BEGIN { exit !(l > 1.0) }'; then
-    echo "- **warning: the load average was above 1 before the runs; something else was using the CPU and these numbers are unreliable. Run again on an idle machine.**"
+    echo "- **warning: the load average was above 1 when the script started; something else was using the CPU and these numbers are unreliable. Run again on an idle machine.**"
   fi
   echo "- data: $n_members members, $n_circles circles, $n_posts posts, $n_comments comments; $seed_note; $db_mode"
   echo "- Wellspring: $WS_BIN, APP_ENV=development, the whole middleware stack and Leptos SSR (with hydration data); anonymous; as deployed (visitors' pages kept for $(visitor_cache_ms) ms) and, in the \"cache off\" columns, a second server with \`WELLSPRING__SERVER__VISITOR_PAGE_CACHE_MS=0\` (what a member's request costs)"
