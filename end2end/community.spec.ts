@@ -91,7 +91,9 @@ test("a member joins a circle, posts with a content warning, replies, reacts, sa
   const comments = page.getByTestId("comment");
   await expect(comments).toHaveCount(1);
   await expect(comments.first()).toContainText("Thank you for sharing this.");
-  await comments.first().getByTestId("reply-toggle").locator("summary").click();
+  // The reply form is rendered when asked for (before hydration the link fetches the page
+  // with that form open; after it, the click opens it in place).
+  await comments.first().getByTestId("reply-toggle").getByRole("link", { name: "Reply" }).click();
   await comments.first().getByTestId("reply-body").fill("It helped me too.");
   await comments.first().getByTestId("reply-submit").click();
   await expect(comments).toHaveCount(2);
@@ -137,6 +139,17 @@ test.describe("without JavaScript", () => {
     await page.getByTestId("comment-body").fill("And a reply, also without scripts.");
     await page.getByTestId("comment-submit").click();
     await expect(page.getByTestId("comment")).toContainText("And a reply, also without scripts.");
+    // Replying to a reply: the link asks for the page with that comment's form open; the only
+    // form on the page until then is the top one.
+    await expect(page.getByTestId("reply-body")).toHaveCount(0);
+    const first = page.getByTestId("comment").first();
+    await first.getByTestId("reply-toggle").getByRole("link", { name: "Reply" }).click();
+    await expect(page).toHaveURL(/\?reply=\d+#comment-\d+$/);
+    await page.getByTestId("reply-body").fill("A reply to the reply, still no scripts.");
+    await page.getByTestId("reply-submit").click();
+    await expect(page.getByTestId("comment")).toHaveCount(2);
+    await expect(page.getByTestId("comment").nth(1)).toContainText("A reply to the reply, still no scripts.");
+    await expect(page).not.toHaveURL(/reply=/);
     // A refused post comes back with a readable error, and nothing is created.
     await page.goto(`/c/${circle.slug}/new`);
     await page.getByLabel("Title").fill("   ");

@@ -369,14 +369,23 @@ async fn reply_anonymously_starts_ticked_only_on_the_viewers_own_anonymous_post(
         let tag = tag_with_id(html, id).unwrap_or_else(|| panic!("no #{id}"));
         tag.contains(" checked")
     };
+    // A comment's reply form is rendered only when asked for (`?reply=<id>`).
+    let with_form = format!("{}?reply={first}", post_page("heavy-days", anonymous));
     let (_, html) = page(&app, &post_page("heavy-days", anonymous), &writer.cookies).await;
     assert!(ticked(&html, "new-comment-anonymous"), "own anonymous post");
+    assert!(
+        tag_with_id(&html, &format!("reply-{first}")).is_none(),
+        "no reply form until one is asked for"
+    );
+    assert!(html.contains(&format!("?reply={first}#comment-{first}")));
+    let (_, html) = page(&app, &with_form, &writer.cookies).await;
     assert!(ticked(&html, &format!("reply-{first}-anonymous")));
     let (_, html) = page(&app, &post_page("heavy-days", anonymous), &reader.cookies).await;
     assert!(
         !ticked(&html, "new-comment-anonymous"),
         "someone else's post"
     );
+    let (_, html) = page(&app, &with_form, &reader.cookies).await;
     assert!(!ticked(&html, &format!("reply-{first}-anonymous")));
     let (_, html) = page(&app, &post_page("heavy-days", signed), &writer.cookies).await;
     assert!(!ticked(&html, "new-comment-anonymous"), "own signed post");

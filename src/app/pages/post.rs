@@ -35,7 +35,7 @@ use crate::{
 };
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
 /// The actions on this page; everything shown refetches after any of them.
 #[derive(Clone, Copy)]
@@ -324,13 +324,18 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
         .into_any()
     };
     let base_depth = thread.comments.first().map_or(0, |c| c.depth);
+    // `?reply=<id>` opens that comment's reply form: how "Reply" works without JavaScript.
+    let reply_to: Option<i64> =
+        use_query_map().with_untracked(|query| query.get("reply").and_then(|id| id.parse().ok()));
+    let here = use_location().pathname.get_untracked();
     view! {
         {new_comment}
         {thread.comments.is_empty().then_some(view! { <p class="text-muted">"No replies yet."</p> })}
         <ol class="space-y-3" data-testid="comments">
             {thread.comments.into_iter().map(|comment| {
                 let indent = (comment.depth - base_depth).clamp(0, 6);
-                view! { <CommentItem comment indent post=post.clone() actions/> }
+                let reply_open = reply_to == Some(comment.id);
+                view! { <CommentItem comment indent post=post.clone() actions reply_open here=here.clone()/> }
             }).collect_view()}
         </ol>
     }
@@ -353,6 +358,10 @@ fn CommentItem(
     indent: i32,
     post: PostDetail,
     actions: PostActions,
+    /// The reply form starts open (the page was asked for `?reply=<this id>`).
+    reply_open: bool,
+    /// This page's path, for the no-JavaScript reply link.
+    here: String,
 ) -> impl IntoView {
     let path = post.summary.path();
     let indent_class = INDENTS[usize::try_from(indent).unwrap_or(0).min(6)];
@@ -397,22 +406,40 @@ fn CommentItem(
             })}
             {has_tools.then(|| view! {
             <div class="comment-tools">
-                {can_reply.then(|| view! {
-                    <details class="w-full" data-testid="reply-toggle">
-                        <summary class="cursor-pointer text-accent-ink">"Reply"</summary>
-                        <ActionForm action=actions.comment attr:class="mt-2 space-y-2">
-                            <input type="hidden" name="post_id" value=post.summary.id/>
-                            <input type="hidden" name="parent_id" value=comment.id/>
-                            <label class="sr-only" for=format!("reply-{}", comment.id)>"Your reply"</label>
-                            <textarea id=format!("reply-{}", comment.id) name="body" rows="3" required
-                                class="field" data-testid="reply-body"></textarea>
-                            {post.is_support_circle.then(|| view! {
-                                <ReplyAnonymously id=format!("reply-{}-anonymous", comment.id)
-                                    checked=replies_anonymously_by_default(&post)/>
+                {can_reply.then(|| {
+                    // The form is rendered only where it is wanted: a hundred replies used to
+                    // carry a hundred hidden forms. Without JavaScript the link asks the
+                    // server for this page with this comment's form open; with it, the click
+                    // opens the form in place.
+                    let open = RwSignal::new(reply_open);
+                    let id = comment.id;
+                    let post_id = post.summary.id;
+                    let support = post.is_support_circle;
+                    let anonymous_by_default = replies_anonymously_by_default(&post);
+                    let href = format!("{here}?reply={id}#comment-{id}");
+                    view! {
+                        <div class="w-full" data-testid="reply-toggle">
+                            <a href=href class="text-accent-ink" aria-expanded=move || open.get().to_string()
+                                on:click=move |ev| {
+                                    ev.prevent_default();
+                                    open.update(|open| *open = !*open);
+                                }>"Reply"</a>
+                            {move || open.get().then(|| view! {
+                                <ActionForm action=actions.comment attr:class="mt-2 space-y-2">
+                                    <input type="hidden" name="post_id" value=post_id/>
+                                    <input type="hidden" name="parent_id" value=id/>
+                                    <label class="sr-only" for=format!("reply-{id}")>"Your reply"</label>
+                                    <textarea id=format!("reply-{id}") name="body" rows="3" required
+                                        class="field" data-testid="reply-body"></textarea>
+                                    {support.then(|| view! {
+                                        <ReplyAnonymously id=format!("reply-{id}-anonymous")
+                                            checked=anonymous_by_default/>
+                                    })}
+                                    <button type="submit" class=button_classes(ButtonVariant::Primary, "") data-testid="reply-submit">"Send reply"</button>
+                                </ActionForm>
                             })}
-                            <button type="submit" class=button_classes(ButtonVariant::Primary, "") data-testid="reply-submit">"Send reply"</button>
-                        </ActionForm>
-                    </details>
+                        </div>
+                    }
                 })}
                 {comment.viewer_is_author.then(|| {
                     let source = comment.body_source.clone();
