@@ -232,18 +232,23 @@ async fn store(response: Response, context: &RequestContext) -> Result<StoredPag
         parts.headers.insert(header::ETAG, tag);
     }
     parts.headers.remove(header::CONTENT_LENGTH);
+    Ok(StoredPage {
+        headers: parts.headers,
+        len: bytes.len(),
+        pieces: split_at_nonce(&bytes, nonce),
+    })
+}
+
+/// The body cut at every occurrence of `nonce` (one piece when it has none).
+fn split_at_nonce(bytes: &Bytes, nonce: &[u8]) -> Vec<Bytes> {
     let mut pieces = Vec::new();
     let mut start = 0;
-    while let Some(at) = find_from(&bytes, nonce, start) {
+    while let Some(at) = find_from(bytes, nonce, start) {
         pieces.push(bytes.slice(start..at));
         start = at + nonce.len();
     }
     pieces.push(bytes.slice(start..));
-    Ok(StoredPage {
-        headers: parts.headers,
-        len: bytes.len(),
-        pieces,
-    })
+    pieces
 }
 
 /// A complete, public, cookie-free HTML page.
@@ -284,17 +289,10 @@ mod tests {
 
     fn page(body: &str, nonce: &str) -> StoredPage {
         let bytes = Bytes::copy_from_slice(body.as_bytes());
-        let mut pieces = Vec::new();
-        let mut start = 0;
-        while let Some(at) = find_from(&bytes, nonce.as_bytes(), start) {
-            pieces.push(bytes.slice(start..at));
-            start = at + nonce.len();
-        }
-        pieces.push(bytes.slice(start..));
         StoredPage {
             headers: HeaderMap::new(),
             len: bytes.len(),
-            pieces,
+            pieces: split_at_nonce(&bytes, nonce.as_bytes()),
         }
     }
 
