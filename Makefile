@@ -1,12 +1,14 @@
 # Two commands for a fresh machine: `make run` and `make test`. See README.md.
+# Builds go to one target directory shared by every checkout on the machine
+# (scripts/env.sh: ~/.cache/wellspring/target unless CARGO_TARGET_DIR says otherwise).
 SHELL := /bin/bash
-export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+ENV := . scripts/env.sh && target_dir_claim
 
 .PHONY: run test build install watch bench
 
 ## Install what is missing, build, and serve http://127.0.0.1:3000 on an embedded PostgreSQL.
 run: build
-	./target/release/wellspring serve
+	$(ENV) && "$$CARGO_TARGET_DIR/release/wellspring" serve
 
 ## Install what is missing and run every check: format, lints, unit, integration, end-to-end.
 test:
@@ -16,12 +18,11 @@ install:
 	scripts/install.sh
 
 build: install
-	cargo leptos build --release
-	node scripts/precompress.mjs target/site/pkg
+	$(ENV) && cargo leptos build --release && node scripts/precompress.mjs target/site/pkg
 
 ## Rebuild and reload on every change (development).
 watch: install
-	cargo leptos watch
+	$(ENV) && cargo leptos watch
 
 ## Throughput and latency beside a bare baseline; prints a table (not a pass/fail test).
 bench: build

@@ -18,7 +18,7 @@
 # Every request goes to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+. scripts/env.sh  # PATH, and CARGO_TARGET_DIR (the release binary lives there)
 
 [[ "${BENCH_AUTH:-1}" == 0 ]] && exit 0
 
@@ -39,7 +39,7 @@ DISPLAY_NAME="Bench Reader"
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'bench/auth: %s\n' "$*" >&2; exit 1; }
 
-[[ -x target/release/wellspring ]] || die "target/release/wellspring is missing: run 'make bench' (it builds first) or 'cargo leptos build --release'"
+[[ -x "$CARGO_TARGET_DIR/release/wellspring" ]] || die "$CARGO_TARGET_DIR/release/wellspring is missing: run 'make bench' (it builds first) or 'cargo leptos build --release'"
 for tool in curl node python3; do
   command -v "$tool" >/dev/null || die "$tool is needed"
 done
@@ -155,7 +155,7 @@ else
 fi
 
 say "starting Wellspring on 127.0.0.1:$ws_port (APP_ENV=development, sign-in limits raised, $db_mode)"
-env "${server_env[@]}" ./target/release/wellspring serve >"$work/wellspring.log" 2>&1 &
+env "${server_env[@]}" "$CARGO_TARGET_DIR/release/wellspring" serve >"$work/wellspring.log" 2>&1 &
 ws_pid=$!
 wait_for "$site/readyz" "$ws_pid" "Wellspring"
 

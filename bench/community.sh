@@ -27,7 +27,7 @@
 # Every request goes to 127.0.0.1 only, and every run is bounded by the duration.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+. scripts/env.sh  # PATH, and CARGO_TARGET_DIR (the release binary lives there)
 
 [[ "${BENCH_COMMUNITY:-1}" == 0 ]] && exit 0
 

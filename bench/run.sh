@@ -13,7 +13,7 @@
 # Every request goes to 127.0.0.1 only, and every run is bounded by BENCH_DURATION.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+. scripts/env.sh  # PATH, and CARGO_TARGET_DIR (the release binary lives there)
 
 DURATION="${BENCH_DURATION:-5s}"
 read -r -a LEVELS <<<"${BENCH_CONCURRENCY:-1 8 32 64}"
@@ -24,7 +24,7 @@ RESULTS=bench/results/latest.md
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
-[[ -x target/release/wellspring ]] || die "target/release/wellspring is missing: run 'make bench' (it builds first) or 'cargo leptos build --release'"
+[[ -x "$CARGO_TARGET_DIR/release/wellspring" ]] || die "$CARGO_TARGET_DIR/release/wellspring is missing: run 'make bench' (it builds first) or 'cargo leptos build --release'"
 [[ -d target/site/pkg ]] || die "target/site/pkg is missing: run 'cargo leptos build --release'"
 for tool in curl node gzip python3; do
   command -v "$tool" >/dev/null || die "$tool is needed"
@@ -37,7 +37,7 @@ if ! command -v oha >/dev/null; then
 fi
 say "building examples/bare_baseline.rs (release)"
 cargo build --release --features ssr --example bare_baseline
-BASELINE_BIN=target/release/examples/bare_baseline
+BASELINE_BIN="$CARGO_TARGET_DIR/release/examples/bare_baseline"
 
 # ---------------------------------------------------------------- cleanup on any exit
 work=$(mktemp -d -t wellspring-bench.XXXXXX)
@@ -132,7 +132,7 @@ else
 fi
 
 say "starting Wellspring on 127.0.0.1:$ws_port (APP_ENV=development, $db_mode)"
-env "${server_env[@]}" ./target/release/wellspring serve >"$work/wellspring.log" 2>&1 &
+env "${server_env[@]}" "$CARGO_TARGET_DIR/release/wellspring" serve >"$work/wellspring.log" 2>&1 &
 ws_pid=$!
 wait_for "http://127.0.0.1:$ws_port/readyz" "$ws_pid" "Wellspring"
 

@@ -1,67 +1,93 @@
 #!/usr/bin/env bash
-# Every check Wellspring has, in the order a failure is cheapest to find:
-# format, lints (server and browser), unit + integration tests against a real PostgreSQL,
-# then the release site built and driven in Chromium.
+# Every check Wellspring has: format, lints (server and browser), unit + integration tests
+# against a real PostgreSQL, then the site driven in Chromium. Prints each stage's time at
+# the end, pass or fail.
+#
+# Two lines of work share the two cores, each with its own cargo lock:
+#   server:  clippy (all targets) → unit and integration tests (dev profile; this build also
+#            makes the server binary the end-to-end tests drive)
+#   browser: clippy (wasm, the library only) → the release bundle (wasm-release profile),
+#            in the background, in "$CARGO_TARGET_DIR/front" (cargo-leptos' own front dir)
+# then the end-to-end tests, once both are done. Nothing is built twice in one profile: the
+# server is compiled once (dev), the browser bundle once (wasm-release), and the release
+# server binary, which `make run` and the benchmarks use, is not needed here.
+#
 # Uses DATABASE_URL when set (tests create and drop their own databases on that server);
 # otherwise starts a throwaway cluster from the PostgreSQL binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+. scripts/env.sh
 
-scripts/install.sh --test
+work=$(mktemp -d)
+stages="$work/stages"
+: >"$stages"
+run_started=$SECONDS
 
-step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+say() { printf '\n\033[1;34m==> %s\033[0m\n' "$*" >&2; }
+# stage NAME COMMAND...: runs COMMAND, recording its time and outcome under NAME.
+stage() {
+  local name=$1 started=$SECONDS status=0
+  shift
+  say "$name"
+  "$@" || status=$?
+  printf '%s\t%s\t%s\n' "$name" $((SECONDS - started)) "$([[ $status == 0 ]] && echo ok || echo FAILED)" >>"$stages"
+  return "$status"
+}
+
 cleanup=()
+report() {
+  local total=$((SECONDS - run_started))
+  printf '\n%-42s %8s  %s\n' "stage" "seconds" "result"
+  while IFS=$'\t' read -r name secs result; do
+    printf '%-42s %8s  %s\n' "$name" "$secs" "$result"
+  done <"$stages"
+  printf '%-42s %8s  %s\n' "whole run (stages overlap)" "$total" "$1"
+}
 # Undo in reverse order: the server before its database, the database before the cluster.
-on_exit() { for ((i = ${#cleanup[@]} - 1; i >= 0; i--)); do eval "${cleanup[i]}" || true; done; }
+on_exit() {
+  local status=$?
+  for ((i = ${#cleanup[@]} - 1; i >= 0; i--)); do eval "${cleanup[i]}" || true; done
+  report "$([[ $status == 0 ]] && echo passed || echo FAILED)"
+  rm -rf "$work"
+}
 trap on_exit EXIT
 
-step "format"
-cargo fmt --check
+stage "install what is missing" scripts/install.sh --test
+target_dir_claim
 
-step "lints: server"
-cargo clippy --features ssr --all-targets -- -D warnings
+stage "format" cargo fmt --check
 
-step "lints: browser"
-cargo clippy --lib --features hydrate --target wasm32-unknown-unknown -- -D warnings
+front="$CARGO_TARGET_DIR/front"
+browser_line() {
+  stage "lints: browser (wasm)" \
+    cargo clippy --lib --features hydrate --target wasm32-unknown-unknown --target-dir "$front" -- -D warnings
+  # A cache must never make a failing change pass: proved on the lint just cached.
+  stage "cache: an edit is always rebuilt" scripts/check-rebuild.sh
+  stage "browser bundle (wasm-release)" cargo leptos build --release --frontend-only
+  stage "precompress the bundle" node scripts/precompress.mjs target/site/pkg
+}
+say "browser line started in the background (its output follows the server line)"
+browser_line >"$work/browser.log" 2>&1 &
+browser_pid=$!
+cleanup+=("kill $browser_pid 2>/dev/null")
+
+stage "lints: server (all targets)" cargo clippy --features ssr --all-targets -- -D warnings
 
 if [[ -z "${DATABASE_URL:-}" ]]; then
   pgdir="/tmp/wellspring-test-pg-$(id -u)"
-  step "starting a throwaway PostgreSQL in $pgdir"
-  DATABASE_URL=$(scripts/test-db.sh start "$pgdir")
+  stage "start a throwaway PostgreSQL" scripts/test-db.sh start "$pgdir" >"$work/database_url"
+  DATABASE_URL=$(cat "$work/database_url")
   cleanup+=("scripts/test-db.sh stop '$pgdir'; rm -rf '$pgdir'")
 fi
 export DATABASE_URL
 
-step "unit and integration tests"
-cargo test --features ssr
+stage "build: unit and integration tests (dev)" cargo test --features ssr --no-run
+stage "unit and integration tests" cargo test --features ssr
 
-step "building the release site"
-cargo leptos build --release
-node scripts/precompress.mjs target/site/pkg
+say "waiting for the browser line"
+browser_status=0
+wait "$browser_pid" || browser_status=$?
+cat "$work/browser.log"
+((browser_status == 0)) || { echo "the browser line failed (above)" >&2; exit 1; }
 
-step "end-to-end tests in Chromium"
-e2e_db="wellspring_e2e_$$"
-psql "$DATABASE_URL" -qc "drop database if exists $e2e_db" -c "create database $e2e_db" >/dev/null
-cleanup+=("psql '$DATABASE_URL' -qc 'drop database if exists $e2e_db with (force)' >/dev/null")
-e2e_url="${DATABASE_URL%/*}/$e2e_db"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-# A GitHub sign-in provider is configured (its endpoints are a closed loopback port that is
-# never dialled) so the provider buttons on /login are rendered and their hydration tested.
-DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
-  WELLSPRING__OAUTH__GITHUB__CLIENT_ID=e2e-client WELLSPRING__OAUTH__GITHUB__CLIENT_SECRET=e2e-not-a-secret \
-  WELLSPRING__OAUTH__GITHUB__AUTHORIZE_URL=http://127.0.0.1:9/authorize \
-  WELLSPRING__OAUTH__GITHUB__TOKEN_URL=http://127.0.0.1:9/token \
-  WELLSPRING__OAUTH__GITHUB__USERINFO_URL=http://127.0.0.1:9/user \
-  WELLSPRING__OAUTH__GITHUB__EMAILS_URL=http://127.0.0.1:9/user/emails \
-  WELLSPRING__OAUTH__GITHUB__SCOPES="read:user user:email" \
-  ./target/release/wellspring serve > target/e2e-server.log 2>&1 &
-server_pid=$!
-cleanup+=("kill $server_pid; wait $server_pid")
-for _ in $(seq 1 100); do
-  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat target/e2e-server.log; exit 1; }
-  sleep 0.2
-done
-BASE_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts
+stage "end-to-end tests in Chromium" scripts/e2e.sh "$CARGO_TARGET_DIR/debug/wellspring"
