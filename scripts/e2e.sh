@@ -29,7 +29,7 @@ log=target/e2e-server.log
 # A GitHub sign-in provider is configured (its endpoints are a closed loopback port that is
 # never dialled) so the provider buttons on /login are rendered and their hydration tested.
 DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
-  LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE_NAME="$hash_file" \
+  LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE="$hash_file" \
   WELLSPRING__OAUTH__GITHUB__CLIENT_ID=e2e-client WELLSPRING__OAUTH__GITHUB__CLIENT_SECRET=e2e-not-a-secret \
   WELLSPRING__OAUTH__GITHUB__AUTHORIZE_URL=http://127.0.0.1:9/authorize \
   WELLSPRING__OAUTH__GITHUB__TOKEN_URL=http://127.0.0.1:9/token \
