@@ -1,6 +1,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page, TestInfo } from "@playwright/test";
 import { test, expect, waitForHydration, PAGES, DELIBERATE_404 } from "./fixtures";
+import { publicCircle } from "./members";
 
 type AxeResults = Awaited<ReturnType<AxeBuilder["analyze"]>>;
 type Violation = AxeResults["violations"][number];
@@ -62,6 +63,19 @@ for (const scheme of ["light", "dark"] as const) {
       await expect(toggle).toHaveAttribute("aria-expanded", "true");
       await expect(page.locator("#site-nav")).toBeVisible();
       await checkAxe(page, testInfo, `/ menu open (${scheme})`);
+    });
+
+    // A post as a visitor reads it: its body, replies, and the "Sign in" link inside the
+    // sentence under them (links in running text must not be told apart by colour alone).
+    test("a post page read by a visitor has no serious or critical axe violations", async ({ page }, testInfo) => {
+      await page.emulateMedia({ colorScheme: scheme });
+      const circle = await publicCircle(page.request);
+      await page.goto(`/c/${circle.slug}`);
+      await page.getByTestId("post-title").first().click();
+      await expect(page.getByTestId("post-heading")).toBeVisible();
+      await expect(page.getByTestId("comment-join-hint")).toBeVisible();
+      await waitForHydration(page);
+      await checkAxe(page, testInfo, `a post page (${scheme})`);
     });
   });
 }

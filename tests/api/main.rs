@@ -24,6 +24,7 @@ mod request_id;
 mod rls;
 mod rls_community;
 mod rls_identity;
+mod schema_file;
 mod seed;
 mod shutdown;
 mod smtp_sink;

@@ -1,0 +1,1489 @@
+-- The schema migrations/ produces (auth and app): pg_dump output without comments,
+-- settings or owners.
+-- Generated: do not edit. tests/api/schema_file.rs checks it and says how to
+-- regenerate it.
+
+CREATE SCHEMA app;
+
+CREATE SCHEMA auth;
+
+CREATE FUNCTION app.count_circle_members() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if tg_op in ('INSERT', 'UPDATE') and new.status = 'active'
+       and (tg_op = 'INSERT' or old.status <> 'active') then
+        update app.circles set member_count = member_count + 1 where id = new.circle_id;
+    end if;
+    if tg_op in ('DELETE', 'UPDATE') and old.status = 'active'
+       and (tg_op = 'DELETE' or new.status <> 'active') then
+        update app.circles set member_count = greatest(member_count - 1, 0) where id = old.circle_id;
+    end if;
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.count_circle_posts() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if tg_op = 'INSERT' then
+        update app.circles set post_count = post_count + 1 where id = new.circle_id;
+    elsif old.deleted_at is null and new.deleted_at is not null then
+        update app.circles set post_count = greatest(post_count - 1, 0) where id = new.circle_id;
+    end if;
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.count_comment_reactions() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    r record;
+    delta integer;
+begin
+    if tg_op = 'INSERT' then r := new; delta := 1; else r := old; delta := -1; end if;
+    update app.comments set
+        support_count = support_count + case when r.kind = 'support' then delta else 0 end,
+        grateful_count = grateful_count + case when r.kind = 'grateful' then delta else 0 end,
+        insightful_count = insightful_count + case when r.kind = 'insightful' then delta else 0 end,
+        hug_count = hug_count + case when r.kind = 'hug' then delta else 0 end
+     where id = r.comment_id;
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.count_post_comments() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if tg_op = 'INSERT' then
+        update app.posts set comment_count = comment_count + 1, last_activity_at = new.created_at
+         where id = new.post_id;
+    elsif old.deleted_at is null and new.deleted_at is not null then
+        update app.posts set comment_count = greatest(comment_count - 1, 0) where id = new.post_id;
+    end if;
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.count_post_reactions() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    r record;
+    delta integer;
+begin
+    if tg_op = 'INSERT' then r := new; delta := 1; else r := old; delta := -1; end if;
+    update app.posts set
+        support_count = support_count + case when r.kind = 'support' then delta else 0 end,
+        grateful_count = grateful_count + case when r.kind = 'grateful' then delta else 0 end,
+        insightful_count = insightful_count + case when r.kind = 'insightful' then delta else 0 end,
+        hug_count = hug_count + case when r.kind = 'hug' then delta else 0 end
+     where id = r.post_id;
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.guard_comment_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if new.id <> old.id or new.post_id <> old.post_id or new.parent_id is distinct from old.parent_id
+       or new.author_id is distinct from old.author_id or new.is_anonymous <> old.is_anonymous
+       or new.depth <> old.depth or new.created_at <> old.created_at then
+        raise exception 'a comment''s place, author and date never change' using errcode = '42501';
+    end if;
+    if (new.body, new.deleted_at) is distinct from (old.body, old.deleted_at) then
+        if not app.is_comment_author(old.id) then
+            raise exception 'only the author edits or deletes a comment' using errcode = '42501';
+        end if;
+        if old.deleted_at is not null then
+            raise exception 'a deleted comment cannot change' using errcode = '42501';
+        end if;
+        insert into app.comment_revisions (comment_id, body, written_at)
+        values (old.id, old.body, coalesce(old.edited_at, old.created_at));
+    end if;
+    return new;
+end
+$$;
+
+CREATE FUNCTION app.guard_post_update() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if new.id <> old.id or new.circle_id <> old.circle_id or new.author_id is distinct from old.author_id
+       or new.is_anonymous <> old.is_anonymous or new.created_at <> old.created_at then
+        raise exception 'a post''s circle, author and date never change' using errcode = '42501';
+    end if;
+    if (new.pinned <> old.pinned or new.locked <> old.locked)
+       and not (old.circle_id = any (app.moderated_circle_ids())) then
+        raise exception 'only moderators pin or lock posts' using errcode = '42501';
+    end if;
+    if (new.title, new.body, new.body_html, new.content_warning, new.edited_at, new.deleted_at)
+           is distinct from
+       (old.title, old.body, old.body_html, old.content_warning, old.edited_at, old.deleted_at) then
+        if not app.is_post_author(old.id) then
+            raise exception 'only the author edits or deletes a post' using errcode = '42501';
+        end if;
+        if old.deleted_at is not null then
+            raise exception 'a deleted post cannot change' using errcode = '42501';
+        end if;
+        insert into app.post_revisions (post_id, title, body, content_warning, written_at)
+        values (old.id, old.title, old.body, old.content_warning, coalesce(old.edited_at, old.created_at));
+    end if;
+    return new;
+end
+$$;
+
+CREATE FUNCTION app.is_comment_author(p_comment_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select (select auth.uid()) is not null and (
+        exists (select 1 from app.comments c
+                 where c.id = p_comment_id and c.author_id = (select auth.uid()))
+        or exists (select 1 from app.anonymous_comment_authors a
+                    where a.comment_id = p_comment_id and a.author_id = (select auth.uid())))
+$$;
+
+CREATE FUNCTION app.is_post_author(p_post_id bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select auth.uid() is not null and (
+        exists (select 1 from app.posts p where p.id = p_post_id and p.author_id = auth.uid())
+        or exists (select 1 from app.anonymous_authors a
+                    where a.post_id = p_post_id and a.author_id = auth.uid()))
+$$;
+
+CREATE FUNCTION app.is_site_admin() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+    select coalesce(auth.jwt() ->> 'app_role', '') = 'admin'
+$$;
+
+CREATE FUNCTION app.is_site_staff() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+    select coalesce(auth.jwt() ->> 'app_role', '') in ('moderator', 'admin')
+$$;
+
+CREATE FUNCTION app.joined_circle_ids() RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select coalesce(array_agg(m.circle_id), '{}')
+      from app.circle_members m
+     where m.user_id = auth.uid() and m.status = 'active'
+$$;
+
+CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select coalesce(array_agg(c.id), '{}')
+      from app.circles c
+     where app.is_site_staff()
+        or exists (select 1 from app.circle_members m
+                    where m.circle_id = c.id and m.user_id = auth.uid()
+                      and m.status = 'active' and m.role = 'moderator')
+$$;
+
+CREATE FUNCTION app.original_poster_reply_ids(p_post_id bigint) RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select coalesce(array_agg(c.id), '{}')
+      from app.posts p
+      join app.anonymous_authors pa on pa.post_id = p.id
+      join app.comments c on c.post_id = p.id and c.is_anonymous and c.deleted_at is null
+      join app.anonymous_comment_authors ca on ca.comment_id = c.id and ca.author_id = pa.author_id
+     where p.id = p_post_id and p.is_anonymous
+       and p.circle_id = any ((select app.readable_circle_ids())::bigint[])
+$$;
+
+CREATE FUNCTION app.readable_circle_ids() RETURNS bigint[]
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select coalesce(array_agg(c.id), '{}')
+      from app.circles c
+     where c.visibility = 'public'
+        or (c.visibility = 'members' and auth.uid() is not null)
+        or app.is_site_staff()
+        or exists (select 1 from app.circle_members m
+                    where m.circle_id = c.id and m.user_id = auth.uid() and m.status = 'active')
+$$;
+
+CREATE FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) RETURNS TABLE(post_id bigint, score bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select r.post_id, count(*) from app.post_reactions r
+     where r.created_at >= p_since
+     group by r.post_id
+$$;
+
+CREATE FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) RETURNS integer
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select case when p_parent_id is null then 0
+                else (select c.depth + 1 from app.comments c
+                       where c.id = p_parent_id and c.post_id = p_post_id)
+           end
+$$;
+
+CREATE FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) RETURNS SETOF bigint
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select p.id from app.posts p
+     where p.search @@ p_query and p.deleted_at is null
+       and p.circle_id = any ((select app.readable_circle_ids())::bigint[])
+     order by p.created_at desc
+     limit least(greatest(p_limit, 0), 1000)
+$$;
+
+CREATE FUNCTION auth.audit_log_is_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+    raise exception 'the audit log is append-only';
+end
+$$;
+
+CREATE FUNCTION auth.jwt() RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+    select coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb
+$$;
+
+CREATE FUNCTION auth.role() RETURNS text
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+    select coalesce(nullif(auth.jwt() ->> 'role', ''), current_setting('role', true))
+$$;
+
+CREATE FUNCTION auth.uid() RETURNS uuid
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+    select nullif(auth.jwt() ->> 'sub', '')::uuid
+$$;
+
+CREATE TABLE app.anonymous_authors (
+    post_id bigint NOT NULL,
+    author_id uuid NOT NULL
+);
+
+ALTER TABLE ONLY app.anonymous_authors FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.anonymous_comment_authors (
+    comment_id bigint NOT NULL,
+    author_id uuid NOT NULL
+);
+
+ALTER TABLE ONLY app.anonymous_comment_authors FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.bookmarks (
+    user_id uuid NOT NULL,
+    post_id bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY app.bookmarks FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.circle_follows (
+    circle_id bigint NOT NULL,
+    user_id uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY app.circle_follows FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.circle_members (
+    circle_id bigint NOT NULL,
+    user_id uuid NOT NULL,
+    role text DEFAULT 'member'::text NOT NULL,
+    status text DEFAULT 'active'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT circle_members_role_check CHECK ((role = ANY (ARRAY['member'::text, 'moderator'::text]))),
+    CONSTRAINT circle_members_status_check CHECK ((status = ANY (ARRAY['active'::text, 'pending'::text])))
+);
+
+ALTER TABLE ONLY app.circle_members FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.circles (
+    id bigint NOT NULL,
+    slug text NOT NULL,
+    name text NOT NULL,
+    description text DEFAULT ''::text NOT NULL,
+    visibility text DEFAULT 'public'::text NOT NULL,
+    is_support boolean DEFAULT false NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    member_count integer DEFAULT 0 NOT NULL,
+    post_count integer DEFAULT 0 NOT NULL,
+    CONSTRAINT circles_description_check CHECK ((char_length(description) <= 500)),
+    CONSTRAINT circles_name_check CHECK (((char_length(name) >= 3) AND (char_length(name) <= 60))),
+    CONSTRAINT circles_slug_check CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 40)))),
+    CONSTRAINT circles_visibility_check CHECK ((visibility = ANY (ARRAY['public'::text, 'members'::text, 'private'::text])))
+);
+
+ALTER TABLE ONLY app.circles FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.circles ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.circles_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.comment_reactions (
+    comment_id bigint NOT NULL,
+    user_id uuid NOT NULL,
+    kind text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT comment_reactions_kind_check CHECK ((kind = ANY (ARRAY['support'::text, 'grateful'::text, 'insightful'::text, 'hug'::text])))
+);
+
+ALTER TABLE ONLY app.comment_reactions FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.comment_revisions (
+    id bigint NOT NULL,
+    comment_id bigint NOT NULL,
+    body text NOT NULL,
+    written_at timestamp with time zone NOT NULL,
+    replaced_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY app.comment_revisions FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.comment_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.comment_revisions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.comments (
+    id bigint NOT NULL,
+    post_id bigint NOT NULL,
+    parent_id bigint,
+    author_id uuid,
+    body text NOT NULL,
+    body_html text NOT NULL,
+    depth integer DEFAULT 0 NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    edited_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    support_count integer DEFAULT 0 NOT NULL,
+    grateful_count integer DEFAULT 0 NOT NULL,
+    insightful_count integer DEFAULT 0 NOT NULL,
+    hug_count integer DEFAULT 0 NOT NULL,
+    is_anonymous boolean DEFAULT false NOT NULL,
+    CONSTRAINT comments_anonymous_has_no_author CHECK (((NOT is_anonymous) OR (author_id IS NULL))),
+    CONSTRAINT comments_body_check CHECK ((char_length(body) <= 10000)),
+    CONSTRAINT comments_body_present CHECK (((deleted_at IS NOT NULL) OR (char_length(body) >= 1))),
+    CONSTRAINT comments_depth_check CHECK (((depth >= 0) AND (depth <= 1000)))
+);
+
+ALTER TABLE ONLY app.comments FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.comments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.comments_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.outbox_emails (
+    id bigint NOT NULL,
+    to_address text NOT NULL,
+    subject text NOT NULL,
+    body_text text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
+    sent_at timestamp with time zone,
+    last_error text
+);
+
+ALTER TABLE ONLY app.outbox_emails FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.outbox_emails ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.outbox_emails_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.post_reactions (
+    post_id bigint NOT NULL,
+    user_id uuid NOT NULL,
+    kind text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT post_reactions_kind_check CHECK ((kind = ANY (ARRAY['support'::text, 'grateful'::text, 'insightful'::text, 'hug'::text])))
+);
+
+ALTER TABLE ONLY app.post_reactions FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.post_revisions (
+    id bigint NOT NULL,
+    post_id bigint NOT NULL,
+    title text NOT NULL,
+    body text NOT NULL,
+    content_warning text,
+    written_at timestamp with time zone NOT NULL,
+    replaced_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY app.post_revisions FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.post_revisions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.post_revisions_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.posts (
+    id bigint NOT NULL,
+    circle_id bigint NOT NULL,
+    author_id uuid,
+    is_anonymous boolean DEFAULT false NOT NULL,
+    title text NOT NULL,
+    body text NOT NULL,
+    body_html text NOT NULL,
+    content_warning text,
+    pinned boolean DEFAULT false NOT NULL,
+    locked boolean DEFAULT false NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    edited_at timestamp with time zone,
+    deleted_at timestamp with time zone,
+    last_activity_at timestamp with time zone DEFAULT now() NOT NULL,
+    comment_count integer DEFAULT 0 NOT NULL,
+    support_count integer DEFAULT 0 NOT NULL,
+    grateful_count integer DEFAULT 0 NOT NULL,
+    insightful_count integer DEFAULT 0 NOT NULL,
+    hug_count integer DEFAULT 0 NOT NULL,
+    search tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, title), 'A'::"char") || setweight(to_tsvector('english'::regconfig, body), 'B'::"char"))) STORED,
+    CONSTRAINT posts_anonymous_has_no_author CHECK (((NOT is_anonymous) OR (author_id IS NULL))),
+    CONSTRAINT posts_body_check CHECK ((char_length(body) <= 20000)),
+    CONSTRAINT posts_body_present CHECK (((deleted_at IS NOT NULL) OR (char_length(body) >= 1))),
+    CONSTRAINT posts_content_warning_check CHECK (((char_length(content_warning) >= 1) AND (char_length(content_warning) <= 120))),
+    CONSTRAINT posts_title_check CHECK (((char_length(title) >= 1) AND (char_length(title) <= 200)))
+);
+
+ALTER TABLE ONLY app.posts FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.posts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.posts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.profiles (
+    user_id uuid NOT NULL,
+    handle text NOT NULL,
+    display_name text NOT NULL,
+    bio text DEFAULT ''::text NOT NULL,
+    pronouns text DEFAULT ''::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    interests text[] DEFAULT '{}'::text[] NOT NULL,
+    modalities text[] DEFAULT '{}'::text[] NOT NULL,
+    credentials text DEFAULT ''::text NOT NULL,
+    booking_url text DEFAULT ''::text NOT NULL,
+    is_verified boolean DEFAULT false NOT NULL,
+    CONSTRAINT profiles_bio_check CHECK ((length(bio) <= 2000)),
+    CONSTRAINT profiles_booking_url_check CHECK ((char_length(booking_url) <= 300)),
+    CONSTRAINT profiles_credentials_check CHECK ((char_length(credentials) <= 500)),
+    CONSTRAINT profiles_display_name_check CHECK (((length(display_name) >= 1) AND (length(display_name) <= 60))),
+    CONSTRAINT profiles_handle_check CHECK ((handle ~ '^[a-z0-9_]{3,30}$'::text)),
+    CONSTRAINT profiles_interests_check CHECK ((cardinality(interests) <= 12)),
+    CONSTRAINT profiles_modalities_check CHECK ((cardinality(modalities) <= 12)),
+    CONSTRAINT profiles_pronouns_check CHECK ((length(pronouns) <= 40))
+);
+
+ALTER TABLE ONLY app.profiles FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE auth.audit_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor uuid,
+    subject uuid,
+    event text NOT NULL,
+    ip inet,
+    request_id text,
+    detail jsonb DEFAULT '{}'::jsonb NOT NULL
+);
+
+ALTER TABLE ONLY auth.audit_log FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE auth.audit_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME auth.audit_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE auth.identities (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    provider text NOT NULL,
+    subject text NOT NULL,
+    email text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT identities_email_check CHECK (((length(email) >= 3) AND (length(email) <= 254))),
+    CONSTRAINT identities_provider_check CHECK ((provider = ANY (ARRAY['google'::text, 'github'::text]))),
+    CONSTRAINT identities_subject_check CHECK (((length(subject) >= 1) AND (length(subject) <= 255)))
+);
+
+ALTER TABLE ONLY auth.identities FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE auth.mfa_factors (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    secret_ciphertext bytea NOT NULL,
+    status text DEFAULT 'unverified'::text NOT NULL,
+    last_used_step bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT mfa_factors_status_check CHECK ((status = ANY (ARRAY['unverified'::text, 'verified'::text])))
+);
+
+ALTER TABLE ONLY auth.mfa_factors FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE auth.one_time_tokens (
+    id bigint NOT NULL,
+    user_id uuid NOT NULL,
+    purpose text NOT NULL,
+    token_hash bytea NOT NULL,
+    new_email text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    expires_at timestamp with time zone NOT NULL,
+    used_at timestamp with time zone,
+    CONSTRAINT one_time_tokens_purpose_check CHECK ((purpose = ANY (ARRAY['confirm_email'::text, 'reset_password'::text, 'magic_link'::text, 'change_email'::text])))
+);
+
+ALTER TABLE ONLY auth.one_time_tokens FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE auth.one_time_tokens ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME auth.one_time_tokens_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE auth.rate_limits (
+    bucket text NOT NULL,
+    window_start timestamp with time zone NOT NULL,
+    hits integer DEFAULT 0 NOT NULL
+);
+
+ALTER TABLE ONLY auth.rate_limits FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE auth.recovery_code_reveals (
+    session_id uuid NOT NULL,
+    user_id uuid NOT NULL,
+    sealed_codes bytea NOT NULL,
+    expires_at timestamp with time zone NOT NULL
+);
+
+ALTER TABLE ONLY auth.recovery_code_reveals FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE auth.recovery_codes (
+    id bigint NOT NULL,
+    user_id uuid NOT NULL,
+    code_hash bytea NOT NULL,
+    used_at timestamp with time zone
+);
+
+ALTER TABLE ONLY auth.recovery_codes FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE auth.recovery_codes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME auth.recovery_codes_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE auth.refresh_tokens (
+    id bigint NOT NULL,
+    session_id uuid NOT NULL,
+    token_hash bytea NOT NULL,
+    parent_id bigint,
+    sealed_child bytea,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    used_at timestamp with time zone
+);
+
+ALTER TABLE ONLY auth.refresh_tokens FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE auth.refresh_tokens ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME auth.refresh_tokens_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE auth.sessions (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    user_id uuid NOT NULL,
+    aal text DEFAULT 'aal1'::text NOT NULL,
+    amr text[] DEFAULT '{}'::text[] NOT NULL,
+    user_agent text DEFAULT ''::text NOT NULL,
+    ip inet,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
+    revoked_at timestamp with time zone,
+    revoked_reason text,
+    CONSTRAINT sessions_aal_check CHECK ((aal = ANY (ARRAY['aal1'::text, 'aal2'::text]))),
+    CONSTRAINT sessions_user_agent_check CHECK ((length(user_agent) <= 512))
+);
+
+ALTER TABLE ONLY auth.sessions FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE auth.sign_in_failures (
+    email_hash bytea NOT NULL,
+    failures integer DEFAULT 0 NOT NULL,
+    last_failed_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY auth.sign_in_failures FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE auth.users (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    email text NOT NULL,
+    email_confirmed_at timestamp with time zone,
+    password_hash text,
+    role text DEFAULT 'member'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT users_email_shape CHECK (((email = lower(email)) AND ((length(email) >= 3) AND (length(email) <= 254)))),
+    CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['member'::text, 'moderator'::text, 'admin'::text])))
+);
+
+ALTER TABLE ONLY auth.users FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE ONLY app.anonymous_authors
+    ADD CONSTRAINT anonymous_authors_pkey PRIMARY KEY (post_id);
+
+ALTER TABLE ONLY app.anonymous_comment_authors
+    ADD CONSTRAINT anonymous_comment_authors_pkey PRIMARY KEY (comment_id);
+
+ALTER TABLE ONLY app.bookmarks
+    ADD CONSTRAINT bookmarks_pkey PRIMARY KEY (user_id, post_id);
+
+ALTER TABLE ONLY app.circle_follows
+    ADD CONSTRAINT circle_follows_pkey PRIMARY KEY (user_id, circle_id);
+
+ALTER TABLE ONLY app.circle_members
+    ADD CONSTRAINT circle_members_pkey PRIMARY KEY (circle_id, user_id);
+
+ALTER TABLE ONLY app.circles
+    ADD CONSTRAINT circles_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.comment_reactions
+    ADD CONSTRAINT comment_reactions_pkey PRIMARY KEY (comment_id, user_id, kind);
+
+ALTER TABLE ONLY app.comment_revisions
+    ADD CONSTRAINT comment_revisions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.comments
+    ADD CONSTRAINT comments_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.outbox_emails
+    ADD CONSTRAINT outbox_emails_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.post_reactions
+    ADD CONSTRAINT post_reactions_pkey PRIMARY KEY (post_id, user_id, kind);
+
+ALTER TABLE ONLY app.post_revisions
+    ADD CONSTRAINT post_revisions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.posts
+    ADD CONSTRAINT posts_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.profiles
+    ADD CONSTRAINT profiles_pkey PRIMARY KEY (user_id);
+
+ALTER TABLE ONLY auth.audit_log
+    ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY auth.identities
+    ADD CONSTRAINT identities_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY auth.identities
+    ADD CONSTRAINT identities_provider_subject_key UNIQUE (provider, subject);
+
+ALTER TABLE ONLY auth.mfa_factors
+    ADD CONSTRAINT mfa_factors_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY auth.one_time_tokens
+    ADD CONSTRAINT one_time_tokens_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY auth.rate_limits
+    ADD CONSTRAINT rate_limits_pkey PRIMARY KEY (bucket, window_start);
+
+ALTER TABLE ONLY auth.recovery_code_reveals
+    ADD CONSTRAINT recovery_code_reveals_pkey PRIMARY KEY (session_id);
+
+ALTER TABLE ONLY auth.recovery_codes
+    ADD CONSTRAINT recovery_codes_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY auth.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY auth.sessions
+    ADD CONSTRAINT sessions_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY auth.sign_in_failures
+    ADD CONSTRAINT sign_in_failures_pkey PRIMARY KEY (email_hash);
+
+ALTER TABLE ONLY auth.users
+    ADD CONSTRAINT users_pkey PRIMARY KEY (id);
+
+CREATE INDEX anonymous_authors_author_idx ON app.anonymous_authors USING btree (author_id);
+
+CREATE INDEX anonymous_comment_authors_author_idx ON app.anonymous_comment_authors USING btree (author_id);
+
+CREATE INDEX bookmarks_list_idx ON app.bookmarks USING btree (user_id, created_at DESC, post_id DESC);
+
+CREATE INDEX bookmarks_post_idx ON app.bookmarks USING btree (post_id);
+
+CREATE INDEX circle_members_user_idx ON app.circle_members USING btree (user_id, status);
+
+CREATE INDEX circles_name_trgm_idx ON app.circles USING gin (name public.gin_trgm_ops);
+
+CREATE UNIQUE INDEX circles_slug_key ON app.circles USING btree (slug);
+
+CREATE INDEX comment_reactions_user_idx ON app.comment_reactions USING btree (user_id);
+
+CREATE INDEX comment_revisions_comment_idx ON app.comment_revisions USING btree (comment_id, id);
+
+CREATE INDEX comments_author_idx ON app.comments USING btree (author_id, created_at DESC);
+
+CREATE INDEX comments_parent_idx ON app.comments USING btree (parent_id) WHERE (parent_id IS NOT NULL);
+
+CREATE INDEX comments_post_idx ON app.comments USING btree (post_id, created_at, id);
+
+CREATE INDEX outbox_emails_pending_idx ON app.outbox_emails USING btree (next_attempt_at) WHERE (sent_at IS NULL);
+
+CREATE INDEX post_reactions_recent_idx ON app.post_reactions USING btree (created_at, post_id);
+
+CREATE INDEX post_reactions_user_idx ON app.post_reactions USING btree (user_id);
+
+CREATE INDEX post_revisions_post_idx ON app.post_revisions USING btree (post_id, id);
+
+CREATE INDEX posts_active_idx ON app.posts USING btree (last_activity_at DESC, id DESC) WHERE (deleted_at IS NULL);
+
+CREATE INDEX posts_author_idx ON app.posts USING btree (author_id, created_at DESC, id DESC) WHERE (deleted_at IS NULL);
+
+CREATE INDEX posts_circle_feed_idx ON app.posts USING btree (circle_id, created_at DESC, id DESC) WHERE (deleted_at IS NULL);
+
+CREATE INDEX posts_latest_idx ON app.posts USING btree (created_at DESC, id DESC) WHERE (deleted_at IS NULL);
+
+CREATE INDEX posts_pinned_idx ON app.posts USING btree (circle_id) WHERE (pinned AND (deleted_at IS NULL));
+
+CREATE INDEX posts_search_idx ON app.posts USING gin (search);
+
+CREATE INDEX profiles_display_name_trgm_idx ON app.profiles USING gist (display_name public.gist_trgm_ops);
+
+CREATE UNIQUE INDEX profiles_handle_key ON app.profiles USING btree (handle);
+
+CREATE INDEX profiles_handle_trgm_idx ON app.profiles USING gist (handle public.gist_trgm_ops);
+
+CREATE INDEX audit_log_actor_idx ON auth.audit_log USING btree (actor, at DESC);
+
+CREATE INDEX identities_user_id_idx ON auth.identities USING btree (user_id);
+
+CREATE UNIQUE INDEX mfa_factors_one_verified ON auth.mfa_factors USING btree (user_id) WHERE (status = 'verified'::text);
+
+CREATE UNIQUE INDEX one_time_tokens_hash_key ON auth.one_time_tokens USING btree (token_hash);
+
+CREATE INDEX one_time_tokens_user_idx ON auth.one_time_tokens USING btree (user_id, purpose, created_at DESC);
+
+CREATE INDEX recovery_code_reveals_expires_idx ON auth.recovery_code_reveals USING btree (expires_at);
+
+CREATE INDEX recovery_codes_user_idx ON auth.recovery_codes USING btree (user_id);
+
+CREATE UNIQUE INDEX refresh_tokens_hash_key ON auth.refresh_tokens USING btree (token_hash);
+
+CREATE INDEX refresh_tokens_session_idx ON auth.refresh_tokens USING btree (session_id, id DESC);
+
+CREATE INDEX sessions_user_id_idx ON auth.sessions USING btree (user_id) WHERE (revoked_at IS NULL);
+
+CREATE UNIQUE INDEX users_email_key ON auth.users USING btree (email);
+
+CREATE TRIGGER circle_members_count AFTER INSERT OR DELETE OR UPDATE ON app.circle_members FOR EACH ROW EXECUTE FUNCTION app.count_circle_members();
+
+CREATE TRIGGER comment_reactions_count AFTER INSERT OR DELETE ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.count_comment_reactions();
+
+CREATE TRIGGER comments_count AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.count_post_comments();
+
+CREATE TRIGGER comments_guard BEFORE UPDATE ON app.comments FOR EACH ROW EXECUTE FUNCTION app.guard_comment_update();
+
+CREATE TRIGGER post_reactions_count AFTER INSERT OR DELETE ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.count_post_reactions();
+
+CREATE TRIGGER posts_count AFTER INSERT OR UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.count_circle_posts();
+
+CREATE TRIGGER posts_guard BEFORE UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCTION app.guard_post_update();
+
+CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
+
+CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
+
+ALTER TABLE ONLY app.anonymous_authors
+    ADD CONSTRAINT anonymous_authors_author_id_fkey FOREIGN KEY (author_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.anonymous_authors
+    ADD CONSTRAINT anonymous_authors_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.anonymous_comment_authors
+    ADD CONSTRAINT anonymous_comment_authors_author_id_fkey FOREIGN KEY (author_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.anonymous_comment_authors
+    ADD CONSTRAINT anonymous_comment_authors_comment_id_fkey FOREIGN KEY (comment_id) REFERENCES app.comments(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.bookmarks
+    ADD CONSTRAINT bookmarks_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.bookmarks
+    ADD CONSTRAINT bookmarks_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.circle_follows
+    ADD CONSTRAINT circle_follows_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.circle_follows
+    ADD CONSTRAINT circle_follows_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.circle_members
+    ADD CONSTRAINT circle_members_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.circle_members
+    ADD CONSTRAINT circle_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.circles
+    ADD CONSTRAINT circles_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.comment_reactions
+    ADD CONSTRAINT comment_reactions_comment_id_fkey FOREIGN KEY (comment_id) REFERENCES app.comments(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.comment_reactions
+    ADD CONSTRAINT comment_reactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.comment_revisions
+    ADD CONSTRAINT comment_revisions_comment_id_fkey FOREIGN KEY (comment_id) REFERENCES app.comments(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.comments
+    ADD CONSTRAINT comments_author_id_fkey FOREIGN KEY (author_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.comments
+    ADD CONSTRAINT comments_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES app.comments(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.comments
+    ADD CONSTRAINT comments_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.post_reactions
+    ADD CONSTRAINT post_reactions_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.post_reactions
+    ADD CONSTRAINT post_reactions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.post_revisions
+    ADD CONSTRAINT post_revisions_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.posts
+    ADD CONSTRAINT posts_author_id_fkey FOREIGN KEY (author_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.posts
+    ADD CONSTRAINT posts_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.profiles
+    ADD CONSTRAINT profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.identities
+    ADD CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.mfa_factors
+    ADD CONSTRAINT mfa_factors_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.one_time_tokens
+    ADD CONSTRAINT one_time_tokens_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.recovery_code_reveals
+    ADD CONSTRAINT recovery_code_reveals_session_id_fkey FOREIGN KEY (session_id) REFERENCES auth.sessions(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.recovery_code_reveals
+    ADD CONSTRAINT recovery_code_reveals_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.recovery_codes
+    ADD CONSTRAINT recovery_codes_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_parent_id_fkey FOREIGN KEY (parent_id) REFERENCES auth.refresh_tokens(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.refresh_tokens
+    ADD CONSTRAINT refresh_tokens_session_id_fkey FOREIGN KEY (session_id) REFERENCES auth.sessions(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY auth.sessions
+    ADD CONSTRAINT sessions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE app.anonymous_authors ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY anonymous_authors_claim ON app.anonymous_authors FOR INSERT TO authenticated WITH CHECK (((author_id = ( SELECT auth.uid() AS uid)) AND (EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = anonymous_authors.post_id) AND p.is_anonymous AND (p.created_at = now()))))));
+
+CREATE POLICY anonymous_authors_read ON app.anonymous_authors FOR SELECT TO authenticated USING (((author_id = ( SELECT auth.uid() AS uid)) OR (EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = anonymous_authors.post_id) AND (p.circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])))))));
+
+CREATE POLICY anonymous_authors_steward ON app.anonymous_authors FOR SELECT TO community_steward USING (true);
+
+ALTER TABLE app.anonymous_comment_authors ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY anonymous_comment_authors_claim ON app.anonymous_comment_authors FOR INSERT TO authenticated WITH CHECK (((author_id = ( SELECT auth.uid() AS uid)) AND (EXISTS ( SELECT 1
+   FROM ((app.comments c
+     JOIN app.posts p ON ((p.id = c.post_id)))
+     JOIN app.circles ci ON ((ci.id = p.circle_id)))
+  WHERE ((c.id = anonymous_comment_authors.comment_id) AND c.is_anonymous AND (c.created_at = now()) AND ci.is_support)))));
+
+CREATE POLICY anonymous_comment_authors_read ON app.anonymous_comment_authors FOR SELECT TO authenticated USING (((author_id = ( SELECT auth.uid() AS uid)) OR (EXISTS ( SELECT 1
+   FROM (app.comments c
+     JOIN app.posts p ON ((p.id = c.post_id)))
+  WHERE ((c.id = anonymous_comment_authors.comment_id) AND (p.circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])))))));
+
+CREATE POLICY anonymous_comment_authors_steward ON app.anonymous_comment_authors FOR SELECT TO community_steward USING (true);
+
+ALTER TABLE app.bookmarks ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY bookmarks_own ON app.bookmarks TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = bookmarks.post_id) AND (p.deleted_at IS NULL))))));
+
+ALTER TABLE app.circle_follows ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY circle_follows_own ON app.circle_follows TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (circle_id = ANY (( SELECT app.readable_circle_ids() AS readable_circle_ids)::bigint[]))));
+
+ALTER TABLE app.circle_members ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY circle_members_join ON app.circle_members FOR INSERT TO authenticated WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (role = 'member'::text) AND (EXISTS ( SELECT 1
+   FROM app.circles c
+  WHERE ((c.id = circle_members.circle_id) AND ((c.visibility = 'private'::text) = (circle_members.status = 'pending'::text)))))));
+
+CREATE POLICY circle_members_leave ON app.circle_members FOR DELETE TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))));
+
+CREATE POLICY circle_members_moderate ON app.circle_members FOR UPDATE TO authenticated USING ((circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))) WITH CHECK ((circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])));
+
+CREATE POLICY circle_members_read ON app.circle_members FOR SELECT TO anon, authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) OR ((status = 'active'::text) AND (circle_id = ANY (( SELECT app.readable_circle_ids() AS readable_circle_ids)::bigint[]))) OR (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))));
+
+CREATE POLICY circle_members_steward ON app.circle_members FOR SELECT TO community_steward USING (true);
+
+ALTER TABLE app.circles ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY circles_create_admin ON app.circles FOR INSERT TO authenticated WITH CHECK ((app.is_site_admin() AND (created_by = ( SELECT auth.uid() AS uid))));
+
+CREATE POLICY circles_edit_moderators ON app.circles FOR UPDATE TO authenticated USING ((id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))) WITH CHECK ((id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])));
+
+CREATE POLICY circles_read_all ON app.circles FOR SELECT TO anon, authenticated USING (true);
+
+CREATE POLICY circles_steward ON app.circles TO community_steward USING (true) WITH CHECK (true);
+
+ALTER TABLE app.comment_reactions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY comment_reactions_add ON app.comment_reactions FOR INSERT TO authenticated WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (EXISTS ( SELECT 1
+   FROM (app.comments c
+     JOIN app.posts p ON ((p.id = c.post_id)))
+  WHERE ((c.id = comment_reactions.comment_id) AND (c.deleted_at IS NULL) AND (p.circle_id = ANY (( SELECT app.joined_circle_ids() AS joined_circle_ids)::bigint[])))))));
+
+CREATE POLICY comment_reactions_read_own ON app.comment_reactions FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY comment_reactions_remove ON app.comment_reactions FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+ALTER TABLE app.comment_revisions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY comment_revisions_moderators ON app.comment_revisions FOR SELECT TO authenticated USING ((EXISTS ( SELECT 1
+   FROM (app.comments c
+     JOIN app.posts p ON ((p.id = c.post_id)))
+  WHERE ((c.id = comment_revisions.comment_id) AND (p.circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))))));
+
+CREATE POLICY comment_revisions_steward ON app.comment_revisions FOR INSERT TO community_steward WITH CHECK (true);
+
+ALTER TABLE app.comments ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY comments_change ON app.comments FOR UPDATE TO authenticated USING (((author_id = ( SELECT auth.uid() AS uid)) OR (is_anonymous AND app.is_comment_author(id)))) WITH CHECK (((author_id = ( SELECT auth.uid() AS uid)) OR (is_anonymous AND app.is_comment_author(id))));
+
+CREATE POLICY comments_read ON app.comments FOR SELECT TO anon, authenticated USING ((EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = comments.post_id) AND (p.circle_id = ANY (( SELECT app.readable_circle_ids() AS readable_circle_ids)::bigint[]))))));
+
+CREATE POLICY comments_steward ON app.comments TO community_steward USING (true) WITH CHECK (true);
+
+CREATE POLICY comments_write ON app.comments FOR INSERT TO authenticated WITH CHECK (((((NOT is_anonymous) AND (author_id = ( SELECT auth.uid() AS uid))) OR (is_anonymous AND (author_id IS NULL) AND (EXISTS ( SELECT 1
+   FROM (app.posts p
+     JOIN app.circles ci ON ((ci.id = p.circle_id)))
+  WHERE ((p.id = comments.post_id) AND ci.is_support))))) AND (EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = comments.post_id) AND (NOT p.locked) AND (p.deleted_at IS NULL) AND (p.circle_id = ANY (( SELECT app.joined_circle_ids() AS joined_circle_ids)::bigint[]))))) AND (depth = COALESCE(app.reply_depth(parent_id, post_id), '-1'::integer))));
+
+ALTER TABLE app.outbox_emails ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY outbox_service ON app.outbox_emails TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE app.post_reactions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY post_reactions_add ON app.post_reactions FOR INSERT TO authenticated WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = post_reactions.post_id) AND (p.deleted_at IS NULL) AND (p.circle_id = ANY (( SELECT app.joined_circle_ids() AS joined_circle_ids)::bigint[])))))));
+
+CREATE POLICY post_reactions_read_own ON app.post_reactions FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY post_reactions_remove ON app.post_reactions FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY post_reactions_steward ON app.post_reactions FOR SELECT TO community_steward USING (true);
+
+ALTER TABLE app.post_revisions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY post_revisions_moderators ON app.post_revisions FOR SELECT TO authenticated USING ((EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = post_revisions.post_id) AND (p.circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))))));
+
+CREATE POLICY post_revisions_steward ON app.post_revisions FOR INSERT TO community_steward WITH CHECK (true);
+
+ALTER TABLE app.posts ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY posts_change ON app.posts FOR UPDATE TO authenticated USING (((circle_id = ANY (( SELECT app.readable_circle_ids() AS readable_circle_ids)::bigint[])) AND (app.is_post_author(id) OR (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))))) WITH CHECK ((circle_id = ANY (( SELECT app.readable_circle_ids() AS readable_circle_ids)::bigint[])));
+
+CREATE POLICY posts_read ON app.posts FOR SELECT TO anon, authenticated USING ((circle_id = ANY (( SELECT app.readable_circle_ids() AS readable_circle_ids)::bigint[])));
+
+CREATE POLICY posts_steward ON app.posts TO community_steward USING (true) WITH CHECK (true);
+
+CREATE POLICY posts_write ON app.posts FOR INSERT TO authenticated WITH CHECK (((circle_id = ANY (( SELECT app.joined_circle_ids() AS joined_circle_ids)::bigint[])) AND (((NOT is_anonymous) AND (author_id = ( SELECT auth.uid() AS uid))) OR (is_anonymous AND (author_id IS NULL) AND (EXISTS ( SELECT 1
+   FROM app.circles c
+  WHERE ((c.id = posts.circle_id) AND c.is_support)))))));
+
+ALTER TABLE app.profiles ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY profiles_read_all ON app.profiles FOR SELECT TO anon, authenticated USING (true);
+
+CREATE POLICY profiles_service ON app.profiles TO auth_admin USING (true) WITH CHECK (true);
+
+CREATE POLICY profiles_update_own ON app.profiles FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+ALTER TABLE auth.audit_log ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY audit_log_read_own ON auth.audit_log FOR SELECT TO authenticated USING (((actor = ( SELECT auth.uid() AS uid)) OR (subject = ( SELECT auth.uid() AS uid))));
+
+CREATE POLICY audit_log_service_insert ON auth.audit_log FOR INSERT TO auth_admin WITH CHECK (true);
+
+CREATE POLICY audit_log_service_read ON auth.audit_log FOR SELECT TO auth_admin USING (true);
+
+ALTER TABLE auth.identities ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY identities_delete_own ON auth.identities FOR DELETE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY identities_read_own ON auth.identities FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY identities_service ON auth.identities TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.mfa_factors ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY mfa_factors_read_own ON auth.mfa_factors FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY mfa_factors_service ON auth.mfa_factors TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.one_time_tokens ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY one_time_tokens_service ON auth.one_time_tokens TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.rate_limits ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY rate_limits_service ON auth.rate_limits TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.recovery_code_reveals ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY recovery_code_reveals_service ON auth.recovery_code_reveals TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.recovery_codes ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY recovery_codes_service ON auth.recovery_codes TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.refresh_tokens ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY refresh_tokens_service ON auth.refresh_tokens TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.sessions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY sessions_read_own ON auth.sessions FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY sessions_revoke_own ON auth.sessions FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY sessions_service ON auth.sessions TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.sign_in_failures ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY sign_in_failures_service ON auth.sign_in_failures TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE auth.users ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY users_read_own ON auth.users FOR SELECT TO authenticated USING ((id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY users_service ON auth.users TO auth_admin USING (true) WITH CHECK (true);
+
+GRANT USAGE ON SCHEMA app TO anon;
+GRANT USAGE ON SCHEMA app TO authenticated;
+GRANT USAGE ON SCHEMA app TO auth_admin;
+GRANT USAGE ON SCHEMA app TO community_steward;
+
+GRANT USAGE ON SCHEMA auth TO anon;
+GRANT USAGE ON SCHEMA auth TO authenticated;
+GRANT USAGE ON SCHEMA auth TO auth_admin;
+GRANT USAGE ON SCHEMA auth TO community_steward;
+
+REVOKE ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) TO anon;
+GRANT ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) TO authenticated;
+
+GRANT ALL ON FUNCTION app.is_post_author(p_post_id bigint) TO anon;
+GRANT ALL ON FUNCTION app.is_post_author(p_post_id bigint) TO authenticated;
+GRANT ALL ON FUNCTION app.is_post_author(p_post_id bigint) TO auth_admin;
+
+GRANT ALL ON FUNCTION app.is_site_admin() TO anon;
+GRANT ALL ON FUNCTION app.is_site_admin() TO authenticated;
+GRANT ALL ON FUNCTION app.is_site_admin() TO community_steward;
+GRANT ALL ON FUNCTION app.is_site_admin() TO auth_admin;
+
+GRANT ALL ON FUNCTION app.is_site_staff() TO anon;
+GRANT ALL ON FUNCTION app.is_site_staff() TO authenticated;
+GRANT ALL ON FUNCTION app.is_site_staff() TO community_steward;
+GRANT ALL ON FUNCTION app.is_site_staff() TO auth_admin;
+
+GRANT ALL ON FUNCTION app.joined_circle_ids() TO anon;
+GRANT ALL ON FUNCTION app.joined_circle_ids() TO authenticated;
+GRANT ALL ON FUNCTION app.joined_circle_ids() TO auth_admin;
+
+GRANT ALL ON FUNCTION app.moderated_circle_ids() TO anon;
+GRANT ALL ON FUNCTION app.moderated_circle_ids() TO authenticated;
+GRANT ALL ON FUNCTION app.moderated_circle_ids() TO auth_admin;
+
+REVOKE ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) TO anon;
+GRANT ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) TO authenticated;
+
+GRANT ALL ON FUNCTION app.readable_circle_ids() TO anon;
+GRANT ALL ON FUNCTION app.readable_circle_ids() TO authenticated;
+GRANT ALL ON FUNCTION app.readable_circle_ids() TO auth_admin;
+
+GRANT ALL ON FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) TO anon;
+GRANT ALL ON FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) TO auth_admin;
+
+GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO anon;
+GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO authenticated;
+GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO auth_admin;
+
+REVOKE ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO anon;
+GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO authenticated;
+
+GRANT ALL ON FUNCTION auth.jwt() TO anon;
+GRANT ALL ON FUNCTION auth.jwt() TO authenticated;
+GRANT ALL ON FUNCTION auth.jwt() TO auth_admin;
+GRANT ALL ON FUNCTION auth.jwt() TO community_steward;
+
+GRANT ALL ON FUNCTION auth.role() TO anon;
+GRANT ALL ON FUNCTION auth.role() TO authenticated;
+GRANT ALL ON FUNCTION auth.role() TO auth_admin;
+GRANT ALL ON FUNCTION auth.role() TO community_steward;
+
+GRANT ALL ON FUNCTION auth.uid() TO anon;
+GRANT ALL ON FUNCTION auth.uid() TO authenticated;
+GRANT ALL ON FUNCTION auth.uid() TO auth_admin;
+GRANT ALL ON FUNCTION auth.uid() TO community_steward;
+
+GRANT SELECT ON TABLE app.anonymous_authors TO community_steward;
+GRANT SELECT,INSERT ON TABLE app.anonymous_authors TO authenticated;
+
+GRANT SELECT ON TABLE app.anonymous_comment_authors TO community_steward;
+GRANT SELECT,INSERT ON TABLE app.anonymous_comment_authors TO authenticated;
+
+GRANT SELECT,INSERT,DELETE ON TABLE app.bookmarks TO authenticated;
+GRANT SELECT ON TABLE app.bookmarks TO anon;
+
+GRANT SELECT,INSERT,DELETE ON TABLE app.circle_follows TO authenticated;
+GRANT SELECT ON TABLE app.circle_follows TO anon;
+
+GRANT SELECT ON TABLE app.circle_members TO community_steward;
+GRANT SELECT ON TABLE app.circle_members TO anon;
+GRANT SELECT,DELETE ON TABLE app.circle_members TO authenticated;
+
+GRANT INSERT(circle_id) ON TABLE app.circle_members TO authenticated;
+
+GRANT INSERT(user_id) ON TABLE app.circle_members TO authenticated;
+
+GRANT UPDATE(role) ON TABLE app.circle_members TO authenticated;
+
+GRANT INSERT(status),UPDATE(status) ON TABLE app.circle_members TO authenticated;
+
+GRANT SELECT ON TABLE app.circles TO community_steward;
+GRANT SELECT ON TABLE app.circles TO anon;
+GRANT SELECT ON TABLE app.circles TO authenticated;
+
+GRANT INSERT(slug) ON TABLE app.circles TO authenticated;
+
+GRANT INSERT(name),UPDATE(name) ON TABLE app.circles TO authenticated;
+
+GRANT INSERT(description),UPDATE(description) ON TABLE app.circles TO authenticated;
+
+GRANT INSERT(visibility) ON TABLE app.circles TO authenticated;
+
+GRANT INSERT(is_support) ON TABLE app.circles TO authenticated;
+
+GRANT INSERT(created_by) ON TABLE app.circles TO authenticated;
+
+GRANT UPDATE(member_count) ON TABLE app.circles TO community_steward;
+
+GRANT UPDATE(post_count) ON TABLE app.circles TO community_steward;
+
+GRANT SELECT,INSERT,DELETE ON TABLE app.comment_reactions TO authenticated;
+GRANT SELECT ON TABLE app.comment_reactions TO anon;
+
+GRANT INSERT ON TABLE app.comment_revisions TO community_steward;
+GRANT SELECT ON TABLE app.comment_revisions TO authenticated;
+
+GRANT SELECT ON TABLE app.comments TO community_steward;
+GRANT SELECT ON TABLE app.comments TO anon;
+GRANT SELECT ON TABLE app.comments TO authenticated;
+
+GRANT INSERT(post_id) ON TABLE app.comments TO authenticated;
+
+GRANT INSERT(parent_id) ON TABLE app.comments TO authenticated;
+
+GRANT INSERT(author_id) ON TABLE app.comments TO authenticated;
+
+GRANT INSERT(body),UPDATE(body) ON TABLE app.comments TO authenticated;
+
+GRANT INSERT(body_html),UPDATE(body_html) ON TABLE app.comments TO authenticated;
+
+GRANT INSERT(depth) ON TABLE app.comments TO authenticated;
+
+GRANT UPDATE(edited_at) ON TABLE app.comments TO authenticated;
+
+GRANT UPDATE(deleted_at) ON TABLE app.comments TO authenticated;
+
+GRANT UPDATE(support_count) ON TABLE app.comments TO community_steward;
+
+GRANT UPDATE(grateful_count) ON TABLE app.comments TO community_steward;
+
+GRANT UPDATE(insightful_count) ON TABLE app.comments TO community_steward;
+
+GRANT UPDATE(hug_count) ON TABLE app.comments TO community_steward;
+
+GRANT INSERT(is_anonymous) ON TABLE app.comments TO authenticated;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.outbox_emails TO auth_admin;
+
+GRANT SELECT ON TABLE app.post_reactions TO community_steward;
+GRANT SELECT,INSERT,DELETE ON TABLE app.post_reactions TO authenticated;
+GRANT SELECT ON TABLE app.post_reactions TO anon;
+
+GRANT INSERT ON TABLE app.post_revisions TO community_steward;
+GRANT SELECT ON TABLE app.post_revisions TO authenticated;
+
+GRANT SELECT ON TABLE app.posts TO community_steward;
+
+GRANT SELECT(id) ON TABLE app.posts TO anon;
+GRANT SELECT(id) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(circle_id) ON TABLE app.posts TO anon;
+GRANT SELECT(circle_id),INSERT(circle_id) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(author_id) ON TABLE app.posts TO anon;
+GRANT SELECT(author_id),INSERT(author_id) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(is_anonymous) ON TABLE app.posts TO anon;
+GRANT SELECT(is_anonymous),INSERT(is_anonymous) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(title) ON TABLE app.posts TO anon;
+GRANT SELECT(title),INSERT(title),UPDATE(title) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(body) ON TABLE app.posts TO anon;
+GRANT SELECT(body),INSERT(body),UPDATE(body) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(body_html) ON TABLE app.posts TO anon;
+GRANT SELECT(body_html),INSERT(body_html),UPDATE(body_html) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(content_warning) ON TABLE app.posts TO anon;
+GRANT SELECT(content_warning),INSERT(content_warning),UPDATE(content_warning) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(pinned) ON TABLE app.posts TO anon;
+GRANT SELECT(pinned),UPDATE(pinned) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(locked) ON TABLE app.posts TO anon;
+GRANT SELECT(locked),UPDATE(locked) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(created_at) ON TABLE app.posts TO anon;
+GRANT SELECT(created_at) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(edited_at) ON TABLE app.posts TO anon;
+GRANT SELECT(edited_at),UPDATE(edited_at) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(deleted_at) ON TABLE app.posts TO anon;
+GRANT SELECT(deleted_at),UPDATE(deleted_at) ON TABLE app.posts TO authenticated;
+
+GRANT UPDATE(last_activity_at) ON TABLE app.posts TO community_steward;
+GRANT SELECT(last_activity_at) ON TABLE app.posts TO anon;
+GRANT SELECT(last_activity_at) ON TABLE app.posts TO authenticated;
+
+GRANT UPDATE(comment_count) ON TABLE app.posts TO community_steward;
+GRANT SELECT(comment_count) ON TABLE app.posts TO anon;
+GRANT SELECT(comment_count) ON TABLE app.posts TO authenticated;
+
+GRANT UPDATE(support_count) ON TABLE app.posts TO community_steward;
+GRANT SELECT(support_count) ON TABLE app.posts TO anon;
+GRANT SELECT(support_count) ON TABLE app.posts TO authenticated;
+
+GRANT UPDATE(grateful_count) ON TABLE app.posts TO community_steward;
+GRANT SELECT(grateful_count) ON TABLE app.posts TO anon;
+GRANT SELECT(grateful_count) ON TABLE app.posts TO authenticated;
+
+GRANT UPDATE(insightful_count) ON TABLE app.posts TO community_steward;
+GRANT SELECT(insightful_count) ON TABLE app.posts TO anon;
+GRANT SELECT(insightful_count) ON TABLE app.posts TO authenticated;
+
+GRANT UPDATE(hug_count) ON TABLE app.posts TO community_steward;
+GRANT SELECT(hug_count) ON TABLE app.posts TO anon;
+GRANT SELECT(hug_count) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT(search) ON TABLE app.posts TO anon;
+GRANT SELECT(search) ON TABLE app.posts TO authenticated;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.profiles TO auth_admin;
+GRANT SELECT ON TABLE app.profiles TO anon;
+GRANT SELECT ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(display_name) ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(bio) ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(pronouns) ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(updated_at) ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(interests) ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(modalities) ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(credentials) ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(booking_url) ON TABLE app.profiles TO authenticated;
+
+GRANT SELECT,INSERT ON TABLE auth.audit_log TO auth_admin;
+GRANT SELECT ON TABLE auth.audit_log TO authenticated;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.identities TO auth_admin;
+GRANT DELETE ON TABLE auth.identities TO authenticated;
+
+GRANT SELECT(id) ON TABLE auth.identities TO authenticated;
+
+GRANT SELECT(user_id) ON TABLE auth.identities TO authenticated;
+
+GRANT SELECT(provider) ON TABLE auth.identities TO authenticated;
+
+GRANT SELECT(email) ON TABLE auth.identities TO authenticated;
+
+GRANT SELECT(created_at) ON TABLE auth.identities TO authenticated;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.mfa_factors TO auth_admin;
+
+GRANT SELECT(id) ON TABLE auth.mfa_factors TO authenticated;
+
+GRANT SELECT(user_id) ON TABLE auth.mfa_factors TO authenticated;
+
+GRANT SELECT(status) ON TABLE auth.mfa_factors TO authenticated;
+
+GRANT SELECT(created_at) ON TABLE auth.mfa_factors TO authenticated;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.one_time_tokens TO auth_admin;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.rate_limits TO auth_admin;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.recovery_code_reveals TO auth_admin;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.recovery_codes TO auth_admin;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.refresh_tokens TO auth_admin;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.sessions TO auth_admin;
+
+GRANT SELECT(id) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT(user_id) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT(aal) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT(amr) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT(user_agent) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT(ip) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT(created_at) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT(last_seen_at) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT(revoked_at),UPDATE(revoked_at) ON TABLE auth.sessions TO authenticated;
+
+GRANT UPDATE(revoked_reason) ON TABLE auth.sessions TO authenticated;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.sign_in_failures TO auth_admin;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.users TO auth_admin;
+
+GRANT SELECT(id) ON TABLE auth.users TO authenticated;
+
+GRANT SELECT(email) ON TABLE auth.users TO authenticated;
+
+GRANT SELECT(email_confirmed_at) ON TABLE auth.users TO authenticated;
+
+GRANT SELECT(role) ON TABLE auth.users TO authenticated;
+
+GRANT SELECT(created_at) ON TABLE auth.users TO authenticated;
