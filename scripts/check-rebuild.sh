@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Proves that the shared build cache (scripts/env.sh) cannot make a failing change pass.
 # scripts/test.sh runs it right after the browser lint has passed, so the cache holds a
-# passing lint of this commit. Then, in a throwaway clone of the commit:
+# passing lint of this checkout. Then, in a throwaway copy of its files (no .git):
 #   1. a line that cannot compile is added to src/lib.rs;
 #   2. every file is dated 2001, older than the cached lint: an old checkout left untouched
 #      since another checkout's build. Cargo alone judges such a checkout fresh and hands it
@@ -24,11 +24,12 @@ restore() {
   if [[ -n "$previous_claim" ]]; then printf '%s\n' "$previous_claim" >"$claim"; fi
 }
 trap restore EXIT
-git clone --quiet --shared . "$probe/clone"
+mkdir "$probe/clone"
+checkout_files | tar --null --files-from=- -cf - | tar -xf - -C "$probe/clone"
 cd "$probe/clone"
 marker="rebuild probe $$"
 printf '\ncompile_error!("%s");\n' "$marker" >>src/lib.rs
-find . -path ./.git -prune -o -exec touch -c -d '2001-01-01' {} +
+find . -exec touch -c -d '2001-01-01' {} +
 
 [[ "${CHECK_REBUILD_UNGUARDED:-0}" == 1 ]] || target_dir_claim >/dev/null
 if cargo clippy --lib --features hydrate --target wasm32-unknown-unknown --target-dir "$front" \

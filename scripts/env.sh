@@ -25,6 +25,17 @@ target_dir_claim() {
     printf '==> %s was last built from %s: all of Wellspring will be compiled again\n' \
       "$CARGO_TARGET_DIR" "$(cat "$claim")"
   fi
-  git ls-files -z --cached --others --exclude-standard | xargs -0 touch -c --
+  checkout_files | xargs -0 touch -c --
   printf '%s\n' "$here" >"$claim"
+}
+
+# Every file of this checkout, NUL-separated: git's list (tracked and new, not ignored), or,
+# outside a git work tree (an unpacked archive), everything but build output and packages.
+checkout_files() {
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -z --cached --others --exclude-standard
+  else
+    find . \( -path ./target -o -path ./node_modules -o -path ./.data -o -path ./.git \) -prune \
+      -o -type f -print0
+  fi
 }
