@@ -7,32 +7,8 @@
 //! WELLSPRING_WRITE_SCHEMA=1 cargo test --features ssr --test api schema_file
 //! ```
 use crate::helpers::{TestDatabase, manifest_dir};
-use std::{path::PathBuf, process::Command};
-
-/// `pg_dump` on PATH, else the newest `/usr/lib/postgresql/<version>/bin/pg_dump` (Debian
-/// keeps the server's tools off PATH), as the embedded cluster finds `initdb`.
-fn pg_dump() -> PathBuf {
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|dir| dir.join("pg_dump"))
-            .find(|candidate| candidate.is_file())
-    });
-    on_path
-        .or_else(|| {
-            let mut found: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
-                .ok()?
-                .filter_map(|entry| {
-                    let entry = entry.ok()?;
-                    let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
-                    let bin = entry.path().join("bin/pg_dump");
-                    bin.is_file().then_some((version, bin))
-                })
-                .collect();
-            found.sort();
-            found.pop().map(|(_, bin)| bin)
-        })
-        .expect("pg_dump (PostgreSQL's client tools) is needed for the schema file test")
-}
+use std::process::Command;
+use wellspring::server::db::embedded::postgres_tool;
 
 /// The dump without what changes from run to run or says nothing about our schema: comments
 /// (the tool's version, object headers), session settings, the `\restrict` guard lines newer
@@ -78,7 +54,9 @@ fn normalising_drops_headers_settings_and_restrict_keys_but_keeps_statements() {
 #[tokio::test]
 async fn the_schema_file_is_what_the_migrations_produce() {
     let database = TestDatabase::migrated().await;
-    let output = Command::new(pg_dump())
+    let pg_dump = postgres_tool("pg_dump")
+        .expect("pg_dump (PostgreSQL's client tools) is needed for the schema file test");
+    let output = Command::new(pg_dump)
         .args([
             "--schema-only",
             "--no-owner",

@@ -212,10 +212,19 @@ impl Drop for EmbeddedPostgres {
 
 /// `initdb` and `pg_ctl` on PATH, else the newest `/usr/lib/postgresql/<version>/bin`.
 fn find_bin_dir() -> Option<PathBuf> {
-    let on_path = std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .find(|dir| dir.join("initdb").is_file() && dir.join("pg_ctl").is_file())
-    });
+    find_dir_with(&["initdb", "pg_ctl"])
+}
+
+/// A PostgreSQL program (`pg_dump`, say) found as the server's own are: on PATH, else in the
+/// newest `/usr/lib/postgresql/<version>/bin` (Debian keeps them off PATH).
+pub fn postgres_tool(name: &str) -> Option<PathBuf> {
+    find_dir_with(&[name]).map(|dir| dir.join(name))
+}
+
+fn find_dir_with(programs: &[&str]) -> Option<PathBuf> {
+    let has_all = |dir: &Path| programs.iter().all(|program| dir.join(program).is_file());
+    let on_path = std::env::var_os("PATH")
+        .and_then(|paths| std::env::split_paths(&paths).find(|dir| has_all(dir)));
     on_path.or_else(|| {
         let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
             .ok()?
@@ -223,7 +232,7 @@ fn find_bin_dir() -> Option<PathBuf> {
                 let entry = entry.ok()?;
                 let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
                 let bin = entry.path().join("bin");
-                bin.join("initdb").is_file().then_some((version, bin))
+                has_all(&bin).then_some((version, bin))
             })
             .collect();
         versions.sort();
