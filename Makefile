@@ -2,7 +2,7 @@
 # Builds go to one target directory shared by every checkout on the machine
 # (scripts/env.sh: ~/.cache/wellspring/target unless CARGO_TARGET_DIR says otherwise).
 SHELL := /bin/bash
-ENV := . scripts/env.sh && target_dir_claim
+ENV := . scripts/env.sh
 
 .PHONY: run test build install watch bench
 

@@ -4,7 +4,9 @@
 # CARGO_TARGET_DIR defaults to one directory per user, shared by every checkout on the
 # machine (override it to opt out). A fresh clone then compiles only Wellspring itself: the
 # dependency tree, built once per profile, is already there. Cargo's own fingerprints decide
-# what is stale, with one hole that a shared directory opens and `target_dir_claim` closes.
+# what is stale, with one hole that a shared directory opens and `target_dir_claim` closes;
+# sourcing this file runs it, so every entry point that builds (make, the test and bench
+# scripts) claims the directory for its checkout first.
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wellspring/target}"
@@ -39,3 +41,5 @@ checkout_files() {
       -o -type f -print0
   fi
 }
+
+target_dir_claim

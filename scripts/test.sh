@@ -53,7 +53,6 @@ on_exit() {
 trap on_exit EXIT
 
 stage "install what is missing" scripts/install.sh --test
-target_dir_claim
 
 stage "format" cargo fmt --check
 
@@ -67,9 +66,13 @@ browser_line() {
   stage "precompress the bundle" node scripts/precompress.mjs target/site/pkg
 }
 say "browser line started in the background (its output follows the server line)"
+# Its own process group (set -m), so a failure on the server line stops all of it, cargo
+# and cargo-leptos included, instead of leaving a build holding the lock.
+set -m
 browser_line >"$work/browser.log" 2>&1 &
 browser_pid=$!
-cleanup+=("kill $browser_pid 2>/dev/null")
+set +m
+cleanup+=("kill -- -$browser_pid 2>/dev/null")
 
 stage "lints: server (all targets)" cargo clippy --features ssr --all-targets -- -D warnings
 
