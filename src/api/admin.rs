@@ -31,8 +31,7 @@ pub async fn set_member_role(handle: String, role: String) -> Result<String, App
         sqlx::query_scalar("select user_id from app.profiles where handle = $1")
             .bind(&handle)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(crate::server::db::errors::to_app_error)?;
+            .await?;
     drop(tx);
     let Some(target) = target else {
         return with_status(Err(AppError::NotFound));

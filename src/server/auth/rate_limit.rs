@@ -28,8 +28,7 @@ pub async fn hit(conn: &mut PgConnection, bucket: &str, limit: Limit) -> Result<
     .bind(bucket)
     .bind(window as f64)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(crate::server::db::errors::to_app_error)?;
+    .await?;
     if hits > limit.max {
         return Err(AppError::RateLimited {
             retry_after_secs: retry_after.ceil().max(1.0) as u64,

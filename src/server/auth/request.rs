@@ -107,10 +107,8 @@ pub async fn require_staff(state: &AppState) -> Result<CurrentSession, AppError>
         .bind(session.user_id)
         .fetch_one(&mut *tx)
         .await
-        .map_err(crate::server::db::errors::to_app_error)?;
-        tx.commit()
-            .await
-            .map_err(crate::server::db::errors::to_app_error)?;
+        ?;
+        tx.commit().await?;
         if has_mfa {
             return Err(AppError::BadRequest(
                 "Staff tools need your second factor: please sign in again with your authenticator app."

@@ -35,3 +35,11 @@ pub fn to_app_error(error: sqlx::Error) -> AppError {
         }
     }
 }
+
+/// So service code can write `?` on a query: every database failure is classified the same
+/// way, with its cause logged here and only the kind message travelling on.
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        to_app_error(error)
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::{
     domain::{AppError, ServiceStatus},
-    server::db::{errors::to_app_error, scoped},
+    server::db::scoped,
 };
 use sqlx::PgPool;
 use std::time::Instant;
@@ -11,14 +11,11 @@ use std::time::Instant;
 #[tracing::instrument(skip_all)]
 pub async fn measure(pool: &PgPool) -> Result<ServiceStatus, AppError> {
     let started = Instant::now();
-    let mut tx = scoped::begin(pool, &scoped::RequestClaims::anonymous())
-        .await
-        .map_err(to_app_error)?;
+    let mut tx = scoped::begin(pool, &scoped::RequestClaims::anonymous()).await?;
     let database_role: String = sqlx::query_scalar("select current_user::text")
         .fetch_one(&mut *tx)
-        .await
-        .map_err(to_app_error)?;
-    tx.commit().await.map_err(to_app_error)?;
+        .await?;
+    tx.commit().await?;
     Ok(ServiceStatus {
         database_latency_ms: started.elapsed().as_secs_f64() * 1000.0,
         database_role,

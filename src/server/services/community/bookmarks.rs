@@ -1,7 +1,7 @@
 //! Bookmarks: a member's private list of saved posts.
 
 use super::{
-    caller_tx, db,
+    caller_tx,
     feeds::{page_of, parse_cursor},
     rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros},
 };
@@ -26,8 +26,7 @@ pub async fn toggle(
         sqlx::query("delete from app.bookmarks where user_id = auth.uid() and post_id = $1")
             .bind(post_id)
             .execute(&mut *tx)
-            .await
-            .map_err(db)?
+            .await?
             .rows_affected();
     let saved = if removed > 0 {
         false
@@ -37,8 +36,7 @@ pub async fn toggle(
         )
         .bind(post_id)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
         if !readable {
             return Err(AppError::NotFound);
         }
@@ -46,10 +44,10 @@ pub async fn toggle(
             .bind(post_id)
             .execute(&mut *tx)
             .await
-            .map_err(db)?;
+            ?;
         true
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(saved)
 }
 
@@ -85,12 +83,8 @@ pub async fn list(
         .push(" order by b.created_at desc, p.id desc limit ")
         .push_bind(FEED_PAGE_SIZE + 1);
     let mut tx = caller_tx(state, Some(session)).await?;
-    let rows: Vec<BookmarkRow> = query
-        .build_query_as()
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    let rows: Vec<BookmarkRow> = query.build_query_as().fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     Ok(FeedPage {
         signed_in: true,
         ..page_of(

@@ -1,7 +1,7 @@
 //! A circle's page in one transaction: the circle, what the viewer may do there, and a page
 //! of its posts. Two transactions (eleven round trips to PostgreSQL) became one (seven).
 
-use super::{caller_tx, circles, db, feeds};
+use super::{caller_tx, circles, feeds};
 use crate::{
     domain::{AppError, community::CirclePageData},
     server::{auth::session::CurrentSession, state::AppState},
@@ -26,6 +26,6 @@ pub async fn read(
         }
         Err(error) => Err(error),
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(CirclePageData { info, feed })
 }

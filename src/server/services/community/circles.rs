@@ -1,6 +1,6 @@
 //! Circles: list, open, create (admins), join, leave, follow, and approving join requests.
 
-use super::{caller_tx, db};
+use super::caller_tx;
 use crate::{
     domain::{
         AccountRole, AppError, FieldErrors,
@@ -68,8 +68,8 @@ pub async fn list(
 ) -> Result<Vec<CircleSummary>, AppError> {
     let mut tx = caller_tx(state, caller).await?;
     let sql = format!("{CIRCLE_SELECT} order by c.member_count desc, c.name limit 500");
-    let rows: Vec<CircleRow> = sqlx::query_as(&sql).fetch_all(&mut *tx).await.map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    let rows: Vec<CircleRow> = sqlx::query_as(&sql).fetch_all(&mut *tx).await?;
+    tx.commit().await?;
     Ok(rows.into_iter().map(CircleRow::into_summary).collect())
 }
 
@@ -82,8 +82,7 @@ pub(crate) async fn find(
     let row: Option<CircleRow> = sqlx::query_as(&sql)
         .bind(slug)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(db)?;
+        .await?;
     row.map(CircleRow::into_summary).ok_or(AppError::NotFound)
 }
 
@@ -96,7 +95,7 @@ pub async fn page(
 ) -> Result<CirclePage, AppError> {
     let mut tx = caller_tx(state, caller).await?;
     let page = read_page(&mut tx, caller.is_some(), slug).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(page)
 }
 
@@ -111,8 +110,7 @@ pub(crate) async fn read_page(
         sqlx::query_scalar("select $1 = any ((select app.moderated_circle_ids())::bigint[])")
             .bind(circle.id)
             .fetch_one(&mut **tx)
-            .await
-            .map_err(db)?;
+            .await?;
     let pending_requests = if can_moderate && circle.visibility == Visibility::Private {
         sqlx::query_as::<_, (Uuid, String, String)>(
             "select m.user_id, p.handle, p.display_name from app.circle_members m
@@ -121,8 +119,7 @@ pub(crate) async fn read_page(
         )
         .bind(circle.id)
         .fetch_all(&mut **tx)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .map(|(user_id, handle, display_name)| JoinRequest {
             user_id: user_id.to_string(),
@@ -187,8 +184,7 @@ pub async fn create(
         sqlx::query_scalar("select exists (select 1 from app.circles where slug = $1)")
             .bind(&slug)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
     if taken {
         let mut errors = FieldErrors::new();
         errors.add(
@@ -207,8 +203,7 @@ pub async fn create(
     .bind(visibility.as_str())
     .bind(new.is_support)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     // Members join as members; the creator is then promoted, as staff may.
     sqlx::query(
         "insert into app.circle_members (circle_id, user_id, status) values ($1, auth.uid(), $2)",
@@ -220,17 +215,15 @@ pub async fn create(
         "active"
     })
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     sqlx::query(
         "update app.circle_members set role = 'moderator', status = 'active'
           where circle_id = $1 and user_id = auth.uid()",
     )
     .bind(id)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(slug)
 }
 
@@ -244,7 +237,7 @@ pub async fn join(
     let mut tx = caller_tx(state, Some(session)).await?;
     let circle = find(&mut tx, slug).await?;
     if circle.membership != Membership::None {
-        tx.commit().await.map_err(db)?;
+        tx.commit().await?;
         return Ok(circle.membership);
     }
     let status = if circle.visibility == Visibility::Private {
@@ -259,9 +252,8 @@ pub async fn join(
     .bind(circle.id)
     .bind(status)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(if status == "pending" {
         Membership::Pending
     } else {
@@ -277,14 +269,12 @@ pub async fn leave(state: &AppState, session: &CurrentSession, slug: &str) -> Re
     sqlx::query("delete from app.circle_members where circle_id = $1 and user_id = auth.uid()")
         .bind(circle.id)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     sqlx::query("delete from app.circle_follows where circle_id = $1 and user_id = auth.uid()")
         .bind(circle.id)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+        .await?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -310,15 +300,14 @@ pub async fn set_following(
         .bind(circle.id)
         .execute(&mut *tx)
         .await
-        .map_err(db)?;
+        ?;
     } else {
         sqlx::query("delete from app.circle_follows where circle_id = $1 and user_id = auth.uid()")
             .bind(circle.id)
             .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
     }
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(follow)
 }
 
@@ -344,10 +333,9 @@ pub async fn answer_request(
         .bind(circle.id)
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?
+        .await?
         .rows_affected();
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     // RLS hides other circles' requests: "no such request" and "not yours to answer" look
     // the same from outside, and that is the point.
     if changed == 0 {

@@ -2,7 +2,7 @@
 //! own page), edit and delete (a deleted comment with replies leaves a placeholder).
 
 use super::{
-    caller_tx, db,
+    caller_tx,
     rows::{author, date_label, reactions, rfc3339},
     text,
 };
@@ -55,7 +55,7 @@ pub async fn thread(
 ) -> Result<CommentThread, AppError> {
     let mut tx = caller_tx(state, caller).await?;
     let thread = read_thread(&mut tx, post_id, root).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(thread)
 }
 
@@ -108,7 +108,7 @@ pub(crate) async fn read_thread(
     .bind(MAX_COMMENTS_PER_PAGE)
     .fetch_all(&mut **tx)
     .await
-    .map_err(db)?;
+    ?;
     if let Some(root) = root
         && !rows.iter().any(|row| row.id == root)
     {
@@ -149,8 +149,7 @@ async fn sealed_authors(
     )
     .bind(post_id)
     .fetch_all(&mut **tx)
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(rows
         .into_iter()
         .filter_map(|(id, handle, name, verified)| {
@@ -263,8 +262,7 @@ pub async fn create(
     )
     .bind(post_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let (circle_slug, circle_name, title, locked, deleted, joined, is_support) =
         post.ok_or(AppError::NotFound)?;
     if deleted {
@@ -300,7 +298,7 @@ pub async fn create(
             .bind(post_id)
             .fetch_optional(&mut *tx)
             .await
-            .map_err(db)?;
+            ?;
             match parent {
                 Some((_, true)) => {
                     return Err(AppError::BadRequest(
@@ -329,7 +327,7 @@ pub async fn create(
     .bind(anonymous)
     .fetch_one(&mut *tx)
     .await
-    .map_err(db)?;
+    ?;
     if anonymous {
         sqlx::query(
             "insert into app.anonymous_comment_authors (comment_id, author_id) values ($1, auth.uid())",
@@ -337,9 +335,9 @@ pub async fn create(
         .bind(id)
         .execute(&mut *tx)
         .await
-        .map_err(db)?;
+        ?;
     }
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(format!(
         "{}#comment-{id}",
         post_path(&circle_slug, post_id, &title)
@@ -369,9 +367,8 @@ pub async fn edit(
     .bind(&body)
     .bind(&body_html)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(format!("{path}#comment-{comment_id}"))
 }
 
@@ -389,9 +386,8 @@ pub async fn delete(
     )
     .bind(comment_id)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(path)
 }
 
@@ -409,7 +405,7 @@ async fn owned_comment_path(
     .bind(comment_id)
     .fetch_optional(&mut **tx)
     .await
-    .map_err(db)?;
+    ?;
     let (slug, post_id, title, mine, deleted) = found.ok_or(AppError::NotFound)?;
     if !mine {
         return Err(AppError::Forbidden);

@@ -2,7 +2,7 @@
 //! so page 500 costs what page 1 does. Private circles drop out through RLS, not here.
 
 use super::{
-    caller_tx, db,
+    caller_tx,
     rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros},
 };
 use crate::{
@@ -68,21 +68,13 @@ pub async fn site_feed(
     };
     let mut tx = caller_tx(state, caller).await?;
     let page = if order_column.is_some() {
-        let rows: Vec<PostSummaryRow> = query
-            .build_query_as()
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db)?;
+        let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut *tx).await?;
         time_page(rows, kind == FeedKind::Active)
     } else {
-        let rows: Vec<TopRow> = query
-            .build_query_as()
-            .fetch_all(&mut *tx)
-            .await
-            .map_err(db)?;
+        let rows: Vec<TopRow> = query.build_query_as().fetch_all(&mut *tx).await?;
         top_page(rows)
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(FeedPage {
         kind,
         signed_in: caller.is_some(),
@@ -103,11 +95,10 @@ pub async fn circle_feed(
     let circle_id: i64 = sqlx::query_scalar("select id from app.circles where slug = $1")
         .bind(circle_slug)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?
+        .await?
         .ok_or(AppError::NotFound)?;
     let mut page = read_circle_feed(&mut tx, circle_id, cursor).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     page.signed_in = caller.is_some();
     Ok(page)
 }
@@ -127,8 +118,7 @@ pub(crate) async fn read_circle_feed(
         sqlx::query_as(&sql)
             .bind(circle_id)
             .fetch_all(&mut **tx)
-            .await
-            .map_err(db)?
+            .await?
     } else {
         Vec::new()
     };
@@ -137,11 +127,7 @@ pub(crate) async fn read_circle_feed(
         .push(" where p.deleted_at is null and not p.pinned and p.circle_id = ")
         .push_bind(circle_id);
     push_time_keyset(&mut query, "p.created_at", cursor);
-    let rows: Vec<PostSummaryRow> = query
-        .build_query_as()
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(db)?;
+    let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut **tx).await?;
     let mut page = time_page(rows, false);
     page.pinned = pinned
         .into_iter()
@@ -162,7 +148,7 @@ pub async fn author_feed(
     let cursor = parse_cursor(cursor)?;
     let mut tx = caller_tx(state, caller).await?;
     let mut page = read_author_feed(&mut tx, handle, cursor).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     page.signed_in = caller.is_some();
     Ok(page)
 }
@@ -181,11 +167,7 @@ pub(crate) async fn read_author_feed(
         .push_bind(handle.to_lowercase())
         .push(")");
     push_time_keyset(&mut query, "p.created_at", cursor);
-    let rows: Vec<PostSummaryRow> = query
-        .build_query_as()
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(db)?;
+    let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut **tx).await?;
     Ok(time_page(rows, false))
 }
 

@@ -22,10 +22,7 @@ use crate::{
     domain::AppError,
     server::{
         auth::session::CurrentSession,
-        db::{
-            errors::to_app_error,
-            scoped::{self, RequestClaims},
-        },
+        db::scoped::{self, RequestClaims},
         state::AppState,
     },
 };
@@ -37,9 +34,5 @@ pub(crate) async fn caller_tx(
     caller: Option<&CurrentSession>,
 ) -> Result<Transaction<'static, Postgres>, AppError> {
     let claims = caller.map_or_else(RequestClaims::anonymous, CurrentSession::request_claims);
-    scoped::begin(&state.pool, &claims).await.map_err(db)
-}
-
-pub(crate) fn db(error: sqlx::Error) -> AppError {
-    to_app_error(error)
+    Ok(scoped::begin(&state.pool, &claims).await?)
 }

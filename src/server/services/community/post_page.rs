@@ -3,7 +3,7 @@
 //! The page used to ask twice (the post, then its thread), each in its own transaction: two
 //! pool checkouts and eight round trips to PostgreSQL where five do.
 
-use super::{caller_tx, comments, db, posts};
+use super::{caller_tx, comments, posts};
 use crate::{
     domain::{AppError, community::PostPageData},
     server::{auth::session::CurrentSession, state::AppState},
@@ -26,6 +26,6 @@ pub async fn read(
         Err(error) => return Err(error),
         Ok(thread) => Ok(thread),
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(PostPageData { post, thread })
 }

@@ -3,7 +3,7 @@
 //! which only they and the circle's moderators can read.
 
 use super::{
-    caller_tx, circles, db,
+    caller_tx, circles,
     rows::{POST_SUMMARY_SELECT, PostSummaryRow, author, date_label, reactions},
     text,
 };
@@ -86,17 +86,16 @@ pub async fn create(
     .bind(&input.content_warning)
     .fetch_one(&mut *tx)
     .await
-    .map_err(db)?;
+    ?;
     if new.anonymous {
         sqlx::query(
             "insert into app.anonymous_authors (post_id, author_id) values ($1, auth.uid())",
         )
         .bind(id)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     }
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(post_path(&circle.slug, id, &input.title))
 }
 
@@ -129,7 +128,7 @@ pub async fn get(
 ) -> Result<PostDetail, AppError> {
     let mut tx = caller_tx(state, caller).await?;
     let post = read(&mut tx, caller.is_some(), post_id).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(post)
 }
 
@@ -154,8 +153,7 @@ pub(crate) async fn read(
     let row: Option<DetailRow> = sqlx::query_as(&sql)
         .bind(post_id)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(db)?;
+        .await?;
     let row = row.ok_or(AppError::NotFound)?;
     let sealed_author = if row.summary.is_anonymous && row.can_moderate {
         let sealed: Option<(String, String, bool)> = sqlx::query_as(
@@ -164,8 +162,7 @@ pub(crate) async fn read(
         )
         .bind(post_id)
         .fetch_optional(&mut **tx)
-        .await
-        .map_err(db)?;
+        .await?;
         sealed.and_then(|(h, n, v)| author(Some(h), Some(n), Some(v)))
     } else {
         None
@@ -178,8 +175,7 @@ pub(crate) async fn read(
         )
         .bind(post_id)
         .fetch_all(&mut **tx)
-        .await
-        .map_err(db)?
+        .await?
         .into_iter()
         .map(|(title, body, content_warning, written_at)| PostRevision {
             title,
@@ -245,8 +241,7 @@ pub async fn edit(
     )
     .bind(post_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let (circle_slug, is_author, deleted) = found.ok_or(AppError::NotFound)?;
     if !is_author {
         return Err(AppError::Forbidden);
@@ -268,8 +263,8 @@ pub async fn edit(
     .bind(&input.content_warning)
     .execute(&mut *tx)
     .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    ?;
+    tx.commit().await?;
     Ok(post_path(&circle_slug, post_id, &input.title))
 }
 
@@ -288,8 +283,7 @@ pub async fn delete(
     )
     .bind(post_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let (circle_slug, is_author) = found.ok_or(AppError::NotFound)?;
     if !is_author {
         return Err(AppError::Forbidden);
@@ -302,8 +296,8 @@ pub async fn delete(
     .bind(post_id)
     .execute(&mut *tx)
     .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    ?;
+    tx.commit().await?;
     Ok(format!("/c/{circle_slug}"))
 }
 
@@ -321,8 +315,8 @@ pub async fn path(
     .bind(post_id)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    ?;
+    tx.commit().await?;
     let (slug, title) = found.ok_or(AppError::NotFound)?;
     Ok(post_path(&slug, post_id, &title))
 }
@@ -352,8 +346,7 @@ pub async fn set_flag(
     )
     .bind(post_id)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let (circle_slug, title, moderates) = found.ok_or(AppError::NotFound)?;
     if !moderates {
         return Err(AppError::Forbidden);
@@ -366,8 +359,7 @@ pub async fn set_flag(
         .bind(post_id)
         .bind(on)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+        .await?;
+    tx.commit().await?;
     Ok(post_path(&circle_slug, post_id, &title))
 }

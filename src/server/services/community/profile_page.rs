@@ -2,7 +2,7 @@
 //! as the caller. The page used to read the profile and then its posts in two transactions
 //! (two pool checkouts), and each infinite-scroll page read the whole profile again.
 
-use super::{caller_tx, db, feeds, profiles};
+use super::{caller_tx, feeds, profiles};
 use crate::{
     domain::{AppError, community::ProfilePageData},
     server::{auth::session::CurrentSession, state::AppState},
@@ -30,6 +30,6 @@ pub async fn read(
         }
         Err(error) => Err(error),
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(ProfilePageData { profile, feed })
 }

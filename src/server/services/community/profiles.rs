@@ -1,6 +1,6 @@
 //! Public profiles: who a member is and what they've shared where the viewer can read it.
 
-use super::{caller_tx, db, profile_page, rows::date_label, text};
+use super::{caller_tx, profile_page, rows::date_label, text};
 use crate::{
     domain::{
         AppError,
@@ -57,8 +57,7 @@ pub(crate) async fn read_public_profile(
     )
     .bind(handle.to_lowercase())
     .fetch_optional(&mut **tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let row = row.ok_or(AppError::NotFound)?;
     // Rendered on read: a bio is short, and the identity service's profile form (which owns
     // `bio`) then never has to know about Markdown.
@@ -100,9 +99,8 @@ pub async fn load_details(
            from app.profiles where user_id = auth.uid()",
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     let (interests, modalities, credentials, booking_url, is_verified) =
         row.ok_or(AppError::NotFound)?;
     Ok(crate::domain::community::ProfileDetails {
@@ -157,8 +155,8 @@ pub async fn update_details(
     .bind(&booking_url)
     .execute(&mut *tx)
     .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    ?;
+    tx.commit().await?;
     Ok(())
 }
 
@@ -187,7 +185,7 @@ pub async fn set_verified(
     .bind(verified)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(db)?;
+    ?;
     let target = target.ok_or(AppError::NotFound)?;
     audit::record(
         &mut tx,
@@ -197,8 +195,7 @@ pub async fn set_verified(
         origin,
         serde_json::json!({ "practitioner_verified": verified }),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -1,6 +1,6 @@
 //! Toggling a reaction: a second press takes it back. One of each kind per member.
 
-use super::{caller_tx, db, rows::reactions};
+use super::{caller_tx, rows::reactions};
 use crate::{
     domain::{
         AppError,
@@ -28,8 +28,7 @@ pub async fn toggle(
     ))
     .bind(id)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     if !exists {
         return Err(AppError::NotFound);
     }
@@ -39,8 +38,7 @@ pub async fn toggle(
     .bind(id)
     .bind(kind.as_str())
     .execute(&mut *tx)
-    .await
-    .map_err(db)?
+    .await?
     .rows_affected();
     if removed == 0 {
         sqlx::query(&format!(
@@ -51,7 +49,7 @@ pub async fn toggle(
         .bind(kind.as_str())
         .execute(&mut *tx)
         .await
-        .map_err(|error| match db(error) {
+        .map_err(|error| match AppError::from(error) {
             AppError::Forbidden => AppError::BadRequest(
                 "Please join this circle to react to what's shared in it.".into(),
             ),
@@ -66,10 +64,9 @@ pub async fn toggle(
         ))
         .bind(id)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
         ((row.0, row.1, row.2, row.3), row.4)
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(reactions([counts.0, counts.1, counts.2, counts.3], &mine))
 }

@@ -3,7 +3,7 @@
 //! posts never match for someone who can't read them: RLS, not a WHERE clause, decides.
 
 use super::{
-    caller_tx, circles, db,
+    caller_tx, circles,
     rows::{POST_SUMMARY_SELECT, PostSummaryRow},
     text::marked_snippet,
 };
@@ -59,8 +59,7 @@ pub async fn search(
     let hits: Vec<HitRow> = sqlx::query_as(&sql)
         .bind(&query)
         .fetch_all(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     let circle_slugs: Vec<String> = sqlx::query_scalar(
         "select slug from app.circles
           where name % $1 or name ilike '%' || replace(replace($1, '%', ''), '_', '') || '%'
@@ -68,8 +67,7 @@ pub async fn search(
     )
     .bind(&query)
     .fetch_all(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let mut found_circles = Vec::with_capacity(circle_slugs.len());
     for slug in circle_slugs {
         found_circles.push(circles::find(&mut tx, &slug).await?);
@@ -84,8 +82,8 @@ pub async fn search(
     .bind(&query)
     .fetch_all(&mut *tx)
     .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    ?;
+    tx.commit().await?;
     Ok(SearchResults {
         query,
         posts: hits

@@ -17,8 +17,7 @@ pub(crate) async fn render(
         sqlx::query_scalar::<_, String>("select handle from app.profiles where handle = any($1)")
             .bind(&mentioned)
             .fetch_all(&mut **tx)
-            .await
-            .map_err(super::db)?
+            .await?
             .into_iter()
             .collect()
     };

@@ -1,7 +1,6 @@
 //! A member's own signed-in devices, listed and revoked as `authenticated`: RLS limits both
 //! to their own sessions, whatever id a request names.
 
-use super::db;
 use crate::{
     domain::{AppError, SessionSummary},
     server::{
@@ -22,9 +21,7 @@ pub async fn list(
     state: &AppState,
     session: &CurrentSession,
 ) -> Result<Vec<SessionSummary>, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims())
-        .await
-        .map_err(db)?;
+    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
     let rows: Vec<(
         Uuid,
         String,
@@ -36,9 +33,8 @@ pub async fn list(
               where revoked_at is null order by last_seen_at desc limit 100",
     )
     .fetch_all(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(rows
         .into_iter()
         .map(|(id, agent, ip, created, seen)| SessionSummary {
@@ -68,9 +64,7 @@ pub async fn revoke(
     which: Revoke,
     origin: &Origin,
 ) -> Result<u64, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims())
-        .await
-        .map_err(db)?;
+    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
     let (one, keep) = match which {
         Revoke::One(id) => (Some(id), None),
         Revoke::AllOthers => (None, Some(session.session_id)),
@@ -85,9 +79,8 @@ pub async fn revoke(
     .bind(one)
     .bind(keep)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
-    scoped::switch_to_service(&mut tx).await.map_err(db)?;
+    .await?;
+    scoped::switch_to_service(&mut tx).await?;
     audit::record(
         &mut tx,
         AuthEvent::SessionRevoked,
@@ -96,9 +89,8 @@ pub async fn revoke(
         origin,
         json!({ "which": format!("{which:?}"), "count": done.rows_affected() }),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(done.rows_affected())
 }
 

@@ -10,7 +10,6 @@ use crate::{
             rate_limit::{self, Limit},
             token::hash_token,
         },
-        db::errors::to_app_error,
         state::AppState,
     },
 };
@@ -23,7 +22,7 @@ async fn hit(state: &AppState, bucket: String, max: i32) -> Result<(), AppError>
     };
     let mut tx = service_tx(&state.pool).await?;
     let result = rate_limit::hit(&mut tx, &bucket, limit).await;
-    tx.commit().await.map_err(to_app_error)?;
+    tx.commit().await?;
     result
 }
 

@@ -3,7 +3,6 @@
 //! whatever id a request names. Unlinking the last way in would lock the member out, so it
 //! is refused unless a password or another linked sign-in remains.
 
-use super::db;
 use crate::{
     domain::{AppError, LinkedSignIn},
     server::{
@@ -29,16 +28,13 @@ pub async fn list(
     state: &AppState,
     session: &CurrentSession,
 ) -> Result<Vec<LinkedSignIn>, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims())
-        .await
-        .map_err(db)?;
+    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
     let rows: Vec<(Uuid, String, String, time::OffsetDateTime)> = sqlx::query_as(
         "select id, provider, email, created_at from auth.identities order by created_at, id",
     )
     .fetch_all(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(rows
         .into_iter()
         .map(|(id, provider, email, linked)| LinkedSignIn {
@@ -59,27 +55,23 @@ pub async fn unlink(
     identity_id: Uuid,
     origin: &Origin,
 ) -> Result<(), AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims())
-        .await
-        .map_err(db)?;
+    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
     // The account row's lock makes two unlinks in parallel (two tabs) take turns, so they
     // cannot each see the other's sign-in remaining and both succeed. Members may neither
     // lock it nor read whether it has a password: the service does, in this transaction.
-    scoped::switch_to_service(&mut tx).await.map_err(db)?;
+    scoped::switch_to_service(&mut tx).await?;
     let has_password: bool = sqlx::query_scalar(
         "select password_hash is not null from auth.users where id = $1 for update",
     )
     .bind(session.user_id)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
-    scoped::switch_to_member(&mut tx).await.map_err(db)?;
+    .await?;
+    scoped::switch_to_member(&mut tx).await?;
     let unlinked: Option<String> =
         sqlx::query_scalar("delete from auth.identities where id = $1 returning provider")
             .bind(identity_id)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
     let Some(provider) = unlinked else {
         return Err(AppError::BadRequest(
             "That sign-in isn't linked to your account. Please reload the page.".into(),
@@ -87,13 +79,12 @@ pub async fn unlink(
     };
     let remaining: i64 = sqlx::query_scalar("select count(*) from auth.identities")
         .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     if !has_password && remaining == 0 {
         // Dropping the transaction rolls the delete back.
         return Err(AppError::BadRequest(LAST_WAY_IN.into()));
     }
-    scoped::switch_to_service(&mut tx).await.map_err(db)?;
+    scoped::switch_to_service(&mut tx).await?;
     audit::record(
         &mut tx,
         AuthEvent::OAuthUnlinked,
@@ -102,7 +93,6 @@ pub async fn unlink(
         origin,
         json!({ "identity_id": identity_id, "provider": provider }),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
+    .await?;
+    Ok(tx.commit().await?)
 }

@@ -2,7 +2,7 @@
 //! magic link, confirm a new address. Stored hashed, expire after an hour, at most one of
 //! a kind per account per minute, and consumed atomically (an `update ... returning`).
 
-use super::{db, service_tx};
+use super::service_tx;
 use crate::{
     domain::AppError,
     server::{
@@ -74,8 +74,7 @@ pub async fn issue(
     .bind(new_email)
     .bind(settings.mail_token_ttl_secs as f64)
     .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(token)
 }
 
@@ -97,7 +96,7 @@ pub async fn consume(
     .bind(purpose.as_str())
     .fetch_optional(&mut *conn)
     .await
-    .map_err(db)
+    .map_err(AppError::from)
 }
 
 /// Queues the "confirm your email" mail (respecting the resend interval).
@@ -125,7 +124,7 @@ pub async fn send_confirmation(
         },
     )
     .await
-    .map_err(db)?;
+    ?;
     Ok(())
 }
 
@@ -140,8 +139,7 @@ pub async fn send_account_link(
     let user: Option<Uuid> = sqlx::query_scalar("select id from auth.users where email = $1")
         .bind(email)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     if let Some(user_id) = user
         && may_send(&mut tx, user_id, purpose.as_str(), &state.settings.auth).await?
     {
@@ -172,8 +170,7 @@ pub async fn send_account_link(
                 body_text: body,
             },
         )
-        .await
-        .map_err(db)?;
+        .await?;
     }
-    tx.commit().await.map_err(db)
+    Ok(tx.commit().await?)
 }

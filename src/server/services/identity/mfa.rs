@@ -4,7 +4,7 @@
 //! data), so a copied row is useless elsewhere. Each code works once: the newest accepted
 //! step is stored and only later steps are accepted. Recovery codes are stored hashed.
 
-use super::{AuthKeys, db, recovery_reveal, service_tx, sessions};
+use super::{AuthKeys, recovery_reveal, service_tx, sessions};
 use crate::{
     domain::{AppError, FieldErrors, RecoveryCodes, TotpEnrollment, TwoStep, identity::validate},
     server::{
@@ -51,8 +51,7 @@ pub async fn enroll(
     )
     .bind(user_id)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     if has_verified {
         return Err(AppError::BadRequest(
             "Two-step sign-in is already on. Turn it off first to set up a new app.".into(),
@@ -61,8 +60,7 @@ pub async fn enroll(
     sqlx::query("delete from auth.mfa_factors where user_id = $1 and status = 'unverified'")
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     let secret = totp::generate_secret();
     let sealed = state.keys.secrets.seal(&secret, user_id.as_bytes());
     let factor_id: Uuid = sqlx::query_scalar(
@@ -71,10 +69,9 @@ pub async fn enroll(
     .bind(user_id)
     .bind(sealed)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let _ = origin;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(TotpEnrollment {
         factor_id: factor_id.to_string(),
         secret: totp::base32_encode(&secret),
@@ -115,8 +112,7 @@ pub async fn verify_enrollment(
     .bind(user_id)
     .bind(ENROLMENT_LIFETIME_MINS)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let Some((factor_id, sealed, last)) = factor else {
         return Err(AppError::BadRequest(
             "There is no set-up in progress. Please start again.".into(),
@@ -133,8 +129,7 @@ pub async fn verify_enrollment(
     .bind(factor_id)
     .bind(step as i64)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let codes = replace_recovery_codes(&mut tx, user_id).await?;
     if delivery == CodeDelivery::OnNextPage {
         recovery_reveal::keep(&mut tx, &state.keys, user_id, session_id, &codes).await?;
@@ -146,8 +141,7 @@ pub async fn verify_enrollment(
     .bind(session_id)
     .bind(user_id)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     audit::record(
         &mut tx,
         AuthEvent::MfaEnrolled,
@@ -156,9 +150,8 @@ pub async fn verify_enrollment(
         origin,
         json!({ "factor_id": factor_id }),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(codes)
 }
 
@@ -174,7 +167,7 @@ pub async fn two_step(
 ) -> Result<TwoStep, AppError> {
     let mut tx = service_tx(&state.pool).await?;
     if let Some(codes) = recovery_reveal::take(&mut tx, &state.keys, user_id, session_id).await? {
-        tx.commit().await.map_err(db)?;
+        tx.commit().await?;
         return Ok(TwoStep::JustTurnedOn(codes));
     }
     let (email, verified, pending): (String, bool, Option<(Uuid, Vec<u8>)>) = {
@@ -194,11 +187,10 @@ pub async fn two_step(
         .bind(user_id)
         .bind(ENROLMENT_LIFETIME_MINS)
         .fetch_one(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
         (row.0, row.1, row.2.zip(row.3))
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     if verified {
         return Ok(TwoStep::On);
     }
@@ -234,27 +226,23 @@ pub async fn unenroll(
             origin,
             json!({}),
         )
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
+        .await?;
+        tx.commit().await?;
         return Err(code_error());
     }
     sqlx::query("delete from auth.mfa_factors where user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     sqlx::query("delete from auth.recovery_codes where user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     // Codes still waiting to be shown are no longer codes.
     sqlx::query("delete from auth.recovery_code_reveals where user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     audit::record(
         &mut tx,
         AuthEvent::MfaUnenrolled,
@@ -263,9 +251,8 @@ pub async fn unenroll(
         origin,
         json!({}),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 /// Accepts a current TOTP code (once) or an unused recovery code. Returns the method used.
@@ -283,8 +270,7 @@ pub async fn check_code(
         )
         .bind(user_id)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
+        .await?;
         let Some((factor_id, sealed, last)) = factor else {
             return Ok(None);
         };
@@ -301,8 +287,7 @@ pub async fn check_code(
             .bind(factor_id)
             .bind(step as i64)
             .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+            .await?;
         return Ok(Some("totp"));
     }
     if code.len() > 32 {
@@ -317,8 +302,7 @@ pub async fn check_code(
     .bind(user_id)
     .bind(hash_token(&normalize_recovery_code(code)))
     .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     Ok((used.rows_affected() == 1).then_some("recovery_code"))
 }
 
@@ -336,8 +320,7 @@ async fn replace_recovery_codes(
     sqlx::query("delete from auth.recovery_codes where user_id = $1")
         .bind(user_id)
         .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+        .await?;
     let codes: Vec<String> = (0..RECOVERY_CODE_COUNT).map(|_| recovery_code()).collect();
     let hashes: Vec<Vec<u8>> = codes.iter().map(|c| hash_token(c)).collect();
     sqlx::query(
@@ -346,7 +329,6 @@ async fn replace_recovery_codes(
     .bind(user_id)
     .bind(hashes)
     .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(RecoveryCodes(codes))
 }

@@ -23,10 +23,7 @@ pub use sessions::IssuedSession;
 
 use crate::{
     domain::AppError,
-    server::db::{
-        errors::to_app_error,
-        scoped::{self, RequestClaims},
-    },
+    server::db::scoped::{self, RequestClaims},
 };
 use sqlx::{PgPool, Postgres, Transaction};
 
@@ -34,10 +31,5 @@ use sqlx::{PgPool, Postgres, Transaction};
 pub async fn service_tx(pool: &PgPool) -> Result<Transaction<'static, Postgres>, AppError> {
     scoped::begin(pool, &RequestClaims::auth_admin())
         .await
-        .map_err(to_app_error)
-}
-
-/// Shorthand for mapping a database error inside these services.
-pub(crate) fn db(error: sqlx::Error) -> AppError {
-    to_app_error(error)
+        .map_err(AppError::from)
 }

@@ -13,7 +13,7 @@
 //! address never links or creates anything, so nobody can claim an account by typing its
 //! owner's address into a provider that does not check it.
 
-use super::{db, limits, service_tx, sessions::now_unix, sign_in, sign_in::SignInResult};
+use super::{limits, service_tx, sessions::now_unix, sign_in, sign_in::SignInResult};
 use crate::{
     domain::{
         AccountRole, AppError,
@@ -214,6 +214,12 @@ impl From<AppError> for OAuthError {
     }
 }
 
+impl From<sqlx::Error> for OAuthError {
+    fn from(error: sqlx::Error) -> Self {
+        OAuthError::App(error.into())
+    }
+}
+
 /// Begins a sign-in: the provider's authorization URL and the state cookie's value.
 /// `next` is kept only when it is a local path.
 #[tracing::instrument(skip_all, fields(provider = provider.as_str()))]
@@ -337,8 +343,7 @@ async fn run_callback(
     )
     .bind(user_id)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let role = AccountRole::parse(&role).unwrap_or(AccountRole::Member);
     let result = if has_mfa {
         SignInResult::SecondFactor {
@@ -349,7 +354,7 @@ async fn run_callback(
             sign_in::finish(state, &mut tx, user_id, role, "aal1", &["oauth"], origin).await?;
         SignInResult::Session(Box::new(issued))
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(OAuthSignIn {
         result,
         next: safe_redirect(Some(&flow.next)),
@@ -673,8 +678,7 @@ async fn find_or_create_account(
     .bind(provider.as_str())
     .bind(subject)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     if let Some(user_id) = linked {
         return Ok(user_id);
     }
@@ -693,8 +697,7 @@ async fn find_or_create_account(
         sqlx::query_scalar("select id from auth.users where email = $1 for update")
             .bind(&email)
             .fetch_optional(&mut *conn)
-            .await
-            .map_err(db)?;
+            .await?;
     let user_id = match existing {
         Some(user_id) => {
             // The provider has proved the address. A password set by whoever signed up
@@ -710,8 +713,7 @@ async fn find_or_create_account(
             )
             .bind(user_id)
             .execute(&mut *conn)
-            .await
-            .map_err(db)?;
+            .await?;
             user_id
         }
         None => create_account(conn, provider, &email, profile.name.as_deref(), origin).await?,
@@ -725,8 +727,7 @@ async fn find_or_create_account(
     .bind(subject)
     .bind(&email)
     .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     audit::record(
         conn,
         AuthEvent::OAuthLinked,
@@ -735,8 +736,7 @@ async fn find_or_create_account(
         origin,
         json!({ "provider": provider.as_str(), "new_account": existing.is_none() }),
     )
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(user_id)
 }
 
@@ -753,8 +753,7 @@ async fn create_account(
     )
     .bind(email)
     .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     let stem = handle_stem(email.split('@').next().unwrap_or_default());
     let mut handle = None;
     for candidate in handle_candidates(&stem) {
@@ -767,8 +766,7 @@ async fn create_account(
         .bind(&candidate)
         .bind(display_name(name, &candidate))
         .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+        .await?;
         if inserted.rows_affected() == 1 {
             handle = Some(candidate);
             break;
@@ -784,8 +782,7 @@ async fn create_account(
         origin,
         json!({ "handle": handle, "provider": provider.as_str() }),
     )
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(user_id)
 }
 

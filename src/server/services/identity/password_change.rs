@@ -2,7 +2,7 @@
 //! email (confirmed by a link to the new address), and confirming an address. Each ends
 //! the account's other sessions, because whoever else held one may be why it changed.
 
-use super::{db, mail_links, service_tx, sessions};
+use super::{mail_links, service_tx, sessions};
 use crate::{
     domain::{
         AppError, FieldErrors,
@@ -48,8 +48,7 @@ pub async fn change_password(
         sqlx::query_scalar("select password_hash from auth.users where id = $1 for update")
             .bind(user_id)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
     let matches = match stored {
         Some(hash) => password::verify(current.to_owned(), hash)
             .await
@@ -68,8 +67,7 @@ pub async fn change_password(
         .bind(user_id)
         .bind(hash)
         .execute(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     let ended =
         sessions::end_others(&mut tx, user_id, Some(session_id), "password_changed").await?;
     audit::record(
@@ -80,9 +78,8 @@ pub async fn change_password(
         origin,
         json!({ "other_sessions_ended": ended }),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(ended)
 }
 
@@ -113,8 +110,7 @@ pub async fn reset_password(
     .bind(user_id)
     .bind(hash)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     sessions::end_others(&mut tx, user_id, None, "password_reset").await?;
     audit::record(
         &mut tx,
@@ -124,9 +120,8 @@ pub async fn reset_password(
         origin,
         json!({}),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 /// Mails a confirmation link to the new address. Says the same whether or not the new
@@ -147,8 +142,7 @@ pub async fn request_email_change(
         sqlx::query_scalar("select exists (select 1 from auth.users where email = $1)")
             .bind(&new_email)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
     if !taken
         && mail_links::may_send(&mut tx, user_id, "change_email", &state.settings.auth).await?
     {
@@ -174,7 +168,7 @@ pub async fn request_email_change(
             },
         )
         .await
-        .map_err(db)?;
+        ?;
     }
     audit::record(
         &mut tx,
@@ -184,9 +178,8 @@ pub async fn request_email_change(
         origin,
         json!({}),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 /// What a `/verify` link confirmed.
@@ -215,7 +208,7 @@ pub async fn confirm(
         .bind(user_id)
         .execute(&mut *tx)
         .await
-        .map_err(db)?;
+        ?;
         audit::record(
             &mut tx,
             AuthEvent::EmailConfirmed,
@@ -224,9 +217,8 @@ pub async fn confirm(
             origin,
             json!({}),
         )
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
+        .await?;
+        tx.commit().await?;
         return Ok(Confirmed::Email);
     }
     let Some((user_id, Some(new_email))) =
@@ -241,8 +233,7 @@ pub async fn confirm(
     .bind(user_id)
     .bind(&new_email)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     if changed.rows_affected() == 0 {
         return Err(AppError::BadRequest(
             "That address is already in use by another account.".into(),
@@ -257,8 +248,7 @@ pub async fn confirm(
         origin,
         json!({}),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(Confirmed::NewEmail)
 }

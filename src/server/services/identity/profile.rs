@@ -1,7 +1,7 @@
 //! A member's own profile, read and changed as `authenticated` under RLS: the policy, not
 //! this code, is what stops anyone editing someone else's.
 
-use super::{db, sessions::ProfileNames};
+use super::sessions::ProfileNames;
 use crate::{
     domain::{AppError, FieldErrors, ProfileSettings, Viewer, ViewerSummary, identity::validate},
     server::{
@@ -41,9 +41,7 @@ pub async fn viewer(
     state: &AppState,
     session: &CurrentSession,
 ) -> Result<Option<Viewer>, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims())
-        .await
-        .map_err(db)?;
+    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
     let row: Option<(String, String, String, String, bool, bool)> = sqlx::query_as(
         "select u.email, p.handle, p.display_name, u.role, u.email_confirmed_at is not null,
                 exists (select 1 from auth.mfa_factors f where f.user_id = u.id and f.status = 'verified')
@@ -52,8 +50,8 @@ pub async fn viewer(
     )
     .fetch_optional(&mut *tx)
     .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    ?;
+    tx.commit().await?;
     Ok(row.map(
         |(email, handle, display_name, role, confirmed, has_mfa)| Viewer {
             user_id: session.user_id.to_string(),
@@ -71,16 +69,13 @@ pub async fn viewer(
 
 #[tracing::instrument(skip_all)]
 pub async fn load(state: &AppState, session: &CurrentSession) -> Result<ProfileSettings, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims())
-        .await
-        .map_err(db)?;
+    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "select handle, display_name, bio, pronouns from app.profiles where user_id = auth.uid()",
     )
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     let (handle, display_name, bio, pronouns) = row.ok_or(AppError::NotFound)?;
     Ok(ProfileSettings {
         handle,
@@ -106,9 +101,7 @@ pub async fn update(
     errors.check("bio", validate::short_text("Your bio", bio, 2000));
     errors.check("pronouns", validate::short_text("Pronouns", pronouns, 40));
     errors.into_result()?;
-    let mut tx = scoped::begin(&state.pool, &session.request_claims())
-        .await
-        .map_err(db)?;
+    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
     let names: ProfileNames = sqlx::query_as(
         "update app.profiles set display_name = $1, bio = $2, pronouns = $3, updated_at = now()
           where user_id = auth.uid()
@@ -118,11 +111,10 @@ pub async fn update(
     .bind(bio.trim())
     .bind(pronouns.trim())
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?
+    .await?
     .ok_or(AppError::NotFound)?;
     // The audit trail is the identity service's to write; same transaction.
-    scoped::switch_to_service(&mut tx).await.map_err(db)?;
+    scoped::switch_to_service(&mut tx).await?;
     audit::record(
         &mut tx,
         AuthEvent::ProfileUpdated,
@@ -131,8 +123,7 @@ pub async fn update(
         origin,
         json!({}),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(names)
 }

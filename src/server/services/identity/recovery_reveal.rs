@@ -3,7 +3,6 @@
 //! an address must never hold them, so they wait here, sealed and bound to the session,
 //! until the security page takes them: one view, within [`LIFETIME_MINS`], by that session.
 
-use super::db;
 use crate::{
     domain::{AppError, RecoveryCodes},
     server::services::identity::AuthKeys,
@@ -34,8 +33,7 @@ pub async fn keep(
 ) -> Result<(), AppError> {
     sqlx::query("delete from auth.recovery_code_reveals where expires_at < now()")
         .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+        .await?;
     let sealed = keys
         .secrets
         .seal(codes.0.join("\n").as_bytes(), &associated(session_id));
@@ -51,8 +49,7 @@ pub async fn keep(
     .bind(sealed)
     .bind(LIFETIME_MINS)
     .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(())
 }
 
@@ -72,8 +69,7 @@ pub async fn take(
     .bind(session_id)
     .bind(user_id)
     .fetch_optional(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     // An expired row is removed all the same, unread.
     let Some((sealed, true)) = row else {
         return Ok(None);

@@ -1,7 +1,7 @@
 //! Account roles: held server-side, changed only here (an admin's action or the
 //! `create-admin` command), always with an audit row.
 
-use super::{db, mail_links, service_tx};
+use super::{mail_links, service_tx};
 use crate::{
     domain::{AccountRole, AppError, identity::validate},
     server::{
@@ -29,8 +29,7 @@ pub async fn create_admin(
     let existing: Option<Uuid> = sqlx::query_scalar("select id from auth.users where email = $1")
         .bind(&email)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     let origin = Origin {
         user_agent: "wellspring create-admin".into(),
         ..Origin::default()
@@ -44,15 +43,14 @@ pub async fn create_admin(
             .bind(&email)
             .fetch_one(&mut *tx)
             .await
-            .map_err(db)?;
+            ?;
             sqlx::query(
                 "insert into app.profiles (user_id, handle, display_name) values ($1, $2, $2)",
             )
             .bind(id)
             .bind(&handle)
             .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
             let token = mail_links::issue(
                 &mut tx,
                 id,
@@ -71,7 +69,7 @@ pub async fn create_admin(
         }
     };
     set_role_in(&mut tx, None, user_id, AccountRole::Admin, &origin).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(link)
 }
 
@@ -90,8 +88,7 @@ async fn set_role_in(
     .bind(user_id)
     .bind(role.as_str())
     .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     audit::record(
         conn,
         AuthEvent::RoleChanged,
@@ -100,8 +97,7 @@ async fn set_role_in(
         origin,
         json!({ "from": previous, "to": role.as_str() }),
     )
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(())
 }
 
@@ -119,11 +115,10 @@ pub async fn set_role(
         sqlx::query_scalar("select role from auth.users where id = $1")
             .bind(actor)
             .fetch_optional(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
     if actor_role.as_deref() != Some("admin") {
         return Err(AppError::Forbidden);
     }
     set_role_in(&mut tx, Some(actor), user_id, role, origin).await?;
-    tx.commit().await.map_err(db)
+    Ok(tx.commit().await?)
 }

@@ -7,7 +7,7 @@
 //! Only SHA-256 hashes are stored; each child is kept sealed under a key derived from its
 //! parent, so only someone holding the parent can recover it.
 
-use super::{AuthKeys, db, service_tx};
+use super::{AuthKeys, service_tx};
 use crate::{
     domain::{AccountRole, AppError},
     server::{
@@ -57,7 +57,7 @@ pub async fn profile_names(
         .bind(user_id)
         .fetch_optional(conn)
         .await
-        .map_err(db)
+        .map_err(AppError::from)
 }
 
 /// The claims of a new access token for a session.
@@ -114,15 +114,13 @@ pub async fn start(
     .bind(device)
     .bind(origin.ip.map(|ip| ip.to_string()))
     .fetch_one(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     let refresh_token = random_token();
     sqlx::query("insert into auth.refresh_tokens (session_id, token_hash) values ($1, $2)")
         .bind(session_id)
         .bind(hash_token(&refresh_token))
         .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+        .await?;
     let names = profile_names(conn, user_id).await?;
     let claims = access_claims(settings, user_id, session_id, role, aal, amr, names);
     Ok(IssuedSession {
@@ -191,7 +189,7 @@ pub async fn refresh(
     .bind(settings.session_idle_timeout_secs as f64)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(db)?;
+    ?;
     let Some(row) = row else {
         return Ok(None);
     };
@@ -200,7 +198,7 @@ pub async fn refresh(
     }
     if row.expired {
         revoke_in(&mut tx, row.session_id, "expired").await?;
-        tx.commit().await.map_err(db)?;
+        tx.commit().await?;
         return Ok(None);
     }
     let role = AccountRole::parse(&row.role).unwrap_or(AccountRole::Member);
@@ -216,8 +214,7 @@ pub async fn refresh(
             .bind(row.id)
             .bind(sealed)
             .execute(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
             sqlx::query(
                 "insert into auth.refresh_tokens (session_id, token_hash, parent_id) values ($1, $2, $3)",
             )
@@ -226,12 +223,11 @@ pub async fn refresh(
             .bind(row.id)
             .execute(&mut *tx)
             .await
-            .map_err(db)?;
+            ?;
             sqlx::query("update auth.sessions set last_seen_at = now() where id = $1")
                 .bind(row.session_id)
                 .execute(&mut *tx)
-                .await
-                .map_err(db)?;
+                .await?;
             audit::record(
                 &mut tx,
                 AuthEvent::TokenRefreshed,
@@ -240,8 +236,7 @@ pub async fn refresh(
                 origin,
                 json!({ "session_id": row.session_id }),
             )
-            .await
-            .map_err(db)?;
+            .await?;
             child
         }
         Some(true) => {
@@ -260,14 +255,13 @@ pub async fn refresh(
                 origin,
                 json!({ "session_id": row.session_id }),
             )
-            .await
-            .map_err(db)?;
-            tx.commit().await.map_err(db)?;
+            .await?;
+            tx.commit().await?;
             tracing::warn!(session_id = %row.session_id, "refresh token reused: session revoked");
             return Ok(None);
         }
     };
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     let names = row
         .handle
         .zip(row.display_name)
@@ -317,8 +311,7 @@ async fn newest_in_chain(
         )
         .bind(hash_token(&child))
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(db)?;
+        .await?;
         match next {
             Some((_, true)) => return Ok(Some(child)),
             Some((next_sealed, false)) => {
@@ -343,8 +336,7 @@ async fn revoke_in(
     .bind(session_id)
     .bind(reason)
     .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(())
 }
 
@@ -364,8 +356,7 @@ pub async fn end(
     .bind(session_id)
     .bind(user_id)
     .execute(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     audit::record(
         &mut tx,
         AuthEvent::SignOut,
@@ -374,9 +365,8 @@ pub async fn end(
         origin,
         json!({ "session_id": session_id }),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 /// Ends every session of an account except `keep` (after a password or email change).
@@ -394,8 +384,7 @@ pub async fn end_others(
     .bind(keep)
     .bind(reason)
     .execute(&mut *conn)
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(done.rows_affected())
 }
 
@@ -426,8 +415,7 @@ pub async fn is_live(
     .bind(settings.session_max_lifetime_secs as f64)
     .bind(settings.session_idle_timeout_secs as f64)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    .await?;
+    tx.commit().await?;
     Ok(live.unwrap_or(false))
 }

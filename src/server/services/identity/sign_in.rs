@@ -2,7 +2,7 @@
 //! account has a second factor. Every success starts a new session (no fixation); every
 //! failure answers the same whether or not the email has an account.
 
-use super::{IssuedSession, db, limits, mail_links, mfa, service_tx, sessions};
+use super::{IssuedSession, limits, mail_links, mfa, service_tx, sessions};
 use crate::{
     domain::{
         AccountRole, AppError, FieldErrors,
@@ -105,8 +105,7 @@ pub async fn with_password(
     )
     .bind(&email)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let verified = match user.as_ref().and_then(|u| u.password_hash.clone()) {
         Some(hash) => password::verify(password_input.to_owned(), hash)
             .await
@@ -125,7 +124,7 @@ pub async fn with_password(
     clear_failures(&mut tx, &email).await?;
     if !user.confirmed {
         mail_links::send_confirmation(&mut tx, state, user.id, &email).await?;
-        tx.commit().await.map_err(db)?;
+        tx.commit().await?;
         return Err(AppError::BadRequest(
             "Please confirm your email address first: we've sent you a link (check your inbox)."
                 .into(),
@@ -133,13 +132,13 @@ pub async fn with_password(
     }
     let role = AccountRole::parse(&user.role).unwrap_or(AccountRole::Member);
     if user.has_mfa {
-        tx.commit().await.map_err(db)?;
+        tx.commit().await?;
         return Ok(SignInResult::SecondFactor {
             ticket: issue_ticket(state, user.id, role, "password"),
         });
     }
     let issued = finish(state, &mut tx, user.id, role, "aal1", &["password"], origin).await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(SignInResult::Session(Box::new(issued)))
 }
 
@@ -164,11 +163,10 @@ pub async fn with_magic_link(
     )
     .bind(user_id)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     let role = AccountRole::parse(&role).unwrap_or(AccountRole::Member);
     if has_mfa {
-        tx.commit().await.map_err(db)?;
+        tx.commit().await?;
         return Ok(SignInResult::SecondFactor {
             ticket: issue_ticket(state, user_id, role, "magic_link"),
         });
@@ -183,7 +181,7 @@ pub async fn with_magic_link(
         origin,
     )
     .await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(SignInResult::Session(Box::new(issued)))
 }
 
@@ -222,9 +220,8 @@ pub async fn with_second_factor(
             origin,
             json!({}),
         )
-        .await
-        .map_err(db)?;
-        tx.commit().await.map_err(db)?;
+        .await?;
+        tx.commit().await?;
         let mut errors = FieldErrors::new();
         errors.add(
             "code",
@@ -249,7 +246,7 @@ pub async fn with_second_factor(
         origin,
     )
     .await?;
-    tx.commit().await.map_err(db)?;
+    tx.commit().await?;
     Ok(issued)
 }
 
@@ -283,8 +280,7 @@ pub(crate) async fn finish(
         origin,
         json!({ "session_id": issued.session_id, "amr": amr, "aal": aal }),
     )
-    .await
-    .map_err(db)?;
+    .await?;
     Ok(issued)
 }
 
@@ -301,8 +297,8 @@ async fn wait_after_failures(state: &AppState, email: &str) -> Result<(), AppErr
     .bind(threshold)
     .fetch_optional(&mut *tx)
     .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)?;
+    ?;
+    tx.commit().await?;
     match wait {
         Some(secs) if secs > 0.0 => Err(AppError::RateLimited {
             retry_after_secs: secs.ceil() as u64,
@@ -321,12 +317,11 @@ async fn record_failure(state: &AppState, email: &str, origin: &Origin) -> Resul
     .bind(hash_token(email))
     .execute(&mut *tx)
     .await
-    .map_err(db)?;
+    ?;
     let subject: Option<Uuid> = sqlx::query_scalar("select id from auth.users where email = $1")
         .bind(email)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     audit::record(
         &mut tx,
         AuthEvent::SignInFailed,
@@ -335,16 +330,14 @@ async fn record_failure(state: &AppState, email: &str, origin: &Origin) -> Resul
         origin,
         json!({}),
     )
-    .await
-    .map_err(db)?;
-    tx.commit().await.map_err(db)
+    .await?;
+    Ok(tx.commit().await?)
 }
 
 async fn clear_failures(conn: &mut sqlx::PgConnection, email: &str) -> Result<(), AppError> {
     sqlx::query("delete from auth.sign_in_failures where email_hash = $1")
         .bind(hash_token(email))
         .execute(&mut *conn)
-        .await
-        .map_err(db)?;
+        .await?;
     Ok(())
 }

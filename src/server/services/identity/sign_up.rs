@@ -1,7 +1,7 @@
 //! Creating an account. The answer is the same whether or not the email already has one:
 //! an existing owner gets a note in their inbox instead, so sign-up never reveals who is here.
 
-use super::{db, limits, mail_links, service_tx};
+use super::{limits, mail_links, service_tx};
 use crate::{
     domain::{
         AppError, FieldErrors,
@@ -72,8 +72,7 @@ pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<
     let existing: Option<Uuid> = sqlx::query_scalar("select id from auth.users where email = $1")
         .bind(&email)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(db)?;
+        .await?;
     if let Some(user_id) = existing {
         // Tell the owner, not the requester.
         if mail_links::may_send(&mut tx, user_id, "sign_up_notice", &state.settings.auth).await? {
@@ -91,9 +90,9 @@ pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<
                 },
             )
             .await
-            .map_err(db)?;
+            ?;
         }
-        tx.commit().await.map_err(db)?;
+        tx.commit().await?;
         return Ok(());
     }
 
@@ -101,8 +100,7 @@ pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<
         sqlx::query_scalar("select exists (select 1 from app.profiles where handle = $1)")
             .bind(&handle)
             .fetch_one(&mut *tx)
-            .await
-            .map_err(db)?;
+            .await?;
     if taken {
         let mut errors = FieldErrors::new();
         errors.add("handle", "That handle is taken. Please choose another.");
@@ -114,8 +112,7 @@ pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<
     .bind(&email)
     .bind(&hash)
     .fetch_one(&mut *tx)
-    .await
-    .map_err(db)?;
+    .await?;
     sqlx::query("insert into app.profiles (user_id, handle, display_name) values ($1, $2, $3)")
         .bind(user_id)
         .bind(&handle)
@@ -132,8 +129,7 @@ pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<
         origin,
         json!({ "handle": handle }),
     )
-    .await
-    .map_err(db)?;
+    .await?;
     tx.commit().await.map_err(unique_handle)?;
     Ok(())
 }
@@ -147,7 +143,7 @@ fn unique_handle(error: sqlx::Error) -> AppError {
         errors.add("handle", "That handle is taken. Please choose another.");
         return AppError::Invalid(errors);
     }
-    db(error)
+    error.into()
 }
 
 #[cfg(test)]
