@@ -30,6 +30,7 @@ use wellspring::{
         },
     },
     server::{
+        auth::revocation::Revocations,
         config::Settings,
         db::Database,
         http::visitor_pages::VisitorPages,
@@ -81,6 +82,7 @@ async fn main() -> Result<(), BoxError> {
         keys: Arc::new(keys),
         // The baseline renders every request: no page cache.
         visitor_pages: Arc::new(VisitorPages::new(std::time::Duration::ZERO)),
+        revocations: Arc::new(Revocations::new(900)),
     };
 
     let app = Router::new()

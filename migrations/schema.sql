@@ -7,6 +7,44 @@ CREATE SCHEMA app;
 
 CREATE SCHEMA auth;
 
+CREATE FUNCTION app.comment_events() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_actor uuid := case when new.is_anonymous then null else (select auth.uid()) end;
+    v_circle bigint := (select p.circle_id from app.posts p where p.id = new.post_id);
+begin
+    if tg_op = 'INSERT' then
+        perform app.emit_event('comment.created', v_circle, new.post_id, new.id, null, v_actor);
+    elsif old.deleted_at is null and new.deleted_at is not null then
+        perform app.emit_event('comment.deleted', v_circle, new.post_id, new.id, null, v_actor);
+    elsif new.body is distinct from old.body then
+        perform app.emit_event('comment.edited', v_circle, new.post_id, new.id, null, v_actor);
+    end if;
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.comment_reaction_events() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    r record;
+    v_post bigint;
+    v_circle bigint;
+begin
+    if tg_op = 'INSERT' then r := new; else r := old; end if;
+    select c.post_id, p.circle_id into v_post, v_circle
+      from app.comments c join app.posts p on p.id = c.post_id where c.id = r.comment_id;
+    perform app.emit_event(
+        case when tg_op = 'INSERT' then 'reaction.added' else 'reaction.removed' end,
+        v_circle, v_post, r.comment_id, null, r.user_id);
+    return null;
+end
+$$;
+
 CREATE FUNCTION app.count_circle_members() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -88,6 +126,20 @@ begin
         hug_count = hug_count + case when r.kind = 'hug' then delta else 0 end
      where id = r.post_id;
     return null;
+end
+$$;
+
+CREATE FUNCTION app.emit_event(p_kind text, p_circle_id bigint, p_post_id bigint, p_comment_id bigint, p_subject_user_id uuid, p_actor_id uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_id bigint;
+begin
+    insert into app.events (kind, circle_id, post_id, comment_id, subject_user_id, actor_id)
+    values (p_kind, p_circle_id, p_post_id, p_comment_id, p_subject_user_id, p_actor_id)
+    returning id into v_id;
+    perform pg_notify('wellspring_events', v_id::text);
 end
 $$;
 
@@ -188,6 +240,33 @@ CREATE FUNCTION app.joined_circle_ids() RETURNS bigint[]
      where m.user_id = auth.uid() and m.status = 'active'
 $$;
 
+CREATE FUNCTION app.membership_events() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_kind text;
+    v_circle bigint;
+    v_user uuid;
+begin
+    if tg_op = 'INSERT' then
+        v_kind := case when new.status = 'pending' then 'join_request.created' else 'membership.joined' end;
+        v_circle := new.circle_id; v_user := new.user_id;
+    elsif tg_op = 'DELETE' then
+        v_kind := case when old.status = 'pending' then 'join_request.withdrawn' else 'membership.left' end;
+        v_circle := old.circle_id; v_user := old.user_id;
+    elsif old.status = 'pending' and new.status = 'active' then
+        v_kind := 'join_request.approved'; v_circle := new.circle_id; v_user := new.user_id;
+    elsif new.role <> old.role then
+        v_kind := 'membership.role_changed'; v_circle := new.circle_id; v_user := new.user_id;
+    else
+        return null;
+    end if;
+    perform app.emit_event(v_kind, v_circle, null, null, v_user, (select auth.uid()));
+    return null;
+end
+$$;
+
 CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -211,6 +290,49 @@ CREATE FUNCTION app.original_poster_reply_ids(p_post_id bigint) RETURNS bigint[]
       join app.anonymous_comment_authors ca on ca.comment_id = c.id and ca.author_id = pa.author_id
      where p.id = p_post_id and p.is_anonymous
        and p.circle_id = any ((select app.readable_circle_ids())::bigint[])
+$$;
+
+CREATE FUNCTION app.post_events() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_actor uuid := case when new.is_anonymous then null else (select auth.uid()) end;
+begin
+    if tg_op = 'INSERT' then
+        perform app.emit_event('post.created', new.circle_id, new.id, null, null, v_actor);
+        return null;
+    end if;
+    if old.deleted_at is null and new.deleted_at is not null then
+        perform app.emit_event('post.deleted', new.circle_id, new.id, null, null, v_actor);
+    elsif (new.title, new.body, new.content_warning) is distinct from (old.title, old.body, old.content_warning) then
+        perform app.emit_event('post.edited', new.circle_id, new.id, null, null, v_actor);
+    end if;
+    if new.pinned <> old.pinned then
+        perform app.emit_event(case when new.pinned then 'post.pinned' else 'post.unpinned' end,
+            new.circle_id, new.id, null, null, (select auth.uid()));
+    end if;
+    if new.locked <> old.locked then
+        perform app.emit_event(case when new.locked then 'post.locked' else 'post.unlocked' end,
+            new.circle_id, new.id, null, null, (select auth.uid()));
+    end if;
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.post_reaction_events() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    r record;
+begin
+    if tg_op = 'INSERT' then r := new; else r := old; end if;
+    perform app.emit_event(
+        case when tg_op = 'INSERT' then 'reaction.added' else 'reaction.removed' end,
+        (select p.circle_id from app.posts p where p.id = r.post_id), r.post_id, null, null, r.user_id);
+    return null;
+end
 $$;
 
 CREATE FUNCTION app.readable_circle_ids() RETURNS bigint[]
@@ -256,6 +378,19 @@ CREATE FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) RETURNS SE
      limit least(greatest(p_limit, 0), 1000)
 $$;
 
+CREATE FUNCTION auth.announce_session_end() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+    if tg_op = 'DELETE' or (old.revoked_at is null and new.revoked_at is not null) then
+        perform pg_notify('wellspring_revocations',
+            json_build_object('session', old.id, 'at', extract(epoch from now()))::text);
+    end if;
+    return null;
+end
+$$;
+
 CREATE FUNCTION auth.audit_log_is_append_only() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -277,6 +412,20 @@ CREATE FUNCTION auth.role() RETURNS text
     SET search_path TO ''
     AS $$
     select coalesce(nullif(auth.jwt() ->> 'role', ''), current_setting('role', true))
+$$;
+
+CREATE FUNCTION auth.stamp_role_change() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+    if new.role is distinct from old.role then
+        new.role_changed_at := now();
+        perform pg_notify('wellspring_revocations',
+            json_build_object('user', new.id, 'role', new.role, 'at', extract(epoch from now()))::text);
+    end if;
+    return new;
+end
 $$;
 
 CREATE FUNCTION auth.uid() RETURNS uuid
@@ -411,6 +560,63 @@ ALTER TABLE ONLY app.comments FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE app.comments ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app.comments_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.events (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    circle_id bigint,
+    post_id bigint,
+    comment_id bigint,
+    subject_user_id uuid,
+    actor_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT events_kind_check CHECK ((kind ~ '^[a-z_]+\.[a-z_]+$'::text))
+);
+
+ALTER TABLE ONLY app.events FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.events_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.job_schedules (
+    name text NOT NULL,
+    last_period_at timestamp with time zone NOT NULL
+);
+
+ALTER TABLE ONLY app.job_schedules FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.jobs (
+    id bigint NOT NULL,
+    kind text NOT NULL,
+    payload jsonb DEFAULT '{}'::jsonb NOT NULL,
+    run_at timestamp with time zone DEFAULT now() NOT NULL,
+    attempts integer DEFAULT 0 NOT NULL,
+    max_attempts integer DEFAULT 10 NOT NULL,
+    dedupe_key text,
+    last_error text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    failed_at timestamp with time zone,
+    CONSTRAINT jobs_dedupe_key_check CHECK ((char_length(dedupe_key) <= 200)),
+    CONSTRAINT jobs_kind_check CHECK ((kind ~ '^[a-z_.]+$'::text)),
+    CONSTRAINT jobs_max_attempts_check CHECK (((max_attempts >= 1) AND (max_attempts <= 100)))
+);
+
+ALTER TABLE ONLY app.jobs FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.jobs_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -696,6 +902,7 @@ CREATE TABLE auth.users (
     role text DEFAULT 'member'::text NOT NULL,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    role_changed_at timestamp with time zone,
     CONSTRAINT users_email_shape CHECK (((email = lower(email)) AND ((length(email) >= 3) AND (length(email) <= 254)))),
     CONSTRAINT users_role_check CHECK ((role = ANY (ARRAY['member'::text, 'moderator'::text, 'admin'::text])))
 );
@@ -728,6 +935,15 @@ ALTER TABLE ONLY app.comment_revisions
 
 ALTER TABLE ONLY app.comments
     ADD CONSTRAINT comments_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.events
+    ADD CONSTRAINT events_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.job_schedules
+    ADD CONSTRAINT job_schedules_pkey PRIMARY KEY (name);
+
+ALTER TABLE ONLY app.jobs
+    ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY app.outbox_emails
     ADD CONSTRAINT outbox_emails_pkey PRIMARY KEY (id);
@@ -804,6 +1020,12 @@ CREATE INDEX comments_parent_idx ON app.comments USING btree (parent_id) WHERE (
 
 CREATE INDEX comments_post_idx ON app.comments USING btree (post_id, created_at, id);
 
+CREATE INDEX events_created_idx ON app.events USING btree (created_at);
+
+CREATE UNIQUE INDEX jobs_dedupe_key ON app.jobs USING btree (kind, dedupe_key) WHERE ((dedupe_key IS NOT NULL) AND (failed_at IS NULL));
+
+CREATE INDEX jobs_due_idx ON app.jobs USING btree (run_at, id) WHERE (failed_at IS NULL);
+
 CREATE INDEX outbox_emails_pending_idx ON app.outbox_emails USING btree (next_attempt_at) WHERE (sent_at IS NULL);
 
 CREATE INDEX post_reactions_recent_idx ON app.post_reactions USING btree (created_at, post_id);
@@ -854,21 +1076,35 @@ CREATE UNIQUE INDEX users_email_key ON auth.users USING btree (email);
 
 CREATE TRIGGER circle_members_count AFTER INSERT OR DELETE OR UPDATE ON app.circle_members FOR EACH ROW EXECUTE FUNCTION app.count_circle_members();
 
+CREATE TRIGGER circle_members_events AFTER INSERT OR DELETE OR UPDATE ON app.circle_members FOR EACH ROW EXECUTE FUNCTION app.membership_events();
+
 CREATE TRIGGER comment_reactions_count AFTER INSERT OR DELETE ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.count_comment_reactions();
 
+CREATE TRIGGER comment_reactions_events AFTER INSERT OR DELETE ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.comment_reaction_events();
+
 CREATE TRIGGER comments_count AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.count_post_comments();
+
+CREATE TRIGGER comments_events AFTER INSERT OR UPDATE OF body, deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.comment_events();
 
 CREATE TRIGGER comments_guard BEFORE UPDATE ON app.comments FOR EACH ROW EXECUTE FUNCTION app.guard_comment_update();
 
 CREATE TRIGGER post_reactions_count AFTER INSERT OR DELETE ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.count_post_reactions();
 
+CREATE TRIGGER post_reactions_events AFTER INSERT OR DELETE ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.post_reaction_events();
+
 CREATE TRIGGER posts_count AFTER INSERT OR UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.count_circle_posts();
+
+CREATE TRIGGER posts_events AFTER INSERT OR UPDATE OF title, body, content_warning, deleted_at, pinned, locked ON app.posts FOR EACH ROW EXECUTE FUNCTION app.post_events();
 
 CREATE TRIGGER posts_guard BEFORE UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCTION app.guard_post_update();
 
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
 
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
+
+CREATE TRIGGER sessions_revoked AFTER DELETE OR UPDATE OF revoked_at ON auth.sessions FOR EACH ROW EXECUTE FUNCTION auth.announce_session_end();
+
+CREATE TRIGGER users_role_change BEFORE UPDATE OF role ON auth.users FOR EACH ROW EXECUTE FUNCTION auth.stamp_role_change();
 
 ALTER TABLE ONLY app.anonymous_authors
     ADD CONSTRAINT anonymous_authors_author_id_fkey FOREIGN KEY (author_id) REFERENCES auth.users(id) ON DELETE CASCADE;
@@ -1064,6 +1300,24 @@ CREATE POLICY comments_write ON app.comments FOR INSERT TO authenticated WITH CH
    FROM app.posts p
   WHERE ((p.id = comments.post_id) AND (NOT p.locked) AND (p.deleted_at IS NULL) AND (p.circle_id = ANY (( SELECT app.joined_circle_ids() AS joined_circle_ids)::bigint[]))))) AND (depth = COALESCE(app.reply_depth(parent_id, post_id), '-1'::integer))));
 
+ALTER TABLE app.events ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY events_service ON app.events FOR SELECT TO auth_admin USING (true);
+
+CREATE POLICY events_service_prune ON app.events FOR DELETE TO auth_admin USING (true);
+
+CREATE POLICY events_steward ON app.events FOR INSERT TO community_steward WITH CHECK (true);
+
+CREATE POLICY events_steward_returning ON app.events FOR SELECT TO community_steward USING (true);
+
+ALTER TABLE app.job_schedules ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY job_schedules_service ON app.job_schedules TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE app.jobs ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY jobs_service ON app.jobs TO auth_admin USING (true) WITH CHECK (true);
+
 ALTER TABLE app.outbox_emails ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY outbox_service ON app.outbox_emails TO auth_admin USING (true) WITH CHECK (true);
@@ -1177,6 +1431,8 @@ GRANT USAGE ON SCHEMA auth TO anon;
 GRANT USAGE ON SCHEMA auth TO authenticated;
 GRANT USAGE ON SCHEMA auth TO auth_admin;
 GRANT USAGE ON SCHEMA auth TO community_steward;
+
+REVOKE ALL ON FUNCTION app.emit_event(p_kind text, p_circle_id bigint, p_post_id bigint, p_comment_id bigint, p_subject_user_id uuid, p_actor_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) TO anon;
@@ -1318,6 +1574,15 @@ GRANT UPDATE(insightful_count) ON TABLE app.comments TO community_steward;
 GRANT UPDATE(hug_count) ON TABLE app.comments TO community_steward;
 
 GRANT INSERT(is_anonymous) ON TABLE app.comments TO authenticated;
+
+GRANT SELECT,DELETE ON TABLE app.events TO auth_admin;
+GRANT INSERT ON TABLE app.events TO community_steward;
+
+GRANT SELECT(id) ON TABLE app.events TO community_steward;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.job_schedules TO auth_admin;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.jobs TO auth_admin;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.outbox_emails TO auth_admin;
 

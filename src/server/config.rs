@@ -67,6 +67,33 @@ pub struct Settings {
     pub limits: LimitSettings,
     #[serde(default)]
     pub seed: SeedSettings,
+    #[serde(default)]
+    pub jobs: JobSettings,
+}
+
+/// The background job queue (`server::jobs`) and the domain events it prunes.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct JobSettings {
+    /// Jobs this instance runs at once.
+    pub concurrency: usize,
+    /// How often idle workers look for due jobs when nothing woke them.
+    pub poll_interval_ms: u64,
+    /// The wait before a failed job's first retry; it doubles with each further failure.
+    pub retry_base_ms: u64,
+    /// How long domain events are kept for clients resuming a live view (at least 600).
+    pub event_retention_secs: u64,
+}
+
+impl Default for JobSettings {
+    fn default() -> Self {
+        Self {
+            concurrency: 2,
+            poll_interval_ms: 1000,
+            retry_base_ms: 5000,
+            event_retention_secs: 3600,
+        }
+    }
 }
 
 /// Demo data. `wellspring seed` is the operator's command; this is only the newcomer's
@@ -364,6 +391,7 @@ mod tests {
                 failures_before_delay: 5,
             },
             seed: SeedSettings::default(),
+            jobs: JobSettings::default(),
         }
     }
 

@@ -6,16 +6,21 @@ use crate::{
     domain::{OAuthProviders, RequestId},
     server::{
         auth,
+        auth::revocation::Revocations,
         config::Settings,
-        db::{Database, migrate},
+        db::listener,
+        db::{Database, migrate, pool},
+        events,
         http::{
             assets, client_ip, dev_mailbox, etag, health, metrics, serve, visitor_pages,
             visitor_pages::VisitorPages,
         },
-        mail::drainer,
+        jobs::{JobHandlers, Schedule, WorkerOptions, schedule, worker},
+        mail::drainer::{self, MailDrain},
         security, seed,
         services::identity::{AuthKeys, oauth},
         state::AppState,
+        supervisor::Supervisor,
         telemetry::{self, RequestContext, metrics::Metrics},
     },
 };
@@ -24,8 +29,8 @@ use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, middleware, rout
 use leptos::{config::LeptosOptions, nonce::Nonce, prelude::*};
 use leptos_axum::LeptosRoutes;
 use secrecy::ExposeSecret;
-use std::{future::Future, net::SocketAddr, sync::Arc};
-use tokio::net::TcpListener;
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
+use tokio::{net::TcpListener, sync::Notify};
 use tower_http::{
     compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
 };
@@ -35,6 +40,9 @@ pub struct Application {
     router: Router,
     state: AppState,
     database: Database,
+    supervisor: Supervisor,
+    /// The background work's connections, closed after it has stopped.
+    background: sqlx::PgPool,
 }
 
 impl Application {
@@ -51,7 +59,9 @@ impl Application {
             seed_demo(&database.owner_pool).await;
         }
         let visitor_pages = Arc::new(VisitorPages::new(settings.server.visitor_page_cache()));
+        let revocations = Arc::new(Revocations::new(settings.auth.access_token_ttl_secs));
         let state = AppState {
+            revocations: revocations.clone(),
             leptos_options: leptos_options.clone(),
             pool: database.request_pool.clone(),
             owner_pool: database.owner_pool.clone(),
@@ -60,20 +70,18 @@ impl Application {
             keys: Arc::new(keys),
             visitor_pages,
         };
-        let mail = &state.settings.mail;
-        drainer::spawn(
-            state.pool.clone(),
-            drainer::DrainerOptions {
-                smtp_url: mail
-                    .smtp_url
-                    .as_ref()
-                    .map(|url| url.expose_secret().to_owned()),
-                from: mail.from.clone(),
-                poll_interval: std::time::Duration::from_millis(mail.poll_interval_ms),
-                batch_size: 50,
-            },
-        )
-        .context("starting the mail drainer (check WELLSPRING__MAIL__FROM and SMTP_URL)")?;
+        // Before serving: a token revoked while this instance was down is refused from its
+        // first request. The listener reloads again whenever it (re)connects.
+        if let Err(error) = revocations.reload(&state.pool).await {
+            tracing::warn!(error = %error, "could not load revocations at start");
+        }
+        let supervisor = Supervisor::new();
+        let background = pool::background_pool(
+            &state.pool,
+            u32::try_from(state.settings.jobs.concurrency).unwrap_or(8) + 2,
+            state.settings.database.acquire_timeout(),
+        );
+        start_background_work(&supervisor, &state, &background, revocations)?;
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
             .with_context(|| format!("binding {}", leptos_options.site_addr))?;
@@ -82,6 +90,8 @@ impl Application {
             router: router(state.clone()),
             state,
             database,
+            supervisor,
+            background,
         })
     }
 
@@ -102,8 +112,82 @@ impl Application {
             shutdown_grace: server.shutdown_grace(),
         };
         serve::serve(self.listener, self.router, options, shutdown).await;
+        // HTTP is drained; now the jobs, the scheduler and the listener, then the database.
+        self.supervisor.shut_down(server.shutdown_grace()).await;
+        self.background.close().await;
         self.database.close().await
     }
+}
+
+/// The listener, the job workers and the periodic schedules, all under `supervisor`.
+fn start_background_work(
+    supervisor: &Supervisor,
+    state: &AppState,
+    background: &sqlx::PgPool,
+    revocations: Arc<Revocations>,
+) -> anyhow::Result<()> {
+    let settings = &state.settings;
+    let mail = &settings.mail;
+    let mail_poll = Duration::from_millis(mail.poll_interval_ms.max(50));
+    let drain = MailDrain::new(
+        background.clone(),
+        &drainer::DrainerOptions {
+            smtp_url: mail
+                .smtp_url
+                .as_ref()
+                .map(|url| url.expose_secret().to_owned()),
+            from: mail.from.clone(),
+            poll_interval: mail_poll,
+            batch_size: 50,
+        },
+    )
+    .context("starting the mail drainer (check WELLSPRING__MAIL__FROM and SMTP_URL)")?;
+    let mut schedules = vec![Schedule {
+        name: events::PRUNE,
+        every: Duration::from_secs(300),
+        kind: events::PRUNE,
+        payload: serde_json::json!({}),
+    }];
+    if drain.has_transport() {
+        schedules.push(Schedule {
+            name: drainer::MAIL_DRAIN,
+            every: mail_poll,
+            kind: drainer::MAIL_DRAIN,
+            payload: serde_json::json!({}),
+        });
+    }
+    let handlers = JobHandlers::new()
+        .register(drainer::MAIL_DRAIN, drain)
+        .register(
+            events::PRUNE,
+            events::Prune {
+                retention_secs: settings.jobs.event_retention_secs,
+            },
+        );
+    let wake = Arc::new(Notify::new());
+    listener::spawn(
+        supervisor,
+        background.clone(),
+        listener::Subscribers {
+            revocations,
+            jobs: wake.clone(),
+        },
+    );
+    let jobs = &settings.jobs;
+    worker::spawn(
+        supervisor,
+        background.clone(),
+        Arc::new(handlers),
+        WorkerOptions {
+            concurrency: jobs.concurrency,
+            poll_interval: Duration::from_millis(jobs.poll_interval_ms.max(10)),
+            retry_base: Duration::from_millis(jobs.retry_base_ms),
+            ..WorkerOptions::default()
+        },
+        wake,
+    );
+    schedule::spawn(supervisor, background.clone(), schedules);
+    Ok(())
 }
 
 /// A development convenience: a failure is reported and the site starts without demo data.

@@ -1,8 +1,8 @@
 //! What every handler and server function can reach. Passed explicitly, never global.
 
 use crate::server::{
-    config::Settings, http::visitor_pages::VisitorPages, services::identity::AuthKeys,
-    telemetry::metrics::Metrics,
+    auth::revocation::Revocations, config::Settings, http::visitor_pages::VisitorPages,
+    services::identity::AuthKeys, telemetry::metrics::Metrics,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
@@ -22,6 +22,8 @@ pub struct AppState {
     pub keys: Arc<AuthKeys>,
     /// Pages rendered for visitors, kept for a second (`server.visitor_page_cache_ms`).
     pub visitor_pages: Arc<VisitorPages>,
+    /// Revoked sessions and role changes, fed by the listener; asked on every request.
+    pub revocations: Arc<Revocations>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -20,7 +20,10 @@ pub struct TestApp {
     /// Owner connection to this test's database, for arranging and inspecting data.
     pub pool: PgPool,
     pub state: AppState,
-    _database: TestDatabase,
+    /// The database this app owns (dropped with it); `None` for a second instance.
+    _database: Option<TestDatabase>,
+    /// This test database's owner URL, for starting more instances on it.
+    pub database_url: String,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -141,6 +144,31 @@ pub async fn spawn_app_on(
     server_db_url: String,
     customise: impl FnOnce(&mut Settings),
 ) -> TestApp {
+    let pool = database.pool().await;
+    let owner_url = database.url.clone();
+    start(Some(database), owner_url, pool, server_db_url, customise).await
+}
+
+/// Another instance of `first`'s application on the same database, as a second server
+/// behind a load balancer.
+pub async fn spawn_second_instance(first: &TestApp) -> TestApp {
+    start(
+        None,
+        first.database_url.clone(),
+        first.pool.clone(),
+        first.database_url.clone(),
+        |_| {},
+    )
+    .await
+}
+
+async fn start(
+    database: Option<TestDatabase>,
+    database_url: String,
+    pool: PgPool,
+    server_db_url: String,
+    customise: impl FnOnce(&mut Settings),
+) -> TestApp {
     if std::env::var_os("TEST_LOG").is_some() {
         wellspring::server::telemetry::logging::init(
             wellspring::server::config::AppEnv::Development,
@@ -170,7 +198,6 @@ pub async fn spawn_app_on(
         .cookie_store(true)
         .build()
         .expect("client");
-    let pool = database.pool().await;
     TestApp {
         address: format!("http://{addr}"),
         addr,
@@ -178,6 +205,7 @@ pub async fn spawn_app_on(
         pool,
         state,
         _database: database,
+        database_url,
         shutdown: Some(shutdown),
         server: Some(server),
     }

@@ -3,13 +3,16 @@
 use crate::{helpers::TestDatabase, smtp_sink::SmtpSink};
 use lettre::{AsyncSmtpTransport, Tokio1Executor, message::Mailbox};
 use sqlx::{PgPool, postgres::PgPoolOptions};
-use std::{collections::HashSet, time::Duration};
+use std::{collections::HashSet, sync::Arc, time::Duration};
+use tokio::sync::Notify;
 use wellspring::server::{
     db::scoped::{self, RequestClaims},
+    jobs::{JobHandlers, Schedule, WorkerOptions, schedule, worker},
     mail::{
-        drainer::{self, DrainReport, DrainerOptions},
+        drainer::{self, DrainReport, DrainerOptions, MailDrain},
         outbox::{self, OutgoingEmail, StoredEmail},
     },
+    supervisor::Supervisor,
 };
 
 fn transport(sink: &SmtpSink) -> AsyncSmtpTransport<Tokio1Executor> {
@@ -294,13 +297,13 @@ async fn without_smtp_configured_mail_stays_unsent_in_the_outbox() {
 }
 
 #[tokio::test]
-async fn the_spawned_drainer_delivers_queued_mail_and_stops_when_the_pool_closes() {
+async fn the_scheduled_drain_job_delivers_queued_mail_and_stops_with_the_supervisor() {
     let database = TestDatabase::migrated().await;
     let pool = database.pool().await;
     let sink = SmtpSink::start().await;
-    let handle = drainer::spawn(
+    let drain = MailDrain::new(
         pool.clone(),
-        DrainerOptions {
+        &DrainerOptions {
             smtp_url: Some(sink.url()),
             from: "Wellspring <no-reply@wellspring.test>".into(),
             poll_interval: Duration::from_millis(50),
@@ -308,6 +311,28 @@ async fn the_spawned_drainer_delivers_queued_mail_and_stops_when_the_pool_closes
         },
     )
     .unwrap();
+    let supervisor = Supervisor::new();
+    let handlers = JobHandlers::new().register(drainer::MAIL_DRAIN, drain);
+    worker::spawn(
+        &supervisor,
+        pool.clone(),
+        Arc::new(handlers),
+        WorkerOptions {
+            poll_interval: Duration::from_millis(20),
+            ..WorkerOptions::default()
+        },
+        Arc::new(Notify::new()),
+    );
+    schedule::spawn(
+        &supervisor,
+        pool.clone(),
+        vec![Schedule {
+            name: drainer::MAIL_DRAIN,
+            every: Duration::from_millis(50),
+            kind: drainer::MAIL_DRAIN,
+            payload: serde_json::json!({}),
+        }],
+    );
 
     queue(&pool, &mail_to("ada@example.org", "Welcome")).await;
     tokio::time::timeout(Duration::from_secs(10), async {
@@ -316,13 +341,12 @@ async fn the_spawned_drainer_delivers_queued_mail_and_stops_when_the_pool_closes
         }
     })
     .await
-    .expect("the drainer delivers within 10 s");
+    .expect("the drain job delivers within 10 s");
 
-    pool.close().await;
-    tokio::time::timeout(Duration::from_secs(5), handle)
-        .await
-        .expect("the drainer stops when the pool closes")
-        .unwrap();
+    assert!(
+        supervisor.shut_down(Duration::from_secs(5)).await,
+        "the workers and the scheduler stop when asked"
+    );
     assert_eq!(sink.messages().len(), 1);
 }
 
@@ -336,11 +360,11 @@ async fn the_drainer_refuses_to_start_with_a_malformed_sender_or_smtp_url() {
         poll_interval: Duration::from_secs(1),
         batch_size: 10,
     };
-    assert!(drainer::spawn(pool.clone(), options(None, "not an address")).is_err());
+    assert!(MailDrain::new(pool.clone(), &options(None, "not an address")).is_err());
     assert!(
-        drainer::spawn(
+        MailDrain::new(
             pool.clone(),
-            options(Some("gopher://mail.test"), "no-reply@wellspring.test")
+            &options(Some("gopher://mail.test"), "no-reply@wellspring.test")
         )
         .is_err()
     );

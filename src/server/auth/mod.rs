@@ -8,6 +8,7 @@ pub mod origin;
 pub mod password;
 pub mod rate_limit;
 pub mod request;
+pub mod revocation;
 pub mod secretbox;
 pub mod session;
 pub mod token;

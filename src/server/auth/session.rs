@@ -3,10 +3,12 @@
 //!
 //! - A valid access token (HS256, our issuer and audience, unexpired) is trusted for reads
 //!   without touching the database: that keeps authenticated pages as cheap as anonymous ones.
+//! - Every request, GET included, asks the instance's revocation set (fed by NOTIFY from
+//!   every instance) whether the token's session was revoked or the member's role changed.
 //! - An expired or missing access token with a refresh cookie is rotated here, and the new
 //!   cookies ride on this response: the member never notices.
 //! - Every state-changing request also checks the session row, so sign-out and revocation
-//!   take effect at once for writes, and for reads within one access-token lifetime.
+//!   take effect at once for writes even if a notice was missed.
 
 use crate::{
     domain::AccountRole,
@@ -15,6 +17,7 @@ use crate::{
             audit::Origin,
             cookies::{self, CookiePolicy},
             jwt::{AccessClaims, JwtError},
+            revocation::TokenStanding,
         },
         db::scoped::{DbRole, RequestClaims},
         http::client_ip::ClientIp,
@@ -157,6 +160,21 @@ pub async fn middleware(
             }
         }
     });
+
+    // Revoked on any instance, or issued before a role change: not trusted. A revoked
+    // session's refresh below fails and clears the cookies; a changed role's refresh
+    // issues a token with the new role.
+    if let Some(session) = &current {
+        let standing = state.revocations.standing(
+            session.session_id,
+            session.user_id,
+            &session.claims.app_role,
+        );
+        if standing != TokenStanding::Valid {
+            tracing::info!(?standing, "access token no longer trusted");
+            current = None;
+        }
+    }
 
     if current.is_none()
         && let Some(refresh_token) = refresh.as_deref()

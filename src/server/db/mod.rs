@@ -2,6 +2,7 @@
 
 pub mod embedded;
 pub mod errors;
+pub mod listener;
 pub mod migrate;
 pub mod pool;
 pub mod scoped;

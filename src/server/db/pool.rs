@@ -43,6 +43,25 @@ fn lazy_pool(settings: &DatabaseSettings, options: PgConnectOptions) -> PgPool {
         .connect_lazy_with(options)
 }
 
+/// Background work's own pool (the listener, the job workers, the scheduler): the request
+/// role's login, `connections` at most. Apart from the requests' pool so that neither can
+/// starve the other: the listener keeps one connection for good, and a busy queue never
+/// makes a page wait.
+pub fn background_pool(
+    request_pool: &PgPool,
+    connections: u32,
+    acquire_timeout: std::time::Duration,
+) -> PgPool {
+    let options = (*request_pool.connect_options())
+        .clone()
+        .application_name("wellspring-background");
+    PgPoolOptions::new()
+        .max_connections(connections.max(2))
+        .acquire_timeout(acquire_timeout)
+        .test_before_acquire(true)
+        .connect_lazy_with(options)
+}
+
 /// The owner's password must never be offered on the request role's behalf.
 fn without_password(url: &str) -> String {
     match url.split_once("://").and_then(|(scheme, rest)| {

@@ -1,7 +1,9 @@
 //! `/metrics` for Prometheus: served to loopback callers, or to anyone with the token.
 
 use crate::server::{
+    db::scoped::{self, RequestClaims},
     http::{client_ip::ClientIp, visitor_pages::VisitorPageStats},
+    jobs::queue,
     state::AppState,
     telemetry::metrics::PoolGauges,
 };
@@ -44,7 +46,9 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
             ),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        state.metrics.render(pool) + &visitor_page_series(state.visitor_pages.stats()),
+        state.metrics.render(pool)
+            + &visitor_page_series(state.visitor_pages.stats())
+            + &platform_series(&state).await,
     )
         .into_response()
 }
@@ -61,6 +65,49 @@ fn visitor_page_series(stats: VisitorPageStats) -> String {
          wellspring_visitor_pages_stored {}\n",
         stats.hits, stats.misses, stats.pages
     )
+}
+
+/// The revocation set, the job queue and the event rate. The queue and events are read at
+/// scrape time; while the database is away only the revocation set is reported.
+async fn platform_series(state: &AppState) -> String {
+    let mut out = format!(
+        "# HELP wellspring_revocations_held Revoked sessions and role changes this instance refuses tokens for.\n\
+         # TYPE wellspring_revocations_held gauge\n\
+         wellspring_revocations_held {}\n",
+        state.revocations.len()
+    );
+    let figures = async {
+        let mut tx = scoped::begin(&state.pool, &RequestClaims::auth_admin()).await?;
+        let depth = queue::depth(&mut tx).await?;
+        let recent: i64 = sqlx::query_scalar(
+            "select count(*) from app.events where created_at > now() - interval '1 minute'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok::<_, sqlx::Error>((depth, recent))
+    };
+    match figures.await {
+        Ok((depth, recent)) => {
+            out.push_str(&format!(
+                "# HELP wellspring_jobs_waiting Jobs waiting to run (due now or later), not parked.\n\
+                 # TYPE wellspring_jobs_waiting gauge\n\
+                 wellspring_jobs_waiting {}\n\
+                 # HELP wellspring_jobs_parked Jobs that failed their last attempt.\n\
+                 # TYPE wellspring_jobs_parked gauge\n\
+                 wellspring_jobs_parked {}\n\
+                 # HELP wellspring_jobs_oldest_due_seconds How long the oldest due job has waited.\n\
+                 # TYPE wellspring_jobs_oldest_due_seconds gauge\n\
+                 wellspring_jobs_oldest_due_seconds {}\n\
+                 # HELP wellspring_events_last_minute Domain events recorded in the last minute.\n\
+                 # TYPE wellspring_events_last_minute gauge\n\
+                 wellspring_events_last_minute {}\n",
+                depth.waiting, depth.parked, depth.oldest_due_secs, recent
+            ));
+        }
+        Err(error) => tracing::warn!(error = %error, "metrics: could not read the job queue"),
+    }
+    out
 }
 
 /// Compares digests so the time taken says nothing about how much of the token matched.

@@ -1,5 +1,5 @@
-//! The outbox drainer: a background task that sends queued mail over SMTP and retries with
-//! exponential backoff, so a mail server outage delays mail but never loses it.
+//! The outbox drainer: sends queued mail over SMTP and retries with exponential backoff, so
+//! a mail server outage delays mail but never loses it. It runs as a job (`mail.drain`).
 //!
 //! Rows are claimed with `for update skip locked`, so any number of app instances can drain
 //! the same outbox without sending a mail twice. Delivery is at least once: if the
@@ -12,9 +12,11 @@ use lettre::{
 };
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
-use tokio::task::JoinHandle;
 
-use crate::server::db::scoped::{self, RequestClaims};
+use crate::server::{
+    db::scoped::{self, RequestClaims},
+    jobs::{Job, JobHandler, JobResult},
+};
 
 /// The first retry waits this long; each further failure doubles it.
 const FIRST_RETRY: Duration = Duration::from_secs(30);
@@ -151,74 +153,72 @@ pub async fn drain_once(
     Ok(report)
 }
 
-/// Starts the drainer: every `poll_interval` it drains the outbox, logging (never
-/// propagating) database and SMTP errors. The task ends when `pool` is closed.
-pub fn spawn(pool: PgPool, options: DrainerOptions) -> Result<JoinHandle<()>, DrainerError> {
-    let from: Mailbox = options
-        .from
-        .parse()
-        .map_err(|source| DrainerError::InvalidFrom {
-            from: options.from.clone(),
-            source,
-        })?;
-    let transport = options
-        .smtp_url
-        .as_deref()
-        .map(|url| AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|b| b.build()))
-        .transpose()
-        .map_err(DrainerError::InvalidSmtpUrl)?;
-    Ok(tokio::spawn(run(
-        pool,
-        transport,
-        from,
-        options.poll_interval,
-        options.batch_size.max(1),
-    )))
-}
-
-#[tracing::instrument(name = "mail_drainer", skip_all)]
-async fn run(
+/// The outbox drain as a job (`mail.drain`), run by the job queue on a schedule of
+/// `poll_interval`: once per period across all instances, supervised, and stopped with the
+/// application. Each run drains until no due mail is left or a pass sent less than a batch.
+pub struct MailDrain {
     pool: PgPool,
     transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
     from: Mailbox,
-    poll_interval: Duration,
     batch: i64,
-) {
-    let closed = pool.close_event();
-    tokio::pin!(closed);
-    let Some(transport) = transport else {
-        tracing::info!("no SMTP server configured: mail stays unsent in the outbox");
-        closed.await;
-        return;
-    };
-    tracing::info!("mail drainer started");
-    loop {
-        if pool.is_closed() {
-            break;
+}
+
+/// The job kind and schedule name of the outbox drain.
+pub const MAIL_DRAIN: &str = "mail.drain";
+
+impl MailDrain {
+    /// Checks the sender and SMTP URL; a malformed one stops start-up with a clear error.
+    pub fn new(pool: PgPool, options: &DrainerOptions) -> Result<Self, DrainerError> {
+        let from: Mailbox = options
+            .from
+            .parse()
+            .map_err(|source| DrainerError::InvalidFrom {
+                from: options.from.clone(),
+                source,
+            })?;
+        let transport = options
+            .smtp_url
+            .as_deref()
+            .map(|url| AsyncSmtpTransport::<Tokio1Executor>::from_url(url).map(|b| b.build()))
+            .transpose()
+            .map_err(DrainerError::InvalidSmtpUrl)?;
+        if transport.is_none() {
+            tracing::info!("no SMTP server configured: mail stays unsent in the outbox");
         }
-        let more_due = match drain_once(&pool, Some(&transport), &from, batch).await {
-            Ok(report) => {
-                if report.attempted() > 0 {
-                    tracing::info!(sent = report.sent, failed = report.failed, "outbox drained");
-                }
-                // A full batch means more may be waiting: go again without sleeping.
-                i64::try_from(report.attempted()).is_ok_and(|n| n >= batch)
+        Ok(Self {
+            pool,
+            transport,
+            from,
+            batch: options.batch_size.max(1),
+        })
+    }
+
+    /// Whether there is a mail server to drain to.
+    pub fn has_transport(&self) -> bool {
+        self.transport.is_some()
+    }
+
+    async fn drain(&self) -> anyhow::Result<()> {
+        loop {
+            let report =
+                drain_once(&self.pool, self.transport.as_ref(), &self.from, self.batch).await?;
+            if report.attempted() > 0 {
+                tracing::info!(sent = report.sent, failed = report.failed, "outbox drained");
             }
-            Err(_) if pool.is_closed() => break,
-            Err(error) => {
-                tracing::error!(error = format!("{error:#}"), "draining the outbox failed");
-                false
+            // A full batch means more may be waiting.
+            if i64::try_from(report.attempted()).map_or(true, |n| n < self.batch) {
+                return Ok(());
             }
-        };
-        if more_due {
-            continue;
-        }
-        tokio::select! {
-            () = &mut closed => break,
-            () = tokio::time::sleep(poll_interval) => {}
         }
     }
-    tracing::info!("mail drainer stopped");
+}
+
+impl JobHandler for MailDrain {
+    // The outbox has its own transaction per pass and its own retry schedule per mail; the
+    // job's transaction only makes the drain run once at a time across instances.
+    fn run<'a>(&'a self, _job: &'a Job, _conn: &'a mut PgConnection) -> JobResult<'a> {
+        Box::pin(self.drain())
+    }
 }
 
 async fn deliver(
@@ -330,7 +330,7 @@ mod tests {
                 batch_size: 10,
             };
             assert!(matches!(
-                spawn(pool, options),
+                MailDrain::new(pool, &options),
                 Err(DrainerError::InvalidFrom { .. })
             ));
         });

@@ -1,0 +1,226 @@
+//! Which access tokens no longer speak for anyone, known on every instance within moments.
+//!
+//! Access tokens are checked without the database (that keeps pages cheap), so until now a
+//! revoked session's token still read for up to its 15-minute lifetime. PostgreSQL announces
+//! every revoked or deleted session and every role change on `wellspring_revocations`
+//! (migration 0014); each instance's listener feeds this set, and the session middleware
+//! asks it on every request, GET included. An entry is kept only as long as a token issued
+//! before it could still be valid (the access-token lifetime), and the whole set is reloaded
+//! from the database after the listener reconnects, so a notice missed while it was away is
+//! still honoured.
+
+use crate::server::db::scoped::{self, RequestClaims};
+use serde::Deserialize;
+use sqlx::PgPool;
+use std::{collections::HashMap, sync::RwLock};
+use uuid::Uuid;
+
+/// What the set says about one access token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenStanding {
+    Valid,
+    /// Its session was revoked: the caller is signed out.
+    SessionEnded,
+    /// The member's role changed after it was issued: refresh it before trusting it.
+    RoleChanged,
+}
+
+#[derive(Debug, Default)]
+struct Entries {
+    /// Session id → when it was revoked (Unix seconds).
+    sessions: HashMap<Uuid, f64>,
+    /// User id → their role since it last changed, and when (Unix seconds).
+    roles: HashMap<Uuid, (String, f64)>,
+}
+
+/// The instance's revoked sessions and recent role changes.
+#[derive(Debug)]
+pub struct Revocations {
+    entries: RwLock<Entries>,
+    /// How long a notice matters: the access-token lifetime.
+    keep_secs: f64,
+}
+
+/// One notice from `wellspring_revocations`.
+#[derive(Debug, Deserialize)]
+struct Notice {
+    session: Option<Uuid>,
+    user: Option<Uuid>,
+    role: Option<String>,
+    at: f64,
+}
+
+impl Revocations {
+    pub fn new(access_token_ttl_secs: i64) -> Self {
+        Self {
+            entries: RwLock::default(),
+            keep_secs: access_token_ttl_secs as f64 + 5.0,
+        }
+    }
+
+    /// Judges a verified access token by its session, subject and product role.
+    pub fn standing(&self, session_id: Uuid, user_id: Uuid, app_role: &str) -> TokenStanding {
+        let Ok(entries) = self.entries.read() else {
+            return TokenStanding::Valid;
+        };
+        if entries.sessions.contains_key(&session_id) {
+            return TokenStanding::SessionEnded;
+        }
+        // Compared by value, not by time: `iat` has whole seconds, so a token issued in the
+        // second of the change could not be placed before or after it. A token naming the
+        // current role grants exactly what a fresh one would.
+        match entries.roles.get(&user_id) {
+            Some((role, _)) if role != app_role => TokenStanding::RoleChanged,
+            _ => TokenStanding::Valid,
+        }
+    }
+
+    pub fn session_ended(&self, session_id: Uuid, at: f64) {
+        if let Ok(mut entries) = self.entries.write() {
+            entries.sessions.insert(session_id, at);
+        }
+    }
+
+    pub fn role_changed(&self, user_id: Uuid, role: &str, at: f64) {
+        if let Ok(mut entries) = self.entries.write() {
+            let newer = entries
+                .roles
+                .get(&user_id)
+                .is_none_or(|(_, previous)| *previous <= at);
+            if newer {
+                entries.roles.insert(user_id, (role.to_owned(), at));
+            }
+        }
+    }
+
+    /// Applies one notification payload; an unreadable one is logged and ignored.
+    pub fn apply(&self, payload: &str) {
+        match serde_json::from_str::<Notice>(payload) {
+            Ok(Notice {
+                session: Some(id),
+                at,
+                ..
+            }) => self.session_ended(id, at),
+            Ok(Notice {
+                user: Some(id),
+                role: Some(role),
+                at,
+                ..
+            }) => self.role_changed(id, &role, at),
+            Ok(_) | Err(_) => tracing::warn!(payload, "ignored an unreadable revocation notice"),
+        }
+    }
+
+    /// Drops what no unexpired token can be affected by any more.
+    pub fn forget_before(&self, now: f64) {
+        let horizon = now - self.keep_secs;
+        if let Ok(mut entries) = self.entries.write() {
+            entries.sessions.retain(|_, at| *at >= horizon);
+            entries.roles.retain(|_, (_, at)| *at >= horizon);
+        }
+    }
+
+    /// Sessions and role changes held now, for `/metrics`.
+    pub fn len(&self) -> usize {
+        self.entries
+            .read()
+            .map(|e| e.sessions.len() + e.roles.len())
+            .unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Replaces the set with what the database says: after (re)connecting the listener.
+    #[tracing::instrument(skip_all)]
+    pub async fn reload(&self, pool: &PgPool) -> Result<usize, sqlx::Error> {
+        let mut tx = scoped::begin(pool, &RequestClaims::auth_admin()).await?;
+        let sessions: Vec<(Uuid, f64)> = sqlx::query_as(
+            "select id, extract(epoch from revoked_at)::float8 from auth.sessions
+              where revoked_at > now() - make_interval(secs => $1)",
+        )
+        .bind(self.keep_secs)
+        .fetch_all(&mut *tx)
+        .await?;
+        let roles: Vec<(Uuid, String, f64)> = sqlx::query_as(
+            "select id, role, extract(epoch from role_changed_at)::float8 from auth.users
+              where role_changed_at > now() - make_interval(secs => $1)",
+        )
+        .bind(self.keep_secs)
+        .fetch_all(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        let count = sessions.len() + roles.len();
+        if let Ok(mut entries) = self.entries.write() {
+            entries.sessions = sessions.into_iter().collect();
+            entries.roles = roles
+                .into_iter()
+                .map(|(id, role, at)| (id, (role, at)))
+                .collect();
+        }
+        Ok(count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revoked_session_is_signed_out_and_others_are_not() {
+        let set = Revocations::new(900);
+        let (session, other, user) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
+        set.apply(&format!(r#"{{"session":"{session}","at":1000.5}}"#));
+        assert_eq!(
+            set.standing(session, user, "member"),
+            TokenStanding::SessionEnded
+        );
+        assert_eq!(set.standing(other, user, "member"), TokenStanding::Valid);
+    }
+
+    #[test]
+    fn a_token_naming_a_role_the_member_no_longer_has_must_be_refreshed() {
+        let set = Revocations::new(900);
+        let (session, user) = (Uuid::new_v4(), Uuid::new_v4());
+        set.apply(&format!(
+            r#"{{"user":"{user}","role":"member","at":1000.5}}"#
+        ));
+        assert_eq!(
+            set.standing(session, user, "moderator"),
+            TokenStanding::RoleChanged
+        );
+        assert_eq!(set.standing(session, user, "member"), TokenStanding::Valid);
+        assert_eq!(
+            set.standing(session, Uuid::new_v4(), "moderator"),
+            TokenStanding::Valid
+        );
+        // An older notice arriving late does not undo a newer one.
+        set.apply(&format!(
+            r#"{{"user":"{user}","role":"moderator","at":999.0}}"#
+        ));
+        assert_eq!(
+            set.standing(session, user, "moderator"),
+            TokenStanding::RoleChanged
+        );
+    }
+
+    #[test]
+    fn notices_are_forgotten_once_no_token_they_cover_can_be_valid() {
+        let set = Revocations::new(900);
+        set.session_ended(Uuid::new_v4(), 1000.0);
+        set.role_changed(Uuid::new_v4(), "member", 1800.0);
+        set.forget_before(1000.0 + 904.0);
+        assert_eq!(set.len(), 2);
+        set.forget_before(1000.0 + 906.0);
+        assert_eq!(set.len(), 1);
+    }
+
+    #[test]
+    fn garbage_is_ignored() {
+        let set = Revocations::new(900);
+        set.apply("not json");
+        set.apply(r#"{"at": 1}"#);
+        assert!(set.is_empty());
+    }
+}
