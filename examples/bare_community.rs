@@ -156,7 +156,7 @@ async fn post(
         return failure(&AppError::NotFound);
     };
     // The same one transaction the page reads in (the post, then its thread).
-    match post_page::read(&state, None, id, None).await {
+    match post_page::read(&state, None, id, None, None).await {
         Ok(PostPageData {
             post: detail,
             thread: Ok(thread),

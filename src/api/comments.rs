@@ -3,11 +3,16 @@
 use crate::domain::{AppError, community::CommentThread};
 use leptos::prelude::*;
 
+/// One page of a post's replies (from `root`; after reply `after`).
 #[server(prefix = "/api", endpoint = "comments/thread")]
-pub async fn get_comments(post_id: i64, root: Option<i64>) -> Result<CommentThread, AppError> {
+pub async fn get_comments(
+    post_id: i64,
+    root: Option<i64>,
+    #[server(default)] after: Option<i64>,
+) -> Result<CommentThread, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
     let state = request::state()?;
-    with_status(comments::thread(&state, request::caller().as_ref(), post_id, root).await)
+    with_status(comments::thread(&state, request::caller().as_ref(), post_id, root, after).await)
 }
 
 /// Comments (or replies, with `parent_id`) and returns to the post at the new comment.

@@ -46,12 +46,17 @@ pub async fn get_post(id: i64) -> Result<PostDetail, AppError> {
     with_status(posts::get(&state, request::caller().as_ref(), id).await)
 }
 
-/// A post's page: the post and its replies (from `root` on a "continue this thread" page).
+/// A post's page: the post and one page of its replies (from `root` on a "continue this
+/// thread" page; after reply `after` on the thread's later pages).
 #[server(prefix = "/api", endpoint = "posts/page")]
-pub async fn get_post_page(id: i64, root: Option<i64>) -> Result<PostPageData, AppError> {
+pub async fn get_post_page(
+    id: i64,
+    root: Option<i64>,
+    #[server(default)] after: Option<i64>,
+) -> Result<PostPageData, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::post_page};
     let state = request::state()?;
-    with_status(post_page::read(&state, request::caller().as_ref(), id, root).await)
+    with_status(post_page::read(&state, request::caller().as_ref(), id, root, after).await)
 }
 
 /// The readable URL of a post, for `/p/<id>` links.

@@ -122,6 +122,8 @@ mod tests {
                 comment(2, "<p>second</p>"),
             ],
             focus: Some(1),
+            after: None,
+            next_after: None,
         };
         let encoded = LeanJson::encode(&Ok::<_, String>(thread.clone())).unwrap_or_default();
         assert!(!encoded.contains("first reply text"), "{encoded}");

@@ -129,6 +129,52 @@ pub struct ServerSettings {
     /// milliseconds; members always get a fresh render. `0` turns the cache off. See
     /// `server::http::visitor_pages`.
     pub visitor_page_cache_ms: u64,
+    /// Per route group limits (`server.groups.<pages|api|realtime|uploads|operator>`); see
+    /// `server::http::route_groups`.
+    #[serde(default)]
+    pub groups: RouteGroupSettings,
+}
+
+/// One route group's limits. Unset: the server-wide `request_timeout_secs` and
+/// `body_limit_bytes`. A timeout of 0 means none.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct GroupLimits {
+    pub timeout_secs: Option<u64>,
+    pub body_limit_bytes: Option<usize>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct RouteGroupSettings {
+    pub pages: GroupLimits,
+    pub api: GroupLimits,
+    /// Long-lived upgrades: no time bound, small messages.
+    pub realtime: GroupLimits,
+    /// Large bodies, streamed and cut off at the limit.
+    pub uploads: GroupLimits,
+    /// Health, readiness and metrics: quick, bodiless.
+    pub operator: GroupLimits,
+}
+
+impl Default for RouteGroupSettings {
+    fn default() -> Self {
+        Self {
+            pages: GroupLimits::default(),
+            api: GroupLimits::default(),
+            realtime: GroupLimits {
+                timeout_secs: Some(0),
+                body_limit_bytes: Some(64 * 1024),
+            },
+            uploads: GroupLimits {
+                timeout_secs: Some(300),
+                body_limit_bytes: Some(25 * 1024 * 1024),
+            },
+            operator: GroupLimits {
+                timeout_secs: Some(10),
+                body_limit_bytes: Some(16 * 1024),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -230,6 +276,22 @@ impl ServerSettings {
     }
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
+    }
+    /// `group`'s limits, the server-wide ones filling what it leaves unset.
+    pub fn limits(
+        &self,
+        group: crate::server::http::route_groups::RouteGroup,
+    ) -> crate::server::http::route_groups::Limits {
+        use crate::server::http::route_groups::{Limits, RouteGroup};
+        let groups = &self.groups;
+        let limits = match group {
+            RouteGroup::Pages => &groups.pages,
+            RouteGroup::Api => &groups.api,
+            RouteGroup::Realtime => &groups.realtime,
+            RouteGroup::Uploads => &groups.uploads,
+            RouteGroup::Operator => &groups.operator,
+        };
+        Limits::resolve(limits, self.request_timeout(), self.body_limit_bytes)
     }
 }
 
@@ -352,6 +414,7 @@ mod tests {
                 public_url: "http://127.0.0.1:3000".into(),
                 trusted_proxies: TrustedProxies::default(),
                 visitor_page_cache_ms: 0,
+                groups: RouteGroupSettings::default(),
             },
             database: DatabaseSettings {
                 url: None,

@@ -12,8 +12,8 @@ use crate::{
         db::{Database, migrate, pool},
         events,
         http::{
-            assets, client_ip, dev_mailbox, etag, health, metrics, serve, visitor_pages,
-            visitor_pages::VisitorPages,
+            assets, client_ip, dev_mailbox, etag, health, metrics, route_groups, serve,
+            visitor_pages, visitor_pages::VisitorPages,
         },
         jobs::{JobHandlers, Schedule, WorkerOptions, schedule, worker},
         mail::drainer::{self, MailDrain},
@@ -25,15 +25,13 @@ use crate::{
     },
 };
 use anyhow::Context;
-use axum::{Router, extract::DefaultBodyLimit, http::StatusCode, middleware, routing::get};
+use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
 use leptos::{config::LeptosOptions, nonce::Nonce, prelude::*};
 use leptos_axum::LeptosRoutes;
 use secrecy::ExposeSecret;
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{net::TcpListener, sync::Notify};
-use tower_http::{
-    compression::CompressionLayer, limit::RequestBodyLimitLayer, timeout::TimeoutLayer,
-};
+use tower_http::compression::CompressionLayer;
 
 pub struct Application {
     listener: TcpListener,
@@ -215,7 +213,6 @@ pub fn router(state: AppState) -> Router {
         let state = state.clone();
         move || provide_request_context(&state)
     };
-    let server = &state.settings.server;
     let mut router = Router::new();
     if state.settings.app_env.is_development() {
         router = router.route("/dev/mailbox", get(dev_mailbox::mailbox));
@@ -242,11 +239,12 @@ pub fn router(state: AppState) -> Router {
             _,
         >(context, shell))
         // Innermost first: each `.layer` wraps everything above it.
-        .layer(DefaultBodyLimit::max(server.body_limit_bytes))
-        .layer(RequestBodyLimitLayer::new(server.body_limit_bytes))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::SERVICE_UNAVAILABLE,
-            server.request_timeout(),
+        // Each route group's body limit and time bound (`server.groups`); the group's limit
+        // replaces axum's own default for extractors.
+        .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            route_groups::middleware,
         ))
         // Inside the session middleware, which says whether the caller is a visitor.
         .layer(middleware::from_fn_with_state(

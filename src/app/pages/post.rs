@@ -100,13 +100,21 @@ pub fn PostPage() -> impl IntoView {
             .get("comment")
             .and_then(|c| c.parse::<i64>().ok())
     });
+    // `?after=<reply id>`: a later page of a long thread.
+    let query = use_query_map();
+    let after = Memo::new(move |_| {
+        query
+            .read()
+            .get("after")
+            .and_then(|a| a.parse::<i64>().ok())
+    });
     let actions = PostActions::new();
     // LeanJson: the post's and replies' text is in the markup already; see lean_hydration.
     let page: Resource<_, LeanJson> = Resource::new_with_options(
-        move || (post_id.get(), root.get(), actions.version()),
-        |(id, root, _)| async move {
+        move || (post_id.get(), root.get(), after.get(), actions.version()),
+        |(id, root, after, _)| async move {
             match id {
-                Some(id) => get_post_page(id, root).await,
+                Some(id) => get_post_page(id, root, after).await,
                 None => Err(AppError::NotFound),
             }
         },
@@ -323,14 +331,36 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
         }
         .into_any()
     };
-    let base_depth = thread.comments.first().map_or(0, |c| c.depth);
+    // The shallowest reply shown: on a later page it may answer one on an earlier page.
+    let base_depth = thread.comments.iter().map(|c| c.depth).min().unwrap_or(0);
     // `?reply=<id>` opens that comment's reply form: how "Reply" works without JavaScript.
     let reply_to: Option<i64> =
         use_query_map().with_untracked(|query| query.get("reply").and_then(|id| id.parse().ok()));
-    let here = use_location().pathname.get_untracked();
+    let path_here = use_location().pathname.get_untracked();
+    // Links back to this page keep its place in a long thread.
+    let here = match thread.after {
+        Some(after) => format!("{path_here}?after={after}&"),
+        None => format!("{path_here}?"),
+    };
+    let earlier = thread.after.map(|_| {
+        view! {
+            <p class="text-sm" data-testid="earlier-replies">
+                <a class="link" href=path_here.clone()>"← Back to the first replies"</a>
+            </p>
+        }
+    });
+    let later = thread.next_after.map(|next| {
+        view! {
+            <p class="text-sm" data-testid="more-replies">
+                <a class="link" href=format!("{path_here}?after={next}")>"More replies →"</a>
+            </p>
+        }
+    });
+    let empty = thread.comments.is_empty() && thread.after.is_none();
     view! {
         {new_comment}
-        {thread.comments.is_empty().then_some(view! { <p class="text-muted">"No replies yet."</p> })}
+        {empty.then_some(view! { <p class="text-muted">"No replies yet."</p> })}
+        {earlier}
         <ol class="space-y-3" data-testid="comments">
             {thread.comments.into_iter().map(|comment| {
                 let indent = (comment.depth - base_depth).clamp(0, 6);
@@ -338,6 +368,7 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
                 view! { <CommentItem comment indent post=post.clone() actions reply_open here=here.clone()/> }
             }).collect_view()}
         </ol>
+        {later}
     }
 }
 
@@ -360,7 +391,8 @@ fn CommentItem(
     actions: PostActions,
     /// The reply form starts open (the page was asked for `?reply=<this id>`).
     reply_open: bool,
-    /// This page's path, for the no-JavaScript reply link.
+    /// This page's address up to its query (ending in `?` or `&`), for the no-JavaScript
+    /// reply link.
     here: String,
 ) -> impl IntoView {
     let path = post.summary.path();
@@ -416,7 +448,7 @@ fn CommentItem(
                     let post_id = post.summary.id;
                     let support = post.is_support_circle;
                     let anonymous_by_default = replies_anonymously_by_default(&post);
-                    let href = format!("{here}?reply={id}#comment-{id}");
+                    let href = format!("{here}reply={id}#comment-{id}");
                     view! {
                         <div class="w-full" data-testid="reply-toggle">
                             <a href=href class="text-accent-ink" aria-expanded=move || open.get().to_string()

@@ -39,28 +39,39 @@ pub struct CommentThread {
     pub comments: Vec<CommentView>,
     /// Set when showing one comment's subthread ("continue this thread").
     pub focus: Option<i64>,
+    /// The reply this page continues after (`?after=`); `None` on the first page.
+    #[serde(default)]
+    pub after: Option<i64>,
+    /// Where the next page starts, when the thread holds more replies than one page.
+    #[serde(default)]
+    pub next_after: Option<i64>,
 }
 
 impl CommentThread {
     /// Orders flat rows (any order) so every reply follows its parent, siblings by id (which
-    /// is creation order). Rows whose parent is missing are dropped.
+    /// is creation order). With `root` present among the rows, only its subthread is kept.
+    /// Otherwise a row whose parent is not among them (it is on an earlier page) starts a
+    /// branch of its own, in id order with the top-level replies.
     pub fn from_rows(rows: Vec<CommentView>, root: Option<i64>) -> Self {
-        use std::collections::HashMap;
+        use std::collections::{HashMap, HashSet};
+        let present: HashSet<i64> = rows.iter().map(|c| c.id).collect();
+        let root_present = root.is_some_and(|id| present.contains(&id));
         let mut children: HashMap<Option<i64>, Vec<CommentView>> = HashMap::new();
         for row in rows {
-            children.entry(row.parent_id).or_default().push(row);
+            let parent = row.parent_id.filter(|id| present.contains(id));
+            children.entry(parent).or_default().push(row);
         }
         for list in children.values_mut() {
             list.sort_by_key(|c| c.id);
         }
         let mut ordered = Vec::new();
         let mut stack: Vec<CommentView> = match root {
-            None => children.remove(&None).unwrap_or_default(),
-            Some(id) => {
+            Some(id) if root_present => {
                 let mut all: Vec<CommentView> = children.values().flatten().cloned().collect();
                 all.retain(|c| c.id == id);
                 all
             }
+            _ => children.remove(&None).unwrap_or_default(),
         };
         stack.reverse();
         while let Some(comment) = stack.pop() {
@@ -73,6 +84,8 @@ impl CommentThread {
         CommentThread {
             comments: ordered,
             focus: root,
+            after: None,
+            next_after: None,
         }
     }
 }
@@ -134,5 +147,29 @@ mod tests {
             .map(|c| c.id)
             .collect();
         assert_eq!(ids, vec![3, 4, 6]);
+    }
+
+    #[test]
+    fn on_a_later_page_replies_to_earlier_ones_start_their_own_branches() {
+        // 10 and 12 answer comments on the previous page; 11 answers 10.
+        let rows = vec![
+            row(12, Some(2)),
+            row(11, Some(10)),
+            row(10, Some(1)),
+            row(13, None),
+        ];
+        let ids: Vec<i64> = CommentThread::from_rows(rows, None)
+            .comments
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, vec![10, 11, 12, 13]);
+        let later = vec![row(20, Some(7)), row(21, Some(20))];
+        let ids: Vec<i64> = CommentThread::from_rows(later, Some(3))
+            .comments
+            .iter()
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(ids, vec![20, 21], "a focused thread's later page");
     }
 }

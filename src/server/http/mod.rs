@@ -8,5 +8,6 @@ pub mod etag;
 pub mod health;
 pub mod metrics;
 pub mod oauth;
+pub mod route_groups;
 pub mod serve;
 pub mod visitor_pages;

@@ -18,8 +18,8 @@ use crate::{
 use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
 
-/// Comments read for one page; a thread longer than this continues through its replies.
-const MAX_COMMENTS_PER_PAGE: i64 = 1_000;
+/// Replies shown on one page; a longer thread continues on the next (`?after=<last id>`).
+pub const REPLIES_PER_PAGE: i64 = 1_000;
 
 #[derive(sqlx::FromRow)]
 struct CommentRow {
@@ -45,34 +45,70 @@ struct CommentRow {
     mine: Vec<String>,
 }
 
-/// A post's comments in thread order, or (with `root`) one comment and its replies.
+/// A post's comments in thread order, or (with `root`) one comment and its replies; one
+/// page of them, continuing after reply `after` when given.
 #[tracing::instrument(skip(state, caller))]
 pub async fn thread(
     state: &AppState,
     caller: Option<&CurrentSession>,
     post_id: i64,
     root: Option<i64>,
+    after: Option<i64>,
 ) -> Result<CommentThread, AppError> {
     let mut tx = caller_tx(state, caller).await?;
-    let thread = read_thread(&mut tx, post_id, root).await?;
+    let thread = read_thread(&mut tx, post_id, root, after, REPLIES_PER_PAGE).await?;
     tx.commit().await?;
     Ok(thread)
 }
 
 /// [`thread`] inside the caller's open transaction, so a page can read more in the same one.
+///
+/// Pages by keyset on the reply id, which is also creation order: a parent always has a
+/// smaller id than its replies, so each page holds every parent its replies need except
+/// those on earlier pages, and every reply is reachable however long the thread. Replies
+/// below the render cap are not read; the deepest shown reply counts them instead, for
+/// "continue this thread".
 pub(crate) async fn read_thread(
     tx: &mut Transaction<'static, Postgres>,
     post_id: i64,
     root: Option<i64>,
+    after: Option<i64>,
+    per_page: i64,
 ) -> Result<CommentThread, AppError> {
-    let rows: Vec<CommentRow> = sqlx::query_as(
+    // The root must exist for the caller; its depth places the render cap.
+    let base_depth = match root {
+        None => 0,
+        Some(root) => sqlx::query_scalar::<_, i32>(
+            "select depth from app.comments where id = $1 and post_id = $2",
+        )
+        .bind(root)
+        .bind(post_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .ok_or(AppError::NotFound)?,
+    };
+    let cap = base_depth + MAX_RENDER_DEPTH;
+    let mut rows: Vec<CommentRow> = sqlx::query_as(
         // `(select auth.uid())` is evaluated once per statement, not once per comment; the
         // Markdown source is read only for the caller's own comments (their edit forms).
         // Anonymous replies have no author id, so the profile join finds nobody for them;
         // their author is recognised by `app.is_comment_author`, asked only for those rows.
         // The moderator and "original poster" questions are asked once, and only when they
         // can have an answer (a signed-in caller; an anonymous post).
-        "with me as (select auth.uid() as id),
+        "with recursive
+              -- One page of the replies in scope: the post's, or the root's subthread.
+              subthread as (
+                select r.id from app.comments r where r.id = $2 and r.post_id = $1
+                union all
+                select c.id from app.comments c join subthread s on c.parent_id = s.id
+                 where c.depth <= $3),
+              page as (
+                select c.id from app.comments c
+                 where c.post_id = $1 and c.depth <= $3 and c.id > coalesce($4, 0)
+                   and ($2::bigint is null or c.id in (select id from subthread))
+                 order by c.id
+                 limit $5),
+              me as (select auth.uid() as id),
               post as (
                 select p.id,
                        case when p.is_anonymous then app.original_poster_reply_ids(p.id)
@@ -94,29 +130,38 @@ pub(crate) async fn read_thread(
                                  where r.comment_id = c.id and r.user_id = me.id) end as mine
            from me
            cross join post
-           join app.comments c on c.post_id = post.id
+           join page on true
+           join app.comments c on c.id = page.id
            cross join lateral (
                 select case when c.author_id = me.id then true
                             when c.is_anonymous and me.id is not null then app.is_comment_author(c.id)
                             else false end as is_author) w
            left join app.profiles a on a.user_id = c.author_id
-          where c.post_id = $1
-          order by c.id
-          limit $2",
+          order by c.id",
     )
     .bind(post_id)
-    .bind(MAX_COMMENTS_PER_PAGE)
+    .bind(root)
+    .bind(cap)
+    .bind(after)
+    .bind(per_page + 1)
     .fetch_all(&mut **tx)
-    .await
-    ?;
-    if let Some(root) = root
-        && !rows.iter().any(|row| row.id == root)
-    {
-        return Err(AppError::NotFound);
-    }
-    let base_depth = root
-        .and_then(|id| rows.iter().find(|row| row.id == id))
-        .map_or(0, |row| row.depth);
+    .await?;
+    let next_after = if i64::try_from(rows.len()).is_ok_and(|n| n > per_page) {
+        rows.truncate(usize::try_from(per_page).unwrap_or(0));
+        rows.last().map(|row| row.id)
+    } else {
+        None
+    };
+    let deepest: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.depth == cap)
+        .map(|r| r.id)
+        .collect();
+    let hidden = if deepest.is_empty() {
+        HashMap::new()
+    } else {
+        replies_below(tx, &deepest).await?
+    };
     let mut sealed = if rows.iter().any(|row| row.can_moderate && row.is_anonymous) {
         sealed_authors(tx, post_id).await?
     } else {
@@ -130,8 +175,35 @@ pub(crate) async fn read_thread(
         })
         .collect();
     let mut thread = CommentThread::from_rows(views, root);
-    cap_depth(&mut thread, base_depth);
+    thread.after = after;
+    thread.next_after = next_after;
+    for comment in &mut thread.comments {
+        comment.hidden_replies = hidden.get(&comment.id).copied().unwrap_or(0);
+    }
+    drop_empty_placeholders(&mut thread);
     Ok(thread)
+}
+
+/// How many replies (at any depth) sit below each of `ids`: the comments at the render cap,
+/// whose replies continue on their own page.
+async fn replies_below(
+    tx: &mut Transaction<'static, Postgres>,
+    ids: &[i64],
+) -> Result<HashMap<i64, i32>, AppError> {
+    let counts: Vec<(i64, i64)> = sqlx::query_as(
+        "with recursive below as (
+            select c.parent_id as top, c.id from app.comments c where c.parent_id = any ($1)
+            union all
+            select b.top, c.id from app.comments c join below b on c.parent_id = b.id)
+         select top, count(*) from below group by top",
+    )
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(counts
+        .into_iter()
+        .map(|(id, n)| (id, i32::try_from(n).unwrap_or(i32::MAX)))
+        .collect())
 }
 
 /// Who wrote the anonymous replies under a post, for the circle's moderators: RLS shows the
@@ -200,36 +272,9 @@ fn into_view(row: CommentRow, sealed_author: Option<Author>) -> CommentView {
     }
 }
 
-/// Drops comments deeper than the render cap below `base_depth`, counting them on the last
-/// shown ancestor so the page can offer "continue this thread"; also drops deleted comments
-/// that have no visible replies left (nothing to hold a place for).
-fn cap_depth(thread: &mut CommentThread, base_depth: i32) {
-    let limit = base_depth + MAX_RENDER_DEPTH;
-    let mut hidden: HashMap<i64, i32> = HashMap::new();
-    let parent_of: HashMap<i64, Option<i64>> = thread
-        .comments
-        .iter()
-        .map(|c| (c.id, c.parent_id))
-        .collect();
-    for comment in thread.comments.iter().filter(|c| c.depth > limit) {
-        // Walk up to the ancestor at the cap.
-        let mut at = comment.id;
-        let mut depth = comment.depth;
-        while depth > limit {
-            match parent_of.get(&at).copied().flatten() {
-                Some(parent) => {
-                    at = parent;
-                    depth -= 1;
-                }
-                None => break,
-            }
-        }
-        *hidden.entry(at).or_default() += 1;
-    }
-    thread.comments.retain(|c| c.depth <= limit);
-    for comment in &mut thread.comments {
-        comment.hidden_replies = hidden.get(&comment.id).copied().unwrap_or(0);
-    }
+/// Drops deleted comments that hold no place on this page: no reply of theirs is shown
+/// here or continues on their own page.
+fn drop_empty_placeholders(thread: &mut CommentThread) {
     let has_children: std::collections::HashSet<i64> =
         thread.comments.iter().filter_map(|c| c.parent_id).collect();
     thread
