@@ -36,6 +36,7 @@ use wellspring::{
         http::visitor_pages::VisitorPages,
         services::{
             community::{circle_page, feeds, post_page, search},
+            context::ServiceContext,
             identity::AuthKeys,
         },
         state::AppState,
@@ -119,7 +120,8 @@ async fn home(State(state): State<AppState>, Query(q): Params) -> Response {
         .and_then(|k| FeedKind::parse(k))
         .unwrap_or(FeedKind::Latest);
     let cursor = q.get("after").map_or("", String::as_str);
-    match feeds::site_feed(&state, None, kind, cursor).await {
+    let ctx = ServiceContext::from_state(&state, None);
+    match wellspring::as_caller!(ctx, |tx| feeds::site_feed(tx, false, kind, cursor).await).await {
         Ok(page) => html(&page_shell(kind.label(), &feed_html(&page, "/?after="))),
         Err(error) => failure(&error),
     }
@@ -132,7 +134,9 @@ async fn circle(
 ) -> Response {
     let cursor = q.get("after").map_or("", String::as_str);
     // The same one transaction the page reads in (the circle, then its posts).
-    match circle_page::read(&state, None, &slug, cursor).await {
+    let ctx = ServiceContext::from_state(&state, None);
+    match wellspring::as_caller!(ctx, |tx| circle_page::read(tx, false, &slug, cursor).await).await
+    {
         Ok(CirclePageData {
             info,
             feed: Ok(feed),
@@ -156,7 +160,8 @@ async fn post(
         return failure(&AppError::NotFound);
     };
     // The same one transaction the page reads in (the post, then its thread).
-    match post_page::read(&state, None, id, None, None).await {
+    let ctx = ServiceContext::from_state(&state, None);
+    match wellspring::as_caller!(ctx, |tx| post_page::read(tx, false, id, None, None).await).await {
         Ok(PostPageData {
             post: detail,
             thread: Ok(thread),
@@ -173,7 +178,7 @@ async fn post(
 
 async fn search_page(State(state): State<AppState>, Query(q): Params) -> Response {
     let query = q.get("q").map_or("", String::as_str);
-    match search::search(&state, None, query).await {
+    match search::search(&ServiceContext::from_state(&state, None), query).await {
         Ok(results) => html(&page_shell("Search", &search_html(&results))),
         Err(error) => failure(&error),
     }

@@ -10,9 +10,8 @@ pub async fn toggle_bookmark(post_id: i64, back: Option<String>) -> Result<bool,
         domain::identity::redirect::safe_redirect,
         server::{auth::request, http::errors::with_status, services::community::bookmarks},
     };
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    let saved = with_status(bookmarks::toggle(&state, &session, post_id).await)?;
+    let ctx = request::context()?;
+    let saved = with_status(bookmarks::toggle(&ctx, post_id).await)?;
     super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
     Ok(saved)
 }
@@ -20,7 +19,6 @@ pub async fn toggle_bookmark(post_id: i64, back: Option<String>) -> Result<bool,
 #[server(prefix = "/api", endpoint = "bookmarks/list")]
 pub async fn list_bookmarks(cursor: String) -> Result<FeedPage, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::bookmarks};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    with_status(bookmarks::list(&state, &session, &cursor).await)
+    let ctx = request::context()?;
+    with_status(bookmarks::list(&ctx, &cursor).await)
 }

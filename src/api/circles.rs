@@ -9,15 +9,16 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "circles/list")]
 pub async fn list_circles() -> Result<Vec<CircleSummary>, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::circles};
-    let state = request::state()?;
-    with_status(circles::list(&state, request::caller().as_ref()).await)
+    let ctx = request::context()?;
+    with_status(crate::as_caller!(ctx, |tx| circles::list(tx).await).await)
 }
 
 #[server(prefix = "/api", endpoint = "circles/get")]
 pub async fn get_circle(slug: String) -> Result<CirclePage, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::circles};
-    let state = request::state()?;
-    with_status(circles::page(&state, request::caller().as_ref(), &slug).await)
+    let ctx = request::context()?;
+    let signed_in = ctx.signed_in();
+    with_status(crate::as_caller!(ctx, |tx| circles::page(tx, signed_in, &slug).await).await)
 }
 
 /// A circle's page: the circle and a page of its posts older than `cursor`, in one call.
@@ -26,8 +27,13 @@ pub async fn get_circle_page(slug: String, cursor: String) -> Result<CirclePageD
     use crate::server::{
         auth::request, http::errors::with_status, services::community::circle_page,
     };
-    let state = request::state()?;
-    with_status(circle_page::read(&state, request::caller().as_ref(), &slug, &cursor).await)
+    let ctx = request::context()?;
+    let signed_in = ctx.signed_in();
+    with_status(
+        crate::as_caller!(ctx, |tx| circle_page::read(tx, signed_in, &slug, &cursor)
+            .await)
+        .await,
+    )
 }
 
 /// Admins create circles; the new circle's page opens.
@@ -44,12 +50,10 @@ pub async fn create_circle(
         http::errors::with_status,
         services::community::circles::{self, NewCircle},
     };
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
     let slug = with_status(
         circles::create(
-            &state,
-            &session,
+            &ctx,
             NewCircle {
                 slug: &slug,
                 name: &name,
@@ -68,9 +72,8 @@ pub async fn create_circle(
 #[server(prefix = "/api", endpoint = "circles/join")]
 pub async fn join_circle(slug: String) -> Result<Membership, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::circles};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    let membership = with_status(circles::join(&state, &session, &slug).await)?;
+    let ctx = request::context()?;
+    let membership = with_status(circles::join(&ctx, &slug).await)?;
     redirect_back_without_js(&format!("/c/{slug}"));
     Ok(membership)
 }
@@ -78,9 +81,8 @@ pub async fn join_circle(slug: String) -> Result<Membership, AppError> {
 #[server(prefix = "/api", endpoint = "circles/leave")]
 pub async fn leave_circle(slug: String) -> Result<(), AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::circles};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    with_status(circles::leave(&state, &session, &slug).await)?;
+    let ctx = request::context()?;
+    with_status(circles::leave(&ctx, &slug).await)?;
     redirect_back_without_js(&format!("/c/{slug}"));
     Ok(())
 }
@@ -89,10 +91,8 @@ pub async fn leave_circle(slug: String) -> Result<(), AppError> {
 #[server(prefix = "/api", endpoint = "circles/follow")]
 pub async fn follow_circle(slug: String, follow: String) -> Result<bool, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::circles};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    let following =
-        with_status(circles::set_following(&state, &session, &slug, follow == "true").await)?;
+    let ctx = request::context()?;
+    let following = with_status(circles::set_following(&ctx, &slug, follow == "true").await)?;
     redirect_back_without_js(&format!("/c/{slug}"));
     Ok(following)
 }
@@ -105,11 +105,8 @@ pub async fn answer_join_request(
     approve: String,
 ) -> Result<(), AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::circles};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    with_status(
-        circles::answer_request(&state, &session, &slug, &user_id, approve == "true").await,
-    )?;
+    let ctx = request::context()?;
+    with_status(circles::answer_request(&ctx, &slug, &user_id, approve == "true").await)?;
     redirect_back_without_js(&format!("/c/{slug}"));
     Ok(())
 }

@@ -11,8 +11,13 @@ pub async fn get_comments(
     #[server(default)] after: Option<i64>,
 ) -> Result<CommentThread, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
-    let state = request::state()?;
-    with_status(comments::thread(&state, request::caller().as_ref(), post_id, root, after).await)
+    let ctx = request::context()?;
+    with_status(
+        crate::as_caller!(ctx, |tx| {
+            comments::thread(tx, post_id, root, after, comments::REPLIES_PER_PAGE).await
+        })
+        .await,
+    )
 }
 
 /// Comments (or replies, with `parent_id`) and returns to the post at the new comment.
@@ -25,12 +30,9 @@ pub async fn create_comment(
     anonymous: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
     let anonymous = anonymous.is_some_and(|v| v != "false");
-    let path = with_status(
-        comments::create(&state, &session, post_id, parent_id, &body, anonymous).await,
-    )?;
+    let path = with_status(comments::create(&ctx, post_id, parent_id, &body, anonymous).await)?;
     super::circles::redirect_back_without_js(&path);
     Ok(path)
 }
@@ -38,9 +40,8 @@ pub async fn create_comment(
 #[server(prefix = "/api", endpoint = "comments/edit")]
 pub async fn edit_comment(id: i64, body: String) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    let path = with_status(comments::edit(&state, &session, id, &body).await)?;
+    let ctx = request::context()?;
+    let path = with_status(comments::edit(&ctx, id, &body).await)?;
     super::circles::redirect_back_without_js(&path);
     Ok(path)
 }
@@ -48,9 +49,8 @@ pub async fn edit_comment(id: i64, body: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "comments/delete")]
 pub async fn delete_comment(id: i64) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    let path = with_status(comments::delete(&state, &session, id).await)?;
+    let ctx = request::context()?;
+    let path = with_status(comments::delete(&ctx, id).await)?;
     super::circles::redirect_back_without_js(&path);
     Ok(path)
 }

@@ -11,10 +11,9 @@ pub async fn site_feed(kind: String, cursor: String) -> Result<FeedPage, AppErro
         domain::community::FeedKind,
         server::{auth::request, http::errors::with_status, services::community::feeds},
     };
-    let state = request::state()?;
-    let caller = request::caller();
+    let ctx = request::context()?;
     let kind = if kind.is_empty() {
-        if caller.is_some() {
+        if ctx.signed_in() {
             FeedKind::Home
         } else {
             FeedKind::Latest
@@ -25,14 +24,28 @@ pub async fn site_feed(kind: String, cursor: String) -> Result<FeedPage, AppErro
                 .ok_or_else(|| AppError::BadRequest("Choose home, latest, active or top.".into())),
         )?
     };
-    with_status(feeds::site_feed(&state, caller.as_ref(), kind, &cursor).await)
+    let signed_in = ctx.signed_in();
+    with_status(
+        crate::as_caller!(ctx, |tx| feeds::site_feed(tx, signed_in, kind, &cursor)
+            .await)
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "feeds/circle")]
 pub async fn circle_feed(slug: String, cursor: String) -> Result<FeedPage, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::feeds};
-    let state = request::state()?;
-    with_status(feeds::circle_feed(&state, request::caller().as_ref(), &slug, &cursor).await)
+    let ctx = request::context()?;
+    use crate::server::services::community::circles;
+    let signed_in = ctx.signed_in();
+    with_status(
+        crate::as_caller!(ctx, |tx| {
+            let cursor = feeds::parse_cursor(&cursor)?;
+            let circle = circles::find(tx, &slug).await?;
+            feeds::circle_feed(tx, signed_in, circle.id, cursor).await
+        })
+        .await,
+    )
 }
 
 /// One member's posts that the caller may read, older than `cursor` (the profile's infinite
@@ -40,6 +53,13 @@ pub async fn circle_feed(slug: String, cursor: String) -> Result<FeedPage, AppEr
 #[server(prefix = "/api", endpoint = "feeds/author")]
 pub async fn author_feed(handle: String, cursor: String) -> Result<FeedPage, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::feeds};
-    let state = request::state()?;
-    with_status(feeds::author_feed(&state, request::caller().as_ref(), &handle, &cursor).await)
+    let ctx = request::context()?;
+    let signed_in = ctx.signed_in();
+    with_status(
+        crate::as_caller!(ctx, |tx| {
+            let cursor = feeds::parse_cursor(&cursor)?;
+            feeds::author_feed(tx, signed_in, &handle, cursor).await
+        })
+        .await,
+    )
 }

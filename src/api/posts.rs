@@ -19,12 +19,10 @@ pub async fn create_post(
         domain::community::NewPost,
         server::{auth::request, http::errors::with_status, services::community::posts},
     };
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
     let path = with_status(
         posts::create(
-            &state,
-            &session,
+            &ctx,
             &circle,
             NewPost {
                 title,
@@ -42,8 +40,9 @@ pub async fn create_post(
 #[server(prefix = "/api", endpoint = "posts/get")]
 pub async fn get_post(id: i64) -> Result<PostDetail, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::posts};
-    let state = request::state()?;
-    with_status(posts::get(&state, request::caller().as_ref(), id).await)
+    let ctx = request::context()?;
+    let signed_in = ctx.signed_in();
+    with_status(crate::as_caller!(ctx, |tx| posts::read(tx, signed_in, id).await).await)
 }
 
 /// A post's page: the post and one page of its replies (from `root` on a "continue this
@@ -55,16 +54,21 @@ pub async fn get_post_page(
     #[server(default)] after: Option<i64>,
 ) -> Result<PostPageData, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::post_page};
-    let state = request::state()?;
-    with_status(post_page::read(&state, request::caller().as_ref(), id, root, after).await)
+    let ctx = request::context()?;
+    let signed_in = ctx.signed_in();
+    with_status(
+        crate::as_caller!(ctx, |tx| post_page::read(tx, signed_in, id, root, after)
+            .await)
+        .await,
+    )
 }
 
 /// The readable URL of a post, for `/p/<id>` links.
 #[server(prefix = "/api", endpoint = "posts/path")]
 pub async fn post_path(id: i64) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::posts};
-    let state = request::state()?;
-    with_status(posts::path(&state, request::caller().as_ref(), id).await)
+    let ctx = request::context()?;
+    with_status(crate::as_caller!(ctx, |tx| posts::path(tx, id).await).await)
 }
 
 #[server(prefix = "/api", endpoint = "posts/edit")]
@@ -75,12 +79,10 @@ pub async fn edit_post(
     content_warning: Option<String>,
 ) -> Result<(), AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::posts};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
     let path = with_status(
         posts::edit(
-            &state,
-            &session,
+            &ctx,
             id,
             &title,
             &body,
@@ -95,9 +97,8 @@ pub async fn edit_post(
 #[server(prefix = "/api", endpoint = "posts/delete")]
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::posts};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    let path = with_status(posts::delete(&state, &session, id).await)?;
+    let ctx = request::context()?;
+    let path = with_status(posts::delete(&ctx, id).await)?;
     leptos_axum::redirect(&path);
     Ok(())
 }
@@ -111,8 +112,7 @@ pub async fn moderate_post(id: i64, flag: String, on: String) -> Result<(), AppE
         http::errors::with_status,
         services::community::posts::{self, PostFlag},
     };
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
     let flag = match flag.as_str() {
         "pinned" => PostFlag::Pinned,
         "locked" => PostFlag::Locked,
@@ -122,7 +122,7 @@ pub async fn moderate_post(id: i64, flag: String, on: String) -> Result<(), AppE
             )));
         }
     };
-    let path = with_status(posts::set_flag(&state, &session, id, flag, on == "true").await)?;
+    let path = with_status(posts::set_flag(&ctx, id, flag, on == "true").await)?;
     super::circles::redirect_back_without_js(&path);
     Ok(())
 }

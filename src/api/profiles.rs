@@ -10,9 +10,26 @@ use leptos::prelude::*;
 /// call). The profile page reads `profiles/page` instead.
 #[server(prefix = "/api", endpoint = "profiles/get")]
 pub async fn get_profile(handle: String, cursor: String) -> Result<ProfileWithPosts, AppError> {
-    use crate::server::{auth::request, http::errors::with_status, services::community::profiles};
-    let state = request::state()?;
-    with_status(profiles::get(&state, request::caller().as_ref(), &handle, &cursor).await)
+    use crate::server::{auth::request, http::errors::with_status};
+    let ctx = request::context()?;
+    use crate::server::services::community::profile_page;
+    let page = with_status(
+        crate::as_caller!(ctx, |tx| profile_page::read(
+            tx,
+            ctx.caller(),
+            &handle,
+            &cursor
+        )
+        .await)
+        .await,
+    )?;
+    // `profiles/get` answers with the posts beside the profile; a malformed cursor fails it.
+    let posts = with_status(page.feed)?;
+    Ok(ProfileWithPosts {
+        profile: page.profile,
+        posts: posts.posts,
+        next_cursor: posts.next_cursor,
+    })
 }
 
 /// A member's profile page: who they are and their posts older than `cursor` that the caller
@@ -22,16 +39,24 @@ pub async fn get_profile_page(handle: String, cursor: String) -> Result<ProfileP
     use crate::server::{
         auth::request, http::errors::with_status, services::community::profile_page,
     };
-    let state = request::state()?;
-    with_status(profile_page::read(&state, request::caller().as_ref(), &handle, &cursor).await)
+    let ctx = request::context()?;
+    with_status(
+        crate::as_caller!(ctx, |tx| profile_page::read(
+            tx,
+            ctx.caller(),
+            &handle,
+            &cursor
+        )
+        .await)
+        .await,
+    )
 }
 
 #[server(prefix = "/api", endpoint = "profiles/details")]
 pub async fn get_profile_details() -> Result<ProfileDetails, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::profiles};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    with_status(profiles::load_details(&state, &session).await)
+    let ctx = request::context()?;
+    with_status(profiles::load_details(&ctx).await)
 }
 
 /// Interests and practitioner details (comma-separated lists), on the member's own profile.
@@ -43,18 +68,9 @@ pub async fn update_profile_details(
     booking_url: String,
 ) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::profiles};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
     with_status(
-        profiles::update_details(
-            &state,
-            &session,
-            &interests,
-            &modalities,
-            &credentials,
-            &booking_url,
-        )
-        .await,
+        profiles::update_details(&ctx, &interests, &modalities, &credentials, &booking_url).await,
     )?;
     super::circles::redirect_back_without_js(
         &crate::domain::SettingsNotice::DetailsSaved.return_path(),
@@ -67,12 +83,11 @@ pub async fn update_profile_details(
 pub async fn verify_practitioner(handle: String, verified: String) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::profiles};
     let state = request::state()?;
-    let session = with_status(request::require_staff(&state).await)?;
+    with_status(request::require_staff(&state).await)?;
+    let ctx = request::context()?;
     let handle = handle.trim().trim_start_matches('@').to_lowercase();
     let verified = verified == "true";
-    with_status(
-        profiles::set_verified(&state, &session, &handle, verified, &request::origin()).await,
-    )?;
+    with_status(profiles::set_verified(&ctx, &handle, verified, &request::origin()).await)?;
     super::circles::redirect_back_without_js(&format!("/u/{handle}"));
     Ok(if verified {
         format!("@{handle} now shows the verified practitioner badge.")

@@ -19,8 +19,7 @@ pub async fn toggle_reaction(
         },
         server::{auth::request, http::errors::with_status, services::community::reactions},
     };
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
     let target = with_status(
         ReactionTarget::parse(&target)
             .ok_or_else(|| AppError::BadRequest("Reactions go on posts or comments.".into())),
@@ -28,7 +27,7 @@ pub async fn toggle_reaction(
     let kind = with_status(ReactionKind::parse(&kind).ok_or_else(|| {
         AppError::BadRequest("Choose support, grateful, insightful or hug.".into())
     }))?;
-    let counts = with_status(reactions::toggle(&state, &session, target, id, kind).await)?;
+    let counts = with_status(reactions::toggle(&ctx, target, id, kind).await)?;
     super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
     Ok(counts)
 }

@@ -6,6 +6,6 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "search")]
 pub async fn search(q: String) -> Result<SearchResults, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::search};
-    let state = request::state()?;
-    with_status(search::search(&state, request::caller().as_ref(), &q).await)
+    let ctx = request::context()?;
+    with_status(search::search(&ctx, &q).await)
 }

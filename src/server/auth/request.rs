@@ -9,6 +9,7 @@ use crate::{
             cookies::{self, CookiePolicy},
             session::{self, Caller, CurrentSession},
         },
+        services::context::ServiceContext,
         services::identity::{
             IssuedSession,
             sessions::{self, ProfileNames},
@@ -30,6 +31,11 @@ fn parts() -> Option<Parts> {
 /// The signed-in member, if any.
 pub fn caller() -> Option<CurrentSession> {
     parts().and_then(|p| p.extensions.get::<Caller>().and_then(|c| c.0.clone()))
+}
+
+/// The service context for this request: the request pool and who is calling.
+pub fn context() -> Result<ServiceContext, AppError> {
+    Ok(ServiceContext::from_state(&state()?, caller()))
 }
 
 /// The signed-in member, or a kind "please sign in".

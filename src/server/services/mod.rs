@@ -1,5 +1,6 @@
 //! Business operations: authorization, then the database through a scoped transaction.
 
 pub mod community;
+pub mod context;
 pub mod identity;
 pub mod status;

@@ -1,27 +1,21 @@
 //! Bookmarks: a member's private list of saved posts.
 
 use super::{
-    caller_tx,
     feeds::{page_of, parse_cursor},
     rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros},
 };
-use crate::{
-    domain::{
-        AppError,
-        community::{Cursor, FEED_PAGE_SIZE, FeedPage},
-    },
-    server::{auth::session::CurrentSession, state::AppState},
+use crate::domain::{
+    AppError,
+    community::{Cursor, FEED_PAGE_SIZE, FeedPage},
 };
+use crate::server::services::context::ServiceContext;
 use sqlx::{Postgres, QueryBuilder};
 
 /// Saves or unsaves a post the member can read; returns whether it is now saved.
-#[tracing::instrument(skip(state, session))]
-pub async fn toggle(
-    state: &AppState,
-    session: &CurrentSession,
-    post_id: i64,
-) -> Result<bool, AppError> {
-    let mut tx = caller_tx(state, Some(session)).await?;
+#[tracing::instrument(skip(ctx))]
+pub async fn toggle(ctx: &ServiceContext, post_id: i64) -> Result<bool, AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let removed =
         sqlx::query("delete from app.bookmarks where user_id = auth.uid() and post_id = $1")
             .bind(post_id)
@@ -60,12 +54,9 @@ struct BookmarkRow {
 
 /// The member's saved posts, most recently saved first. Posts that became unreadable (they
 /// left a private circle) or were deleted drop out.
-#[tracing::instrument(skip(state, session))]
-pub async fn list(
-    state: &AppState,
-    session: &CurrentSession,
-    cursor: &str,
-) -> Result<FeedPage, AppError> {
+#[tracing::instrument(skip(ctx))]
+pub async fn list(ctx: &ServiceContext, cursor: &str) -> Result<FeedPage, AppError> {
+    ctx.member()?;
     let cursor = parse_cursor(cursor)?;
     let select =
         POST_SUMMARY_SELECT.replacen("select p.id,", "select b.created_at as saved_at, p.id,", 1);
@@ -82,7 +73,7 @@ pub async fn list(
     query
         .push(" order by b.created_at desc, p.id desc limit ")
         .push_bind(FEED_PAGE_SIZE + 1);
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     let rows: Vec<BookmarkRow> = query.build_query_as().fetch_all(&mut *tx).await?;
     tx.commit().await?;
     Ok(FeedPage {

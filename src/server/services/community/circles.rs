@@ -1,13 +1,10 @@
 //! Circles: list, open, create (admins), join, leave, follow, and approving join requests.
 
-use super::caller_tx;
-use crate::{
-    domain::{
-        AccountRole, AppError, FieldErrors,
-        community::{CirclePage, CircleSummary, JoinRequest, Membership, Visibility, validate},
-    },
-    server::{auth::session::CurrentSession, state::AppState},
+use crate::domain::{
+    AccountRole, AppError, FieldErrors,
+    community::{CirclePage, CircleSummary, JoinRequest, Membership, Visibility, validate},
 };
+use crate::server::services::context::{ServiceContext, Tx};
 use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
@@ -62,19 +59,14 @@ impl CircleRow {
 /// Every circle, busiest first. Private circles are listed (so people can ask to join) but
 /// their posts stay unreadable.
 #[tracing::instrument(skip_all)]
-pub async fn list(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-) -> Result<Vec<CircleSummary>, AppError> {
-    let mut tx = caller_tx(state, caller).await?;
+pub async fn list(tx: &mut Tx) -> Result<Vec<CircleSummary>, AppError> {
     let sql = format!("{CIRCLE_SELECT} order by c.member_count desc, c.name limit 500");
-    let rows: Vec<CircleRow> = sqlx::query_as(&sql).fetch_all(&mut *tx).await?;
-    tx.commit().await?;
+    let rows: Vec<CircleRow> = sqlx::query_as(&sql).fetch_all(&mut **tx).await?;
     Ok(rows.into_iter().map(CircleRow::into_summary).collect())
 }
 
 /// One circle by its slug, inside an open transaction.
-pub(crate) async fn find(
+pub async fn find(
     tx: &mut Transaction<'static, Postgres>,
     slug: &str,
 ) -> Result<CircleSummary, AppError> {
@@ -86,21 +78,9 @@ pub(crate) async fn find(
     row.map(CircleRow::into_summary).ok_or(AppError::NotFound)
 }
 
-/// A circle's page header: the circle and what the viewer may do there.
-#[tracing::instrument(skip(state, caller))]
+/// A circle's page header, in the caller's transaction: the circle and what the viewer may
+/// do there.
 pub async fn page(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-    slug: &str,
-) -> Result<CirclePage, AppError> {
-    let mut tx = caller_tx(state, caller).await?;
-    let page = read_page(&mut tx, caller.is_some(), slug).await?;
-    tx.commit().await?;
-    Ok(page)
-}
-
-/// [`page`] inside the caller's open transaction, so the circle's posts can follow in it.
-pub(crate) async fn read_page(
     tx: &mut Transaction<'static, Postgres>,
     signed_in: bool,
     slug: &str,
@@ -150,12 +130,9 @@ pub struct NewCircle<'a> {
 }
 
 /// Creates a circle (admins only) with its creator as its first moderator.
-#[tracing::instrument(skip(state, session))]
-pub async fn create(
-    state: &AppState,
-    session: &CurrentSession,
-    new: NewCircle<'_>,
-) -> Result<String, AppError> {
+#[tracing::instrument(skip(ctx))]
+pub async fn create(ctx: &ServiceContext, new: NewCircle<'_>) -> Result<String, AppError> {
+    let session = ctx.member()?;
     if session.role != AccountRole::Admin {
         return Err(AppError::Forbidden);
     }
@@ -179,7 +156,7 @@ pub async fn create(
     else {
         return Err(AppError::Internal);
     };
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     let taken: bool =
         sqlx::query_scalar("select exists (select 1 from app.circles where slug = $1)")
             .bind(&slug)
@@ -228,13 +205,10 @@ pub async fn create(
 }
 
 /// Joins an open circle, or asks to join a private one. Joining twice changes nothing.
-#[tracing::instrument(skip(state, session))]
-pub async fn join(
-    state: &AppState,
-    session: &CurrentSession,
-    slug: &str,
-) -> Result<Membership, AppError> {
-    let mut tx = caller_tx(state, Some(session)).await?;
+#[tracing::instrument(skip(ctx))]
+pub async fn join(ctx: &ServiceContext, slug: &str) -> Result<Membership, AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let circle = find(&mut tx, slug).await?;
     if circle.membership != Membership::None {
         tx.commit().await?;
@@ -262,9 +236,10 @@ pub async fn join(
 }
 
 /// Leaves a circle (or withdraws a request) and stops following it.
-#[tracing::instrument(skip(state, session))]
-pub async fn leave(state: &AppState, session: &CurrentSession, slug: &str) -> Result<(), AppError> {
-    let mut tx = caller_tx(state, Some(session)).await?;
+#[tracing::instrument(skip(ctx))]
+pub async fn leave(ctx: &ServiceContext, slug: &str) -> Result<(), AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let circle = find(&mut tx, slug).await?;
     sqlx::query("delete from app.circle_members where circle_id = $1 and user_id = auth.uid()")
         .bind(circle.id)
@@ -279,14 +254,14 @@ pub async fn leave(state: &AppState, session: &CurrentSession, slug: &str) -> Re
 }
 
 /// Follows or unfollows a circle the viewer can read; returns whether they now follow it.
-#[tracing::instrument(skip(state, session))]
+#[tracing::instrument(skip(ctx))]
 pub async fn set_following(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     slug: &str,
     follow: bool,
 ) -> Result<bool, AppError> {
-    let mut tx = caller_tx(state, Some(session)).await?;
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let circle = find(&mut tx, slug).await?;
     if follow {
         if !circle.can_read {
@@ -312,16 +287,16 @@ pub async fn set_following(
 }
 
 /// A circle moderator approves (or declines) a request to join a private circle.
-#[tracing::instrument(skip(state, session))]
+#[tracing::instrument(skip(ctx))]
 pub async fn answer_request(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     slug: &str,
     user_id: &str,
     approve: bool,
 ) -> Result<(), AppError> {
+    ctx.member()?;
     let user_id: Uuid = user_id.parse().map_err(|_| AppError::NotFound)?;
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     let circle = find(&mut tx, slug).await?;
     let sql = if approve {
         "update app.circle_members set status = 'active'

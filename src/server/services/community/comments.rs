@@ -2,19 +2,14 @@
 //! own page), edit and delete (a deleted comment with replies leaves a placeholder).
 
 use super::{
-    caller_tx,
     rows::{author, date_label, reactions, rfc3339},
     text,
 };
-use crate::{
-    domain::{
-        AppError, FieldErrors,
-        community::{
-            Author, CommentThread, CommentView, MAX_RENDER_DEPTH, slug::post_path, validate,
-        },
-    },
-    server::{auth::session::CurrentSession, state::AppState},
+use crate::domain::{
+    AppError, FieldErrors,
+    community::{Author, CommentThread, CommentView, MAX_RENDER_DEPTH, slug::post_path, validate},
 };
+use crate::server::services::context::ServiceContext;
 use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
 
@@ -46,29 +41,14 @@ struct CommentRow {
 }
 
 /// A post's comments in thread order, or (with `root`) one comment and its replies; one
-/// page of them, continuing after reply `after` when given.
-#[tracing::instrument(skip(state, caller))]
-pub async fn thread(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-    post_id: i64,
-    root: Option<i64>,
-    after: Option<i64>,
-) -> Result<CommentThread, AppError> {
-    let mut tx = caller_tx(state, caller).await?;
-    let thread = read_thread(&mut tx, post_id, root, after, REPLIES_PER_PAGE).await?;
-    tx.commit().await?;
-    Ok(thread)
-}
-
-/// [`thread`] inside the caller's open transaction, so a page can read more in the same one.
+/// page of them, continuing after reply `after` when given; in the caller's transaction.
 ///
 /// Pages by keyset on the reply id, which is also creation order: a parent always has a
 /// smaller id than its replies, so each page holds every parent its replies need except
 /// those on earlier pages, and every reply is reachable however long the thread. Replies
 /// below the render cap are not read; the deepest shown reply counts them instead, for
 /// "continue this thread".
-pub(crate) async fn read_thread(
+pub async fn thread(
     tx: &mut Transaction<'static, Postgres>,
     post_id: i64,
     root: Option<i64>,
@@ -285,21 +265,21 @@ fn drop_empty_placeholders(thread: &mut CommentThread) {
 /// Writes a comment (or a reply to `parent_id`) on a post; returns the post's path with
 /// the new comment's anchor. An `anonymous` comment (support circles only) carries no author
 /// id; its author is sealed in `app.anonymous_comment_authors` in the same transaction.
-#[tracing::instrument(skip(state, session, body))]
+#[tracing::instrument(skip(ctx, body))]
 pub async fn create(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     post_id: i64,
     parent_id: Option<i64>,
     body: &str,
     anonymous: bool,
 ) -> Result<String, AppError> {
+    ctx.member()?;
     let body = validate::body(body, 10_000, "comment").map_err(|e| {
         let mut errors = FieldErrors::new();
         errors.add("body", e);
         AppError::Invalid(errors)
     })?;
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     let post: Option<(String, String, String, bool, bool, bool, bool)> = sqlx::query_as(
         "select c.slug, c.name, p.title, p.locked, p.deleted_at is not null,
                 p.circle_id = any ((select app.joined_circle_ids())::bigint[]), c.is_support
@@ -390,19 +370,15 @@ pub async fn create(
 }
 
 /// The author edits a comment; the old text goes to the history (a trigger).
-#[tracing::instrument(skip(state, session, body))]
-pub async fn edit(
-    state: &AppState,
-    session: &CurrentSession,
-    comment_id: i64,
-    body: &str,
-) -> Result<String, AppError> {
+#[tracing::instrument(skip(ctx, body))]
+pub async fn edit(ctx: &ServiceContext, comment_id: i64, body: &str) -> Result<String, AppError> {
+    ctx.member()?;
     let body = validate::body(body, 10_000, "comment").map_err(|e| {
         let mut errors = FieldErrors::new();
         errors.add("body", e);
         AppError::Invalid(errors)
     })?;
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     let path = owned_comment_path(&mut tx, comment_id).await?;
     let body_html = text::render(&mut tx, &body).await?;
     sqlx::query(
@@ -418,13 +394,10 @@ pub async fn edit(
 }
 
 /// The author deletes a comment; replies stay under a "deleted" placeholder.
-#[tracing::instrument(skip(state, session))]
-pub async fn delete(
-    state: &AppState,
-    session: &CurrentSession,
-    comment_id: i64,
-) -> Result<String, AppError> {
-    let mut tx = caller_tx(state, Some(session)).await?;
+#[tracing::instrument(skip(ctx))]
+pub async fn delete(ctx: &ServiceContext, comment_id: i64) -> Result<String, AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let path = owned_comment_path(&mut tx, comment_id).await?;
     sqlx::query(
         "update app.comments set body = '', body_html = '', deleted_at = now() where id = $1",

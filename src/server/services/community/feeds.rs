@@ -1,29 +1,24 @@
 //! Feeds with keyset pagination: each page asks for rows "older than the last one shown",
 //! so page 500 costs what page 1 does. Private circles drop out through RLS, not here.
 
-use super::{
-    caller_tx,
-    rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros},
-};
-use crate::{
-    domain::{
-        AppError,
-        community::{Cursor, FEED_PAGE_SIZE, FeedKind, FeedPage, PostSummary},
-    },
-    server::{auth::session::CurrentSession, state::AppState},
+use super::rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros};
+use crate::domain::{
+    AppError,
+    community::{Cursor, FEED_PAGE_SIZE, FeedKind, FeedPage, PostSummary},
 };
 use sqlx::{Postgres, QueryBuilder, Transaction};
 
-/// A site-wide feed (latest, active, top) or the viewer's home feed.
-#[tracing::instrument(skip(state, caller))]
+/// A site-wide feed (latest, active, top) or the viewer's home feed, in the caller's
+/// transaction.
+#[tracing::instrument(skip(tx))]
 pub async fn site_feed(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
+    tx: &mut Transaction<'static, Postgres>,
+    signed_in: bool,
     kind: FeedKind,
     cursor: &str,
 ) -> Result<FeedPage, AppError> {
     let cursor = parse_cursor(cursor)?;
-    if kind == FeedKind::Home && caller.is_none() {
+    if kind == FeedKind::Home && !signed_in {
         return Err(AppError::Unauthorized);
     }
     let mut query = QueryBuilder::<Postgres>::new("");
@@ -66,47 +61,25 @@ pub async fn site_feed(
             Some(column)
         }
     };
-    let mut tx = caller_tx(state, caller).await?;
     let page = if order_column.is_some() {
-        let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut *tx).await?;
+        let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut **tx).await?;
         time_page(rows, kind == FeedKind::Active)
     } else {
-        let rows: Vec<TopRow> = query.build_query_as().fetch_all(&mut *tx).await?;
+        let rows: Vec<TopRow> = query.build_query_as().fetch_all(&mut **tx).await?;
         top_page(rows)
     };
-    tx.commit().await?;
     Ok(FeedPage {
         kind,
-        signed_in: caller.is_some(),
+        signed_in,
         ..page
     })
 }
 
-/// A circle's feed: pinned posts first (on the first page), then newest first.
-#[tracing::instrument(skip(state, caller))]
-pub async fn circle_feed(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-    circle_slug: &str,
-    cursor: &str,
-) -> Result<FeedPage, AppError> {
-    let cursor = parse_cursor(cursor)?;
-    let mut tx = caller_tx(state, caller).await?;
-    let circle_id: i64 = sqlx::query_scalar("select id from app.circles where slug = $1")
-        .bind(circle_slug)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let mut page = read_circle_feed(&mut tx, circle_id, cursor).await?;
-    tx.commit().await?;
-    page.signed_in = caller.is_some();
-    Ok(page)
-}
-
 /// A page of one circle's posts (pinned first on the first page) inside the caller's open
-/// transaction; `signed_in` is left for the caller to set.
-pub(crate) async fn read_circle_feed(
+/// transaction.
+pub async fn circle_feed(
     tx: &mut Transaction<'static, Postgres>,
+    signed_in: bool,
     circle_id: i64,
     cursor: Option<Cursor>,
 ) -> Result<FeedPage, AppError> {
@@ -129,6 +102,7 @@ pub(crate) async fn read_circle_feed(
     push_time_keyset(&mut query, "p.created_at", cursor);
     let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut **tx).await?;
     let mut page = time_page(rows, false);
+    page.signed_in = signed_in;
     page.pinned = pinned
         .into_iter()
         .map(PostSummaryRow::into_summary)
@@ -136,28 +110,12 @@ pub(crate) async fn read_circle_feed(
     Ok(page)
 }
 
-/// Posts by one member that the viewer may read, newest first: the profile's infinite scroll
-/// and "older posts" pages.
-#[tracing::instrument(skip(state, caller))]
-pub async fn author_feed(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-    handle: &str,
-    cursor: &str,
-) -> Result<FeedPage, AppError> {
-    let cursor = parse_cursor(cursor)?;
-    let mut tx = caller_tx(state, caller).await?;
-    let mut page = read_author_feed(&mut tx, handle, cursor).await?;
-    tx.commit().await?;
-    page.signed_in = caller.is_some();
-    Ok(page)
-}
-
 /// A page of one member's posts inside the caller's open transaction, so RLS leaves out
 /// circles the caller may not read. Never their anonymous posts: those have no author id to
-/// match. An unknown handle is an empty page; `signed_in` is left for the caller to set.
-pub(crate) async fn read_author_feed(
+/// match. An unknown handle is an empty page.
+pub async fn author_feed(
     tx: &mut Transaction<'static, Postgres>,
+    signed_in: bool,
     handle: &str,
     cursor: Option<Cursor>,
 ) -> Result<FeedPage, AppError> {
@@ -168,10 +126,13 @@ pub(crate) async fn read_author_feed(
         .push(")");
     push_time_keyset(&mut query, "p.created_at", cursor);
     let rows: Vec<PostSummaryRow> = query.build_query_as().fetch_all(&mut **tx).await?;
-    Ok(time_page(rows, false))
+    Ok(FeedPage {
+        signed_in,
+        ..time_page(rows, false)
+    })
 }
 
-pub(crate) fn parse_cursor(cursor: &str) -> Result<Option<Cursor>, AppError> {
+pub fn parse_cursor(cursor: &str) -> Result<Option<Cursor>, AppError> {
     Cursor::parse(cursor).map_err(AppError::BadRequest)
 }
 

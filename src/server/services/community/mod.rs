@@ -17,22 +17,3 @@ pub mod search;
 
 mod rows;
 mod text;
-
-use crate::{
-    domain::AppError,
-    server::{
-        auth::session::CurrentSession,
-        db::scoped::{self, RequestClaims},
-        state::AppState,
-    },
-};
-use sqlx::{Postgres, Transaction};
-
-/// A transaction as the caller: a member with their claims, or a visitor.
-pub(crate) async fn caller_tx(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-) -> Result<Transaction<'static, Postgres>, AppError> {
-    let claims = caller.map_or_else(RequestClaims::anonymous, CurrentSession::request_claims);
-    Ok(scoped::begin(&state.pool, &claims).await?)
-}

@@ -3,17 +3,15 @@
 //! which only they and the circle's moderators can read.
 
 use super::{
-    caller_tx, circles,
+    circles,
     rows::{POST_SUMMARY_SELECT, PostSummaryRow, author, date_label, reactions},
     text,
 };
-use crate::{
-    domain::{
-        AppError, FieldErrors,
-        community::{NewPost, PostDetail, PostRevision, slug::post_path, validate},
-    },
-    server::{auth::session::CurrentSession, state::AppState},
+use crate::domain::{
+    AppError, FieldErrors,
+    community::{NewPost, PostDetail, PostRevision, slug::post_path, validate},
 };
+use crate::server::services::context::ServiceContext;
 use sqlx::{Postgres, Transaction};
 
 /// Checked form input for a post.
@@ -46,15 +44,15 @@ fn validate_post(title: &str, body: &str, content_warning: &str) -> Result<PostI
 }
 
 /// Writes a post in a circle the member has joined; returns its path.
-#[tracing::instrument(skip(state, session, new), fields(anonymous = new.anonymous))]
+#[tracing::instrument(skip(ctx, new), fields(anonymous = new.anonymous))]
 pub async fn create(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     circle_slug: &str,
     new: NewPost,
 ) -> Result<String, AppError> {
+    ctx.member()?;
     let input = validate_post(&new.title, &new.body, &new.content_warning)?;
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     let circle = circles::find(&mut tx, circle_slug).await?;
     if !circle.can_read {
         return Err(AppError::NotFound);
@@ -119,21 +117,9 @@ struct DetailRow {
     bookmarked: bool,
 }
 
-/// One post as the viewer may see it; `NotFound` when it doesn't exist for them.
-#[tracing::instrument(skip(state, caller))]
-pub async fn get(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-    post_id: i64,
-) -> Result<PostDetail, AppError> {
-    let mut tx = caller_tx(state, caller).await?;
-    let post = read(&mut tx, caller.is_some(), post_id).await?;
-    tx.commit().await?;
-    Ok(post)
-}
-
-/// [`get`] inside the caller's open transaction, so a page can read more in the same one.
-pub(crate) async fn read(
+/// One post as the viewer may see it, in the caller's transaction; `NotFound` when it
+/// doesn't exist for them.
+pub async fn read(
     tx: &mut Transaction<'static, Postgres>,
     signed_in: bool,
     post_id: i64,
@@ -224,17 +210,17 @@ pub(crate) async fn read(
 }
 
 /// The author edits their post; the previous version goes to the history (a trigger).
-#[tracing::instrument(skip(state, session, title, body, content_warning))]
+#[tracing::instrument(skip(ctx, title, body, content_warning))]
 pub async fn edit(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     post_id: i64,
     title: &str,
     body: &str,
     content_warning: &str,
 ) -> Result<String, AppError> {
+    ctx.member()?;
     let input = validate_post(title, body, content_warning)?;
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     let found: Option<(String, bool, bool)> = sqlx::query_as(
         "select c.slug, app.is_post_author(p.id), p.deleted_at is not null
            from app.posts p join app.circles c on c.id = p.circle_id where p.id = $1",
@@ -270,13 +256,10 @@ pub async fn edit(
 
 /// The author deletes their post. Its comments stay, under a "deleted" placeholder; the old
 /// text stays in the history for moderators.
-#[tracing::instrument(skip(state, session))]
-pub async fn delete(
-    state: &AppState,
-    session: &CurrentSession,
-    post_id: i64,
-) -> Result<String, AppError> {
-    let mut tx = caller_tx(state, Some(session)).await?;
+#[tracing::instrument(skip(ctx))]
+pub async fn delete(ctx: &ServiceContext, post_id: i64) -> Result<String, AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let found: Option<(String, bool)> = sqlx::query_as(
         "select c.slug, app.is_post_author(p.id) from app.posts p
            join app.circles c on c.id = p.circle_id where p.id = $1 and p.deleted_at is null",
@@ -302,21 +285,17 @@ pub async fn delete(
 }
 
 /// The circle a post belongs to, for redirects: `/p/<id>` goes to the readable URL.
-#[tracing::instrument(skip(state, caller))]
+#[tracing::instrument(skip(tx))]
 pub async fn path(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
+    tx: &mut Transaction<'static, Postgres>,
     post_id: i64,
 ) -> Result<String, AppError> {
-    let mut tx = caller_tx(state, caller).await?;
     let found: Option<(String, String)> = sqlx::query_as(
         "select c.slug, p.title from app.posts p join app.circles c on c.id = p.circle_id where p.id = $1",
     )
     .bind(post_id)
-    .fetch_optional(&mut *tx)
-    .await
-    ?;
-    tx.commit().await?;
+    .fetch_optional(&mut **tx)
+    .await?;
     let (slug, title) = found.ok_or(AppError::NotFound)?;
     Ok(post_path(&slug, post_id, &title))
 }
@@ -330,15 +309,15 @@ pub enum PostFlag {
 
 /// A circle moderator (or site staff) pins or locks a post. The guard trigger refuses anyone
 /// else, so this check only gives the kind message first.
-#[tracing::instrument(skip(state, session))]
+#[tracing::instrument(skip(ctx))]
 pub async fn set_flag(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     post_id: i64,
     flag: PostFlag,
     on: bool,
 ) -> Result<String, AppError> {
-    let mut tx = caller_tx(state, Some(session)).await?;
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let found: Option<(String, String, bool)> = sqlx::query_as(
         "select c.slug, p.title, p.circle_id = any ((select app.moderated_circle_ids())::bigint[])
            from app.posts p join app.circles c on c.id = p.circle_id

@@ -1,12 +1,10 @@
 //! Public profiles: who a member is and what they've shared where the viewer can read it.
 
-use super::{caller_tx, profile_page, rows::date_label, text};
+use super::{rows::date_label, text};
+use crate::server::services::context::ServiceContext;
 use crate::{
-    domain::{
-        AppError,
-        community::{ProfilePageData, ProfileWithPosts, PublicProfile},
-    },
-    server::{auth::session::CurrentSession, state::AppState},
+    domain::{AppError, community::PublicProfile},
+    server::auth::session::CurrentSession,
 };
 use sqlx::{Postgres, Transaction};
 
@@ -24,28 +22,9 @@ struct ProfileRow {
     booking_url: String,
 }
 
-/// The profile with one page of posts beside it, as `profiles/get` answers: the same read as
-/// the profile page (`profile_page::read`), with a malformed cursor failing the whole call.
-#[tracing::instrument(skip(state, caller))]
-pub async fn get(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-    handle: &str,
-    cursor: &str,
-) -> Result<ProfileWithPosts, AppError> {
-    let ProfilePageData { profile, feed } =
-        profile_page::read(state, caller, handle, cursor).await?;
-    let page = feed?;
-    Ok(ProfileWithPosts {
-        profile,
-        posts: page.posts,
-        next_cursor: page.next_cursor,
-    })
-}
-
 /// Who the member with `handle` is, inside the caller's open transaction; `NotFound` when
 /// nobody has that handle.
-pub(crate) async fn read_public_profile(
+pub async fn public_profile(
     tx: &mut Transaction<'static, Postgres>,
     caller: Option<&CurrentSession>,
     handle: &str,
@@ -90,10 +69,10 @@ type DetailsRow = (Vec<String>, Vec<String>, String, String, bool);
 /// The member's interests and practitioner details, as their settings form shows them.
 #[tracing::instrument(skip_all)]
 pub async fn load_details(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
 ) -> Result<crate::domain::community::ProfileDetails, AppError> {
-    let mut tx = caller_tx(state, Some(session)).await?;
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let row: Option<DetailsRow> = sqlx::query_as(
         "select interests, modalities, credentials, booking_url, is_verified
            from app.profiles where user_id = auth.uid()",
@@ -116,13 +95,13 @@ pub async fn load_details(
 /// `is_verified` has no member grant at all).
 #[tracing::instrument(skip_all)]
 pub async fn update_details(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     interests: &str,
     modalities: &str,
     credentials: &str,
     booking_url: &str,
 ) -> Result<(), AppError> {
+    ctx.member()?;
     use crate::domain::{FieldErrors, community::validate};
     let mut errors = FieldErrors::new();
     let interests = validate::tag_list(interests, "interests")
@@ -143,7 +122,7 @@ pub async fn update_details(
     else {
         return Err(AppError::Internal);
     };
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     sqlx::query(
         "update app.profiles set interests = $1, modalities = $2, credentials = $3, booking_url = $4,
                 updated_at = now()
@@ -162,22 +141,19 @@ pub async fn update_details(
 
 /// An admin marks a member's practitioner credentials as checked (or not). Runs as the
 /// identity service, since no member role may write `is_verified`, and is audited.
-#[tracing::instrument(skip(state, admin, origin))]
+#[tracing::instrument(skip(ctx, origin))]
 pub async fn set_verified(
-    state: &AppState,
-    admin: &CurrentSession,
+    ctx: &ServiceContext,
     handle: &str,
     verified: bool,
     origin: &crate::server::auth::audit::Origin,
 ) -> Result<(), AppError> {
-    use crate::server::{
-        auth::audit::{self, AuthEvent},
-        services::identity::service_tx,
-    };
+    use crate::server::auth::audit::{self, AuthEvent};
+    let admin = ctx.member()?;
     if admin.role != crate::domain::AccountRole::Admin {
         return Err(AppError::Forbidden);
     }
-    let mut tx = service_tx(&state.pool).await?;
+    let mut tx = ctx.begin_as_service().await?;
     let target: Option<uuid::Uuid> = sqlx::query_scalar(
         "update app.profiles set is_verified = $2, updated_at = now() where handle = $1 returning user_id",
     )

@@ -1,27 +1,25 @@
 //! Toggling a reaction: a second press takes it back. One of each kind per member.
 
-use super::{caller_tx, rows::reactions};
-use crate::{
-    domain::{
-        AppError,
-        community::{ReactionKind, ReactionTarget, Reactions},
-    },
-    server::{auth::session::CurrentSession, state::AppState},
+use super::rows::reactions;
+use crate::domain::{
+    AppError,
+    community::{ReactionKind, ReactionTarget, Reactions},
 };
+use crate::server::services::context::ServiceContext;
 
-#[tracing::instrument(skip(state, session))]
+#[tracing::instrument(skip(ctx))]
 pub async fn toggle(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     target: ReactionTarget,
     id: i64,
     kind: ReactionKind,
 ) -> Result<Reactions, AppError> {
+    ctx.member()?;
     let (table, column, parent) = match target {
         ReactionTarget::Post => ("app.post_reactions", "post_id", "app.posts"),
         ReactionTarget::Comment => ("app.comment_reactions", "comment_id", "app.comments"),
     };
-    let mut tx = caller_tx(state, Some(session)).await?;
+    let mut tx = ctx.begin().await?;
     // Visible to the caller at all? (RLS decides; unknown and unreadable look the same.)
     let exists: bool = sqlx::query_scalar(&format!(
         "select exists (select 1 from {parent} where id = $1 and deleted_at is null)"

@@ -3,17 +3,15 @@
 //! posts never match for someone who can't read them: RLS, not a WHERE clause, decides.
 
 use super::{
-    caller_tx, circles,
+    circles,
     rows::{POST_SUMMARY_SELECT, PostSummaryRow},
     text::marked_snippet,
 };
-use crate::{
-    domain::{
-        AppError,
-        community::{MAX_QUERY_CHARS, MemberHit, PostHit, SearchResults},
-    },
-    server::{auth::session::CurrentSession, state::AppState},
+use crate::domain::{
+    AppError,
+    community::{MAX_QUERY_CHARS, MemberHit, PostHit, SearchResults},
 };
+use crate::server::services::context::ServiceContext;
 
 const POSTS_SHOWN: i64 = 20;
 /// Matches ranked per query: enough for a useful first page without ranking every post
@@ -27,17 +25,13 @@ struct HitRow {
     headline: String,
 }
 
-#[tracing::instrument(skip(state, caller))]
-pub async fn search(
-    state: &AppState,
-    caller: Option<&CurrentSession>,
-    query: &str,
-) -> Result<SearchResults, AppError> {
+#[tracing::instrument(skip(ctx))]
+pub async fn search(ctx: &ServiceContext, query: &str) -> Result<SearchResults, AppError> {
     let query: String = query.trim().chars().take(MAX_QUERY_CHARS).collect();
     if query.is_empty() {
         return Ok(SearchResults::default());
     }
-    let mut tx = caller_tx(state, caller).await?;
+    let mut tx = ctx.begin().await?;
     // The newest matches are ranked; `ts_headline` marks matches with private-use characters
     // that `marked_snippet` turns into <mark> after escaping everything else. The matches come
     // from `app.search_post_ids` (readable circles only) because under RLS `@@` cannot use the
