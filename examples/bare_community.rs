@@ -84,6 +84,7 @@ async fn main() -> Result<(), BoxError> {
         // The baseline renders every request: no page cache.
         visitor_pages: Arc::new(VisitorPages::new(std::time::Duration::ZERO)),
         revocations: Arc::new(Revocations::new(900)),
+        read_only_paths: &[],
     };
 
     let app = Router::new()

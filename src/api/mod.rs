@@ -13,3 +13,31 @@ pub mod profiles;
 pub mod reactions;
 pub mod search;
 pub mod status;
+
+use leptos::server_fn::ServerFn;
+
+/// Server functions that only read, and so skip the session-row check every other POST pays
+/// (`server::auth::session`): the revocation set, asked on every request, already refuses a
+/// revoked session's token. Account settings reads (sessions, linked sign-ins, two-step,
+/// profile settings and details) are left out on purpose: they show what an idle session
+/// past its timeout must not, and that is only known from the session row.
+pub const READ_ONLY: &[&str] = &[
+    <feeds::SiteFeed as ServerFn>::PATH,
+    <feeds::CircleFeed as ServerFn>::PATH,
+    <feeds::AuthorFeed as ServerFn>::PATH,
+    <circles::ListCircles as ServerFn>::PATH,
+    <circles::GetCircle as ServerFn>::PATH,
+    <circles::GetCirclePage as ServerFn>::PATH,
+    <posts::GetPost as ServerFn>::PATH,
+    <posts::GetPostPage as ServerFn>::PATH,
+    <posts::PostPath as ServerFn>::PATH,
+    <comments::GetComments as ServerFn>::PATH,
+    <profiles::GetProfile as ServerFn>::PATH,
+    <profiles::GetProfilePage as ServerFn>::PATH,
+    <search::Search as ServerFn>::PATH,
+    <bookmarks::ListBookmarks as ServerFn>::PATH,
+    <status::GetServiceStatus as ServerFn>::PATH,
+    <account::GetViewerSummary as ServerFn>::PATH,
+    <account::GetViewer as ServerFn>::PATH,
+    <auth::OauthProviders as ServerFn>::PATH,
+];

@@ -10,20 +10,8 @@ use leptos::prelude::*;
 /// call). The profile page reads `profiles/page` instead.
 #[server(prefix = "/api", endpoint = "profiles/get")]
 pub async fn get_profile(handle: String, cursor: String) -> Result<ProfileWithPosts, AppError> {
-    use crate::server::{auth::request, http::errors::with_status};
-    let ctx = request::context()?;
-    use crate::server::services::community::profile_page;
-    let page = with_status(
-        crate::as_caller!(ctx, |tx| profile_page::read(
-            tx,
-            ctx.caller(),
-            &handle,
-            &cursor
-        )
-        .await)
-        .await,
-    )?;
-    // `profiles/get` answers with the posts beside the profile; a malformed cursor fails it.
+    use crate::server::http::errors::with_status;
+    let page = get_profile_page(handle, cursor).await?;
     let posts = with_status(page.feed)?;
     Ok(ProfileWithPosts {
         profile: page.profile,

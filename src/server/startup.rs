@@ -60,6 +60,7 @@ impl Application {
         let revocations = Arc::new(Revocations::new(settings.auth.access_token_ttl_secs));
         let state = AppState {
             revocations: revocations.clone(),
+            read_only_paths: crate::api::READ_ONLY,
             leptos_options: leptos_options.clone(),
             pool: database.request_pool.clone(),
             owner_pool: database.owner_pool.clone(),

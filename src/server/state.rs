@@ -24,6 +24,9 @@ pub struct AppState {
     pub visitor_pages: Arc<VisitorPages>,
     /// Revoked sessions and role changes, fed by the listener; asked on every request.
     pub revocations: Arc<Revocations>,
+    /// Paths of server functions that only read (`api::READ_ONLY`, handed in by start-up):
+    /// they skip the session-row check that writes pay.
+    pub read_only_paths: &'static [&'static str],
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -2,40 +2,17 @@
 //! rolled-back write records and announces nothing, anonymous content names no actor, and
 //! only the service role can read them.
 
-use crate::helpers::TestDatabase;
-use serde_json::json;
+use crate::{
+    helpers::TestDatabase,
+    rls_community::{member, signed_in},
+};
 use sqlx::{PgPool, postgres::PgListener};
 use std::time::Duration;
 use uuid::Uuid;
 use wellspring::server::{
-    db::scoped::{self, DbRole, RequestClaims},
+    db::scoped::{self, RequestClaims},
     events,
 };
-
-async fn member(pool: &PgPool, handle: &str) -> Uuid {
-    let id: Uuid = sqlx::query_scalar(
-        "insert into auth.users (email, password_hash, email_confirmed_at)
-         values ($1, 'x', now()) returning id",
-    )
-    .bind(format!("{handle}@example.org"))
-    .fetch_one(pool)
-    .await
-    .unwrap();
-    sqlx::query("insert into app.profiles (user_id, handle, display_name) values ($1, $2, $2)")
-        .bind(id)
-        .bind(handle)
-        .execute(pool)
-        .await
-        .unwrap();
-    id
-}
-
-fn as_user(id: Uuid, app_role: &str) -> RequestClaims {
-    RequestClaims {
-        role: DbRole::Authenticated,
-        claims: json!({ "sub": id, "role": "authenticated", "app_role": app_role, "aal": "aal1" }),
-    }
-}
 
 /// Runs `sql` (binding `args` as bigint) as `who` and commits; returns the first column of
 /// the first row when there is one.
@@ -120,9 +97,9 @@ async fn every_community_write_records_its_event_in_the_same_transaction() {
     .unwrap();
     let start = last_event(&pool).await;
     let (ada_c, bea_c, cy_c) = (
-        as_user(ada, "member"),
-        as_user(bea, "member"),
-        as_user(cy, "member"),
+        signed_in(ada, "member"),
+        signed_in(bea, "member"),
+        signed_in(cy, "member"),
     );
 
     write(
@@ -186,7 +163,7 @@ async fn every_community_write_records_its_event_in_the_same_transaction() {
         &[comment],
     )
     .await;
-    let staff = as_user(cy, "admin");
+    let staff = signed_in(cy, "admin");
     write(
         &pool,
         &staff,
@@ -330,14 +307,16 @@ async fn a_rolled_back_write_records_and_announces_nothing() {
 
     let insert = "insert into app.posts (circle_id, author_id, title, body, body_html)
                   values ($1, auth.uid(), 'Second thoughts', 'words', '<p>words</p>') returning id";
-    let mut tx = scoped::begin(&pool, &as_user(ada, "member")).await.unwrap();
+    let mut tx = scoped::begin(&pool, &signed_in(ada, "member"))
+        .await
+        .unwrap();
     sqlx::query_scalar::<_, i64>(insert)
         .bind(circle)
         .fetch_one(&mut *tx)
         .await
         .unwrap();
     tx.rollback().await.unwrap();
-    let kept = write(&pool, &as_user(ada, "member"), insert, &[circle])
+    let kept = write(&pool, &signed_in(ada, "member"), insert, &[circle])
         .await
         .unwrap();
 
@@ -385,7 +364,7 @@ async fn anonymous_posts_and_replies_record_no_actor() {
         .await
         .unwrap();
     let start = last_event(&pool).await;
-    let who = as_user(ada, "member");
+    let who = signed_in(ada, "member");
     let post = write(
         &pool,
         &who,
@@ -429,8 +408,8 @@ async fn only_the_service_role_reads_events() {
     .unwrap();
     for who in [
         RequestClaims::anonymous(),
-        as_user(ada, "member"),
-        as_user(ada, "admin"),
+        signed_in(ada, "member"),
+        signed_in(ada, "admin"),
     ] {
         let mut tx = scoped::begin(&pool, &who).await.unwrap();
         let read = sqlx::query_scalar::<_, i64>("select count(*) from app.events")

@@ -133,3 +133,60 @@ async fn an_instance_started_after_a_revocation_knows_it() {
         "a new instance trusted a token revoked before it started"
     );
 }
+
+/// When the session was last seen, from its row.
+async fn last_seen_minutes_ago(app: &TestApp) -> f64 {
+    sqlx::query_scalar(
+        "select extract(epoch from now() - last_seen_at)::float8 / 60 from auth.sessions",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn reads_skip_the_session_row_check_that_writes_pay() {
+    let app = spawn_app().await;
+    confirmed_member(&app, "finch@example.org", "finch").await;
+    let session = sign_in(&app, "finch@example.org").await;
+    sqlx::query("update auth.sessions set last_seen_at = now() - interval '10 minutes'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let read = post(
+        &app,
+        "feeds/site",
+        &[("kind", "latest"), ("cursor", "")],
+        &session.cookies(),
+    )
+    .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert!(
+        last_seen_minutes_ago(&app).await > 9.0,
+        "a read did not touch the session row"
+    );
+
+    let write = post(
+        &app,
+        "account/profile-update",
+        &[("display_name", "Finch"), ("bio", ""), ("pronouns", "")],
+        &session.cookies(),
+    )
+    .await;
+    assert_eq!(write.status, StatusCode::OK, "{}", write.body);
+    assert!(
+        last_seen_minutes_ago(&app).await < 1.0,
+        "a write checked (and touched) the session row"
+    );
+}
+
+#[test]
+fn every_read_only_path_is_a_registered_server_function() {
+    let registered: Vec<&str> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path)
+        .collect();
+    for path in wellspring::api::READ_ONLY {
+        assert!(registered.contains(path), "{path} is not a server function");
+    }
+}

@@ -12,7 +12,8 @@ use wellspring::server::db::scoped::{self, DbRole, RequestClaims};
 // Fixtures, written as the owner
 // ---------------------------------------------------------------------------------------
 
-async fn member(pool: &PgPool, handle: &str) -> Uuid {
+/// A confirmed account with a profile, written as the owner.
+pub(crate) async fn member(pool: &PgPool, handle: &str) -> Uuid {
     let id: Uuid = sqlx::query_scalar(
         "insert into auth.users (email, password_hash, email_confirmed_at)
          values ($1, 'x', now()) returning id",
@@ -146,7 +147,7 @@ async fn as_author_exec(pool: &PgPool, author: Uuid, sql: &str) {
 // Callers
 // ---------------------------------------------------------------------------------------
 
-fn signed_in(id: Uuid, app_role: &str) -> RequestClaims {
+pub(crate) fn signed_in(id: Uuid, app_role: &str) -> RequestClaims {
     RequestClaims {
         role: DbRole::Authenticated,
         claims: json!({ "sub": id, "role": "authenticated", "app_role": app_role, "aal": "aal1" }),

@@ -7,8 +7,9 @@
 //!   every instance) whether the token's session was revoked or the member's role changed.
 //! - An expired or missing access token with a refresh cookie is rotated here, and the new
 //!   cookies ride on this response: the member never notices.
-//! - Every state-changing request also checks the session row, so sign-out and revocation
-//!   take effect at once for writes even if a notice was missed.
+//! - Every state-changing request also checks the session row (idle timeout, lifetime,
+//!   revocation), so those take effect at once for writes even if a notice was missed.
+//!   Server functions that only read (`api::READ_ONLY`) skip it.
 
 use crate::{
     domain::AccountRole,
@@ -193,6 +194,7 @@ pub async fn middleware(
 
     if let Some(session) = &current
         && is_write(request.method())
+        && !state.read_only_paths.contains(&request.uri().path())
     {
         match sessions::is_live(&state.pool, auth, session.session_id).await {
             Ok(true) => {}
