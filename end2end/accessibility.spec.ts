@@ -1,40 +1,6 @@
-import AxeBuilder from "@axe-core/playwright";
-import type { Page, TestInfo } from "@playwright/test";
 import { test, expect, waitForHydration, PAGES, DELIBERATE_404 } from "./fixtures";
+import { checkAxe } from "./axe";
 import { publicCircle } from "./members";
-
-type AxeResults = Awaited<ReturnType<AxeBuilder["analyze"]>>;
-type Violation = AxeResults["violations"][number];
-
-const BLOCKING = new Set(["serious", "critical"]);
-
-function describe(violations: Violation[]): string {
-  return violations
-    .map((v) => {
-      const nodes = v.nodes
-        .map((n) => {
-          const summary = (n.failureSummary ?? "").replace(/\n\s*/g, " ").trim();
-          return `      • ${n.target.join(" ")}\n        ${n.html.slice(0, 200)}\n        ${summary}`;
-        })
-        .join("\n");
-      return `  [${v.impact}] ${v.id}: ${v.help}\n    ${v.helpUrl}\n${nodes}`;
-    })
-    .join("\n\n");
-}
-
-async function checkAxe(page: Page, testInfo: TestInfo, label: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21aa"]).analyze();
-  await testInfo.attach(`axe-${label}.json`, {
-    body: JSON.stringify(results.violations, null, 2),
-    contentType: "application/json",
-  });
-  const blocking = results.violations.filter((v) => BLOCKING.has(v.impact ?? ""));
-  const minor = results.violations.filter((v) => !BLOCKING.has(v.impact ?? ""));
-  if (minor.length > 0) {
-    testInfo.annotations.push({ type: "axe (minor)", description: `${label}: ${minor.map((v) => v.id).join(", ")}` });
-  }
-  expect(blocking, `serious or critical accessibility violations on ${label}:\n${describe(blocking)}`).toEqual([]);
-}
 
 for (const scheme of ["light", "dark"] as const) {
   test.describe(`accessibility (${scheme} colour scheme)`, () => {

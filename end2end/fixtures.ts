@@ -21,6 +21,8 @@ export interface PageProblems {
   readonly list: string[];
   /** Tolerate console errors whose text (or source URL) matches `pattern`. */
   allow(pattern: RegExp, reason: string): void;
+  /** Brings in CSP violations the page recorded that have not reached `list` yet. */
+  collect(): Promise<void>;
   /** Fails now (with a readable list) if anything went wrong so far. */
   expectNone(): Promise<void>;
 }
@@ -111,6 +113,7 @@ async function watch(page: Page): Promise<PageProblems> {
     allow(pattern, reason) {
       allowed.push({ pattern, reason });
     },
+    collect: collectFromWindow,
     async expectNone() {
       await collectFromWindow();
       expect(problems, `the page reported problems:\n  - ${problems.join("\n  - ")}`).toEqual([]);

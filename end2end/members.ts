@@ -59,3 +59,12 @@ export async function publicCircle(request: APIRequestContext, support = false):
   expect(circle, `a public${support ? " support" : ""} circle in the demo data`).toBeTruthy();
   return circle!;
 }
+
+/** The member the demo data seeds (src/server/seed/community.rs), who has circles, posts and replies. */
+export const DEMO = { email: "demo@wellspring.test", password: "wellspring-demo", handle: "demo" } as const;
+
+/** Signs the demo member in, in `page`'s browser context. */
+export async function signedInAsDemo(page: Page): Promise<void> {
+  const login = await page.request.post("/api/auth/login", { form: { email: DEMO.email, password: DEMO.password } });
+  expect(login.status(), await login.text()).toBeLessThan(400);
+}
