@@ -53,3 +53,32 @@ async fn metrics_are_refused_to_remote_callers_without_the_token() {
         .unwrap();
     assert_eq!(router.oneshot(right).await.unwrap().status(), 200);
 }
+
+#[tokio::test]
+async fn metrics_report_the_job_queue_the_revocation_set_and_recent_events() {
+    let app = spawn_app().await;
+    sqlx::query(
+        "insert into app.jobs (kind, max_attempts, failed_at) values ('test.parked', 1, now())",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into app.jobs (kind, run_at) values ('test.later', now() + interval '1 hour')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (status, _, body) = app.get_text("/metrics").await;
+    assert_eq!(status, 200);
+    for line in [
+        "wellspring_jobs_waiting 1",
+        "wellspring_jobs_parked 1",
+        "wellspring_jobs_oldest_due_seconds 0",
+        "wellspring_revocations_held 0",
+        "wellspring_events_last_minute 0",
+        "wellspring_visitor_pages_stored 0",
+    ] {
+        assert!(body.lines().any(|l| l == line), "{line} in:\n{body}");
+    }
+}

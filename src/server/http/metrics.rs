@@ -5,7 +5,7 @@ use crate::server::{
     http::{client_ip::ClientIp, visitor_pages::VisitorPageStats},
     jobs::queue,
     state::AppState,
-    telemetry::metrics::PoolGauges,
+    telemetry::metrics::{Metrics, PoolGauges},
 };
 use axum::{
     extract::{ConnectInfo, State},
@@ -33,6 +33,8 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
         )
             .into_response();
     }
+    record_visitor_pages(&state.metrics, state.visitor_pages.stats());
+    record_platform(&state).await;
     let pool = PoolGauges {
         size: state.pool.size(),
         idle: state.pool.num_idle(),
@@ -46,35 +48,44 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
             ),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        state.metrics.render(pool)
-            + &visitor_page_series(state.visitor_pages.stats())
-            + &platform_series(&state).await,
+        state.metrics.render(pool),
     )
         .into_response()
 }
 
-/// How often visitors were served a stored page, in Prometheus' text format.
-fn visitor_page_series(stats: VisitorPageStats) -> String {
-    format!(
-        "# HELP wellspring_visitor_pages_total Visitors' page requests answered from the page cache (hit) or rendered to fill it (miss).\n\
-         # TYPE wellspring_visitor_pages_total counter\n\
-         wellspring_visitor_pages_total{{outcome=\"hit\"}} {}\n\
-         wellspring_visitor_pages_total{{outcome=\"miss\"}} {}\n\
-         # HELP wellspring_visitor_pages_stored Pages held by the visitor page cache.\n\
-         # TYPE wellspring_visitor_pages_stored gauge\n\
-         wellspring_visitor_pages_stored {}\n",
-        stats.hits, stats.misses, stats.pages
-    )
+/// How often visitors were served a stored page.
+fn record_visitor_pages(metrics: &Metrics, stats: VisitorPageStats) {
+    const HELP: &str =
+        "Visitors' page requests answered from the page cache (hit) or rendered to fill it (miss).";
+    metrics.counter_total(
+        "wellspring_visitor_pages_total",
+        HELP,
+        &[("outcome", "hit")],
+        stats.hits,
+    );
+    metrics.counter_total(
+        "wellspring_visitor_pages_total",
+        HELP,
+        &[("outcome", "miss")],
+        stats.misses,
+    );
+    metrics.gauge(
+        "wellspring_visitor_pages_stored",
+        "Pages held by the visitor page cache.",
+        &[],
+        stats.pages as f64,
+    );
 }
 
 /// The revocation set, the job queue and the event rate. The queue and events are read at
-/// scrape time; while the database is away only the revocation set is reported.
-async fn platform_series(state: &AppState) -> String {
-    let mut out = format!(
-        "# HELP wellspring_revocations_held Revoked sessions and role changes this instance refuses tokens for.\n\
-         # TYPE wellspring_revocations_held gauge\n\
-         wellspring_revocations_held {}\n",
-        state.revocations.len()
+/// scrape time; while the database is away they keep their last figures.
+async fn record_platform(state: &AppState) {
+    let metrics = &state.metrics;
+    metrics.gauge(
+        "wellspring_revocations_held",
+        "Revoked sessions and role changes this instance refuses tokens for.",
+        &[],
+        state.revocations.len() as f64,
     );
     let figures = async {
         let mut tx = scoped::begin(&state.pool, &RequestClaims::auth_admin()).await?;
@@ -89,25 +100,33 @@ async fn platform_series(state: &AppState) -> String {
     };
     match figures.await {
         Ok((depth, recent)) => {
-            out.push_str(&format!(
-                "# HELP wellspring_jobs_waiting Jobs waiting to run (due now or later), not parked.\n\
-                 # TYPE wellspring_jobs_waiting gauge\n\
-                 wellspring_jobs_waiting {}\n\
-                 # HELP wellspring_jobs_parked Jobs that failed their last attempt.\n\
-                 # TYPE wellspring_jobs_parked gauge\n\
-                 wellspring_jobs_parked {}\n\
-                 # HELP wellspring_jobs_oldest_due_seconds How long the oldest due job has waited.\n\
-                 # TYPE wellspring_jobs_oldest_due_seconds gauge\n\
-                 wellspring_jobs_oldest_due_seconds {}\n\
-                 # HELP wellspring_events_last_minute Domain events recorded in the last minute.\n\
-                 # TYPE wellspring_events_last_minute gauge\n\
-                 wellspring_events_last_minute {}\n",
-                depth.waiting, depth.parked, depth.oldest_due_secs, recent
-            ));
+            metrics.gauge(
+                "wellspring_jobs_waiting",
+                "Jobs waiting to run (due now or later), not parked.",
+                &[],
+                depth.waiting as f64,
+            );
+            metrics.gauge(
+                "wellspring_jobs_parked",
+                "Jobs that failed their last attempt.",
+                &[],
+                depth.parked as f64,
+            );
+            metrics.gauge(
+                "wellspring_jobs_oldest_due_seconds",
+                "How long the oldest due job has waited.",
+                &[],
+                depth.oldest_due_secs,
+            );
+            metrics.gauge(
+                "wellspring_events_last_minute",
+                "Domain events recorded in the last minute.",
+                &[],
+                recent as f64,
+            );
         }
         Err(error) => tracing::warn!(error = %error, "metrics: could not read the job queue"),
     }
-    out
 }
 
 /// Compares digests so the time taken says nothing about how much of the token matched.

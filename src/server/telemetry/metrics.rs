@@ -1,31 +1,39 @@
-//! Request metrics in Prometheus' text format, kept without a metrics framework: a few
-//! counters and one histogram behind a mutex held only for an increment.
+//! Metrics in Prometheus' text format through the `metrics` facade and
+//! `metrics-exporter-prometheus`. Each application owns its recorder (no global one is
+//! installed): several applications in one process (the test suite) keep separate figures,
+//! and nothing is recorded into a registry nobody renders.
+//!
+//! Names (kept from the hand-written registry this replaced): `wellspring_http_requests_total`
+//! {method, route, status}, `wellspring_http_errors_total` {route} (5xx),
+//! `wellspring_http_request_duration_seconds` {route} (histogram), `wellspring_db_pool_connections`
+//! {state = in_use | idle | max}; set at scrape time by `server::http::metrics`:
+//! `wellspring_visitor_pages_total` {outcome}, `wellspring_visitor_pages_stored`,
+//! `wellspring_revocations_held`, `wellspring_jobs_waiting`, `wellspring_jobs_parked`,
+//! `wellspring_jobs_oldest_due_seconds`, `wellspring_events_last_minute`. Routes are route
+//! templates, never raw paths, so the number of series stays bounded.
 
-use std::{collections::BTreeMap, fmt::Write, sync::Mutex, time::Duration};
+use metrics::{
+    Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
+    with_local_recorder,
+};
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
+use std::time::Duration;
 
 /// Upper bounds of the latency histogram, in seconds.
 const BUCKETS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
 
-#[derive(Default)]
+const REQUESTS: &str = "wellspring_http_requests_total";
+const ERRORS: &str = "wellspring_http_errors_total";
+const DURATION: &str = "wellspring_http_request_duration_seconds";
+const POOL: &str = "wellspring_db_pool_connections";
+
 pub struct Metrics {
-    inner: Mutex<Series>,
-}
-
-#[derive(Default)]
-struct Series {
-    /// (method, route, status) → count
-    requests: BTreeMap<(String, String, u16), u64>,
-    /// route → latency histogram
-    latency: BTreeMap<String, Histogram>,
-}
-
-#[derive(Default, Clone)]
-struct Histogram {
-    buckets: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+    recorder: PrometheusRecorder,
+    handle: PrometheusHandle,
 }
 
 /// Pool figures read at scrape time.
@@ -35,115 +43,90 @@ pub struct PoolGauges {
     pub max: u32,
 }
 
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl Metrics {
+    pub fn new() -> Self {
+        let builder = PrometheusBuilder::new();
+        // The bucket list is a non-empty constant, so this cannot fail; were it to, the
+        // histogram would be rendered as a summary instead.
+        let recorder =
+            match builder.set_buckets_for_metric(Matcher::Full(DURATION.into()), &BUCKETS) {
+                Ok(builder) => builder.build_recorder(),
+                Err(_) => PrometheusBuilder::new().build_recorder(),
+            };
+        let handle = recorder.handle();
+        with_local_recorder(&recorder, || {
+            describe_counter!(REQUESTS, "HTTP requests by method, route and status.");
+            describe_counter!(ERRORS, "HTTP responses with a 5xx status, by route.");
+            describe_histogram!(
+                DURATION,
+                Unit::Seconds,
+                "Time to the response head, by route."
+            );
+            describe_gauge!(POOL, "Database pool connections by state.");
+        });
+        Self { recorder, handle }
+    }
+
     /// Records one finished request. `route` is the matched route pattern, never the raw
     /// path, so the number of series stays bounded.
     pub fn record(&self, method: &str, route: &str, status: u16, elapsed: Duration) {
-        let Ok(mut series) = self.inner.lock() else {
-            return;
-        };
-        *series
-            .requests
-            .entry((method.to_owned(), route.to_owned(), status))
-            .or_default() += 1;
-        let histogram = series.latency.entry(route.to_owned()).or_default();
-        let seconds = elapsed.as_secs_f64();
-        histogram.count += 1;
-        histogram.sum += seconds;
-        for (bucket, bound) in histogram.buckets.iter_mut().zip(BUCKETS) {
-            if seconds <= bound {
-                *bucket += 1;
+        with_local_recorder(&self.recorder, || {
+            counter!(REQUESTS, "method" => method.to_owned(), "route" => route.to_owned(), "status" => status.to_string())
+                .increment(1);
+            if status >= 500 {
+                counter!(ERRORS, "route" => route.to_owned()).increment(1);
             }
-        }
+            histogram!(DURATION, "route" => route.to_owned()).record(elapsed.as_secs_f64());
+        });
+    }
+
+    /// Sets a gauge read at scrape time (queue depth, cache size, ...).
+    pub fn gauge(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        labels: &[(&'static str, &'static str)],
+        value: f64,
+    ) {
+        with_local_recorder(&self.recorder, || {
+            describe_gauge!(name, help);
+            let labels: Vec<(&'static str, &'static str)> = labels.to_vec();
+            gauge!(name, &labels).set(value);
+        });
+    }
+
+    /// Sets a counter kept elsewhere (the visitor page cache counts its own hits) to its
+    /// current total.
+    pub fn counter_total(
+        &self,
+        name: &'static str,
+        help: &'static str,
+        labels: &[(&'static str, &'static str)],
+        total: u64,
+    ) {
+        with_local_recorder(&self.recorder, || {
+            describe_counter!(name, help);
+            let labels: Vec<(&'static str, &'static str)> = labels.to_vec();
+            counter!(name, &labels).absolute(total);
+        });
     }
 
     /// The exposition text for `/metrics`.
     pub fn render(&self, pool: PoolGauges) -> String {
-        let (requests, latency) = match self.inner.lock() {
-            Ok(series) => (series.requests.clone(), series.latency.clone()),
-            Err(_) => Default::default(),
-        };
-        let mut out = String::with_capacity(4096);
-        out.push_str(
-            "# HELP wellspring_http_requests_total HTTP requests by method, route and status.\n",
-        );
-        out.push_str("# TYPE wellspring_http_requests_total counter\n");
-        for ((method, route, status), count) in &requests {
-            let _ = writeln!(
-                out,
-                "wellspring_http_requests_total{{method=\"{method}\",route=\"{}\",status=\"{status}\"}} {count}",
-                escape(route)
-            );
-        }
-        out.push_str(
-            "# HELP wellspring_http_errors_total HTTP responses with a 5xx status, by route.\n",
-        );
-        out.push_str("# TYPE wellspring_http_errors_total counter\n");
-        let mut errors: BTreeMap<&str, u64> = BTreeMap::new();
-        for ((_, route, status), count) in &requests {
-            if *status >= 500 {
-                *errors.entry(route).or_default() += count;
-            }
-        }
-        for (route, count) in errors {
-            let _ = writeln!(
-                out,
-                "wellspring_http_errors_total{{route=\"{}\"}} {count}",
-                escape(route)
-            );
-        }
-        out.push_str("# HELP wellspring_http_request_duration_seconds Time to the response head, by route.\n");
-        out.push_str("# TYPE wellspring_http_request_duration_seconds histogram\n");
-        for (route, h) in &latency {
-            let route = escape(route);
-            for (bound, count) in BUCKETS.iter().zip(h.buckets) {
-                let _ = writeln!(
-                    out,
-                    "wellspring_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"{bound}\"}} {count}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "wellspring_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "wellspring_http_request_duration_seconds_sum{{route=\"{route}\"}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "wellspring_http_request_duration_seconds_count{{route=\"{route}\"}} {}",
-                h.count
-            );
-        }
-        out.push_str("# HELP wellspring_db_pool_connections Database pool connections by state.\n");
-        out.push_str("# TYPE wellspring_db_pool_connections gauge\n");
         let in_use = (pool.size as usize).saturating_sub(pool.idle);
-        let _ = writeln!(
-            out,
-            "wellspring_db_pool_connections{{state=\"in_use\"}} {in_use}"
-        );
-        let _ = writeln!(
-            out,
-            "wellspring_db_pool_connections{{state=\"idle\"}} {}",
-            pool.idle
-        );
-        let _ = writeln!(
-            out,
-            "wellspring_db_pool_connections{{state=\"max\"}} {}",
-            pool.max
-        );
-        out
+        with_local_recorder(&self.recorder, || {
+            gauge!(POOL, "state" => "in_use").set(in_use as f64);
+            gauge!(POOL, "state" => "idle").set(pool.idle as f64);
+            gauge!(POOL, "state" => "max").set(f64::from(pool.max));
+        });
+        self.handle.render()
     }
-}
-
-fn escape(label: &str) -> String {
-    label
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -161,17 +144,48 @@ mod tests {
             idle: 1,
             max: 8,
         });
-        assert!(text.contains(
-            "wellspring_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"
-        ));
-        assert!(text.contains("wellspring_http_errors_total{route=\"/status\"} 1"));
-        assert!(text.contains(
-            "wellspring_http_request_duration_seconds_bucket{route=\"/\",le=\"0.005\"} 1"
-        ));
-        assert!(text.contains(
-            "wellspring_http_request_duration_seconds_bucket{route=\"/\",le=\"0.05\"} 2"
-        ));
-        assert!(text.contains("wellspring_http_request_duration_seconds_count{route=\"/\"} 2"));
-        assert!(text.contains("wellspring_db_pool_connections{state=\"in_use\"} 2"));
+        assert!(
+            text.contains(
+                "wellspring_http_requests_total{method=\"GET\",route=\"/\",status=\"200\"} 2"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("wellspring_http_errors_total{route=\"/status\"} 1"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "wellspring_http_request_duration_seconds_bucket{route=\"/\",le=\"0.005\"} 1"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "wellspring_http_request_duration_seconds_bucket{route=\"/\",le=\"0.05\"} 2"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("wellspring_http_request_duration_seconds_count{route=\"/\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("wellspring_db_pool_connections{state=\"in_use\"} 2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn two_applications_keep_separate_figures() {
+        let (a, b) = (Metrics::default(), Metrics::default());
+        a.record("GET", "/", 200, Duration::from_millis(1));
+        let pool = || PoolGauges {
+            size: 0,
+            idle: 0,
+            max: 1,
+        };
+        assert!(a.render(pool()).contains("wellspring_http_requests_total"));
+        assert!(!b.render(pool()).contains("wellspring_http_requests_total{"));
     }
 }
