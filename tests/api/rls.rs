@@ -177,3 +177,18 @@ async fn the_authenticator_may_log_in_but_holds_no_privileges_of_its_own() {
         ]
     );
 }
+
+#[tokio::test]
+async fn request_transactions_run_without_jit() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let mut tx = scoped::begin(&pool, &RequestClaims::anonymous())
+        .await
+        .unwrap();
+    let jit: String = sqlx::query_scalar("select current_setting('jit')")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(jit, "off");
+}

@@ -61,12 +61,17 @@ pub async fn begin(
     who: &RequestClaims,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let mut tx = pool.begin().await?;
-    // One round trip: `set_config('role', ..., true)` is `SET LOCAL ROLE`.
-    sqlx::query("select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)")
-        .bind(who.role.as_str())
-        .bind(who.claims.to_string())
-        .execute(&mut *tx)
-        .await?;
+    // One round trip: `set_config('role', ..., true)` is `SET LOCAL ROLE`. JIT is off for
+    // request work: its queries take milliseconds, and a plan whose cost is overestimated
+    // (a branch that never runs) was JIT-compiled for 250 ms before running for 2.
+    sqlx::query(
+        "select set_config('role', $1, true), set_config('request.jwt.claims', $2, true),
+                set_config('jit', 'off', true)",
+    )
+    .bind(who.role.as_str())
+    .bind(who.claims.to_string())
+    .execute(&mut *tx)
+    .await?;
     Ok(tx)
 }
 
