@@ -1,11 +1,11 @@
 //! Bookmarks: save and unsave posts; list mine.
 
-use crate::domain::{AppError, community::FeedPage};
+use crate::domain::{AppError, PostId, community::FeedPage};
 use leptos::prelude::*;
 
 /// Returns whether the post is now saved.
 #[server(prefix = "/api", endpoint = "bookmarks/toggle")]
-pub async fn toggle_bookmark(post_id: i64, back: Option<String>) -> Result<bool, AppError> {
+pub async fn toggle_bookmark(post_id: PostId, back: Option<String>) -> Result<bool, AppError> {
     use crate::{
         domain::identity::redirect::safe_redirect,
         server::{auth::request, http::errors::with_status, services::community::bookmarks},

@@ -1,14 +1,14 @@
 //! Comments: the thread under a post, writing, editing and deleting.
 
-use crate::domain::{AppError, community::CommentThread};
+use crate::domain::{AppError, CommentId, PostId, community::CommentThread};
 use leptos::prelude::*;
 
 /// One page of a post's replies (from `root`; after reply `after`).
 #[server(prefix = "/api", endpoint = "comments/thread")]
 pub async fn get_comments(
-    post_id: i64,
-    root: Option<i64>,
-    #[server(default)] after: Option<i64>,
+    post_id: PostId,
+    root: Option<CommentId>,
+    #[server(default)] after: Option<CommentId>,
 ) -> Result<CommentThread, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
     let ctx = request::context()?;
@@ -24,8 +24,8 @@ pub async fn get_comments(
 /// `anonymous` is the form's checkbox (absent when unticked); support circles only.
 #[server(prefix = "/api", endpoint = "comments/create")]
 pub async fn create_comment(
-    post_id: i64,
-    parent_id: Option<i64>,
+    post_id: PostId,
+    parent_id: Option<CommentId>,
     body: String,
     anonymous: Option<String>,
 ) -> Result<String, AppError> {
@@ -38,7 +38,7 @@ pub async fn create_comment(
 }
 
 #[server(prefix = "/api", endpoint = "comments/edit")]
-pub async fn edit_comment(id: i64, body: String) -> Result<String, AppError> {
+pub async fn edit_comment(id: CommentId, body: String) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
     let ctx = request::context()?;
     let path = with_status(comments::edit(&ctx, id, &body).await)?;
@@ -47,7 +47,7 @@ pub async fn edit_comment(id: i64, body: String) -> Result<String, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "comments/delete")]
-pub async fn delete_comment(id: i64) -> Result<String, AppError> {
+pub async fn delete_comment(id: CommentId) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
     let ctx = request::context()?;
     let path = with_status(comments::delete(&ctx, id).await)?;

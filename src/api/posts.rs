@@ -1,7 +1,7 @@
 //! Posts: write, read, edit and delete.
 
 use crate::domain::{
-    AppError,
+    AppError, CommentId, PostId,
     community::{PostDetail, PostPageData},
 };
 use leptos::prelude::*;
@@ -38,7 +38,7 @@ pub async fn create_post(
 }
 
 #[server(prefix = "/api", endpoint = "posts/get")]
-pub async fn get_post(id: i64) -> Result<PostDetail, AppError> {
+pub async fn get_post(id: PostId) -> Result<PostDetail, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::posts};
     let ctx = request::context()?;
     let signed_in = ctx.signed_in();
@@ -49,9 +49,9 @@ pub async fn get_post(id: i64) -> Result<PostDetail, AppError> {
 /// thread" page; after reply `after` on the thread's later pages).
 #[server(prefix = "/api", endpoint = "posts/page")]
 pub async fn get_post_page(
-    id: i64,
-    root: Option<i64>,
-    #[server(default)] after: Option<i64>,
+    id: PostId,
+    root: Option<CommentId>,
+    #[server(default)] after: Option<CommentId>,
 ) -> Result<PostPageData, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::post_page};
     let ctx = request::context()?;
@@ -65,7 +65,7 @@ pub async fn get_post_page(
 
 /// The readable URL of a post, for `/p/<id>` links.
 #[server(prefix = "/api", endpoint = "posts/path")]
-pub async fn post_path(id: i64) -> Result<String, AppError> {
+pub async fn post_path(id: PostId) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::posts};
     let ctx = request::context()?;
     with_status(crate::as_caller!(ctx, |tx| posts::path(tx, id).await).await)
@@ -73,7 +73,7 @@ pub async fn post_path(id: i64) -> Result<String, AppError> {
 
 #[server(prefix = "/api", endpoint = "posts/edit")]
 pub async fn edit_post(
-    id: i64,
+    id: PostId,
     title: String,
     body: String,
     content_warning: Option<String>,
@@ -95,7 +95,7 @@ pub async fn edit_post(
 }
 
 #[server(prefix = "/api", endpoint = "posts/delete")]
-pub async fn delete_post(id: i64) -> Result<(), AppError> {
+pub async fn delete_post(id: PostId) -> Result<(), AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::posts};
     let ctx = request::context()?;
     let path = with_status(posts::delete(&ctx, id).await)?;
@@ -106,7 +106,7 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
 /// A circle moderator pins or unpins, locks or unlocks a post: `flag` is "pinned" or
 /// "locked", `on` is "true" or "false".
 #[server(prefix = "/api", endpoint = "posts/moderate")]
-pub async fn moderate_post(id: i64, flag: String, on: String) -> Result<(), AppError> {
+pub async fn moderate_post(id: PostId, flag: String, on: String) -> Result<(), AppError> {
     use crate::server::{
         auth::request,
         http::errors::with_status,

@@ -21,13 +21,13 @@ pub async fn toggle_reaction(
     };
     let ctx = request::context()?;
     let target = with_status(
-        ReactionTarget::parse(&target)
+        ReactionTarget::parse(&target, id)
             .ok_or_else(|| AppError::BadRequest("Reactions go on posts or comments.".into())),
     )?;
     let kind = with_status(ReactionKind::parse(&kind).ok_or_else(|| {
         AppError::BadRequest("Choose support, grateful, insightful or hug.".into())
     }))?;
-    let counts = with_status(reactions::toggle(&ctx, target, id, kind).await)?;
+    let counts = with_status(reactions::toggle(&ctx, target, kind).await)?;
     super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
     Ok(counts)
 }

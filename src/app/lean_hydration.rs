@@ -91,11 +91,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::community::CommentView;
+    use crate::domain::{CommentId, community::CommentView};
 
     fn comment(id: i64, html: &str) -> CommentView {
         CommentView {
-            id,
+            id: CommentId(id),
             parent_id: None,
             depth: 0,
             author: None,
@@ -121,7 +121,7 @@ mod tests {
                 comment(1, "<p>first reply text</p>"),
                 comment(2, "<p>second</p>"),
             ],
-            focus: Some(1),
+            focus: Some(CommentId(1)),
             after: None,
             next_after: None,
         };
@@ -131,7 +131,7 @@ mod tests {
         let decoded: Result<CommentThread, String> =
             LeanJson::decode(&encoded).unwrap_or_else(|_| Err("undecodable".into()));
         let decoded = decoded.unwrap_or_default();
-        assert_eq!(decoded.focus, Some(1));
+        assert_eq!(decoded.focus, Some(CommentId(1)));
         assert_eq!(decoded.comments.len(), 2);
         assert_eq!(decoded.comments[1].created_label, "25 Nov 2026");
         assert!(decoded.comments[0].viewer_is_author);

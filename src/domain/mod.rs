@@ -4,6 +4,7 @@ pub mod community;
 pub mod error;
 pub mod field_errors;
 pub mod identity;
+pub mod ids;
 pub mod request_id;
 pub mod service_status;
 
@@ -13,5 +14,6 @@ pub use identity::{
     AccountRole, LinkedSignIn, OAuthProviders, ProfileSettings, RecoveryCodes, SessionSummary,
     SettingsNotice, SignInOutcome, TotpEnrollment, TwoStep, Viewer, ViewerSummary,
 };
+pub use ids::{CircleId, CommentId, PostId};
 pub use request_id::RequestId;
 pub use service_status::ServiceStatus;

@@ -89,7 +89,11 @@ async fn a_demoted_moderator_loses_staff_reads_on_the_other_instance_at_once() {
     .fetch_one(&a.pool)
     .await
     .unwrap();
-    let path = post_path("inner-room", post_id, "Only for the room");
+    let path = post_path(
+        "inner-room",
+        wellspring::domain::PostId(post_id),
+        "Only for the room",
+    );
     let session = sign_in(&a, "heron@example.org").await;
 
     let (status, html) = get(&b, &path, &session.cookies()).await;

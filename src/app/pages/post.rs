@@ -27,7 +27,7 @@ use crate::{
         viewer::login_href,
     },
     domain::{
-        AppError,
+        AppError, CommentId,
         community::{
             CommentThread, CommentView, PostDetail, PostPageData, slug::post_id_from_segment,
         },
@@ -98,7 +98,7 @@ pub fn PostPage() -> impl IntoView {
         params
             .read()
             .get("comment")
-            .and_then(|c| c.parse::<i64>().ok())
+            .and_then(|c| c.parse::<CommentId>().ok())
     });
     // `?after=<reply id>`: a later page of a long thread.
     let query = use_query_map();
@@ -106,7 +106,7 @@ pub fn PostPage() -> impl IntoView {
         query
             .read()
             .get("after")
-            .and_then(|a| a.parse::<i64>().ok())
+            .and_then(|a| a.parse::<CommentId>().ok())
     });
     let actions = PostActions::new();
     // LeanJson: the post's and replies' text is in the markup already; see lean_hydration.
@@ -227,11 +227,11 @@ fn PostView(
             <FormError error/>
             {(!post.deleted).then(|| view! {
                 <div class="flex flex-wrap items-center justify-between gap-3">
-                    <ReactionBar target="post" id=summary.id reactions=post.reactions.clone() can_react=post.can_react back=back.clone() action=actions.react/>
+                    <ReactionBar target="post" id=summary.id.get() reactions=post.reactions.clone() can_react=post.can_react back=back.clone() action=actions.react/>
                     <div class="flex flex-wrap items-center gap-2">
                         {post.can_react.then(|| view! {
                             <ActionForm action=actions.bookmark>
-                                <input type="hidden" name="post_id" value=summary.id/>
+                                <input type="hidden" name="post_id" value=summary.id.get()/>
                                 <input type="hidden" name="back" value=back.clone()/>
                                 <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="bookmark">{bookmark_label}</button>
                             </ActionForm>
@@ -240,7 +240,7 @@ fn PostView(
                             let (pinned, locked) = (summary.pinned, summary.locked);
                             view! {
                                 <ActionForm action=actions.moderate>
-                                    <input type="hidden" name="id" value=summary.id/>
+                                    <input type="hidden" name="id" value=summary.id.get()/>
                                     <input type="hidden" name="flag" value="pinned"/>
                                     <input type="hidden" name="on" value=if pinned { "false" } else { "true" }/>
                                     <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="pin-post">
@@ -248,7 +248,7 @@ fn PostView(
                                     </button>
                                 </ActionForm>
                                 <ActionForm action=actions.moderate>
-                                    <input type="hidden" name="id" value=summary.id/>
+                                    <input type="hidden" name="id" value=summary.id.get()/>
                                     <input type="hidden" name="flag" value="locked"/>
                                     <input type="hidden" name="on" value=if locked { "false" } else { "true" }/>
                                     <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="lock-post">
@@ -260,7 +260,7 @@ fn PostView(
                         {post.viewer_is_author.then(|| view! {
                             <ButtonLink href=edit_href.clone() variant=ButtonVariant::Quiet attr:data-testid="edit-post">"Edit"</ButtonLink>
                             <ActionForm action=actions.delete_post>
-                                <input type="hidden" name="id" value=summary.id/>
+                                <input type="hidden" name="id" value=summary.id.get()/>
                                 <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="delete-post">"Delete"</button>
                             </ActionForm>
                         })}
@@ -303,7 +303,7 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
                 <ActionForm action=actions.comment>
                     <div class="space-y-3">
                         <FormError error=comment_error/>
-                        <input type="hidden" name="post_id" value=post.summary.id/>
+                        <input type="hidden" name="post_id" value=post.summary.id.get()/>
                         <label for="new-comment" class="block text-sm font-medium">"Add a reply"</label>
                         <textarea id="new-comment" name="body" rows="4" required
                             class="block w-full rounded-xl border border-line bg-surface px-4 py-3"
@@ -334,7 +334,7 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
     // The shallowest reply shown: on a later page it may answer one on an earlier page.
     let base_depth = thread.comments.iter().map(|c| c.depth).min().unwrap_or(0);
     // `?reply=<id>` opens that comment's reply form: how "Reply" works without JavaScript.
-    let reply_to: Option<i64> =
+    let reply_to: Option<CommentId> =
         use_query_map().with_untracked(|query| query.get("reply").and_then(|id| id.parse().ok()));
     let path_here = use_location().pathname.get_untracked();
     // Links back to this page keep its place in a long thread.
@@ -434,7 +434,7 @@ fn CommentItem(
             {sealed_author}
             {body}
             {(!comment.deleted).then(|| view! {
-                <ReactionBar target="comment" id=comment.id reactions=comment.reactions.clone() can_react=post.can_react back=path.clone() action=actions.react/>
+                <ReactionBar target="comment" id=comment.id.get() reactions=comment.reactions.clone() can_react=post.can_react back=path.clone() action=actions.react/>
             })}
             {has_tools.then(|| view! {
             <div class="comment-tools">
@@ -458,8 +458,8 @@ fn CommentItem(
                                 }>"Reply"</a>
                             {move || open.get().then(|| view! {
                                 <ActionForm action=actions.comment attr:class="mt-2 space-y-2">
-                                    <input type="hidden" name="post_id" value=post_id/>
-                                    <input type="hidden" name="parent_id" value=id/>
+                                    <input type="hidden" name="post_id" value=post_id.get()/>
+                                    <input type="hidden" name="parent_id" value=id.get()/>
                                     <label class="sr-only" for=format!("reply-{id}")>"Your reply"</label>
                                     <textarea id=format!("reply-{id}") name="body" rows="3" required
                                         class="field" data-testid="reply-body"></textarea>
@@ -479,7 +479,7 @@ fn CommentItem(
                         <details class="w-full">
                             <summary class="cursor-pointer text-muted">"Edit"</summary>
                             <ActionForm action=actions.edit_comment attr:class="mt-2 space-y-2">
-                                <input type="hidden" name="id" value=comment.id/>
+                                <input type="hidden" name="id" value=comment.id.get()/>
                                 <label class="sr-only" for=format!("edit-{}", comment.id)>"Edit your reply"</label>
                                 <textarea id=format!("edit-{}", comment.id) name="body" rows="3" required
                                     class="field"
@@ -488,7 +488,7 @@ fn CommentItem(
                             </ActionForm>
                         </details>
                         <ActionForm action=actions.delete_comment>
-                            <input type="hidden" name="id" value=comment.id/>
+                            <input type="hidden" name="id" value=comment.id.get()/>
                             <button type="submit" class="text-muted hover:underline" data-testid="delete-comment">"Delete"</button>
                         </ActionForm>
                     }

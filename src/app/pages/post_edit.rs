@@ -52,7 +52,7 @@ pub fn EditPostPage() -> impl IntoView {
                             <Card class="max-w-3xl">
                                 <ActionForm action=edit>
                                     <div class="space-y-5">
-                                        <input type="hidden" name="id" value=summary.id/>
+                                        <input type="hidden" name="id" value=summary.id.get()/>
                                         <FormError error fields=&["title", "body", "content_warning"]/>
                                         <TextField name="title" label="Title" value=summary.title.clone() required=true error=field_error(error, "title")/>
                                         <TextArea name="body" label="Post" rows=12 value=post.body_source.clone() error=field_error(error, "body")/>

@@ -1,5 +1,6 @@
 //! Circles: the topic spaces members gather in.
 
+use crate::domain::CircleId;
 use serde::{Deserialize, Serialize};
 
 /// Who can read a circle's posts.
@@ -61,7 +62,7 @@ impl Membership {
 /// A circle as lists and its own page show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CircleSummary {
-    pub id: i64,
+    pub id: CircleId,
     pub slug: String,
     pub name: String,
     pub description: String,

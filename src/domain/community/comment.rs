@@ -1,6 +1,7 @@
 //! Threaded comments under a post.
 
 use super::{post::Author, reaction::Reactions};
+use crate::domain::ids::CommentId;
 use serde::{Deserialize, Serialize};
 
 /// Replies deeper than this continue on the reply's own page.
@@ -8,8 +9,8 @@ pub const MAX_RENDER_DEPTH: i32 = 5;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentView {
-    pub id: i64,
-    pub parent_id: Option<i64>,
+    pub id: CommentId,
+    pub parent_id: Option<CommentId>,
     pub depth: i32,
     /// `None` when anonymous, deleted, or the account is gone.
     pub author: Option<Author>,
@@ -38,13 +39,13 @@ pub struct CommentView {
 pub struct CommentThread {
     pub comments: Vec<CommentView>,
     /// Set when showing one comment's subthread ("continue this thread").
-    pub focus: Option<i64>,
+    pub focus: Option<CommentId>,
     /// The reply this page continues after (`?after=`); `None` on the first page.
     #[serde(default)]
-    pub after: Option<i64>,
+    pub after: Option<CommentId>,
     /// Where the next page starts, when the thread holds more replies than one page.
     #[serde(default)]
-    pub next_after: Option<i64>,
+    pub next_after: Option<CommentId>,
 }
 
 impl CommentThread {
@@ -52,11 +53,11 @@ impl CommentThread {
     /// is creation order). With `root` present among the rows, only its subthread is kept.
     /// Otherwise a row whose parent is not among them (it is on an earlier page) starts a
     /// branch of its own, in id order with the top-level replies.
-    pub fn from_rows(rows: Vec<CommentView>, root: Option<i64>) -> Self {
+    pub fn from_rows(rows: Vec<CommentView>, root: Option<CommentId>) -> Self {
         use std::collections::{HashMap, HashSet};
-        let present: HashSet<i64> = rows.iter().map(|c| c.id).collect();
+        let present: HashSet<CommentId> = rows.iter().map(|c| c.id).collect();
         let root_present = root.is_some_and(|id| present.contains(&id));
-        let mut children: HashMap<Option<i64>, Vec<CommentView>> = HashMap::new();
+        let mut children: HashMap<Option<CommentId>, Vec<CommentView>> = HashMap::new();
         for row in rows {
             let parent = row.parent_id.filter(|id| present.contains(id));
             children.entry(parent).or_default().push(row);
@@ -96,8 +97,8 @@ mod tests {
 
     fn row(id: i64, parent_id: Option<i64>) -> CommentView {
         CommentView {
-            id,
-            parent_id,
+            id: CommentId(id),
+            parent_id: parent_id.map(CommentId),
             depth: 0,
             author: None,
             is_anonymous: false,
@@ -127,7 +128,7 @@ mod tests {
         let ids: Vec<i64> = CommentThread::from_rows(rows, None)
             .comments
             .iter()
-            .map(|c| c.id)
+            .map(|c| c.id.get())
             .collect();
         assert_eq!(ids, vec![1, 3, 4, 5, 2]);
     }
@@ -141,10 +142,10 @@ mod tests {
             row(6, Some(4)),
             row(5, Some(1)),
         ];
-        let ids: Vec<i64> = CommentThread::from_rows(rows, Some(3))
+        let ids: Vec<i64> = CommentThread::from_rows(rows, Some(CommentId(3)))
             .comments
             .iter()
-            .map(|c| c.id)
+            .map(|c| c.id.get())
             .collect();
         assert_eq!(ids, vec![3, 4, 6]);
     }
@@ -161,14 +162,14 @@ mod tests {
         let ids: Vec<i64> = CommentThread::from_rows(rows, None)
             .comments
             .iter()
-            .map(|c| c.id)
+            .map(|c| c.id.get())
             .collect();
         assert_eq!(ids, vec![10, 11, 12, 13]);
         let later = vec![row(20, Some(7)), row(21, Some(20))];
-        let ids: Vec<i64> = CommentThread::from_rows(later, Some(3))
+        let ids: Vec<i64> = CommentThread::from_rows(later, Some(CommentId(3)))
             .comments
             .iter()
-            .map(|c| c.id)
+            .map(|c| c.id.get())
             .collect();
         assert_eq!(ids, vec![20, 21], "a focused thread's later page");
     }

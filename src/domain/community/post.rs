@@ -1,7 +1,7 @@
 //! Posts as feeds and their own page show them.
 
 use super::reaction::Reactions;
-use crate::domain::AppError;
+use crate::domain::{AppError, PostId};
 use serde::{Deserialize, Serialize};
 
 /// Who wrote something, as everyone may see it. Anonymous posts have none.
@@ -15,7 +15,7 @@ pub struct Author {
 /// A post in a feed: enough to decide whether to open it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostSummary {
-    pub id: i64,
+    pub id: PostId,
     pub circle_slug: String,
     pub circle_name: String,
     pub title: String,

@@ -1,5 +1,6 @@
 //! The gentle reactions members can leave: a fixed set, one of each per member, no downvotes.
 
+use crate::domain::{CommentId, PostId};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -82,20 +83,33 @@ impl Reactions {
     }
 }
 
-/// What a post or comment a reaction was left on.
+/// The post or comment a reaction is left on. Forms carry it as two fields, `target`
+/// ("post" or "comment") and `id`, so a plain HTML form can name it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ReactionTarget {
-    Post,
-    Comment,
+    Post(PostId),
+    Comment(CommentId),
 }
 
 impl ReactionTarget {
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "post" => Some(Self::Post),
-            "comment" => Some(Self::Comment),
+    /// `None` for an unknown kind of target or an id that is not a positive number.
+    pub fn parse(target: &str, id: i64) -> Option<Self> {
+        if id <= 0 {
+            return None;
+        }
+        match target {
+            "post" => Some(Self::Post(PostId(id))),
+            "comment" => Some(Self::Comment(CommentId(id))),
             _ => None,
+        }
+    }
+
+    /// The bare number, as the database binds it.
+    pub fn id(self) -> i64 {
+        match self {
+            Self::Post(id) => id.get(),
+            Self::Comment(id) => id.get(),
         }
     }
 }

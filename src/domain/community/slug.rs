@@ -1,5 +1,7 @@
 //! Readable URL pieces made from titles: `/c/<slug>/p/<id>-<title-slug>`.
 
+use crate::domain::PostId;
+
 /// Lower-case ASCII letters and digits joined by single hyphens, at most `max` bytes, cut at
 /// a hyphen. Other characters (accents, emoji, punctuation) separate words; a title with no
 /// ASCII letters or digits gives an empty slug, and the URL is then just the id.
@@ -25,7 +27,7 @@ pub fn slugify(text: &str, max: usize) -> String {
 }
 
 /// The path of a post: its circle, its id, and a slug of its title for people to read.
-pub fn post_path(circle_slug: &str, post_id: i64, title: &str) -> String {
+pub fn post_path(circle_slug: &str, post_id: PostId, title: &str) -> String {
     let slug = slugify(title, 60);
     if slug.is_empty() {
         format!("/c/{circle_slug}/p/{post_id}")
@@ -35,12 +37,12 @@ pub fn post_path(circle_slug: &str, post_id: i64, title: &str) -> String {
 }
 
 /// The id at the front of a `<id>-<slug>` path segment; the slug part is decoration.
-pub fn post_id_from_segment(segment: &str) -> Option<i64> {
+pub fn post_id_from_segment(segment: &str) -> Option<PostId> {
     let digits = segment.split('-').next()?;
     if digits.is_empty() || digits.len() > 18 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok().filter(|id| *id > 0)
+    digits.parse().ok()
 }
 
 #[cfg(test)]
@@ -72,16 +74,16 @@ mod tests {
 
     #[test]
     fn post_ids_are_read_from_the_front_of_the_segment() {
-        assert_eq!(post_id_from_segment("42-morning-pages"), Some(42));
-        assert_eq!(post_id_from_segment("42"), Some(42));
+        assert_eq!(post_id_from_segment("42-morning-pages"), Some(PostId(42)));
+        assert_eq!(post_id_from_segment("42"), Some(PostId(42)));
         assert_eq!(post_id_from_segment("0"), None);
         assert_eq!(post_id_from_segment("abc"), None);
         assert_eq!(post_id_from_segment("-4"), None);
         assert_eq!(post_id_from_segment("99999999999999999999999"), None);
         assert_eq!(
-            post_path("sleep", 7, "Hello, world"),
+            post_path("sleep", PostId(7), "Hello, world"),
             "/c/sleep/p/7-hello-world"
         );
-        assert_eq!(post_path("sleep", 7, "🌿"), "/c/sleep/p/7");
+        assert_eq!(post_path("sleep", PostId(7), "🌿"), "/c/sleep/p/7");
     }
 }

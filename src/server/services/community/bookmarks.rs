@@ -5,7 +5,7 @@ use super::{
     rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros},
 };
 use crate::domain::{
-    AppError,
+    AppError, PostId,
     community::{Cursor, FEED_PAGE_SIZE, FeedPage},
 };
 use crate::server::services::context::ServiceContext;
@@ -13,7 +13,7 @@ use sqlx::{Postgres, QueryBuilder};
 
 /// Saves or unsaves a post the member can read; returns whether it is now saved.
 #[tracing::instrument(skip(ctx))]
-pub async fn toggle(ctx: &ServiceContext, post_id: i64) -> Result<bool, AppError> {
+pub async fn toggle(ctx: &ServiceContext, post_id: PostId) -> Result<bool, AppError> {
     ctx.member()?;
     let mut tx = ctx.begin().await?;
     let removed =
@@ -82,7 +82,7 @@ pub async fn list(ctx: &ServiceContext, cursor: &str) -> Result<FeedPage, AppErr
             rows,
             |row| Cursor {
                 score: micros(row.saved_at),
-                id: row.post.id,
+                id: row.post.id.get(),
             },
             |row| row.post.into_summary(),
         )

@@ -1,7 +1,7 @@
 //! Circles: list, open, create (admins), join, leave, follow, and approving join requests.
 
 use crate::domain::{
-    AccountRole, AppError, FieldErrors,
+    AccountRole, AppError, CircleId, FieldErrors,
     community::{CirclePage, CircleSummary, JoinRequest, Membership, Visibility, validate},
 };
 use crate::server::services::context::{ServiceContext, Tx};
@@ -18,7 +18,7 @@ const CIRCLE_SELECT: &str = "
 
 #[derive(sqlx::FromRow)]
 struct CircleRow {
-    id: i64,
+    id: CircleId,
     slug: String,
     name: String,
     description: String,
@@ -170,7 +170,7 @@ pub async fn create(ctx: &ServiceContext, new: NewCircle<'_>) -> Result<String, 
         );
         return Err(AppError::Invalid(errors));
     }
-    let id: i64 = sqlx::query_scalar(
+    let id: CircleId = sqlx::query_scalar(
         "insert into app.circles (slug, name, description, visibility, is_support, created_by)
          values ($1, $2, $3, $4, $5, auth.uid()) returning id",
     )

@@ -6,7 +6,7 @@ use super::{
     text,
 };
 use crate::domain::{
-    AppError, FieldErrors,
+    AppError, CommentId, FieldErrors, PostId,
     community::{Author, CommentThread, CommentView, MAX_RENDER_DEPTH, slug::post_path, validate},
 };
 use crate::server::services::context::ServiceContext;
@@ -18,8 +18,8 @@ pub const REPLIES_PER_PAGE: i64 = 1_000;
 
 #[derive(sqlx::FromRow)]
 struct CommentRow {
-    id: i64,
-    parent_id: Option<i64>,
+    id: CommentId,
+    parent_id: Option<CommentId>,
     depth: i32,
     body: String,
     body_html: String,
@@ -50,9 +50,9 @@ struct CommentRow {
 /// "continue this thread".
 pub async fn thread(
     tx: &mut Transaction<'static, Postgres>,
-    post_id: i64,
-    root: Option<i64>,
-    after: Option<i64>,
+    post_id: PostId,
+    root: Option<CommentId>,
+    after: Option<CommentId>,
     per_page: i64,
 ) -> Result<CommentThread, AppError> {
     // The root must exist for the caller; its depth places the render cap.
@@ -148,7 +148,7 @@ pub async fn thread(
     } else {
         None
     };
-    let deepest: Vec<i64> = rows
+    let deepest: Vec<CommentId> = rows
         .iter()
         .filter(|r| r.depth == cap)
         .map(|r| r.id)
@@ -184,9 +184,9 @@ pub async fn thread(
 /// whose replies continue on their own page.
 async fn replies_below(
     tx: &mut Transaction<'static, Postgres>,
-    ids: &[i64],
-) -> Result<HashMap<i64, i32>, AppError> {
-    let counts: Vec<(i64, i64)> = sqlx::query_as(
+    ids: &[CommentId],
+) -> Result<HashMap<CommentId, i32>, AppError> {
+    let counts: Vec<(CommentId, i64)> = sqlx::query_as(
         "with recursive below as (
             select c.parent_id as top, c.id from app.comments c where c.parent_id = any ($1)
             union all
@@ -206,9 +206,9 @@ async fn replies_below(
 /// sealed rows to them (and each author their own); the caller asks only as a moderator.
 async fn sealed_authors(
     tx: &mut Transaction<'static, Postgres>,
-    post_id: i64,
-) -> Result<HashMap<i64, Author>, AppError> {
-    let rows: Vec<(i64, String, String, bool)> = sqlx::query_as(
+    post_id: PostId,
+) -> Result<HashMap<CommentId, Author>, AppError> {
+    let rows: Vec<(CommentId, String, String, bool)> = sqlx::query_as(
         "select s.comment_id, p.handle, p.display_name, p.is_verified
            from app.anonymous_comment_authors s
            join app.comments c on c.id = s.comment_id
@@ -271,7 +271,7 @@ fn into_view(row: CommentRow, sealed_author: Option<Author>) -> CommentView {
 /// Drops deleted comments that hold no place on this page: no reply of theirs is shown
 /// here or continues on their own page.
 fn drop_empty_placeholders(thread: &mut CommentThread) {
-    let has_children: std::collections::HashSet<i64> =
+    let has_children: std::collections::HashSet<CommentId> =
         thread.comments.iter().filter_map(|c| c.parent_id).collect();
     thread
         .comments
@@ -284,8 +284,8 @@ fn drop_empty_placeholders(thread: &mut CommentThread) {
 #[tracing::instrument(skip(ctx, body))]
 pub async fn create(
     ctx: &ServiceContext,
-    post_id: i64,
-    parent_id: Option<i64>,
+    post_id: PostId,
+    parent_id: Option<CommentId>,
     body: &str,
     anonymous: bool,
 ) -> Result<String, AppError> {
@@ -296,16 +296,25 @@ pub async fn create(
         AppError::Invalid(errors)
     })?;
     let mut tx = ctx.begin().await?;
-    let post: Option<(String, String, String, bool, bool, bool, bool)> = sqlx::query_as(
-        "select c.slug, c.name, p.title, p.locked, p.deleted_at is not null,
-                p.circle_id = any ((select app.joined_circle_ids())::bigint[]), c.is_support
+    let post: Option<ReplyTarget> = sqlx::query_as(
+        "select c.slug as circle_slug, c.name as circle_name, p.title, p.locked,
+                p.deleted_at is not null as deleted,
+                p.circle_id = any ((select app.joined_circle_ids())::bigint[]) as joined,
+                c.is_support
            from app.posts p join app.circles c on c.id = p.circle_id where p.id = $1",
     )
     .bind(post_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let (circle_slug, circle_name, title, locked, deleted, joined, is_support) =
-        post.ok_or(AppError::NotFound)?;
+    let ReplyTarget {
+        circle_slug,
+        circle_name,
+        title,
+        locked,
+        deleted,
+        joined,
+        is_support,
+    } = post.ok_or(AppError::NotFound)?;
     if deleted {
         return Err(AppError::BadRequest(
             "This post was deleted, so it takes no new comments.".into(),
@@ -356,7 +365,7 @@ pub async fn create(
         }
     };
     let body_html = text::render(&mut tx, &body).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: CommentId = sqlx::query_scalar(
         "insert into app.comments (post_id, parent_id, author_id, is_anonymous, body, body_html, depth)
          values ($1, $2, case when $6 then null else auth.uid() end, $6, $3, $4, $5) returning id",
     )
@@ -387,7 +396,11 @@ pub async fn create(
 
 /// The author edits a comment; the old text goes to the history (a trigger).
 #[tracing::instrument(skip(ctx, body))]
-pub async fn edit(ctx: &ServiceContext, comment_id: i64, body: &str) -> Result<String, AppError> {
+pub async fn edit(
+    ctx: &ServiceContext,
+    comment_id: CommentId,
+    body: &str,
+) -> Result<String, AppError> {
     ctx.member()?;
     let body = validate::body(body, 10_000, "comment").map_err(|e| {
         let mut errors = FieldErrors::new();
@@ -411,7 +424,7 @@ pub async fn edit(ctx: &ServiceContext, comment_id: i64, body: &str) -> Result<S
 
 /// The author deletes a comment; replies stay under a "deleted" placeholder.
 #[tracing::instrument(skip(ctx))]
-pub async fn delete(ctx: &ServiceContext, comment_id: i64) -> Result<String, AppError> {
+pub async fn delete(ctx: &ServiceContext, comment_id: CommentId) -> Result<String, AppError> {
     ctx.member()?;
     let mut tx = ctx.begin().await?;
     let path = owned_comment_path(&mut tx, comment_id).await?;
@@ -429,18 +442,26 @@ pub async fn delete(ctx: &ServiceContext, comment_id: i64) -> Result<String, App
 /// they can't see it, `Forbidden` if it's someone else's.
 async fn owned_comment_path(
     tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
-    comment_id: i64,
+    comment_id: CommentId,
 ) -> Result<String, AppError> {
-    let found: Option<(String, i64, String, bool, bool)> = sqlx::query_as(
-        "select ci.slug, p.id, p.title, app.is_comment_author(c.id), c.deleted_at is not null
-           from app.comments c join app.posts p on p.id = c.post_id join app.circles ci on ci.id = p.circle_id
+    let found: Option<OwnedComment> = sqlx::query_as(
+        "select ci.slug as circle_slug, p.id as post_id, p.title,
+                app.is_comment_author(c.id) as mine, c.deleted_at is not null as deleted
+           from app.comments c
+           join app.posts p on p.id = c.post_id
+           join app.circles ci on ci.id = p.circle_id
           where c.id = $1",
     )
     .bind(comment_id)
     .fetch_optional(&mut **tx)
-    .await
-    ?;
-    let (slug, post_id, title, mine, deleted) = found.ok_or(AppError::NotFound)?;
+    .await?;
+    let OwnedComment {
+        circle_slug,
+        post_id,
+        title,
+        mine,
+        deleted,
+    } = found.ok_or(AppError::NotFound)?;
     if !mine {
         return Err(AppError::Forbidden);
     }
@@ -449,5 +470,29 @@ async fn owned_comment_path(
             "That comment was already deleted.".into(),
         ));
     }
-    Ok(post_path(&slug, post_id, &title))
+    Ok(post_path(&circle_slug, post_id, &title))
+}
+
+/// The post a reply is written under, with what decides whether it may be.
+#[derive(sqlx::FromRow)]
+struct ReplyTarget {
+    circle_slug: String,
+    circle_name: String,
+    title: String,
+    locked: bool,
+    deleted: bool,
+    /// The caller is a member of the post's circle.
+    joined: bool,
+    is_support: bool,
+}
+
+/// A comment the caller wants to change, and where it lives.
+#[derive(sqlx::FromRow)]
+struct OwnedComment {
+    circle_slug: String,
+    post_id: PostId,
+    title: String,
+    /// The caller wrote it (signed or anonymously).
+    mine: bool,
+    deleted: bool,
 }

@@ -3,7 +3,7 @@
 
 use super::rows::{POST_SUMMARY_SELECT, PostSummaryRow, micros};
 use crate::domain::{
-    AppError,
+    AppError, CircleId,
     community::{Cursor, FEED_PAGE_SIZE, FeedKind, FeedPage, PostSummary},
 };
 use sqlx::{Postgres, QueryBuilder, Transaction};
@@ -80,7 +80,7 @@ pub async fn site_feed(
 pub async fn circle_feed(
     tx: &mut Transaction<'static, Postgres>,
     signed_in: bool,
-    circle_id: i64,
+    circle_id: CircleId,
     cursor: Option<Cursor>,
 ) -> Result<FeedPage, AppError> {
     let pinned: Vec<PostSummaryRow> = if cursor.is_none() {
@@ -165,7 +165,7 @@ pub(crate) fn time_page(rows: Vec<PostSummaryRow>, by_activity: bool) -> FeedPag
             } else {
                 row.created_at
             }),
-            id: row.id,
+            id: row.id.get(),
         },
         PostSummaryRow::into_summary,
     )
@@ -204,7 +204,7 @@ fn top_page(rows: Vec<TopRow>) -> FeedPage {
         rows,
         |row| Cursor {
             score: row.top_score,
-            id: row.post.id,
+            id: row.post.id.get(),
         },
         |row| row.post.into_summary(),
     )

@@ -5,7 +5,7 @@
 
 use super::{comments, posts};
 use crate::{
-    domain::{AppError, community::PostPageData},
+    domain::{AppError, CommentId, PostId, community::PostPageData},
     server::services::context::Tx,
 };
 
@@ -16,9 +16,9 @@ use crate::{
 pub async fn read(
     tx: &mut Tx,
     signed_in: bool,
-    post_id: i64,
-    root: Option<i64>,
-    after: Option<i64>,
+    post_id: PostId,
+    root: Option<CommentId>,
+    after: Option<CommentId>,
 ) -> Result<PostPageData, AppError> {
     let post = posts::read(tx, signed_in, post_id).await?;
     let thread = match comments::thread(tx, post_id, root, after, comments::REPLIES_PER_PAGE).await

@@ -8,7 +8,7 @@ use super::{
     text,
 };
 use crate::domain::{
-    AppError, FieldErrors,
+    AppError, FieldErrors, PostId,
     community::{NewPost, PostDetail, PostRevision, slug::post_path, validate},
 };
 use crate::server::services::context::ServiceContext;
@@ -72,7 +72,7 @@ pub async fn create(
         return Err(AppError::Invalid(errors));
     }
     let body_html = text::render(&mut tx, &input.body).await?;
-    let id: i64 = sqlx::query_scalar(
+    let id: PostId = sqlx::query_scalar(
         "insert into app.posts (circle_id, author_id, is_anonymous, title, body, body_html, content_warning)
          values ($1, case when $2 then null else auth.uid() end, $2, $3, $4, $5, $6) returning id",
     )
@@ -122,7 +122,7 @@ struct DetailRow {
 pub async fn read(
     tx: &mut Transaction<'static, Postgres>,
     signed_in: bool,
-    post_id: i64,
+    post_id: PostId,
 ) -> Result<PostDetail, AppError> {
     let sql = POST_SUMMARY_SELECT.replacen(
         "select p.id,",
@@ -213,7 +213,7 @@ pub async fn read(
 #[tracing::instrument(skip(ctx, title, body, content_warning))]
 pub async fn edit(
     ctx: &ServiceContext,
-    post_id: i64,
+    post_id: PostId,
     title: &str,
     body: &str,
     content_warning: &str,
@@ -257,7 +257,7 @@ pub async fn edit(
 /// The author deletes their post. Its comments stay, under a "deleted" placeholder; the old
 /// text stays in the history for moderators.
 #[tracing::instrument(skip(ctx))]
-pub async fn delete(ctx: &ServiceContext, post_id: i64) -> Result<String, AppError> {
+pub async fn delete(ctx: &ServiceContext, post_id: PostId) -> Result<String, AppError> {
     ctx.member()?;
     let mut tx = ctx.begin().await?;
     let found: Option<(String, bool)> = sqlx::query_as(
@@ -288,7 +288,7 @@ pub async fn delete(ctx: &ServiceContext, post_id: i64) -> Result<String, AppErr
 #[tracing::instrument(skip(tx))]
 pub async fn path(
     tx: &mut Transaction<'static, Postgres>,
-    post_id: i64,
+    post_id: PostId,
 ) -> Result<String, AppError> {
     let found: Option<(String, String)> = sqlx::query_as(
         "select c.slug, p.title from app.posts p join app.circles c on c.id = p.circle_id where p.id = $1",
@@ -312,7 +312,7 @@ pub enum PostFlag {
 #[tracing::instrument(skip(ctx))]
 pub async fn set_flag(
     ctx: &ServiceContext,
-    post_id: i64,
+    post_id: PostId,
     flag: PostFlag,
     on: bool,
 ) -> Result<String, AppError> {

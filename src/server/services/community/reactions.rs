@@ -11,14 +11,14 @@ use crate::server::services::context::ServiceContext;
 pub async fn toggle(
     ctx: &ServiceContext,
     target: ReactionTarget,
-    id: i64,
     kind: ReactionKind,
 ) -> Result<Reactions, AppError> {
     ctx.member()?;
     let (table, column, parent) = match target {
-        ReactionTarget::Post => ("app.post_reactions", "post_id", "app.posts"),
-        ReactionTarget::Comment => ("app.comment_reactions", "comment_id", "app.comments"),
+        ReactionTarget::Post(_) => ("app.post_reactions", "post_id", "app.posts"),
+        ReactionTarget::Comment(_) => ("app.comment_reactions", "comment_id", "app.comments"),
     };
+    let id = target.id();
     let mut tx = ctx.begin().await?;
     // Visible to the caller at all? (RLS decides; unknown and unreadable look the same.)
     let exists: bool = sqlx::query_scalar(&format!(
@@ -54,17 +54,32 @@ pub async fn toggle(
             other => other,
         })?;
     }
-    let (counts, mine): ((i32, i32, i32, i32), Vec<String>) = {
-        let row: (i32, i32, i32, i32, Vec<String>) = sqlx::query_as(&format!(
+    let row: CountsRow = sqlx::query_as(&format!(
             "select support_count, grateful_count, insightful_count, hug_count,
-                    array(select kind from {table} where {column} = $1 and user_id = auth.uid())
+                    array(select kind from {table} where {column} = $1 and user_id = auth.uid()) as mine
                from {parent} where id = $1"
         ))
-        .bind(id)
-        .fetch_one(&mut *tx)
-        .await?;
-        ((row.0, row.1, row.2, row.3), row.4)
-    };
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
-    Ok(reactions([counts.0, counts.1, counts.2, counts.3], &mine))
+    Ok(reactions(
+        [
+            row.support_count,
+            row.grateful_count,
+            row.insightful_count,
+            row.hug_count,
+        ],
+        &row.mine,
+    ))
+}
+
+/// The counts after a toggle, and which kinds are now the caller's.
+#[derive(sqlx::FromRow)]
+struct CountsRow {
+    support_count: i32,
+    grateful_count: i32,
+    insightful_count: i32,
+    hug_count: i32,
+    mine: Vec<String>,
 }

@@ -1,5 +1,6 @@
 //! Rows as the community queries return them, and their conversion into the shared types.
 
+use crate::domain::PostId;
 use crate::domain::community::{Author, PostSummary, ReactionKind, Reactions};
 use crate::server::markdown;
 use time::OffsetDateTime;
@@ -18,7 +19,7 @@ pub(crate) const POST_SUMMARY_SELECT: &str = "
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct PostSummaryRow {
-    pub id: i64,
+    pub id: PostId,
     pub circle_slug: String,
     pub circle_name: String,
     pub title: String,

@@ -22,14 +22,8 @@ pub async fn list(
     session: &CurrentSession,
 ) -> Result<Vec<SessionSummary>, AppError> {
     let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
-    let rows: Vec<(
-        Uuid,
-        String,
-        Option<String>,
-        time::OffsetDateTime,
-        time::OffsetDateTime,
-    )> = sqlx::query_as(
-        "select id, user_agent, host(ip), created_at, last_seen_at from auth.sessions
+    let rows: Vec<DeviceRow> = sqlx::query_as(
+        "select id, user_agent, host(ip) as ip, created_at, last_seen_at from auth.sessions
               where revoked_at is null order by last_seen_at desc limit 100",
     )
     .fetch_all(&mut *tx)
@@ -37,15 +31,26 @@ pub async fn list(
     tx.commit().await?;
     Ok(rows
         .into_iter()
-        .map(|(id, agent, ip, created, seen)| SessionSummary {
-            id: id.to_string(),
-            device: describe_device(&agent),
-            ip: ip.unwrap_or_default(),
-            created_at: created.format(&Rfc3339).unwrap_or_default(),
-            last_seen_at: seen.format(&Rfc3339).unwrap_or_default(),
-            current: id == session.session_id,
+        .map(|row| SessionSummary {
+            id: row.id.to_string(),
+            device: describe_device(&row.user_agent),
+            ip: row.ip.unwrap_or_default(),
+            created_at: row.created_at.format(&Rfc3339).unwrap_or_default(),
+            last_seen_at: row.last_seen_at.format(&Rfc3339).unwrap_or_default(),
+            current: row.id == session.session_id,
         })
         .collect())
+}
+
+/// One live session of the caller's, as the devices list shows it.
+#[derive(sqlx::FromRow)]
+struct DeviceRow {
+    id: Uuid,
+    user_agent: String,
+    /// Without the prefix length; `None` when the session was made without an address.
+    ip: Option<String>,
+    created_at: time::OffsetDateTime,
+    last_seen_at: time::OffsetDateTime,
 }
 
 /// Which sessions to end.

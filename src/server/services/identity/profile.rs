@@ -42,29 +42,40 @@ pub async fn viewer(
     session: &CurrentSession,
 ) -> Result<Option<Viewer>, AppError> {
     let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
-    let row: Option<(String, String, String, String, bool, bool)> = sqlx::query_as(
-        "select u.email, p.handle, p.display_name, u.role, u.email_confirmed_at is not null,
-                exists (select 1 from auth.mfa_factors f where f.user_id = u.id and f.status = 'verified')
+    let row: Option<ViewerRow> = sqlx::query_as(
+        "select u.email, p.handle, p.display_name, u.role,
+                u.email_confirmed_at is not null as email_confirmed,
+                exists (select 1 from auth.mfa_factors f
+                         where f.user_id = u.id and f.status = 'verified') as has_mfa
            from auth.users u join app.profiles p on p.user_id = u.id
           where u.id = auth.uid()",
     )
     .fetch_optional(&mut *tx)
-    .await
-    ?;
+    .await?;
     tx.commit().await?;
-    Ok(row.map(
-        |(email, handle, display_name, role, confirmed, has_mfa)| Viewer {
-            user_id: session.user_id.to_string(),
-            email,
-            handle,
-            display_name,
-            role: crate::domain::AccountRole::parse(&role)
-                .unwrap_or(crate::domain::AccountRole::Member),
-            aal: session.aal.clone(),
-            has_mfa,
-            email_confirmed: confirmed,
-        },
-    ))
+    Ok(row.map(|row| Viewer {
+        user_id: session.user_id.to_string(),
+        email: row.email,
+        handle: row.handle,
+        display_name: row.display_name,
+        role: crate::domain::AccountRole::parse(&row.role)
+            .unwrap_or(crate::domain::AccountRole::Member),
+        aal: session.aal.clone(),
+        has_mfa: row.has_mfa,
+        email_confirmed: row.email_confirmed,
+    }))
+}
+
+/// The signed-in member's account and profile, as the settings pages show them.
+#[derive(sqlx::FromRow)]
+struct ViewerRow {
+    email: String,
+    handle: String,
+    display_name: String,
+    role: String,
+    email_confirmed: bool,
+    /// A verified second factor exists.
+    has_mfa: bool,
 }
 
 #[tracing::instrument(skip_all)]
