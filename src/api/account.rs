@@ -30,11 +30,7 @@ fn two_step_section() -> String {
 #[server(prefix = "/api", endpoint = "account/viewer-summary")]
 pub async fn get_viewer_summary() -> Result<Option<ViewerSummary>, AppError> {
     use crate::server::{auth::request, services::identity::profile};
-    let state = request::state()?;
-    match request::caller() {
-        Some(session) => profile::summary(&state, &session).await,
-        None => Ok(None),
-    }
+    profile::summary(&request::context()?).await
 }
 
 /// The signed-in member, fresh from the database (email, second factor), or `None` for a
@@ -42,19 +38,13 @@ pub async fn get_viewer_summary() -> Result<Option<ViewerSummary>, AppError> {
 #[server(prefix = "/api", endpoint = "account/viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
     use crate::server::{auth::request, services::identity::profile};
-    let state = request::state()?;
-    match request::caller() {
-        Some(session) => profile::viewer(&state, &session).await,
-        None => Ok(None),
-    }
+    profile::viewer(&request::context()?).await
 }
 
 #[server(prefix = "/api", endpoint = "account/profile")]
 pub async fn get_profile_settings() -> Result<ProfileSettings, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::identity::profile};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    with_status(profile::load(&state, &session).await)
+    with_status(profile::load(&request::context()?).await)
 }
 
 #[server(prefix = "/api", endpoint = "account/profile-update")]
@@ -66,16 +56,9 @@ pub async fn update_profile(
     use crate::server::{auth::request, http::errors::with_status, services::identity::profile};
     let state = request::state()?;
     let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
     let names = with_status(
-        profile::update(
-            &state,
-            &session,
-            &display_name,
-            &bio,
-            &pronouns,
-            &request::origin(),
-        )
-        .await,
+        profile::update(&ctx, &display_name, &bio, &pronouns, &request::origin()).await,
     )?;
     // The header reads the display name from the access token: a new one shows it at once.
     request::reissue_access_token(
@@ -141,9 +124,7 @@ pub async fn change_email(new_email: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "account/sessions")]
 pub async fn list_sessions() -> Result<Vec<SessionSummary>, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::identity::devices};
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    with_status(devices::list(&state, &session).await)
+    with_status(devices::list(&request::context()?).await)
 }
 
 /// `which` is a session id, `others` or `all`. Revoking the current session signs out here too.
@@ -163,7 +144,8 @@ pub async fn revoke_sessions(which: String) -> Result<String, AppError> {
             AppError::BadRequest("That device is not in your list.".into())
         }))?),
     };
-    let count = with_status(devices::revoke(&state, &session, target, &request::origin()).await)?;
+    let count =
+        with_status(devices::revoke(&request::context()?, target, &request::origin()).await)?;
     let ends_this = match target {
         Revoke::All => true,
         Revoke::One(id) => id == session.session_id,
@@ -281,9 +263,7 @@ pub async fn list_linked_sign_ins() -> Result<Vec<LinkedSignIn>, AppError> {
     use crate::server::{
         auth::request, http::errors::with_status, services::identity::linked_sign_ins,
     };
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
-    with_status(linked_sign_ins::list(&state, &session).await)
+    with_status(linked_sign_ins::list(&request::context()?).await)
 }
 
 /// Unlinks one of the member's provider sign-ins (`id`), unless it is their only way in.
@@ -292,13 +272,13 @@ pub async fn unlink_sign_in(id: String) -> Result<String, AppError> {
     use crate::server::{
         auth::request, http::errors::with_status, services::identity::linked_sign_ins,
     };
-    let state = request::state()?;
-    let session = with_status(request::require_member())?;
+    let ctx = request::context()?;
+    with_status(ctx.member())?;
     let id: uuid::Uuid =
         with_status(id.parse().map_err(|_| {
             AppError::BadRequest("That sign-in isn't linked to your account.".into())
         }))?;
-    with_status(linked_sign_ins::unlink(&state, &session, id, &request::origin()).await)?;
+    with_status(linked_sign_ins::unlink(&ctx, id, &request::origin()).await)?;
     confirm_without_js(SettingsNotice::SignInUnlinked);
     Ok(SettingsNotice::SignInUnlinked.message().into())
 }

@@ -1,15 +1,12 @@
 //! A member's own signed-in devices, listed and revoked as `authenticated`: RLS limits both
 //! to their own sessions, whatever id a request names.
 
+use crate::server::services::context::ServiceContext;
 use crate::{
     domain::{AppError, SessionSummary},
     server::{
-        auth::{
-            audit::{self, AuthEvent, Origin},
-            session::CurrentSession,
-        },
+        auth::audit::{self, AuthEvent, Origin},
         db::scoped,
-        state::AppState,
     },
 };
 use serde_json::json;
@@ -17,11 +14,9 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 #[tracing::instrument(skip_all)]
-pub async fn list(
-    state: &AppState,
-    session: &CurrentSession,
-) -> Result<Vec<SessionSummary>, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
+pub async fn list(ctx: &ServiceContext) -> Result<Vec<SessionSummary>, AppError> {
+    let session = ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let rows: Vec<DeviceRow> = sqlx::query_as(
         "select id, user_agent, host(ip) as ip, created_at, last_seen_at from auth.sessions
               where revoked_at is null order by last_seen_at desc limit 100",
@@ -62,14 +57,10 @@ pub enum Revoke {
 }
 
 /// Ends sessions; returns how many. Another member's session id simply matches nothing.
-#[tracing::instrument(skip(state, session, origin))]
-pub async fn revoke(
-    state: &AppState,
-    session: &CurrentSession,
-    which: Revoke,
-    origin: &Origin,
-) -> Result<u64, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
+#[tracing::instrument(skip(ctx, origin))]
+pub async fn revoke(ctx: &ServiceContext, which: Revoke, origin: &Origin) -> Result<u64, AppError> {
+    let session = ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let (one, keep) = match which {
         Revoke::One(id) => (Some(id), None),
         Revoke::AllOthers => (None, Some(session.session_id)),

@@ -3,15 +3,12 @@
 //! whatever id a request names. Unlinking the last way in would lock the member out, so it
 //! is refused unless a password or another linked sign-in remains.
 
+use crate::server::services::context::ServiceContext;
 use crate::{
     domain::{AppError, LinkedSignIn},
     server::{
-        auth::{
-            audit::{self, AuthEvent, Origin},
-            session::CurrentSession,
-        },
+        auth::audit::{self, AuthEvent, Origin},
         db::scoped,
-        state::AppState,
     },
 };
 use serde_json::json;
@@ -24,11 +21,9 @@ pub const LAST_WAY_IN: &str = "This is your only way to sign in, so we've kept i
      sign-in page and we'll email you a link.";
 
 #[tracing::instrument(skip_all)]
-pub async fn list(
-    state: &AppState,
-    session: &CurrentSession,
-) -> Result<Vec<LinkedSignIn>, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
+pub async fn list(ctx: &ServiceContext) -> Result<Vec<LinkedSignIn>, AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let rows: Vec<(Uuid, String, String, time::OffsetDateTime)> = sqlx::query_as(
         "select id, provider, email, created_at from auth.identities order by created_at, id",
     )
@@ -48,14 +43,14 @@ pub async fn list(
 
 /// Unlinks one of the member's provider sign-ins, keeping at least one way in, and writes
 /// `oauth_unlinked` to the audit log in the same transaction.
-#[tracing::instrument(skip(state, session, origin), fields(user_id = %session.user_id))]
+#[tracing::instrument(skip(ctx, origin))]
 pub async fn unlink(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     identity_id: Uuid,
     origin: &Origin,
 ) -> Result<(), AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
+    let session = ctx.member()?;
+    let mut tx = ctx.begin().await?;
     // The account row's lock makes two unlinks in parallel (two tabs) take turns, so they
     // cannot each see the other's sign-in remaining and both succeed. Members may neither
     // lock it nor read whether it has a password: the service does, in this transaction.

@@ -2,15 +2,12 @@
 //! this code, is what stops anyone editing someone else's.
 
 use super::sessions::ProfileNames;
+use crate::server::services::context::ServiceContext;
 use crate::{
     domain::{AppError, FieldErrors, ProfileSettings, Viewer, ViewerSummary, identity::validate},
     server::{
-        auth::{
-            audit::{self, AuthEvent, Origin},
-            session::CurrentSession,
-        },
+        auth::audit::{self, AuthEvent, Origin},
         db::scoped,
-        state::AppState,
     },
 };
 use serde_json::json;
@@ -18,10 +15,10 @@ use serde_json::json;
 /// Who is signed in, for the header: straight from the verified access token, with no
 /// database round trip. Tokens issued before they carried the member's names fall back to
 /// the database until they are refreshed (within one access-token lifetime).
-pub async fn summary(
-    state: &AppState,
-    session: &CurrentSession,
-) -> Result<Option<ViewerSummary>, AppError> {
+pub async fn summary(ctx: &ServiceContext) -> Result<Option<ViewerSummary>, AppError> {
+    let Some(session) = ctx.caller() else {
+        return Ok(None);
+    };
     let claims = &session.claims;
     match (&claims.handle, &claims.display_name) {
         (Some(handle), Some(display_name)) => Ok(Some(ViewerSummary {
@@ -31,17 +28,17 @@ pub async fn summary(
             role: session.role,
             aal: session.aal.clone(),
         })),
-        _ => Ok(viewer(state, session).await?.map(ViewerSummary::from)),
+        _ => Ok(viewer(ctx).await?.map(ViewerSummary::from)),
     }
 }
 
 /// Who is signed in, fresh from the database, for the settings pages.
 #[tracing::instrument(skip_all)]
-pub async fn viewer(
-    state: &AppState,
-    session: &CurrentSession,
-) -> Result<Option<Viewer>, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
+pub async fn viewer(ctx: &ServiceContext) -> Result<Option<Viewer>, AppError> {
+    let Some(session) = ctx.caller() else {
+        return Ok(None);
+    };
+    let mut tx = ctx.begin().await?;
     let row: Option<ViewerRow> = sqlx::query_as(
         "select u.email, p.handle, p.display_name, u.role,
                 u.email_confirmed_at is not null as email_confirmed,
@@ -79,8 +76,9 @@ struct ViewerRow {
 }
 
 #[tracing::instrument(skip_all)]
-pub async fn load(state: &AppState, session: &CurrentSession) -> Result<ProfileSettings, AppError> {
-    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
+pub async fn load(ctx: &ServiceContext) -> Result<ProfileSettings, AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
     let row: Option<(String, String, String, String)> = sqlx::query_as(
         "select handle, display_name, bio, pronouns from app.profiles where user_id = auth.uid()",
     )
@@ -100,19 +98,19 @@ pub async fn load(state: &AppState, session: &CurrentSession) -> Result<ProfileS
 /// names now saved, for the new access token the header reads them from.
 #[tracing::instrument(skip_all)]
 pub async fn update(
-    state: &AppState,
-    session: &CurrentSession,
+    ctx: &ServiceContext,
     display_name: &str,
     bio: &str,
     pronouns: &str,
     origin: &Origin,
 ) -> Result<ProfileNames, AppError> {
+    let session = ctx.member()?;
     let mut errors = FieldErrors::new();
     errors.check("display_name", validate::display_name(display_name));
     errors.check("bio", validate::short_text("Your bio", bio, 2000));
     errors.check("pronouns", validate::short_text("Pronouns", pronouns, 40));
     errors.into_result()?;
-    let mut tx = scoped::begin(&state.pool, &session.request_claims()).await?;
+    let mut tx = ctx.begin().await?;
     let names: ProfileNames = sqlx::query_as(
         "update app.profiles set display_name = $1, bio = $2, pronouns = $3, updated_at = now()
           where user_id = auth.uid()
