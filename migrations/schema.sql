@@ -799,6 +799,7 @@ CREATE TABLE auth.one_time_tokens (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
+    binding_hash bytea,
     CONSTRAINT one_time_tokens_purpose_check CHECK ((purpose = ANY (ARRAY['confirm_email'::text, 'reset_password'::text, 'magic_link'::text, 'change_email'::text])))
 );
 

@@ -27,7 +27,8 @@ pub async fn register(
         handle,
         display_name,
     };
-    with_status(sign_up(&state, form, &request::origin()).await)?;
+    let binding = request::confirmation_binding(&state);
+    with_status(sign_up(&state, form, &binding, &request::origin()).await)?;
     Ok(
         "Welcome! We've sent a confirmation link to your email address. Please open it to finish \
         signing up."
@@ -41,8 +42,10 @@ pub async fn register(
 pub async fn login(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::identity::sign_in};
     let state = request::state()?;
-    let result =
-        with_status(sign_in::with_password(&state, &email, &password, &request::origin()).await)?;
+    let binding = request::confirmation_binding(&state);
+    let result = with_status(
+        sign_in::with_password(&state, &email, &password, &binding, &request::origin()).await,
+    )?;
     finish_sign_in(&state, result, next.as_deref());
     Ok(())
 }
@@ -207,10 +210,22 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
     };
     let state = request::state()?;
     let keep = request::caller().map(|s| s.session_id);
-    let confirmed =
-        with_status(password_change::confirm(&state, &token, keep, &request::origin()).await)?;
+    let binding = request::cookie(
+        crate::server::auth::session::cookie_policy(&state),
+        crate::server::auth::cookies::CONFIRM,
+    );
+    let confirmed = with_status(
+        password_change::confirm(&state, &token, keep, binding.as_deref(), &request::origin())
+            .await,
+    )?;
     Ok(match confirmed {
         Confirmed::Email => "Thank you: your email address is confirmed. You can sign in now.",
+        Confirmed::EmailPasswordCleared => {
+            "Thank you: your email address is confirmed. This link was opened in a different \
+             browser from the one that signed up, so, to keep your account yours alone, the \
+             password chosen at sign-up no longer works. Sign in with an email link, or choose \
+             a new password with \"Forgot your password?\"."
+        }
         Confirmed::NewEmail => {
             "Your new email address is confirmed. Other devices were signed out to keep your account safe."
         }

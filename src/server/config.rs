@@ -212,6 +212,10 @@ pub struct AuthSettings {
     pub mail_token_ttl_secs: i64,
     /// At most one mailed link of a kind per account in this many seconds.
     pub mail_resend_interval_secs: i64,
+    /// A sign-in attempt on an unconfirmed account mails its link again at most this often.
+    pub unconfirmed_reminder_interval_secs: i64,
+    /// Accounts whose address was never confirmed are deleted after this many days.
+    pub unconfirmed_account_days: i64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -331,6 +335,8 @@ impl Settings {
             .set_default("auth.session_max_lifetime_secs", 90 * 24 * 3600)?
             .set_default("auth.mail_token_ttl_secs", 3600)?
             .set_default("auth.mail_resend_interval_secs", 60)?
+            .set_default("auth.unconfirmed_reminder_interval_secs", 86_400)?
+            .set_default("auth.unconfirmed_account_days", 7)?
             .set_default("mail.from", "Wellspring <no-reply@wellspring.invalid>")?
             .set_default("mail.poll_interval_ms", 1000)?
             .set_default("limits.window_secs", 60)?
@@ -435,6 +441,8 @@ mod tests {
                 session_max_lifetime_secs: 7200,
                 mail_token_ttl_secs: 3600,
                 mail_resend_interval_secs: 60,
+                unconfirmed_reminder_interval_secs: 86_400,
+                unconfirmed_account_days: 7,
             },
             metrics: MetricsSettings { token: None },
             mail: MailSettings {

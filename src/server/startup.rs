@@ -18,7 +18,7 @@ use crate::{
         jobs::{JobHandlers, Schedule, WorkerOptions, schedule, worker},
         mail::drainer::{self, MailDrain},
         security, seed,
-        services::identity::{AuthKeys, oauth},
+        services::identity::{AuthKeys, oauth, unconfirmed},
         state::AppState,
         supervisor::Supervisor,
         telemetry::{self, RequestContext, metrics::Metrics},
@@ -141,12 +141,20 @@ fn start_background_work(
         },
     )
     .context("starting the mail drainer (check WELLSPRING__MAIL__FROM and SMTP_URL)")?;
-    let mut schedules = vec![Schedule {
-        name: events::PRUNE,
-        every: Duration::from_secs(300),
-        kind: events::PRUNE,
-        payload: serde_json::json!({}),
-    }];
+    let mut schedules = vec![
+        Schedule {
+            name: events::PRUNE,
+            every: Duration::from_secs(300),
+            kind: events::PRUNE,
+            payload: serde_json::json!({}),
+        },
+        Schedule {
+            name: unconfirmed::EXPIRE,
+            every: Duration::from_secs(3600),
+            kind: unconfirmed::EXPIRE,
+            payload: serde_json::json!({}),
+        },
+    ];
     if drain.has_transport() {
         schedules.push(Schedule {
             name: drainer::MAIL_DRAIN,
@@ -157,6 +165,12 @@ fn start_background_work(
     }
     let handlers = JobHandlers::new()
         .register(drainer::MAIL_DRAIN, drain)
+        .register(
+            unconfirmed::EXPIRE,
+            unconfirmed::ExpireUnconfirmed {
+                days: settings.auth.unconfirmed_account_days,
+            },
+        )
         .register(
             events::PRUNE,
             events::Prune {

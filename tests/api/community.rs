@@ -68,7 +68,13 @@ pub(crate) async fn member(app: &TestApp, handle: &str, name: &str) -> Member {
     .await;
     assert_eq!(reply.status, StatusCode::OK, "sign-up: {}", reply.body);
     let token = mailed_token(app, &email, "/verify").await.unwrap();
-    let reply = call(app, "auth/verify", &[("token", &token)], "").await;
+    let reply = call(
+        app,
+        "auth/verify",
+        &[("token", &token)],
+        &reply.confirm_cookie(),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK, "verify: {}", reply.body);
     sign_in(app, handle, name).await
 }

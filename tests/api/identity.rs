@@ -31,6 +31,15 @@ impl Reply {
         serde_json::from_str(&self.body).unwrap_or(Value::Null)
     }
 
+    /// The `ws_confirm` cookie this response set, as a `Cookie` header value: what the
+    /// browser that signed up sends when it opens its confirmation link.
+    pub fn confirm_cookie(&self) -> String {
+        format!(
+            "ws_confirm={}",
+            self.set_cookie("ws_confirm").expect("a ws_confirm cookie")
+        )
+    }
+
     /// `name=value` pairs this response sets.
     pub fn set_cookie(&self, name: &str) -> Option<String> {
         self.headers
@@ -97,7 +106,14 @@ pub async fn confirmed_member(app: &TestApp, email: &str, handle: &str) {
     let reply = sign_up(app, email, handle).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     let token = mailed_token(app, email, "/verify").await.unwrap();
-    let reply = post(app, "auth/verify", &[("token", &token)], "").await;
+    // Opened in the browser that signed up, so the password chosen there stays.
+    let reply = post(
+        app,
+        "auth/verify",
+        &[("token", &token)],
+        &reply.confirm_cookie(),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
 
@@ -158,7 +174,13 @@ async fn a_new_member_signs_up_confirms_by_mail_and_signs_in() {
     let token = mailed_token(&app, "rowan@example.org", "/verify")
         .await
         .unwrap();
-    let confirmed = post(&app, "auth/verify", &[("token", &token)], "").await;
+    let confirmed = post(
+        &app,
+        "auth/verify",
+        &[("token", &token)],
+        &reply.confirm_cookie(),
+    )
+    .await;
     assert_eq!(confirmed.status, StatusCode::OK);
     // Single use.
     let again = post(&app, "auth/verify", &[("token", &token)], "").await;

@@ -23,6 +23,7 @@ mod migrations;
 mod oauth;
 mod oauth_provider;
 mod pages;
+mod pre_registration;
 mod request_id;
 mod revocation;
 mod rls;

@@ -6,6 +6,9 @@ use http::{HeaderMap, HeaderValue, header};
 
 pub const ACCESS: &str = "ws_access";
 pub const REFRESH: &str = "ws_refresh";
+/// A random value the browser that signed up (or asked for a confirmation mail again)
+/// holds; the confirmation link is bound to its hash. See `proof_of_address`.
+pub const CONFIRM: &str = "ws_confirm";
 
 /// Names and attributes for this deployment.
 #[derive(Clone, Copy, Debug)]

@@ -124,3 +124,23 @@ pub async fn require_staff(state: &AppState) -> Result<CurrentSession, AppError>
     }
     Ok(session)
 }
+
+/// The value binding a confirmation mail to this browser: the one it already holds, or a new
+/// one, set (again) as the `ws_confirm` cookie for as long as a mailed link lives.
+pub fn confirmation_binding(state: &AppState) -> String {
+    let policy = session::cookie_policy(state);
+    let value = cookie(policy, cookies::CONFIRM)
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .unwrap_or_else(crate::server::auth::token::random_token);
+    append_cookie(policy.set(
+        cookies::CONFIRM,
+        &value,
+        state.settings.auth.mail_token_ttl_secs,
+    ));
+    value
+}

@@ -55,6 +55,24 @@ pub async fn may_send(
     }
 }
 
+/// Whether a sign-in attempt on an unconfirmed account may mail its confirmation link again
+/// (once per `unconfirmed_reminder_interval_secs`, a day by default).
+pub async fn may_send_reminder(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    settings: &AuthSettings,
+) -> Result<bool, AppError> {
+    let limit = Limit {
+        max: 1,
+        window_secs: settings.unconfirmed_reminder_interval_secs,
+    };
+    match rate_limit::hit(conn, &format!("mail:confirm_reminder:{user_id}"), limit).await {
+        Ok(()) => Ok(true),
+        Err(AppError::RateLimited { .. }) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
 /// Makes a token for `purpose`; returns it in plain text for the mail (only its hash is kept).
 pub async fn issue(
     conn: &mut PgConnection,
@@ -78,19 +96,43 @@ pub async fn issue(
     Ok(token)
 }
 
+/// A mailed link, used up.
+#[derive(Debug, sqlx::FromRow)]
+pub struct Consumed {
+    pub user_id: Uuid,
+    /// For a change of address: the address the link confirms.
+    pub new_email: Option<String>,
+    /// For a confirmation link: the hash of the value the asking browser holds
+    /// (`ws_confirm`), so opening it there can be told from opening it elsewhere.
+    pub binding_hash: Option<Vec<u8>>,
+}
+
+impl Consumed {
+    /// Whether `presented` (the `ws_confirm` cookie, if any) is the value this link was
+    /// bound to: the link was opened in the browser that asked for it.
+    pub fn opened_where_asked(&self, presented: Option<&str>) -> bool {
+        match (&self.binding_hash, presented) {
+            (Some(bound), Some(value)) if !value.is_empty() && value.len() <= 128 => {
+                hash_token(value) == *bound
+            }
+            _ => false,
+        }
+    }
+}
+
 /// Uses a token up: the account (and new email) when it was valid, unused and unexpired.
 pub async fn consume(
     conn: &mut PgConnection,
     token: &str,
     purpose: Purpose,
-) -> Result<Option<(Uuid, Option<String>)>, AppError> {
+) -> Result<Option<Consumed>, AppError> {
     if token.is_empty() || token.len() > 128 {
         return Ok(None);
     }
     sqlx::query_as(
         "update auth.one_time_tokens set used_at = now()
           where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()
-          returning user_id, new_email",
+          returning user_id, new_email, binding_hash",
     )
     .bind(hash_token(token))
     .bind(purpose.as_str())
@@ -99,18 +141,26 @@ pub async fn consume(
     .map_err(AppError::from)
 }
 
-/// Queues the "confirm your email" mail (respecting the resend interval).
+/// Queues the "confirm your email" mail (respecting the resend interval), bound to the
+/// browser that asked (`binding`, the value of its `ws_confirm` cookie): opened there, the
+/// link keeps the password that browser chose; opened anywhere else it clears it.
 pub async fn send_confirmation(
     conn: &mut PgConnection,
     state: &AppState,
     user_id: Uuid,
     email: &str,
+    binding: &str,
 ) -> Result<(), AppError> {
     let settings = &state.settings.auth;
     if !may_send(conn, user_id, Purpose::ConfirmEmail.as_str(), settings).await? {
         return Ok(());
     }
     let token = issue(conn, user_id, Purpose::ConfirmEmail, None, settings).await?;
+    sqlx::query("update auth.one_time_tokens set binding_hash = $2 where token_hash = $1")
+        .bind(hash_token(&token))
+        .bind(hash_token(binding))
+        .execute(&mut *conn)
+        .await?;
     let link = format!("{}/verify?token={token}", state.settings.server.public_url);
     outbox::enqueue(
         conn,

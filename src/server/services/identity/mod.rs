@@ -12,11 +12,13 @@ pub mod mfa;
 pub mod oauth;
 pub mod password_change;
 pub mod profile;
+pub mod proof_of_address;
 pub mod recovery_reveal;
 pub mod roles;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
+pub mod unconfirmed;
 
 pub use keys::AuthKeys;
 pub use sessions::IssuedSession;

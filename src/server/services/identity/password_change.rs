@@ -2,7 +2,7 @@
 //! email (confirmed by a link to the new address), and confirming an address. Each ends
 //! the account's other sessions, because whoever else held one may be why it changed.
 
-use super::{mail_links, service_tx, sessions};
+use super::{mail_links, proof_of_address, service_tx, sessions};
 use crate::{
     domain::{
         AppError, FieldErrors,
@@ -96,8 +96,9 @@ pub async fn reset_password(
         .await
         .map_err(|_| AppError::Internal)?;
     let mut tx = service_tx(&state.pool).await?;
-    let Some((user_id, _)) =
-        mail_links::consume(&mut tx, token, mail_links::Purpose::ResetPassword).await?
+    let Some(user_id) = mail_links::consume(&mut tx, token, mail_links::Purpose::ResetPassword)
+        .await?
+        .map(|link| link.user_id)
     else {
         return Err(AppError::TokenInvalid);
     };
@@ -186,44 +187,52 @@ pub async fn request_email_change(
 #[derive(Debug, PartialEq, Eq)]
 pub enum Confirmed {
     Email,
+    /// Confirmed from a browser other than the one that signed up: the password chosen at
+    /// sign-up was cleared and every session ended.
+    EmailPasswordCleared,
     NewEmail,
 }
 
 /// Consumes a confirm-email or change-email link. A new address ends every other session
 /// of the account (`keep` is the session of the browser that opened the link, if any).
+/// `binding` is the opening browser's `ws_confirm` value: a confirmation link opened
+/// anywhere but the browser that signed up clears the password chosen there.
 #[tracing::instrument(skip_all)]
 pub async fn confirm(
     state: &AppState,
     token: &str,
     keep: Option<Uuid>,
+    binding: Option<&str>,
     origin: &Origin,
 ) -> Result<Confirmed, AppError> {
     let mut tx = service_tx(&state.pool).await?;
-    if let Some((user_id, _)) =
+    if let Some(link) =
         mail_links::consume(&mut tx, token, mail_links::Purpose::ConfirmEmail).await?
     {
-        sqlx::query(
-            "update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = $1",
-        )
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await
-        ?;
+        let user_id = link.user_id;
+        let proven =
+            proof_of_address::prove(&mut tx, user_id, link.opened_where_asked(binding)).await?;
         audit::record(
             &mut tx,
             AuthEvent::EmailConfirmed,
             Some(user_id),
             Some(user_id),
             origin,
-            json!({}),
+            json!({ "unproven_password_cleared": proven.password_cleared }),
         )
         .await?;
         tx.commit().await?;
-        return Ok(Confirmed::Email);
+        return Ok(if proven.password_cleared {
+            Confirmed::EmailPasswordCleared
+        } else {
+            Confirmed::Email
+        });
     }
-    let Some((user_id, Some(new_email))) =
-        mail_links::consume(&mut tx, token, mail_links::Purpose::ChangeEmail).await?
+    let Some(link) = mail_links::consume(&mut tx, token, mail_links::Purpose::ChangeEmail).await?
     else {
+        return Err(AppError::TokenInvalid);
+    };
+    let (user_id, Some(new_email)) = (link.user_id, link.new_email) else {
         return Err(AppError::TokenInvalid);
     };
     let changed = sqlx::query(

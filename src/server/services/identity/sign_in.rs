@@ -2,7 +2,7 @@
 //! account has a second factor. Every success starts a new session (no fixation); every
 //! failure answers the same whether or not the email has an account.
 
-use super::{IssuedSession, limits, mail_links, mfa, service_tx, sessions};
+use super::{IssuedSession, limits, mail_links, mfa, proof_of_address, service_tx, sessions};
 use crate::{
     domain::{
         AccountRole, AppError, FieldErrors,
@@ -76,6 +76,7 @@ pub async fn with_password(
     state: &AppState,
     email: &str,
     password_input: &str,
+    binding: &str,
     origin: &Origin,
 ) -> Result<SignInResult, AppError> {
     let email = normalize_email(email);
@@ -123,7 +124,11 @@ pub async fn with_password(
     };
     clear_failures(&mut tx, &email).await?;
     if !user.confirmed {
-        mail_links::send_confirmation(&mut tx, state, user.id, &email).await?;
+        // Not more than once a day: someone who signed up with another person's address
+        // must not be able to keep mailing them by trying to sign in.
+        if mail_links::may_send_reminder(&mut tx, user.id, &state.settings.auth).await? {
+            mail_links::send_confirmation(&mut tx, state, user.id, &email, binding).await?;
+        }
         tx.commit().await?;
         return Err(AppError::BadRequest(
             "Please confirm your email address first: we've sent you a link (check your inbox)."
@@ -150,22 +155,27 @@ pub async fn with_magic_link(
     origin: &Origin,
 ) -> Result<SignInResult, AppError> {
     let mut tx = service_tx(&state.pool).await?;
-    let Some((user_id, _)) =
-        mail_links::consume(&mut tx, token, mail_links::Purpose::MagicLink).await?
+    let Some(link) = mail_links::consume(&mut tx, token, mail_links::Purpose::MagicLink).await?
     else {
         return Err(AppError::TokenInvalid);
     };
-    let (role, has_mfa): (String, bool) = sqlx::query_as(
-        "update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now())
-          where id = $1
-          returning role, exists (select 1 from auth.mfa_factors f
-                                   where f.user_id = $1 and f.status = 'verified')",
-    )
-    .bind(user_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let role = AccountRole::parse(&role).unwrap_or(AccountRole::Member);
-    if has_mfa {
+    let user_id = link.user_id;
+    // The link proves the inbox, not any password chosen before: one chosen by someone else
+    // who signed up with this address is cleared here (see proof_of_address).
+    let proven = proof_of_address::prove(&mut tx, user_id, false).await?;
+    if proven.password_cleared {
+        audit::record(
+            &mut tx,
+            AuthEvent::EmailConfirmed,
+            Some(user_id),
+            Some(user_id),
+            origin,
+            json!({ "by": "magic_link", "unproven_password_cleared": true }),
+        )
+        .await?;
+    }
+    let role = AccountRole::parse(&proven.role).unwrap_or(AccountRole::Member);
+    if proven.has_mfa {
         tx.commit().await?;
         return Ok(SignInResult::SecondFactor {
             ticket: issue_ticket(state, user_id, role, "magic_link"),

@@ -55,7 +55,14 @@ pub fn check(form: &SignUp) -> Result<(String, String), AppError> {
 
 /// Registers an account and mails its confirmation link.
 #[tracing::instrument(skip_all)]
-pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<(), AppError> {
+/// `binding` is the asking browser's `ws_confirm` value: the confirmation link keeps the
+/// password only when opened there (see `proof_of_address`).
+pub async fn sign_up(
+    state: &AppState,
+    form: SignUp,
+    binding: &str,
+    origin: &Origin,
+) -> Result<(), AppError> {
     let (email, handle) = check(&form)?;
     limits::per_ip(
         state,
@@ -120,7 +127,7 @@ pub async fn sign_up(state: &AppState, form: SignUp, origin: &Origin) -> Result<
         .execute(&mut *tx)
         .await
         .map_err(unique_handle)?;
-    mail_links::send_confirmation(&mut tx, state, user_id, &email).await?;
+    mail_links::send_confirmation(&mut tx, state, user_id, &email, binding).await?;
     audit::record(
         &mut tx,
         AuthEvent::SignUp,
