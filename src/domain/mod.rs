@@ -7,6 +7,7 @@ pub mod identity;
 pub mod ids;
 pub mod request_id;
 pub mod service_status;
+pub mod text_rules;
 
 pub use error::AppError;
 pub use field_errors::FieldErrors;

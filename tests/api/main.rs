@@ -34,5 +34,6 @@ mod schema_file;
 mod seed;
 mod shutdown;
 mod smtp_sink;
+mod text_rules;
 mod unavailable;
 mod visitor_pages;

@@ -1,6 +1,8 @@
 //! The rules members' community input must meet, with the messages they see. Used by the
 //! server before anything is written; the database's checks are the last line behind them.
 
+use crate::domain::text_rules::without_direction_controls;
+
 /// Trims and checks a post title.
 pub fn post_title(value: &str) -> Result<String, String> {
     let value = value.trim();
@@ -17,8 +19,10 @@ pub fn post_title(value: &str) -> Result<String, String> {
     Ok(value.to_owned())
 }
 
-/// Checks a Markdown body of a post (`max` 20,000) or comment (`max` 10,000).
+/// Checks a Markdown body of a post (`max` 20,000) or comment (`max` 10,000), without the
+/// direction controls that could make it render as something else (`text_rules`).
 pub fn body(value: &str, max: usize, what: &str) -> Result<String, String> {
+    let value = without_direction_controls(value);
     let value = value.trim_end();
     let chars = value.chars().count();
     if value.trim().is_empty() {
@@ -80,6 +84,7 @@ pub fn circle_slug(value: &str) -> Result<String, String> {
 }
 
 pub fn circle_description(value: &str) -> Result<String, String> {
+    let value = without_direction_controls(value);
     let value = value.trim();
     let chars = value.chars().count();
     if chars > 500 {
@@ -129,6 +134,7 @@ pub fn booking_url(value: &str) -> Result<String, String> {
 }
 
 pub fn credentials(value: &str) -> Result<String, String> {
+    let value = without_direction_controls(value);
     let value = value.trim();
     let chars = value.chars().count();
     if chars > 500 {
@@ -142,15 +148,7 @@ pub fn credentials(value: &str) -> Result<String, String> {
 /// Single-line text: no control characters, no bidi overrides or invisible characters that
 /// could disguise what a reader sees.
 fn no_control_characters(value: &str) -> Result<(), String> {
-    let sneaky = |c: char| {
-        c.is_control()
-            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    };
-    if value.chars().any(sneaky) {
-        Err("Please remove invisible or direction-changing characters.".into())
-    } else {
-        Ok(())
-    }
+    crate::domain::text_rules::single_line(value)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! Lengths are counted in characters, not bytes. The server also applies Unicode NFKC to
 //! handles before these checks and refuses common passwords; both need server-only data.
 
+use crate::domain::text_rules::is_invisible;
+
 /// Handles nobody may take: they could pass for staff or clash with routes.
 pub const RESERVED_HANDLES: &[&str] = &[
     "admin",
@@ -162,27 +164,6 @@ pub fn totp_code(input: &str) -> Result<(), String> {
     } else {
         Err("Enter the 6-digit code from your authenticator app.".to_owned())
     }
-}
-
-/// Characters that render as nothing or change the direction of the text around them.
-fn is_invisible(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'                      // soft hyphen
-            | '\u{034F}'                // combining grapheme joiner
-            | '\u{061C}'                // Arabic letter mark
-            | '\u{115F}' | '\u{1160}'   // Hangul fillers
-            | '\u{180E}'                // Mongolian vowel separator
-            | '\u{200B}'..='\u{200F}'   // zero-width space, (non-)joiner, LTR/RTL marks
-            | '\u{2028}' | '\u{2029}'   // line and paragraph separators
-            | '\u{202A}'..='\u{202E}'   // bidi embeddings and overrides
-            | '\u{2060}'..='\u{2064}'   // word joiner, invisible operators
-            | '\u{2066}'..='\u{2069}'   // bidi isolates
-            | '\u{206A}'..='\u{206F}'   // deprecated format characters
-            | '\u{3164}'                // Hangul filler
-            | '\u{FEFF}'                // zero-width no-break space (BOM)
-            | '\u{FFA0}'                // halfwidth Hangul filler
-    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,10 @@
 use super::sessions::ProfileNames;
 use crate::server::services::context::ServiceContext;
 use crate::{
-    domain::{AppError, FieldErrors, ProfileSettings, Viewer, ViewerSummary, identity::validate},
+    domain::{
+        AppError, FieldErrors, ProfileSettings, Viewer, ViewerSummary, identity::validate,
+        text_rules,
+    },
     server::{
         auth::audit::{self, AuthEvent, Origin},
         db::scoped,
@@ -109,7 +112,10 @@ pub async fn update(
     errors.check("display_name", validate::display_name(display_name));
     errors.check("bio", validate::short_text("Your bio", bio, 2000));
     errors.check("pronouns", validate::short_text("Pronouns", pronouns, 40));
+    errors.check("pronouns", text_rules::single_line(pronouns.trim()));
     errors.into_result()?;
+    // A bio is free text: direction controls are removed, not refused (see text_rules).
+    let bio = text_rules::without_direction_controls(bio);
     let mut tx = ctx.begin().await?;
     let names: ProfileNames = sqlx::query_as(
         "update app.profiles set display_name = $1, bio = $2, pronouns = $3, updated_at = now()
