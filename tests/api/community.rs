@@ -494,6 +494,15 @@ async fn bad_community_input_gets_a_400_naming_the_field_and_changes_nothing() {
     // A malformed page cursor is a kind 400, wherever it is given.
     for (endpoint, form) in [
         ("feeds/site", vec![("kind", "latest"), ("cursor", "abc")]),
+        // Well-formed but absurd: a time past what PostgreSQL's intervals hold.
+        (
+            "feeds/site",
+            vec![("kind", "latest"), ("cursor", "9223372036854775807.5")],
+        ),
+        (
+            "feeds/site",
+            vec![("kind", "top"), ("cursor", "-9223372036854775807.5")],
+        ),
         (
             "feeds/circle",
             vec![("slug", "morning-pages"), ("cursor", "abc")],

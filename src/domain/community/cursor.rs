@@ -10,6 +10,9 @@ pub struct Cursor {
     pub id: i64,
 }
 
+/// The largest score a cursor may carry, either sign.
+const MAX_SCORE: u64 = 10_000_000_000_000_000;
+
 impl Cursor {
     pub fn encode(&self) -> String {
         format!("{}.{}", self.score, self.id)
@@ -25,7 +28,9 @@ impl Cursor {
         let (score, id) = value.split_once('.').ok_or_else(invalid)?;
         let score: i64 = score.parse().map_err(|_| invalid())?;
         let id: i64 = id.parse().map_err(|_| invalid())?;
-        if id <= 0 {
+        // Scores are microseconds since 1970 or counts: anything beyond ±10^16 (the year
+        // 2286) is no page of ours, and would overflow the database's interval arithmetic.
+        if id <= 0 || score.unsigned_abs() > MAX_SCORE {
             return Err(invalid());
         }
         Ok(Some(Cursor { score, id }))
@@ -44,7 +49,17 @@ mod tests {
         };
         assert_eq!(Cursor::parse(&cursor.encode()), Ok(Some(cursor)));
         assert_eq!(Cursor::parse(""), Ok(None));
-        for bad in ["abc", "1.", ".5", "1.0", "1.-3", "1;drop table", "1.2.3"] {
+        for bad in [
+            "abc",
+            "1.",
+            ".5",
+            "1.0",
+            "1.-3",
+            "1;drop table",
+            "1.2.3",
+            "9223372036854775807.5",
+            "-10000000000000001.5",
+        ] {
             assert!(Cursor::parse(bad).is_err(), "{bad} should be refused");
         }
     }
