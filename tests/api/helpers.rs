@@ -29,6 +29,20 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Polls `condition` (SQL returning one boolean, as the owner) until it holds, failing
+    /// the test with `what` after 30 s: for work the application does in the background.
+    pub async fn wait_until(&self, condition: &str, what: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while !sqlx::query_scalar::<_, bool>(condition)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+        {
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+    }
+
     /// Asks the server to shut down, as SIGTERM would; returns the running server's handle.
     pub fn begin_shutdown(&mut self) -> tokio::task::JoinHandle<anyhow::Result<()>> {
         if let Some(shutdown) = self.shutdown.take() {

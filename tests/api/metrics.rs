@@ -57,26 +57,15 @@ async fn metrics_are_refused_to_remote_callers_without_the_token() {
 #[tokio::test]
 async fn metrics_report_the_job_queue_the_revocation_set_and_recent_events() {
     let app = spawn_app().await;
-    // The application's own periodic jobs (event pruning, unconfirmed accounts) are enqueued once per period by the
-    // scheduler and run by the worker; wait for both, so only this test's jobs are counted.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let settled: bool = sqlx::query_scalar(
-            "select (select count(*) from app.job_schedules) >= 2
-                and not exists (select 1 from app.jobs)",
-        )
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-        if settled {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the scheduled job never ran"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    // The application's own periodic jobs (event pruning, unconfirmed accounts) are
+    // enqueued once per period by the scheduler and run by the worker; wait for both, so
+    // only this test's jobs are counted.
+    app.wait_until(
+        "select (select count(*) from app.job_schedules) >= 2
+            and not exists (select 1 from app.jobs)",
+        "the scheduled jobs never ran",
+    )
+    .await;
     sqlx::query(
         "insert into app.jobs (kind, max_attempts, failed_at) values ('test.parked', 1, now())",
     )

@@ -184,20 +184,11 @@ async fn accounts_never_confirmed_are_deleted_after_the_configured_days() {
         .execute(&app.pool)
         .await
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    loop {
-        let waiting: bool = sqlx::query_scalar(
-            "select exists (select 1 from app.jobs where kind = 'accounts.expire_unconfirmed')",
-        )
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-        if !waiting {
-            break;
-        }
-        assert!(std::time::Instant::now() < deadline, "the job never ran");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    app.wait_until(
+        "select not exists (select 1 from app.jobs where kind = 'accounts.expire_unconfirmed')",
+        "the job never ran",
+    )
+    .await;
     let left: Vec<String> = sqlx::query_scalar("select email from auth.users order by email")
         .fetch_all(&app.pool)
         .await

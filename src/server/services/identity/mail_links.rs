@@ -44,15 +44,12 @@ pub async fn may_send(
     kind: &str,
     settings: &AuthSettings,
 ) -> Result<bool, AppError> {
-    let limit = Limit {
-        max: 1,
-        window_secs: settings.mail_resend_interval_secs,
-    };
-    match rate_limit::hit(conn, &format!("mail:{kind}:{user_id}"), limit).await {
-        Ok(()) => Ok(true),
-        Err(AppError::RateLimited { .. }) => Ok(false),
-        Err(other) => Err(other),
-    }
+    once_per(
+        conn,
+        &format!("mail:{kind}:{user_id}"),
+        settings.mail_resend_interval_secs,
+    )
+    .await
 }
 
 /// Whether a sign-in attempt on an unconfirmed account may mail its confirmation link again
@@ -62,11 +59,21 @@ pub async fn may_send_reminder(
     user_id: Uuid,
     settings: &AuthSettings,
 ) -> Result<bool, AppError> {
+    once_per(
+        conn,
+        &format!("mail:confirm_reminder:{user_id}"),
+        settings.unconfirmed_reminder_interval_secs,
+    )
+    .await
+}
+
+/// Counts one use of `key`; `false` when it was already used in the last `window_secs`.
+async fn once_per(conn: &mut PgConnection, key: &str, window_secs: i64) -> Result<bool, AppError> {
     let limit = Limit {
         max: 1,
-        window_secs: settings.unconfirmed_reminder_interval_secs,
+        window_secs,
     };
-    match rate_limit::hit(conn, &format!("mail:confirm_reminder:{user_id}"), limit).await {
+    match rate_limit::hit(conn, key, limit).await {
         Ok(()) => Ok(true),
         Err(AppError::RateLimited { .. }) => Ok(false),
         Err(other) => Err(other),
@@ -79,17 +86,20 @@ pub async fn issue(
     user_id: Uuid,
     purpose: Purpose,
     new_email: Option<&str>,
+    binding: Option<&str>,
     settings: &AuthSettings,
 ) -> Result<String, AppError> {
     let token = random_token();
     sqlx::query(
-        "insert into auth.one_time_tokens (user_id, purpose, token_hash, new_email, expires_at)
-         values ($1, $2, $3, $4, now() + make_interval(secs => $5))",
+        "insert into auth.one_time_tokens
+                (user_id, purpose, token_hash, new_email, binding_hash, expires_at)
+         values ($1, $2, $3, $4, $5, now() + make_interval(secs => $6))",
     )
     .bind(user_id)
     .bind(purpose.as_str())
     .bind(hash_token(&token))
     .bind(new_email)
+    .bind(binding.map(hash_token))
     .bind(settings.mail_token_ttl_secs as f64)
     .execute(&mut *conn)
     .await?;
@@ -155,12 +165,15 @@ pub async fn send_confirmation(
     if !may_send(conn, user_id, Purpose::ConfirmEmail.as_str(), settings).await? {
         return Ok(());
     }
-    let token = issue(conn, user_id, Purpose::ConfirmEmail, None, settings).await?;
-    sqlx::query("update auth.one_time_tokens set binding_hash = $2 where token_hash = $1")
-        .bind(hash_token(&token))
-        .bind(hash_token(binding))
-        .execute(&mut *conn)
-        .await?;
+    let token = issue(
+        conn,
+        user_id,
+        Purpose::ConfirmEmail,
+        None,
+        Some(binding),
+        settings,
+    )
+    .await?;
     let link = format!("{}/verify?token={token}", state.settings.server.public_url);
     outbox::enqueue(
         conn,
@@ -193,7 +206,7 @@ pub async fn send_account_link(
     if let Some(user_id) = user
         && may_send(&mut tx, user_id, purpose.as_str(), &state.settings.auth).await?
     {
-        let token = issue(&mut tx, user_id, purpose, None, &state.settings.auth).await?;
+        let token = issue(&mut tx, user_id, purpose, None, None, &state.settings.auth).await?;
         let base = &state.settings.server.public_url;
         let (subject, body) = match purpose {
             Purpose::ResetPassword => (

@@ -152,6 +152,7 @@ pub async fn request_email_change(
             user_id,
             mail_links::Purpose::ChangeEmail,
             Some(&new_email),
+            None,
             &state.settings.auth,
         )
         .await?;

@@ -56,6 +56,7 @@ pub async fn create_admin(
                 id,
                 mail_links::Purpose::ResetPassword,
                 None,
+                None,
                 &settings.auth,
             )
             .await?;
