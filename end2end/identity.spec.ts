@@ -95,6 +95,12 @@ test.describe("identity", () => {
     await page.locator('input[name="code"]').first().fill(totp(secret, currentStep()));
     await page.getByTestId("totp-verify").click();
     await expect(page.getByTestId("recovery-codes")).toBeVisible();
+    const recoveryCode = (await page.getByTestId("recovery-codes").locator("li").first().innerText()).trim();
+
+    // Turning two-step sign-in on signed the other device out: it never showed a code.
+    await other.goto("/settings/security");
+    await waitForHydration(other);
+    await expect(other.getByTestId("session-row")).toHaveCount(0);
 
     // Sign out, then back in: the password leads to the code step.
     await page.goto("/logout");
@@ -108,6 +114,17 @@ test.describe("identity", () => {
     await page.locator('input[name="code"]').fill(totp(secret, currentStep() + 1));
     await page.getByTestId("mfa-submit").click();
     await expectHome(page);
+
+    // The other device signs in again, now with a recovery code as its second step.
+    await signInWithPassword(other, email, password);
+    await expect(other).toHaveURL(/\/login\/mfa/);
+    await waitForHydration(other);
+    await other.getByTestId("mfa-switch").click();
+    await expect(other).toHaveURL(/recovery=1/);
+    await waitForHydration(other);
+    await other.locator('input[name="code"]').fill(recoveryCode);
+    await other.getByTestId("mfa-submit").click();
+    await expectHome(other);
 
     // The other device is listed and can be signed out from here.
     await page.goto("/settings/security");

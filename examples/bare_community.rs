@@ -84,6 +84,10 @@ async fn main() -> Result<(), BoxError> {
         // The baseline renders every request: no page cache.
         visitor_pages: Arc::new(VisitorPages::new(std::time::Duration::ZERO)),
         revocations: Arc::new(Revocations::new(900)),
+        hashing: Arc::new(wellspring::server::auth::password::Hashing::new(
+            0,
+            std::time::Duration::from_secs(3),
+        )),
         read_only_paths: &[],
     };
 

@@ -274,9 +274,10 @@ CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
     select coalesce(array_agg(c.id), '{}')
       from app.circles c
      where app.is_site_staff()
-        or exists (select 1 from app.circle_members m
-                    where m.circle_id = c.id and m.user_id = auth.uid()
-                      and m.status = 'active' and m.role = 'moderator')
+        or (coalesce(auth.jwt() ->> 'aal', '') = 'aal2'
+            and exists (select 1 from app.circle_members m
+                         where m.circle_id = c.id and m.user_id = auth.uid()
+                           and m.status = 'active' and m.role = 'moderator'))
 $$;
 
 CREATE FUNCTION app.original_poster_reply_ids(p_post_id bigint) RETURNS bigint[]
@@ -352,8 +353,11 @@ CREATE FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) RET
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-    select r.post_id, count(*) from app.post_reactions r
+    select r.post_id, count(*)
+      from app.post_reactions r
+      join app.posts p on p.id = r.post_id
      where r.created_at >= p_since
+       and p.circle_id = any ((select app.readable_circle_ids())::bigint[])
      group by r.post_id
 $$;
 
@@ -361,9 +365,14 @@ CREATE FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) RETURNS in
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-    select case when p_parent_id is null then 0
-                else (select c.depth + 1 from app.comments c
-                       where c.id = p_parent_id and c.post_id = p_post_id)
+    select case
+             when not exists (select 1 from app.posts p
+                               where p.id = p_post_id
+                                 and p.circle_id = any ((select app.readable_circle_ids())::bigint[]))
+               then null
+             when p_parent_id is null then 0
+             else (select c.depth + 1 from app.comments c
+                    where c.id = p_parent_id and c.post_id = p_post_id)
            end
 $$;
 
@@ -397,6 +406,16 @@ CREATE FUNCTION auth.audit_log_is_append_only() RETURNS trigger
     AS $$
 begin
     raise exception 'the audit log is append-only';
+end
+$$;
+
+CREATE FUNCTION auth.forget_reveals_of_ended_session() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    delete from auth.recovery_code_reveals where session_id = new.id;
+    return null;
 end
 $$;
 
@@ -800,7 +819,7 @@ CREATE TABLE auth.one_time_tokens (
     expires_at timestamp with time zone NOT NULL,
     used_at timestamp with time zone,
     binding_hash bytea,
-    CONSTRAINT one_time_tokens_purpose_check CHECK ((purpose = ANY (ARRAY['confirm_email'::text, 'reset_password'::text, 'magic_link'::text, 'change_email'::text])))
+    CONSTRAINT one_time_tokens_purpose_check CHECK ((purpose = ANY (ARRAY['confirm_email'::text, 'reset_password'::text, 'magic_link'::text, 'change_email'::text, 'cancel_email_change'::text])))
 );
 
 ALTER TABLE ONLY auth.one_time_tokens FORCE ROW LEVEL SECURITY;
@@ -881,6 +900,7 @@ CREATE TABLE auth.sessions (
     last_seen_at timestamp with time zone DEFAULT now() NOT NULL,
     revoked_at timestamp with time zone,
     revoked_reason text,
+    proven_at timestamp with time zone DEFAULT now() NOT NULL,
     CONSTRAINT sessions_aal_check CHECK ((aal = ANY (ARRAY['aal1'::text, 'aal2'::text]))),
     CONSTRAINT sessions_user_agent_check CHECK ((length(user_agent) <= 512))
 );
@@ -1102,6 +1122,8 @@ CREATE TRIGGER posts_guard BEFORE UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCT
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
 
 CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
+
+CREATE TRIGGER sessions_forget_reveals AFTER UPDATE OF revoked_at ON auth.sessions FOR EACH ROW WHEN (((old.revoked_at IS NULL) AND (new.revoked_at IS NOT NULL))) EXECUTE FUNCTION auth.forget_reveals_of_ended_session();
 
 CREATE TRIGGER sessions_revoked AFTER DELETE OR UPDATE OF revoked_at ON auth.sessions FOR EACH ROW EXECUTE FUNCTION auth.announce_session_end();
 
@@ -1365,8 +1387,6 @@ CREATE POLICY profiles_update_own ON app.profiles FOR UPDATE TO authenticated US
 
 ALTER TABLE auth.audit_log ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY audit_log_read_own ON auth.audit_log FOR SELECT TO authenticated USING (((actor = ( SELECT auth.uid() AS uid)) OR (subject = ( SELECT auth.uid() AS uid))));
-
 CREATE POLICY audit_log_service_insert ON auth.audit_log FOR INSERT TO auth_admin WITH CHECK (true);
 
 CREATE POLICY audit_log_service_read ON auth.audit_log FOR SELECT TO auth_admin USING (true);
@@ -1409,7 +1429,7 @@ ALTER TABLE auth.sessions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY sessions_read_own ON auth.sessions FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
 
-CREATE POLICY sessions_revoke_own ON auth.sessions FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+CREATE POLICY sessions_revoke_own ON auth.sessions FOR UPDATE TO authenticated USING (((user_id = ( SELECT auth.uid() AS uid)) AND (revoked_at IS NULL))) WITH CHECK (((user_id = ( SELECT auth.uid() AS uid)) AND (revoked_at IS NOT NULL)));
 
 CREATE POLICY sessions_service ON auth.sessions TO auth_admin USING (true) WITH CHECK (true);
 
@@ -1480,6 +1500,8 @@ GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO a
 REVOKE ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO anon;
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO authenticated;
+
+REVOKE ALL ON FUNCTION auth.forget_reveals_of_ended_session() FROM PUBLIC;
 
 GRANT ALL ON FUNCTION auth.jwt() TO anon;
 GRANT ALL ON FUNCTION auth.jwt() TO authenticated;
@@ -1683,7 +1705,6 @@ GRANT UPDATE(credentials) ON TABLE app.profiles TO authenticated;
 GRANT UPDATE(booking_url) ON TABLE app.profiles TO authenticated;
 
 GRANT SELECT,INSERT ON TABLE auth.audit_log TO auth_admin;
-GRANT SELECT ON TABLE auth.audit_log TO authenticated;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.identities TO auth_admin;
 GRANT DELETE ON TABLE auth.identities TO authenticated;

@@ -112,6 +112,7 @@ pub async fn change_email(new_email: String) -> Result<String, AppError> {
         password_change::request_email_change(
             &state,
             session.user_id,
+            session.session_id,
             &new_email,
             &request::origin(),
         )
@@ -190,7 +191,15 @@ pub async fn start_totp_enrollment() -> Result<TotpEnrollment, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::identity::mfa};
     let state = request::state()?;
     let session = with_status(request::require_member())?;
-    let enrollment = with_status(mfa::enroll(&state, session.user_id, &request::origin()).await)?;
+    let enrollment = with_status(
+        mfa::enroll(
+            &state,
+            session.user_id,
+            session.session_id,
+            &request::origin(),
+        )
+        .await,
+    )?;
     super::circles::redirect_back_without_js(&two_step_section());
     Ok(enrollment)
 }
@@ -272,13 +281,56 @@ pub async fn unlink_sign_in(id: String) -> Result<String, AppError> {
     use crate::server::{
         auth::request, http::errors::with_status, services::identity::linked_sign_ins,
     };
+    let state = request::state()?;
     let ctx = request::context()?;
     with_status(ctx.member())?;
     let id: uuid::Uuid =
         with_status(id.parse().map_err(|_| {
             AppError::BadRequest("That sign-in isn't linked to your account.".into())
         }))?;
-    with_status(linked_sign_ins::unlink(&ctx, id, &request::origin()).await)?;
+    with_status(
+        linked_sign_ins::unlink(
+            &ctx,
+            id,
+            state.settings.auth.step_up_secs,
+            &request::origin(),
+        )
+        .await,
+    )?;
     confirm_without_js(SettingsNotice::SignInUnlinked);
     Ok(SettingsNotice::SignInUnlinked.message().into())
+}
+
+/// "Confirm it's you": the current password or a second-factor code, before a sensitive
+/// change (a new email, two-step sign-in, unlinking a sign-in). Afterwards, for
+/// `auth.step_up_secs`, this device may make those changes. A plain form post is sent on to
+/// `next` (a settings page) to finish what it started.
+#[server(prefix = "/api", endpoint = "account/confirm-it-is-you")]
+pub async fn confirm_it_is_you(
+    password: String,
+    #[server(default)] code: String,
+    #[server(default)] next: String,
+) -> Result<String, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::identity::step_up};
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    with_status(
+        step_up::confirm(
+            &state,
+            session.user_id,
+            session.session_id,
+            &password,
+            &code,
+            &request::origin(),
+        )
+        .await,
+    )?;
+    super::circles::redirect_back_without_js(&crate::domain::identity::redirect::after_proof(
+        &next,
+    ));
+    Ok(
+        "Thank you. For the next few minutes you can change your email, two-step sign-in and \
+        linked sign-ins from this device."
+            .into(),
+    )
 }

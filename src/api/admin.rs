@@ -16,7 +16,7 @@ pub async fn set_member_role(handle: String, role: String) -> Result<String, App
         },
     };
     let state = request::state()?;
-    let session = with_status(request::require_staff(&state).await)?;
+    let session = with_status(request::require_staff())?;
     if session.role != AccountRole::Admin {
         return with_status(Err(AppError::Forbidden));
     }

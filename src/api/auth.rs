@@ -233,6 +233,24 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
     .to_owned())
 }
 
+/// From the notice mailed to the old address when the email changes: cancels the change,
+/// puts the old address back and signs out every device (this one too).
+#[server(prefix = "/api", endpoint = "auth/email-cancel")]
+pub async fn cancel_email_change(token: String) -> Result<String, AppError> {
+    use crate::server::{
+        auth::request, http::errors::with_status, services::identity::password_change,
+    };
+    let state = request::state()?;
+    with_status(password_change::cancel_email_change(&state, &token, &request::origin()).await)?;
+    request::clear_session(&state);
+    Ok(
+        "The change is cancelled: your account keeps this address, and every device is signed \
+         out. Please choose a new password now with \"Forgot your password?\", in case someone \
+         else knows it."
+            .into(),
+    )
+}
+
 /// The sign-in providers this deployment offers (`"google"`, `"github"`), for clients other
 /// than our pages: those get the same list from the server at render time
 /// (`domain::OAuthProviders` in context), so hydration never waits on it.

@@ -70,8 +70,7 @@ pub async fn update_profile_details(
 #[server(prefix = "/api", endpoint = "admin/verify-practitioner")]
 pub async fn verify_practitioner(handle: String, verified: String) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::profiles};
-    let state = request::state()?;
-    with_status(request::require_staff(&state).await)?;
+    with_status(request::require_staff())?;
     let ctx = request::context()?;
     let handle = handle.trim().trim_start_matches('@').to_lowercase();
     let verified = verified == "true";

@@ -20,6 +20,7 @@ use pages::{
     circle::CirclePage,
     circle_new::NewCirclePage,
     circles::CirclesPage,
+    email_cancel::EmailCancelPage,
     forgot::ForgotPage,
     home::HomePage,
     login::LoginPage,
@@ -34,7 +35,9 @@ use pages::{
     profile::MemberProfilePage,
     reset::ResetPage,
     search::SearchPage,
-    settings::{profile::ProfileSettingsPage, security::SecuritySettingsPage},
+    settings::{
+        confirm::ConfirmItIsYouPage, profile::ProfileSettingsPage, security::SecuritySettingsPage,
+    },
     signup::SignupPage,
     status::StatusPage,
     verify::VerifyPage,
@@ -116,10 +119,12 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/forgot") view=ForgotPage/>
                         <Route path=path!("/reset") view=ResetPage/>
                         <Route path=path!("/verify") view=VerifyPage/>
+                        <Route path=path!("/email-cancel") view=EmailCancelPage/>
                         <Route path=path!("/magic") view=MagicPage/>
                         <Route path=path!("/magic-request") view=MagicRequestPage/>
                         <Route path=path!("/settings/profile") view=ProfileSettingsPage ssr=SsrMode::Async/>
                         <Route path=path!("/settings/security") view=SecuritySettingsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/settings/confirm") view=ConfirmItIsYouPage/>
                     </Routes>
                 </main>
                 <SiteFooter/>

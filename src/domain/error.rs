@@ -31,6 +31,18 @@ pub enum AppError {
     TokenInvalid,
     #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
     RateLimited { retry_after_secs: u64 },
+    /// Too many wrong second-factor codes for this account lately; even a right one waits.
+    #[error(
+        "Too many wrong codes for this account. For its safety, please wait {} minutes and try again.",
+        retry_after_secs.div_ceil(60)
+    )]
+    TooManyCodes { retry_after_secs: u64 },
+    /// A sensitive change from a session that has not proven who it is lately: confirm the
+    /// password or a code first (at `/settings/confirm`).
+    #[error(
+        "For your safety, please confirm it's you first: enter your password or a code from your authenticator app."
+    )]
+    ProofNeeded,
     /// A state-changing request sent from another site (CSRF).
     #[error("This request came from another site, so we didn't act on it.")]
     CrossSite,
@@ -46,10 +58,19 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::BadRequest(_) | AppError::TokenInvalid => 400,
             AppError::Unauthorized | AppError::SignInFailed => 401,
-            AppError::Forbidden | AppError::CrossSite => 403,
-            AppError::RateLimited { .. } => 429,
+            AppError::Forbidden | AppError::CrossSite | AppError::ProofNeeded => 403,
+            AppError::RateLimited { .. } | AppError::TooManyCodes { .. } => 429,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
+        }
+    }
+
+    /// Seconds the client should wait before trying again, for a 429.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::RateLimited { retry_after_secs }
+            | AppError::TooManyCodes { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
         }
     }
 

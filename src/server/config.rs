@@ -216,6 +216,13 @@ pub struct AuthSettings {
     pub unconfirmed_reminder_interval_secs: i64,
     /// Accounts whose address was never confirmed are deleted after this many days.
     pub unconfirmed_account_days: i64,
+    /// How long a sign-in or a "confirm it's you" proof lets a session make sensitive
+    /// changes (email, two-step sign-in, linked sign-ins).
+    pub step_up_secs: i64,
+    /// Password hashes computed at once, process-wide; 0 means one per core.
+    pub hashing_slots: usize,
+    /// How long a request waits for a hashing slot before it is told to retry (429).
+    pub hashing_wait_ms: u64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -236,7 +243,14 @@ pub struct LimitSettings {
     pub sign_up_per_ip: i32,
     pub mail_per_ip: i32,
     pub mail_per_account: i32,
-    pub mfa_per_account: i32,
+    /// Wrong second-factor codes per account per `second_factor_window_secs`, counted
+    /// across sign-in, turning two-step sign-in off and confirming it's you.
+    pub second_factor_failures: i32,
+    pub second_factor_window_secs: i64,
+    /// Password checks and changes per signed-in account, and reset attempts per IP, per
+    /// window.
+    pub password_per_account: i32,
+    pub password_per_ip: i32,
     /// Failed sign-ins for one account before each further attempt waits, doubling.
     pub failures_before_delay: i32,
 }
@@ -337,6 +351,9 @@ impl Settings {
             .set_default("auth.mail_resend_interval_secs", 60)?
             .set_default("auth.unconfirmed_reminder_interval_secs", 86_400)?
             .set_default("auth.unconfirmed_account_days", 7)?
+            .set_default("auth.step_up_secs", 600)?
+            .set_default("auth.hashing_slots", 0)?
+            .set_default("auth.hashing_wait_ms", 3000)?
             .set_default("mail.from", "Wellspring <no-reply@wellspring.invalid>")?
             .set_default("mail.poll_interval_ms", 1000)?
             .set_default("limits.window_secs", 60)?
@@ -345,8 +362,11 @@ impl Settings {
             .set_default("limits.sign_up_per_ip", 10)?
             .set_default("limits.mail_per_ip", 10)?
             .set_default("limits.mail_per_account", 5)?
-            .set_default("limits.mfa_per_account", 10)?
             .set_default("limits.failures_before_delay", 5)?
+            .set_default("limits.second_factor_failures", 5)?
+            .set_default("limits.second_factor_window_secs", 900)?
+            .set_default("limits.password_per_account", 10)?
+            .set_default("limits.password_per_ip", 30)?
             .set_default("seed.demo_on_empty", false)?
             .add_source(
                 config::File::from(config_dir.join(format!("{app_env}.toml"))).required(false),
@@ -443,6 +463,9 @@ mod tests {
                 mail_resend_interval_secs: 60,
                 unconfirmed_reminder_interval_secs: 86_400,
                 unconfirmed_account_days: 7,
+                step_up_secs: 600,
+                hashing_slots: 0,
+                hashing_wait_ms: 3000,
             },
             metrics: MetricsSettings { token: None },
             mail: MailSettings {
@@ -458,8 +481,11 @@ mod tests {
                 sign_up_per_ip: 10,
                 mail_per_ip: 10,
                 mail_per_account: 5,
-                mfa_per_account: 10,
                 failures_before_delay: 5,
+                second_factor_failures: 5,
+                second_factor_window_secs: 900,
+                password_per_account: 10,
+                password_per_ip: 30,
             },
             seed: SeedSettings::default(),
             jobs: JobSettings::default(),

@@ -58,7 +58,12 @@ impl Application {
         }
         let visitor_pages = Arc::new(VisitorPages::new(settings.server.visitor_page_cache()));
         let revocations = Arc::new(Revocations::new(settings.auth.access_token_ttl_secs));
+        let hashing = Arc::new(crate::server::auth::password::Hashing::new(
+            settings.auth.hashing_slots,
+            std::time::Duration::from_millis(settings.auth.hashing_wait_ms),
+        ));
         let state = AppState {
+            hashing,
             revocations: revocations.clone(),
             read_only_paths: crate::api::READ_ONLY,
             leptos_options: leptos_options.clone(),

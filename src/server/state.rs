@@ -24,6 +24,8 @@ pub struct AppState {
     pub visitor_pages: Arc<VisitorPages>,
     /// Revoked sessions and role changes, fed by the listener; asked on every request.
     pub revocations: Arc<Revocations>,
+    /// The process-wide bound on password hashing (argon2 is slow and memory-hard).
+    pub hashing: Arc<crate::server::auth::password::Hashing>,
     /// Paths of server functions that only read (`api::READ_ONLY`, handed in by start-up):
     /// they skip the session-row check that writes pay.
     pub read_only_paths: &'static [&'static str],

@@ -112,6 +112,8 @@ async fn members_and_visitors_never_learn_who_replied_anonymously_and_moderators
     .execute(&app.pool)
     .await
     .unwrap();
+    // A moderator's powers need a session that passed a second factor.
+    let keeper = crate::community::with_second_factor(&app, keeper).await;
     let post = anonymous_post(&app, &writer, "heavy-days", "Tidewater evenings").await;
 
     let asked = created_comment_id(
@@ -228,6 +230,30 @@ async fn members_and_visitors_never_learn_who_replied_anonymously_and_moderators
     }
     let (_, html) = page(&app, &post_page("heavy-days", post), &keeper.cookies).await;
     assert!(html.contains("Replied anonymously by @wrenhollow (visible to moderators only)"));
+    // Every look behind the seal is in the audit log: who looked, at which replies.
+    let looks: Vec<(String, serde_json::Value)> = sqlx::query_as(
+        "select p.handle, a.detail from auth.audit_log a
+           join app.profiles p on p.user_id = a.actor
+          where a.event = 'sealed_author_viewed'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    for who in ["keeperly", "chiefly"] {
+        assert!(
+            looks.iter().any(|(handle, detail)| handle == who
+                && detail["comment_ids"]
+                    .as_array()
+                    .is_some_and(|ids| ids.contains(&by_poster.into()))),
+            "{who}'s look is recorded: {looks:?}"
+        );
+    }
+    assert!(
+        looks
+            .iter()
+            .all(|(handle, _)| handle == "keeperly" || handle == "chiefly"),
+        "only moderators looked: {looks:?}"
+    );
 
     // Each author recognises only their own anonymous reply, and sees its source to edit.
     let own = thread(&app, &writer.cookies, post).await;

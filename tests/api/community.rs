@@ -101,7 +101,8 @@ async fn sign_in(app: &TestApp, handle: &str, name: &str) -> Member {
     }
 }
 
-/// A member made a site admin, signed in again so their token carries `app_role=admin`.
+/// A member made a site admin, signed in again so their token carries `app_role=admin`, with
+/// two-step sign-in on (staff powers need a session that passed it).
 pub(crate) async fn admin(app: &TestApp, handle: &str, name: &str) -> Member {
     member(app, handle, name).await;
     sqlx::query("update auth.users set role = 'admin' where email = $1")
@@ -109,7 +110,13 @@ pub(crate) async fn admin(app: &TestApp, handle: &str, name: &str) -> Member {
         .execute(&app.pool)
         .await
         .unwrap();
-    sign_in(app, handle, name).await
+    with_second_factor(app, sign_in(app, handle, name).await).await
+}
+
+/// The member's browser after turning two-step sign-in on (its session is then aal2).
+pub(crate) async fn with_second_factor(app: &TestApp, who: Member) -> Member {
+    let cookies = crate::identity::second_factor_on(app, &who.cookies).await;
+    Member { cookies, ..who }
 }
 
 /// Locks a post as site staff would (there is no endpoint for it yet; the guard trigger
@@ -1466,6 +1473,8 @@ async fn anonymous_authorship_is_revealed_to_the_circles_moderators_and_nobody_e
     .execute(&app.pool)
     .await
     .unwrap();
+    // A moderator's powers need a session that passed a second factor.
+    let keeper = with_second_factor(&app, keeper).await;
 
     let title = "Tidewater evenings";
     let reply = call(

@@ -98,6 +98,6 @@ async fn metrics_are_not_loopback_to_a_client_forwarded_by_a_local_proxy() {
     assert_eq!(spoofed.status(), StatusCode::OK);
 }
 
-fn proxies(list: &str) -> TrustedProxies {
+pub fn proxies(list: &str) -> TrustedProxies {
     TrustedProxies::parse(list.split(',')).unwrap()
 }

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod abuse;
 mod anonymous_replies;
 mod community;
 mod embedded;
@@ -34,6 +35,7 @@ mod schema_file;
 mod seed;
 mod shutdown;
 mod smtp_sink;
+mod step_up;
 mod text_rules;
 mod unavailable;
 mod visitor_pages;

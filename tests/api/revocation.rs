@@ -94,9 +94,12 @@ async fn a_demoted_moderator_loses_staff_reads_on_the_other_instance_at_once() {
         wellspring::domain::PostId(post_id),
         "Only for the room",
     );
-    let session = sign_in(&a, "heron@example.org").await;
+    // Staff powers need a session that passed a second factor.
+    let cookies =
+        crate::identity::second_factor_on(&a, &sign_in(&a, "heron@example.org").await.cookies())
+            .await;
 
-    let (status, html) = get(&b, &path, &session.cookies()).await;
+    let (status, html) = get(&b, &path, &cookies).await;
     assert_eq!(status, StatusCode::OK, "site staff read private circles");
     assert!(html.contains("Only for the room"));
 
@@ -106,7 +109,7 @@ async fn a_demoted_moderator_loses_staff_reads_on_the_other_instance_at_once() {
         .await
         .unwrap();
     let took = within(Duration::from_secs(1), async || {
-        let (status, html) = get(&b, &path, &session.cookies()).await;
+        let (status, html) = get(&b, &path, &cookies).await;
         status == StatusCode::NOT_FOUND && !html.contains("Only for the room")
     })
     .await;
@@ -116,7 +119,7 @@ async fn a_demoted_moderator_loses_staff_reads_on_the_other_instance_at_once() {
     );
 
     // The member is still signed in, with a refreshed token naming their new role.
-    let me = post(&b, "account/viewer-summary", &[], &session.cookies()).await;
+    let me = post(&b, "account/viewer-summary", &[], &cookies).await;
     assert_eq!(me.json()["handle"], "heron");
 }
 

@@ -147,10 +147,19 @@ async fn as_author_exec(pool: &PgPool, author: Uuid, sql: &str) {
 // Callers
 // ---------------------------------------------------------------------------------------
 
+/// A member's claims from a session that passed two-step sign-in (aal2), as staff and circle
+/// moderators need for their powers; [`signed_in_aal1`] is the password-only session.
 pub(crate) fn signed_in(id: Uuid, app_role: &str) -> RequestClaims {
     RequestClaims {
         role: DbRole::Authenticated,
-        claims: json!({ "sub": id, "role": "authenticated", "app_role": app_role, "aal": "aal1" }),
+        claims: json!({ "sub": id, "role": "authenticated", "app_role": app_role, "aal": "aal2" }),
+    }
+}
+
+fn signed_in_aal1(id: Uuid) -> RequestClaims {
+    RequestClaims {
+        role: DbRole::Authenticated,
+        claims: json!({ "sub": id, "role": "authenticated", "app_role": "member", "aal": "aal1" }),
     }
 }
 
@@ -1193,7 +1202,24 @@ async fn only_circle_moderators_and_staff_pin_and_lock_posts() {
         format!("select (pinned::int * 10 + locked::int)::bigint from app.posts where id = {p}");
     assert_eq!(owner_i64(&pool, &state).await, 0);
 
-    // Allowed: the circle's moderator, and site staff.
+    // Denied: the circle's moderator from a session without a second factor.
+    assert_eq!(
+        run(&pool, &signed_in_aal1(world.moderator), &pin)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            &signed_in_aal1(world.moderator),
+            &format!("select count(*) from app.posts where id = {p} and circle_id = any (app.moderated_circle_ids())")
+        )
+        .await,
+        0
+    );
+
+    // Allowed: the circle's moderator (after two-step sign-in), and site staff.
     assert_eq!(
         run(&pool, &as_member(world.moderator), &pin).await.unwrap(),
         1
@@ -2041,4 +2067,38 @@ async fn every_community_table_has_row_level_security_enabled_and_forced() {
             "app.{table} lacks enabled+forced RLS (secured: {secured:?})"
         );
     }
+}
+
+#[tokio::test]
+async fn the_stewards_helpers_answer_only_about_posts_the_caller_can_read() {
+    let database = TestDatabase::migrated().await;
+    let pool = database.pool().await;
+    let world = three_circles(&pool).await;
+    sqlx::query("insert into app.post_reactions (post_id, user_id, kind) values ($1, $2, 'hug')")
+        .bind(world.private_post)
+        .bind(world.author)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let outsider = as_member(member(&pool, "outsider").await);
+    let depth = format!(
+        "select coalesce(app.reply_depth(null, {}), -1)::bigint",
+        world.private_post
+    );
+    let scores = format!(
+        "select count(*) from app.recent_reaction_scores(now() - interval '1 day') where post_id = {}",
+        world.private_post
+    );
+    // Denied: an outsider learns nothing about a private circle's post.
+    assert_eq!(count(&pool, &outsider, &depth).await, -1);
+    assert_eq!(count(&pool, &outsider, &scores).await, 0);
+    // Allowed: its member does.
+    let insider = as_member(world.author);
+    assert_eq!(count(&pool, &insider, &depth).await, 0);
+    assert_eq!(count(&pool, &insider, &scores).await, 1);
+    let public_depth = format!(
+        "select coalesce(app.reply_depth(null, {}), -1)::bigint",
+        world.public_post
+    );
+    assert_eq!(count(&pool, &outsider, &public_depth).await, 0);
 }

@@ -160,6 +160,21 @@ async fn members_revoke_and_edit_only_their_own_rows() {
         0,
         "B's session: denied"
     );
+    // Ended stays ended: the member cannot bring a revoked session back.
+    let unrevoke = "update auth.sessions set revoked_at = null where user_id = $1";
+    assert_eq!(
+        exec(&pool, &who, unrevoke, a).await.unwrap(),
+        0,
+        "un-revoking own session: denied"
+    );
+    let live: i64 = sqlx::query_scalar(
+        "select count(*) from auth.sessions where user_id = $1 and revoked_at is null",
+    )
+    .bind(a)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(live, 0);
     let rename = "update app.profiles set display_name = 'Changed' where user_id = $1";
     assert_eq!(
         exec(&pool, &who, rename, a).await.unwrap(),
@@ -212,7 +227,7 @@ async fn visitors_see_public_profiles_and_nothing_private() {
 }
 
 #[tokio::test]
-async fn the_audit_log_is_append_only_and_read_only_by_its_subject() {
+async fn the_audit_log_is_append_only_and_unreadable_by_members() {
     let database = TestDatabase::migrated().await;
     let pool = database.pool().await;
     let a = member(&pool, "iris").await;
@@ -229,11 +244,17 @@ async fn the_audit_log_is_append_only_and_read_only_by_its_subject() {
         .unwrap();
         tx.commit().await.unwrap();
     }
+    // Members' requests do not read it, not even their own rows (it records IPs, devices and
+    // attempts, some of them an attacker's); the service does.
+    let error = rows(&pool, &as_member(a), "select count(*) from auth.audit_log")
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("permission denied"), "{error}");
     assert_eq!(
-        rows(&pool, &as_member(a), "select count(*) from auth.audit_log")
+        rows(&pool, &service, "select count(*) from auth.audit_log")
             .await
             .unwrap(),
-        1
+        2
     );
     // Not even the service, nor the owner, may rewrite history.
     let error = exec(
@@ -353,4 +374,28 @@ async fn recovery_codes_kept_for_one_view_are_the_identity_services_alone() {
         .unwrap_err();
         assert!(error.to_string().contains("permission denied"), "{error}");
     }
+    // When the session ends (here the member signs it out through their own policy), the
+    // codes waiting for it are gone.
+    assert_eq!(
+        exec(
+            &pool,
+            &as_member(a),
+            "update auth.sessions set revoked_at = now() where id = $1",
+            session,
+        )
+        .await
+        .unwrap(),
+        1
+    );
+    assert_eq!(
+        rows(
+            &pool,
+            &service,
+            "select count(*) from auth.recovery_code_reveals"
+        )
+        .await
+        .unwrap(),
+        0,
+        "codes of an ended session are deleted"
+    );
 }

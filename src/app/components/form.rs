@@ -65,10 +65,24 @@ pub fn FormError(
             } else {
                 None
             };
+            // A sensitive change without a recent proof: the way to give one, coming back here.
+            let confirm_link = matches!(error, AppError::ProofNeeded).then(|| {
+                let here = leptos_router::hooks::use_location();
+                let next = format!("{}{}", here.pathname.get_untracked(), here.hash.get_untracked());
+                let href = format!("/settings/confirm?next={}", crate::app::viewer::encode_query_value(&next));
+                view! {
+                    <p class="mt-2">
+                        <a href=href class="font-medium underline" data-testid="confirm-it-is-you-link">
+                            "Confirm it's you"
+                        </a>
+                    </p>
+                }
+            });
             view! {
                 <div data-testid="form-error">
                     <Alert tone=AlertTone::Danger>
                         {summary}
+                        {confirm_link}
                         {(!unshown.is_empty()).then(|| view! {
                             <ul class="space-y-1">
                                 {unshown.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}

@@ -5,6 +5,7 @@ pub mod bookmarks;
 pub mod circle;
 pub mod circle_new;
 pub mod circles;
+pub mod email_cancel;
 pub mod forgot;
 pub mod home;
 pub mod login;

@@ -16,9 +16,34 @@ pub fn safe_redirect(input: Option<&str>) -> String {
     }
 }
 
+/// Where "confirm it's you" sends a member on: back to the settings page they came from
+/// (`next`, when it is one), else the security page. A proof is only for settings.
+pub fn after_proof(next: &str) -> String {
+    let path = safe_redirect(Some(next));
+    if path.starts_with("/settings/") {
+        path
+    } else {
+        "/settings/security".to_owned()
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::safe_redirect;
+    use super::{after_proof, safe_redirect};
+
+    #[test]
+    fn a_proof_sends_the_member_back_to_settings_only() {
+        assert_eq!(
+            after_proof("/settings/security#two-step"),
+            "/settings/security#two-step"
+        );
+        assert_eq!(after_proof("/c/garden"), "/settings/security");
+        assert_eq!(
+            after_proof("//evil.example/settings/"),
+            "/settings/security"
+        );
+        assert_eq!(after_proof(""), "/settings/security");
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

@@ -26,6 +26,10 @@ pub enum AuthEvent {
     MfaVerified,
     MfaUnenrolled,
     MfaFailed,
+    /// A session confirmed it's its member (password or code) before a sensitive change.
+    Reauthenticated,
+    /// The old address's owner cancelled an email change from the notice sent there.
+    EmailChangeCancelled,
     RecoveryCodeUsed,
     RoleChanged,
     OAuthLinked,
@@ -53,6 +57,8 @@ impl AuthEvent {
             AuthEvent::MfaVerified => "mfa_verified",
             AuthEvent::MfaUnenrolled => "mfa_unenrolled",
             AuthEvent::MfaFailed => "mfa_failed",
+            AuthEvent::Reauthenticated => "reauthenticated",
+            AuthEvent::EmailChangeCancelled => "email_change_cancelled",
             AuthEvent::RecoveryCodeUsed => "recovery_code_used",
             AuthEvent::RoleChanged => "role_changed",
             AuthEvent::OAuthLinked => "oauth_linked",

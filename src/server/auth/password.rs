@@ -1,7 +1,9 @@
 //! Password hashing with argon2id, and the check against commonly used passwords.
 //!
-//! Hashing is deliberately slow (tens of milliseconds), so it runs on tokio's blocking pool
-//! rather than on the async workers that serve other requests.
+//! Hashing is deliberately slow (tens of milliseconds and 19 MiB each), so it runs on tokio's
+//! blocking pool rather than on the async workers that serve other requests, and never more
+//! at once than [`Hashing`] allows: otherwise anyone able to send wrong passwords fast could
+//! fill the blocking pool and the memory with argon2 work and take the site down.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -43,6 +45,74 @@ pub enum PasswordError {
     MalformedHash(password_hash::Error),
     #[error("the password hashing task did not finish: {0}")]
     Task(#[from] tokio::task::JoinError),
+    /// Every hashing slot stayed taken for the whole wait: the caller should answer "busy".
+    #[error("every password hashing slot is busy")]
+    Busy,
+}
+
+impl From<PasswordError> for crate::domain::AppError {
+    /// Busy is a 429 that says to try again shortly; anything else is our fault, logged.
+    fn from(error: PasswordError) -> Self {
+        match error {
+            PasswordError::Busy => crate::domain::AppError::RateLimited {
+                retry_after_secs: 2,
+            },
+            other => {
+                tracing::error!(error = %other, "password hashing failed");
+                crate::domain::AppError::Internal
+            }
+        }
+    }
+}
+
+/// The process-wide bound on argon2 work: at most `slots` hashes run at once (one per core by
+/// default), and a caller waits at most `wait` for a slot before it is told to come back
+/// later. Waiting callers hold no thread and no database connection, only a future.
+#[derive(Debug)]
+pub struct Hashing {
+    slots: tokio::sync::Semaphore,
+    wait: std::time::Duration,
+}
+
+impl Hashing {
+    /// `slots` of 0 means one per core of this machine.
+    pub fn new(slots: usize, wait: std::time::Duration) -> Self {
+        let slots = if slots == 0 {
+            std::thread::available_parallelism().map_or(2, |n| n.get())
+        } else {
+            slots
+        };
+        Self {
+            slots: tokio::sync::Semaphore::new(slots),
+            wait,
+        }
+    }
+
+    async fn slot(&self) -> Result<tokio::sync::SemaphorePermit<'_>, PasswordError> {
+        match tokio::time::timeout(self.wait, self.slots.acquire()).await {
+            Ok(Ok(permit)) => Ok(permit),
+            _ => Err(PasswordError::Busy),
+        }
+    }
+
+    /// [`hash`], in a slot.
+    pub async fn hash(&self, password: String) -> Result<String, PasswordError> {
+        let _slot = self.slot().await?;
+        hash(password).await
+    }
+
+    /// [`verify`], in a slot.
+    pub async fn verify(&self, password: String, phc: String) -> Result<bool, PasswordError> {
+        let _slot = self.slot().await?;
+        verify(password, phc).await
+    }
+
+    /// [`burn_time`], in a slot; busy is as good as done (the answer is "no" either way).
+    pub async fn burn_time(&self, password: String) {
+        if let Ok(_slot) = self.slot().await {
+            burn_time(password).await;
+        }
+    }
 }
 
 /// Whether `password` is one of the 10,000 most common passwords, ignoring case.
@@ -188,6 +258,21 @@ mod tests {
         burn_time("someone@example.com's guess".to_owned()).await;
         let dummy = DUMMY_HASH.as_deref().unwrap();
         assert!(dummy.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+    }
+
+    #[tokio::test]
+    async fn hashing_slots_bound_concurrent_work_and_busy_callers_are_told() {
+        let hashing = std::sync::Arc::new(Hashing::new(1, std::time::Duration::from_millis(1)));
+        let held = hashing.slot().await.unwrap();
+        let waiting = hashing
+            .hash("correct horse battery staple".to_owned())
+            .await;
+        assert!(matches!(waiting, Err(PasswordError::Busy)), "{waiting:?}");
+        drop(held);
+        let free = hashing
+            .hash("correct horse battery staple".to_owned())
+            .await;
+        assert!(free.is_ok(), "a free slot hashes: {free:?}");
     }
 
     #[test]

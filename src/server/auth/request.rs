@@ -80,7 +80,7 @@ pub fn reissue_access_token(
         &state.settings.auth,
         session.user_id,
         session.session_id,
-        session.role,
+        session.granted_role(),
         aal,
         amr,
         names,
@@ -98,31 +98,23 @@ pub fn clear_session(state: &AppState) {
     }
 }
 
-/// A moderator or admin, who has passed their second factor in this session when their
-/// account has one. Staff pages and actions start here.
-pub async fn require_staff(state: &AppState) -> Result<CurrentSession, AppError> {
+/// A moderator or admin whose session passed a second factor (aal2): staff must use
+/// two-step sign-in. Staff pages and actions start here.
+pub fn require_staff() -> Result<CurrentSession, AppError> {
     let session = require_member()?;
-    if !session.role.is_staff() {
-        return Err(AppError::Forbidden);
+    if session.role.is_staff() {
+        return Ok(session);
     }
-    if session.aal != "aal2" {
-        let mut tx = crate::server::services::identity::service_tx(&state.pool).await?;
-        let has_mfa: bool = sqlx::query_scalar(
-            "select exists (select 1 from auth.mfa_factors where user_id = $1 and status = 'verified')",
-        )
-        .bind(session.user_id)
-        .fetch_one(&mut *tx)
-        .await
-        ?;
-        tx.commit().await?;
-        if has_mfa {
-            return Err(AppError::BadRequest(
-                "Staff tools need your second factor: please sign in again with your authenticator app."
-                    .into(),
-            ));
-        }
+    // Staff whose session has not passed a second factor act as members (see
+    // `CurrentSession::from_claims`): tell them why, not just "no".
+    if session.granted_role().is_staff() {
+        return Err(AppError::BadRequest(
+            "Staff tools need two-step sign-in: turn it on in Settings, Security (or sign in again \
+             with your authenticator app), then try again."
+                .into(),
+        ));
     }
-    Ok(session)
+    Err(AppError::Forbidden)
 }
 
 /// The value binding a confirmation mail to this browser: the one it already holds, or a new

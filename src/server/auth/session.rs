@@ -47,22 +47,44 @@ pub struct CurrentSession {
 }
 
 impl CurrentSession {
-    fn from_claims(claims: AccessClaims) -> Option<Self> {
+    /// `role` is the role this session may act with: a moderator or admin whose session has
+    /// not passed a second factor (aal1) acts as a member until they turn two-step sign-in
+    /// on and sign in with it. A stolen staff password alone is then worth a member's
+    /// account, not the community's. The token keeps the real role (`claims.app_role`), so
+    /// the revocation set still sees role changes.
+    pub(crate) fn from_claims(claims: AccessClaims) -> Option<Self> {
+        let granted = AccountRole::parse(&claims.app_role)?;
+        let role = if granted.is_staff() && claims.aal != "aal2" {
+            AccountRole::Member
+        } else {
+            granted
+        };
         Some(Self {
             user_id: claims.sub.parse().ok()?,
             session_id: claims.session_id.parse().ok()?,
             aal: claims.aal.clone(),
-            role: AccountRole::parse(&claims.app_role)?,
+            role,
             claims,
         })
     }
 
-    /// How the database sees this member: `authenticated` with these claims.
+    /// The role the account holds (in the token), whatever this session may act with: what a
+    /// re-issued token must carry, so the revocation set does not read it as a role change.
+    pub fn granted_role(&self) -> AccountRole {
+        AccountRole::parse(&self.claims.app_role).unwrap_or(self.role)
+    }
+
+    /// How the database sees this member: `authenticated` with these claims, the role in
+    /// them being the one this session may act with (so staff policies need aal2 too).
     pub fn request_claims(&self) -> RequestClaims {
+        let mut claims = serde_json::to_value(&self.claims)
+            .unwrap_or_else(|_| serde_json::json!({ "role": "authenticated" }));
+        if let Some(object) = claims.as_object_mut() {
+            object.insert("app_role".into(), self.role.as_str().into());
+        }
         RequestClaims {
             role: DbRole::Authenticated,
-            claims: serde_json::to_value(&self.claims)
-                .unwrap_or_else(|_| serde_json::json!({ "role": "authenticated" })),
+            claims,
         }
     }
 }

@@ -21,8 +21,8 @@ pub fn set_status(error: &AppError) {
         && let Ok(status) = http::StatusCode::from_u16(error.status_code())
     {
         options.set_status(status);
-        if let AppError::RateLimited { retry_after_secs } = error {
-            options.insert_header(http::header::RETRY_AFTER, (*retry_after_secs).into());
+        if let Some(retry_after_secs) = error.retry_after_secs() {
+            options.insert_header(http::header::RETRY_AFTER, retry_after_secs.into());
         }
     }
 }
@@ -34,7 +34,7 @@ pub fn error_response(error: AppError) -> axum::response::Response {
     let status = http::StatusCode::from_u16(error.status_code())
         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     let mut response = (status, error.to_string()).into_response();
-    if let AppError::RateLimited { retry_after_secs } = error {
+    if let Some(retry_after_secs) = error.retry_after_secs() {
         response
             .headers_mut()
             .insert(http::header::RETRY_AFTER, retry_after_secs.into());

@@ -1,5 +1,6 @@
 //! The signed-in member's own settings, one page per area.
 
+pub mod confirm;
 mod linked_sign_ins;
 mod notice;
 pub mod profile;

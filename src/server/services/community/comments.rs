@@ -218,6 +218,8 @@ async fn sealed_authors(
     .bind(post_id)
     .fetch_all(&mut **tx)
     .await?;
+    let ids: Vec<CommentId> = rows.iter().map(|row| row.0).collect();
+    super::sealed_views::record(tx, post_id, false, &ids).await?;
     Ok(rows
         .into_iter()
         .filter_map(|(id, handle, name, verified)| {

@@ -13,6 +13,7 @@ pub mod posts;
 pub mod profile_page;
 pub mod profiles;
 pub mod reactions;
+pub mod sealed_views;
 pub mod search;
 
 mod rows;

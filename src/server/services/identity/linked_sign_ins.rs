@@ -3,6 +3,7 @@
 //! whatever id a request names. Unlinking the last way in would lock the member out, so it
 //! is refused unless a password or another linked sign-in remains.
 
+use super::step_up;
 use crate::server::services::context::ServiceContext;
 use crate::{
     domain::{AppError, LinkedSignIn},
@@ -47,14 +48,17 @@ pub async fn list(ctx: &ServiceContext) -> Result<Vec<LinkedSignIn>, AppError> {
 pub async fn unlink(
     ctx: &ServiceContext,
     identity_id: Uuid,
+    step_up_secs: i64,
     origin: &Origin,
 ) -> Result<(), AppError> {
     let session = ctx.member()?;
     let mut tx = ctx.begin().await?;
+    scoped::switch_to_service(&mut tx).await?;
+    // A stolen session must not remove the owner's way in: a recent proof first.
+    step_up::require_recent(&mut tx, session.session_id, step_up_secs).await?;
     // The account row's lock makes two unlinks in parallel (two tabs) take turns, so they
     // cannot each see the other's sign-in remaining and both succeed. Members may neither
     // lock it nor read whether it has a password: the service does, in this transaction.
-    scoped::switch_to_service(&mut tx).await?;
     let has_password: bool = sqlx::query_scalar(
         "select password_hash is not null from auth.users where id = $1 for update",
     )

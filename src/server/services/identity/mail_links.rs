@@ -24,7 +24,13 @@ pub enum Purpose {
     ResetPassword,
     MagicLink,
     ChangeEmail,
+    /// Sent to the old address when the email changes: cancels the change (restoring the
+    /// old address, held in the token's `new_email`) and ends every session.
+    CancelEmailChange,
 }
+
+/// A cancel link lasts a week: the owner of a hijacked account may not read mail hourly.
+pub const CANCEL_EMAIL_CHANGE_TTL_SECS: i64 = 7 * 24 * 3600;
 
 impl Purpose {
     pub fn as_str(self) -> &'static str {
@@ -33,6 +39,7 @@ impl Purpose {
             Purpose::ResetPassword => "reset_password",
             Purpose::MagicLink => "magic_link",
             Purpose::ChangeEmail => "change_email",
+            Purpose::CancelEmailChange => "cancel_email_change",
         }
     }
 }
@@ -89,6 +96,26 @@ pub async fn issue(
     binding: Option<&str>,
     settings: &AuthSettings,
 ) -> Result<String, AppError> {
+    issue_lasting(
+        conn,
+        user_id,
+        purpose,
+        new_email,
+        binding,
+        settings.mail_token_ttl_secs,
+    )
+    .await
+}
+
+/// [`issue`], with its own lifetime.
+pub async fn issue_lasting(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+    purpose: Purpose,
+    new_email: Option<&str>,
+    binding: Option<&str>,
+    ttl_secs: i64,
+) -> Result<String, AppError> {
     let token = random_token();
     sqlx::query(
         "insert into auth.one_time_tokens
@@ -100,7 +127,7 @@ pub async fn issue(
     .bind(hash_token(&token))
     .bind(new_email)
     .bind(binding.map(hash_token))
-    .bind(settings.mail_token_ttl_secs as f64)
+    .bind(ttl_secs as f64)
     .execute(&mut *conn)
     .await?;
     Ok(token)
@@ -128,6 +155,28 @@ impl Consumed {
             _ => false,
         }
     }
+}
+
+/// The account a token would open, without using it up: lets slow work (hashing a new
+/// password) wait until the token is known to be good, so a flood of made-up tokens costs
+/// the server one indexed lookup each.
+pub async fn peek(
+    conn: &mut PgConnection,
+    token: &str,
+    purpose: Purpose,
+) -> Result<Option<Uuid>, AppError> {
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    sqlx::query_scalar(
+        "select user_id from auth.one_time_tokens
+          where token_hash = $1 and purpose = $2 and used_at is null and expires_at > now()",
+    )
+    .bind(hash_token(token))
+    .bind(purpose.as_str())
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(AppError::from)
 }
 
 /// Uses a token up: the account (and new email) when it was valid, unused and unexpired.

@@ -4,7 +4,7 @@
 //! data), so a copied row is useless elsewhere. Each code works once: the newest accepted
 //! step is stored and only later steps are accepted. Recovery codes are stored hashed.
 
-use super::{AuthKeys, recovery_reveal, service_tx, sessions};
+use super::{AuthKeys, limits, recovery_reveal, service_tx, sessions, step_up};
 use crate::{
     domain::{AppError, FieldErrors, RecoveryCodes, TotpEnrollment, TwoStep, identity::validate},
     server::{
@@ -36,14 +36,18 @@ pub enum CodeDelivery {
     OnNextPage,
 }
 
-/// Starts enrolment: a fresh secret, shown once. Replaces any unfinished enrolment.
+/// Starts enrolment: a fresh secret, shown once. Replaces any unfinished enrolment. Needs a
+/// recent proof: a stolen session must not be able to lock the owner out with a factor of
+/// its own.
 #[tracing::instrument(skip(state, origin))]
 pub async fn enroll(
     state: &AppState,
     user_id: Uuid,
+    session_id: Uuid,
     origin: &Origin,
 ) -> Result<TotpEnrollment, AppError> {
     let mut tx = service_tx(&state.pool).await?;
+    step_up::require_recent(&mut tx, session_id, state.settings.auth.step_up_secs).await?;
     let (email, has_verified): (String, bool) = sqlx::query_as(
         "select email, exists (select 1 from auth.mfa_factors
                                where user_id = $1 and status = 'verified')
@@ -88,8 +92,10 @@ fn code_error() -> AppError {
     AppError::Invalid(errors)
 }
 
-/// Finishes enrolment with a first code: the factor is on, this session becomes aal2,
-/// and ten recovery codes are returned (to be shown once), or kept for the next page.
+/// Finishes enrolment with a first code: the factor is on, this session becomes aal2, every
+/// other session of the account ends (they never showed the second factor), and ten
+/// recovery codes are returned (to be shown once), or kept for the next page. Needs a recent
+/// proof, like starting; the code counts against the account's second-factor limit.
 #[tracing::instrument(skip(state, code, origin))]
 pub async fn verify_enrollment(
     state: &AppState,
@@ -102,7 +108,9 @@ pub async fn verify_enrollment(
     let mut errors = FieldErrors::new();
     errors.check("code", validate::totp_code(code));
     errors.into_result()?;
+    let attempt = limits::second_factor(state, user_id).await?;
     let mut tx = service_tx(&state.pool).await?;
+    step_up::require_recent(&mut tx, session_id, state.settings.auth.step_up_secs).await?;
     let factor: Option<(Uuid, Vec<u8>, Option<i64>)> = sqlx::query_as(
         "select id, secret_ciphertext, last_used_step from auth.mfa_factors
           where user_id = $1 and status = 'unverified'
@@ -123,6 +131,7 @@ pub async fn verify_enrollment(
     else {
         return Err(code_error());
     };
+    attempt.succeeded(&mut tx).await?;
     sqlx::query(
         "update auth.mfa_factors set status = 'verified', last_used_step = $2 where id = $1",
     )
@@ -142,13 +151,15 @@ pub async fn verify_enrollment(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
+    let ended =
+        sessions::end_others(&mut tx, user_id, Some(session_id), "two_step_turned_on").await?;
     audit::record(
         &mut tx,
         AuthEvent::MfaEnrolled,
         Some(user_id),
         Some(user_id),
         origin,
-        json!({ "factor_id": factor_id }),
+        json!({ "factor_id": factor_id, "other_sessions_ended": ended }),
     )
     .await?;
     tx.commit().await?;
@@ -205,7 +216,8 @@ pub async fn two_step(
     }))
 }
 
-/// Turns the second factor off; needs a current code (or a recovery code).
+/// Turns the second factor off; needs a current code (or a recovery code), which is itself
+/// the fresh proof, and counts against the account's second-factor limit.
 #[tracing::instrument(skip(state, code, origin))]
 pub async fn unenroll(
     state: &AppState,
@@ -213,8 +225,9 @@ pub async fn unenroll(
     code: &str,
     origin: &Origin,
 ) -> Result<(), AppError> {
+    let attempt = limits::second_factor(state, user_id).await?;
     let mut tx = service_tx(&state.pool).await?;
-    if check_code(&mut tx, &state.keys, user_id, code)
+    if check_code(&mut tx, &state.keys, user_id, code, attempt)
         .await?
         .is_none()
     {
@@ -256,7 +269,23 @@ pub async fn unenroll(
 }
 
 /// Accepts a current TOTP code (once) or an unused recovery code. Returns the method used.
+/// Every check spends an `attempt` of the account's second-factor limit; a right code gives
+/// it back (in this transaction).
 pub async fn check_code(
+    conn: &mut PgConnection,
+    keys: &AuthKeys,
+    user_id: Uuid,
+    code: &str,
+    attempt: limits::SecondFactorAttempt,
+) -> Result<Option<&'static str>, AppError> {
+    let method = check_code_uncounted(conn, keys, user_id, code).await?;
+    if method.is_some() {
+        attempt.succeeded(conn).await?;
+    }
+    Ok(method)
+}
+
+async fn check_code_uncounted(
     conn: &mut PgConnection,
     keys: &AuthKeys,
     user_id: Uuid,

@@ -18,6 +18,7 @@ pub mod roles;
 pub mod sessions;
 pub mod sign_in;
 pub mod sign_up;
+pub mod step_up;
 pub mod unconfirmed;
 
 pub use keys::AuthKeys;

@@ -2,7 +2,7 @@
 //! email (confirmed by a link to the new address), and confirming an address. Each ends
 //! the account's other sessions, because whoever else held one may be why it changed.
 
-use super::{mail_links, proof_of_address, service_tx, sessions};
+use super::{limits, mail_links, proof_of_address, service_tx, sessions, step_up};
 use crate::{
     domain::{
         AppError, FieldErrors,
@@ -33,6 +33,13 @@ pub fn check_new_password(field: &str, new_password: &str) -> Result<(), AppErro
     errors.into_result()
 }
 
+/// Changes the password, knowing the current one. The current password is itself a fresh
+/// proof of who is at the keyboard, so this session counts as just proven afterwards.
+///
+/// No transaction is open while argon2 runs (twice: check, then hash) and no row is locked:
+/// a member sending many wrong passwords at once would otherwise hold pooled connections for
+/// their whole length. The write then succeeds only if the stored hash is still the one that
+/// was checked, so two changes racing cannot both win.
 #[tracing::instrument(skip_all, fields(%user_id))]
 pub async fn change_password(
     state: &AppState,
@@ -43,31 +50,56 @@ pub async fn change_password(
     origin: &Origin,
 ) -> Result<u64, AppError> {
     check_new_password("new_password", new_password)?;
-    let mut tx = service_tx(&state.pool).await?;
-    let stored: Option<String> =
-        sqlx::query_scalar("select password_hash from auth.users where id = $1 for update")
+    let limits = &state.settings.limits;
+    limits::per_ip(state, "password_change", origin, limits.password_per_ip).await?;
+    limits::per_user(
+        state,
+        "password_check",
+        user_id,
+        limits.password_per_account,
+    )
+    .await?;
+    let stored: Option<String> = {
+        let mut tx = service_tx(&state.pool).await?;
+        let stored = sqlx::query_scalar("select password_hash from auth.users where id = $1")
             .bind(user_id)
             .fetch_one(&mut *tx)
             .await?;
-    let matches = match stored {
-        Some(hash) => password::verify(current.to_owned(), hash)
-            .await
-            .unwrap_or(false),
-        None => false,
+        tx.commit().await?;
+        stored
     };
-    if !matches {
+    let matches = match (&stored, current.chars().count() <= password::MAX_LEN) {
+        (Some(hash), true) => {
+            state
+                .hashing
+                .verify(current.to_owned(), hash.clone())
+                .await?
+        }
+        _ => false,
+    };
+    let Some(stored) = stored.filter(|_| matches) else {
         let mut errors = FieldErrors::new();
         errors.add("current_password", "That isn't your current password.");
         return Err(AppError::Invalid(errors));
+    };
+    let hash = state.hashing.hash(new_password.to_owned()).await?;
+    let mut tx = service_tx(&state.pool).await?;
+    let changed = sqlx::query(
+        "update auth.users set password_hash = $2, updated_at = now()
+          where id = $1 and password_hash = $3",
+    )
+    .bind(user_id)
+    .bind(hash)
+    .bind(&stored)
+    .execute(&mut *tx)
+    .await?;
+    if changed.rows_affected() == 0 {
+        return Err(AppError::BadRequest(
+            "Your password was changed somewhere else just now. Please reload and try again."
+                .into(),
+        ));
     }
-    let hash = password::hash(new_password.to_owned())
-        .await
-        .map_err(|_| AppError::Internal)?;
-    sqlx::query("update auth.users set password_hash = $2, updated_at = now() where id = $1")
-        .bind(user_id)
-        .bind(hash)
-        .execute(&mut *tx)
-        .await?;
+    step_up::mark_proven(&mut tx, session_id).await?;
     let ended =
         sessions::end_others(&mut tx, user_id, Some(session_id), "password_changed").await?;
     audit::record(
@@ -84,6 +116,8 @@ pub async fn change_password(
 }
 
 /// Sets a new password from a reset link; ends every session (the member signs in afresh).
+/// The token is looked up before anything is hashed, so made-up tokens cost no argon2 work,
+/// and the hash is made with no transaction open; the token is used up afterwards, once.
 #[tracing::instrument(skip_all)]
 pub async fn reset_password(
     state: &AppState,
@@ -91,10 +125,31 @@ pub async fn reset_password(
     new_password: &str,
     origin: &Origin,
 ) -> Result<(), AppError> {
+    limits::per_ip(
+        state,
+        "password_reset",
+        origin,
+        state.settings.limits.password_per_ip,
+    )
+    .await?;
+    let known = {
+        let mut tx = service_tx(&state.pool).await?;
+        let known = mail_links::peek(&mut tx, token, mail_links::Purpose::ResetPassword).await?;
+        tx.commit().await?;
+        known
+    };
+    let Some(user_id) = known else {
+        return Err(AppError::TokenInvalid);
+    };
     check_new_password("password", new_password)?;
-    let hash = password::hash(new_password.to_owned())
-        .await
-        .map_err(|_| AppError::Internal)?;
+    limits::per_user(
+        state,
+        "password_reset",
+        user_id,
+        state.settings.limits.password_per_account,
+    )
+    .await?;
+    let hash = state.hashing.hash(new_password.to_owned()).await?;
     let mut tx = service_tx(&state.pool).await?;
     let Some(user_id) = mail_links::consume(&mut tx, token, mail_links::Purpose::ResetPassword)
         .await?
@@ -125,12 +180,16 @@ pub async fn reset_password(
     Ok(tx.commit().await?)
 }
 
-/// Mails a confirmation link to the new address. Says the same whether or not the new
-/// address is taken (then nothing is sent), so it cannot probe for accounts.
+/// Mails a confirmation link to the new address, and a notice to the current one with a
+/// link that cancels the change and signs every session out (a stolen session must not be
+/// able to move the account away quietly). Needs a recent proof ([`step_up`]). Says the same
+/// whether or not the new address is taken (then nothing goes to it), so it cannot probe for
+/// accounts.
 #[tracing::instrument(skip_all, fields(%user_id))]
 pub async fn request_email_change(
     state: &AppState,
     user_id: Uuid,
+    session_id: Uuid,
     new_email: &str,
     origin: &Origin,
 ) -> Result<(), AppError> {
@@ -139,11 +198,21 @@ pub async fn request_email_change(
     errors.check("new_email", validate::email(&new_email));
     errors.into_result()?;
     let mut tx = service_tx(&state.pool).await?;
-    let taken: bool =
-        sqlx::query_scalar("select exists (select 1 from auth.users where email = $1)")
-            .bind(&new_email)
-            .fetch_one(&mut *tx)
-            .await?;
+    step_up::require_recent(&mut tx, session_id, state.settings.auth.step_up_secs).await?;
+    let (current, taken): (String, bool) = sqlx::query_as(
+        "select u.email, exists (select 1 from auth.users where email = $2)
+           from auth.users u where u.id = $1",
+    )
+    .bind(user_id)
+    .bind(&new_email)
+    .fetch_one(&mut *tx)
+    .await?;
+    if current == new_email {
+        let mut errors = FieldErrors::new();
+        errors.add("new_email", "That is already your email address.");
+        return Err(AppError::Invalid(errors));
+    }
+    let base = &state.settings.server.public_url;
     if !taken
         && mail_links::may_send(&mut tx, user_id, "change_email", &state.settings.auth).await?
     {
@@ -162,15 +231,48 @@ pub async fn request_email_change(
                 to: new_email.clone(),
                 subject: "Confirm your new email for Wellspring".into(),
                 body_text: format!(
-                    "Please confirm that this is your new Wellspring email address by opening this \
-                     link within the hour:\n\n{}/verify?token={token}\n\nIf you didn't ask for this, \
-                     ignore this message.\n",
-                    state.settings.server.public_url
+                    "Please confirm that this is your new Wellspring email address by opening \
+                     this link within the hour:\n\n{base}/verify?token={token}\n\nIf you didn't \
+                     ask for this, ignore this message.\n"
                 ),
             },
         )
-        .await
-        ?;
+        .await?;
+    }
+    // The notice goes whether or not the new address is taken: the owner should hear of
+    // any attempt to move their account.
+    if mail_links::may_send(
+        &mut tx,
+        user_id,
+        "change_email_notice",
+        &state.settings.auth,
+    )
+    .await?
+    {
+        let cancel = mail_links::issue_lasting(
+            &mut tx,
+            user_id,
+            mail_links::Purpose::CancelEmailChange,
+            Some(&current),
+            None,
+            mail_links::CANCEL_EMAIL_CHANGE_TTL_SECS,
+        )
+        .await?;
+        outbox::enqueue(
+            &mut tx,
+            &OutgoingEmail {
+                to: current.clone(),
+                subject: "Your Wellspring email is being changed".into(),
+                body_text: format!(
+                    "Someone signed in to your Wellspring account asked to change its email \
+                     address to {}.\n\nIf that was you, there is nothing to do.\n\nIf it wasn't, \
+                     open this link (it works for a week) to cancel the change and sign out every \
+                     device, then choose a new password:\n\n{base}/email-cancel?token={cancel}\n",
+                    mask_email(&new_email)
+                ),
+            },
+        )
+        .await?;
     }
     audit::record(
         &mut tx,
@@ -179,6 +281,64 @@ pub async fn request_email_change(
         Some(user_id),
         origin,
         json!({}),
+    )
+    .await?;
+    Ok(tx.commit().await?)
+}
+
+/// `ab…@example.org`: enough for the owner to recognise, not a full address in their inbox.
+fn mask_email(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let shown: String = local.chars().take(2).collect();
+            format!("{shown}…@{domain}")
+        }
+        None => "another address".to_owned(),
+    }
+}
+
+/// From the notice sent to the old address: cancels a pending change of email (its links
+/// stop working), puts the old address back if the change already went through, and ends
+/// every session of the account. Whoever asked for the change is signed out.
+#[tracing::instrument(skip_all)]
+pub async fn cancel_email_change(
+    state: &AppState,
+    token: &str,
+    origin: &Origin,
+) -> Result<(), AppError> {
+    let mut tx = service_tx(&state.pool).await?;
+    let Some(link) =
+        mail_links::consume(&mut tx, token, mail_links::Purpose::CancelEmailChange).await?
+    else {
+        return Err(AppError::TokenInvalid);
+    };
+    let (user_id, Some(old_email)) = (link.user_id, link.new_email) else {
+        return Err(AppError::TokenInvalid);
+    };
+    sqlx::query(
+        "update auth.one_time_tokens set used_at = now()
+          where user_id = $1 and purpose = 'change_email' and used_at is null",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    let restored = sqlx::query(
+        "update auth.users set email = $2, updated_at = now()
+          where id = $1 and email <> $2
+            and not exists (select 1 from auth.users where email = $2)",
+    )
+    .bind(user_id)
+    .bind(&old_email)
+    .execute(&mut *tx)
+    .await?;
+    let ended = sessions::end_others(&mut tx, user_id, None, "email_change_cancelled").await?;
+    audit::record(
+        &mut tx,
+        AuthEvent::EmailChangeCancelled,
+        Some(user_id),
+        Some(user_id),
+        origin,
+        json!({ "address_restored": restored.rows_affected() == 1, "sessions_ended": ended }),
     )
     .await?;
     Ok(tx.commit().await?)

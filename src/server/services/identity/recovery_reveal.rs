@@ -54,7 +54,8 @@ pub async fn keep(
 }
 
 /// The codes kept for this session, removed as they are read: a second call (a reload, the
-/// back button, another tab) finds nothing.
+/// back button, another tab) finds nothing. A revoked session gets nothing (its codes are
+/// deleted when it ends, and this checks again).
 #[tracing::instrument(skip(conn, keys))]
 pub async fn take(
     conn: &mut PgConnection,
@@ -63,8 +64,11 @@ pub async fn take(
     session_id: Uuid,
 ) -> Result<Option<RecoveryCodes>, AppError> {
     let row: Option<(Vec<u8>, bool)> = sqlx::query_as(
-        "delete from auth.recovery_code_reveals where session_id = $1 and user_id = $2
-         returning sealed_codes, expires_at > now()",
+        "delete from auth.recovery_code_reveals r where r.session_id = $1 and r.user_id = $2
+         returning r.sealed_codes,
+                   r.expires_at > now()
+                   and exists (select 1 from auth.sessions s
+                                where s.id = r.session_id and s.revoked_at is null)",
     )
     .bind(session_id)
     .bind(user_id)

@@ -94,35 +94,55 @@ pub async fn with_password(
     errors.into_result()?;
     let limits_config = &state.settings.limits;
     limits::per_ip(state, "sign_in", origin, limits_config.sign_in_per_ip).await?;
-    limits::per_account(state, "sign_in", &email, limits_config.sign_in_per_account).await?;
-    wait_after_failures(state, &email).await?;
-
-    let mut tx = service_tx(&state.pool).await?;
-    let user: Option<Credentials> = sqlx::query_as(
-        "select u.id, u.password_hash, u.role, u.email_confirmed_at is not null as confirmed,
-                exists (select 1 from auth.mfa_factors f
-                         where f.user_id = u.id and f.status = 'verified') as has_mfa
-           from auth.users u where u.email = $1",
+    // Failures slow down this account from this client only: keyed by the account alone,
+    // anyone could keep its owner (a moderator, say) locked out with a wrong guess now and
+    // then. The per-IP limit above bounds what one client tries across accounts.
+    let attempt_key = attempt_key(&email, origin);
+    limits::per_account(
+        state,
+        "sign_in",
+        &attempt_key,
+        limits_config.sign_in_per_account,
     )
-    .bind(&email)
-    .fetch_optional(&mut *tx)
     .await?;
+    wait_after_failures(state, &attempt_key).await?;
+
+    // Read, then let the transaction go: argon2 runs with no connection held.
+    let user: Option<Credentials> = {
+        let mut tx = service_tx(&state.pool).await?;
+        let user = sqlx::query_as(
+            "select u.id, u.password_hash, u.role, u.email_confirmed_at is not null as confirmed,
+                    exists (select 1 from auth.mfa_factors f
+                             where f.user_id = u.id and f.status = 'verified') as has_mfa
+               from auth.users u where u.email = $1",
+        )
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        user
+    };
     let verified = match user.as_ref().and_then(|u| u.password_hash.clone()) {
-        Some(hash) => password::verify(password_input.to_owned(), hash)
+        Some(hash) => state
+            .hashing
+            .verify(password_input.to_owned(), hash)
             .await
-            .unwrap_or(false),
+            .or_else(|error| match error {
+                password::PasswordError::Busy => Err(AppError::from(error)),
+                _ => Ok(false),
+            })?,
         None => {
             // Same work as a real check, so timing says nothing about the account.
-            password::burn_time(password_input.to_owned()).await;
+            state.hashing.burn_time(password_input.to_owned()).await;
             false
         }
     };
     let Some(user) = user.filter(|_| verified) else {
-        drop(tx);
-        record_failure(state, &email, origin).await?;
+        record_failure(state, &email, &attempt_key, origin).await?;
         return Err(AppError::SignInFailed);
     };
-    clear_failures(&mut tx, &email).await?;
+    let mut tx = service_tx(&state.pool).await?;
+    clear_failures(&mut tx, &attempt_key).await?;
     if !user.confirmed {
         // Not more than once a day: someone who signed up with another person's address
         // must not be able to keep mailing them by trying to sign in.
@@ -218,10 +238,9 @@ pub async fn with_second_factor(
             )
         })?;
     let user_id: Uuid = claims.sub.parse().map_err(|_| AppError::TokenInvalid)?;
-    let bucket = format!("mfa:{user_id}");
-    limits::per_account(state, "mfa", &bucket, state.settings.limits.mfa_per_account).await?;
+    let attempt = limits::second_factor(state, user_id).await?;
     let mut tx = service_tx(&state.pool).await?;
-    let Some(method) = mfa::check_code(&mut tx, &state.keys, user_id, code).await? else {
+    let Some(method) = mfa::check_code(&mut tx, &state.keys, user_id, code, attempt).await? else {
         audit::record(
             &mut tx,
             AuthEvent::MfaFailed,
@@ -294,8 +313,16 @@ pub(crate) async fn finish(
     Ok(issued)
 }
 
-/// Refuses an attempt while the account's growing delay runs (known emails or not).
-async fn wait_after_failures(state: &AppState, email: &str) -> Result<(), AppError> {
+/// What failed sign-ins are counted by: the account (known or not) and the client
+/// ([`limits::client_key`]), hashed, so typed-in addresses are not stored.
+fn attempt_key(email: &str, origin: &Origin) -> String {
+    let client = origin.ip.map(limits::client_key).unwrap_or_default();
+    format!("{email}\n{client}")
+}
+
+/// Refuses an attempt while this account-and-client's growing delay runs (known emails or
+/// not).
+async fn wait_after_failures(state: &AppState, attempt_key: &str) -> Result<(), AppError> {
     let threshold = state.settings.limits.failures_before_delay;
     let mut tx = service_tx(&state.pool).await?;
     let wait: Option<f64> = sqlx::query_scalar(
@@ -303,7 +330,7 @@ async fn wait_after_failures(state: &AppState, email: &str) -> Result<(), AppErr
                 + make_interval(secs => least(900, power(2, failures - $2)::float8)) - now())::float8
            from auth.sign_in_failures where email_hash = $1 and failures >= $2",
     )
-    .bind(hash_token(email))
+    .bind(hash_token(attempt_key))
     .bind(threshold)
     .fetch_optional(&mut *tx)
     .await
@@ -317,14 +344,19 @@ async fn wait_after_failures(state: &AppState, email: &str) -> Result<(), AppErr
     }
 }
 
-async fn record_failure(state: &AppState, email: &str, origin: &Origin) -> Result<(), AppError> {
+async fn record_failure(
+    state: &AppState,
+    email: &str,
+    attempt_key: &str,
+    origin: &Origin,
+) -> Result<(), AppError> {
     let mut tx = service_tx(&state.pool).await?;
     sqlx::query(
         "insert into auth.sign_in_failures (email_hash, failures, last_failed_at) values ($1, 1, now())
          on conflict (email_hash) do update
             set failures = auth.sign_in_failures.failures + 1, last_failed_at = now()",
     )
-    .bind(hash_token(email))
+    .bind(hash_token(attempt_key))
     .execute(&mut *tx)
     .await
     ?;
@@ -344,9 +376,9 @@ async fn record_failure(state: &AppState, email: &str, origin: &Origin) -> Resul
     Ok(tx.commit().await?)
 }
 
-async fn clear_failures(conn: &mut sqlx::PgConnection, email: &str) -> Result<(), AppError> {
+async fn clear_failures(conn: &mut sqlx::PgConnection, attempt_key: &str) -> Result<(), AppError> {
     sqlx::query("delete from auth.sign_in_failures where email_hash = $1")
-        .bind(hash_token(email))
+        .bind(hash_token(attempt_key))
         .execute(&mut *conn)
         .await?;
     Ok(())

@@ -71,11 +71,31 @@ pub async fn sign_up(
         state.settings.limits.sign_up_per_ip,
     )
     .await?;
-    let hash = password::hash(form.password.clone())
-        .await
-        .map_err(|_| AppError::Internal)?;
+    // Per address too (hashed), so one address cannot be used to mail its owner from many
+    // clients.
+    limits::per_account(
+        state,
+        "sign_up",
+        &email,
+        state.settings.limits.mail_per_account,
+    )
+    .await?;
+    let hash = state.hashing.hash(form.password.clone()).await?;
     let mut tx = service_tx(&state.pool).await?;
 
+    // The handle first, whoever owns the address: answering "welcome" for a registered
+    // address before looking at the handle, and "that handle is taken" for a new one, would
+    // tell anyone which addresses belong to members. Handles are public; addresses are not.
+    let taken: bool =
+        sqlx::query_scalar("select exists (select 1 from app.profiles where handle = $1)")
+            .bind(&handle)
+            .fetch_one(&mut *tx)
+            .await?;
+    if taken {
+        let mut errors = FieldErrors::new();
+        errors.add("handle", "That handle is taken. Please choose another.");
+        return Err(AppError::Invalid(errors));
+    }
     let existing: Option<Uuid> = sqlx::query_scalar("select id from auth.users where email = $1")
         .bind(&email)
         .fetch_optional(&mut *tx)
@@ -96,23 +116,12 @@ pub async fn sign_up(
                     ),
                 },
             )
-            .await
-            ?;
+            .await?;
         }
         tx.commit().await?;
         return Ok(());
     }
 
-    let taken: bool =
-        sqlx::query_scalar("select exists (select 1 from app.profiles where handle = $1)")
-            .bind(&handle)
-            .fetch_one(&mut *tx)
-            .await?;
-    if taken {
-        let mut errors = FieldErrors::new();
-        errors.add("handle", "That handle is taken. Please choose another.");
-        return Err(AppError::Invalid(errors));
-    }
     let user_id: Uuid = sqlx::query_scalar(
         "insert into auth.users (email, password_hash) values ($1, $2) returning id",
     )
