@@ -132,9 +132,12 @@ server_env=(
   LEPTOS_SITE_ADDR="127.0.0.1:$ws_port"
   WELLSPRING__SERVER__PUBLIC_URL="$site"
   WELLSPRING__SERVER__SHUTDOWN_GRACE_SECS=3
-  # Measure the work, not the limiter: hundreds of sign-ins from one IP to one account.
+  # Measure the work, not the limiter: hundreds of sign-ins from one IP to one account, and
+  # the hashing attack below as if it came from everywhere (no limit would stop it first).
   WELLSPRING__LIMITS__SIGN_IN_PER_IP=1000000
   WELLSPRING__LIMITS__SIGN_IN_PER_ACCOUNT=1000000
+  WELLSPRING__LIMITS__PASSWORD_PER_IP=1000000
+  WELLSPRING__LIMITS__PASSWORD_PER_ACCOUNT=1000000
 )
 db_url="" # where psql reads the outbox; found below for the embedded cluster
 if [[ -n "${DATABASE_URL:-}" ]]; then
@@ -160,11 +163,14 @@ ws_pid=$!
 wait_for "$site/readyz" "$ws_pid" "Wellspring"
 
 if [[ -z "$db_url" ]]; then
-  # The embedded cluster listens on a free port: line 4 of postmaster.pid.
+  # The embedded cluster listens only on a Unix socket: its port (the socket's name) and
+  # directory are lines 4 and 5 of postmaster.pid.
   pidfile=$(postmaster_pidfile)
   if [[ -n "$pidfile" ]]; then
     pg_port=$(sed -n 4p "$pidfile")
-    [[ "$pg_port" =~ ^[0-9]+$ ]] && db_url="postgres://postgres@127.0.0.1:$pg_port/wellspring"
+    pg_socket=$(sed -n 5p "$pidfile")
+    [[ "$pg_port" =~ ^[0-9]+$ && -d "$pg_socket" ]] \
+      && db_url="postgres://postgres@localhost:$pg_port/wellspring?host=$pg_socket"
   fi
 fi
 
@@ -291,6 +297,42 @@ say "baseline: GET /healthz  c=$CONC $DURATION"
 oha_json "$work/h-bl.json" -w -z "$DURATION" -c "$CONC" "$baseline/healthz"
 record h_bl "$(summarise "$work/h-bl.json" '^2')"
 
+# 5. Password hashing under attack (issue 12, section 3): 32 connections send wrong current
+# passwords to the password change and 32 send made-up reset tokens, 64 at once, while a
+# reader loads the circles page. Beside it: the same reader alone, in this run.
+ATTACK_SECS="${BENCH_AUTH_ATTACK_SECS:-12}"
+reader_args=(-z 8s -c 4 -H "cookie: ws_access=$access")
+say "reader alone: GET /circles  c=4 8s"
+oha_json "$work/warmup.json" -w -z 1s -c 4 -H "cookie: ws_access=$access" "$site/circles"
+oha_json "$work/reader-calm.json" "${reader_args[@]}" "$site/circles"
+record reader_calm "$(summarise "$work/reader-calm.json" '^2')"
+rss_before=$(awk '/^VmRSS/ {print $2}' "/proc/$ws_pid/status")
+say "attack: 32 x POST /api/account/password (wrong password) + 32 x POST /api/auth/reset (made-up token), ${ATTACK_SECS}s"
+oha_json "$work/attack-change.json" -w -z "${ATTACK_SECS}s" -c 32 -m POST \
+  -H 'content-type: application/x-www-form-urlencoded' -H "cookie: ws_access=$access" \
+  -d "$(form current_password 'not my password at all' new_password 'a brand new passphrase')" \
+  "$site/api/account/password" &
+attack_change=$!
+oha_json "$work/attack-reset.json" -w -z "${ATTACK_SECS}s" -c 32 -m POST \
+  -H 'content-type: application/x-www-form-urlencoded' \
+  -d "$(form token made-up-token-0123456789 password 'a brand new passphrase')" \
+  "$site/api/auth/reset" &
+attack_reset=$!
+sleep 2
+say "reader under attack: GET /circles  c=4 8s"
+oha_json "$work/reader-attacked.json" "${reader_args[@]}" "$site/circles"
+record reader_attacked "$(summarise "$work/reader-attacked.json" '^2')"
+wait "$attack_change" "$attack_reset"
+record attack_change "$(summarise "$work/attack-change.json" '^(400|429)$')"
+record attack_reset "$(summarise "$work/attack-reset.json" '^(400|429)$')"
+rss_peak=$(awk '/^VmHWM/ {print $2}' "/proc/$ws_pid/status")
+rss_after=$(awk '/^VmRSS/ {print $2}' "/proc/$ws_pid/status")
+status_mix=$(node -e '
+  for (const f of process.argv.slice(1)) {
+    const r = JSON.parse(require("fs").readFileSync(f, "utf8"));
+    process.stdout.write(Object.entries(r.statusCodeDistribution || {}).map(([c, n]) => `${n}×${c}`).join(", ") + "; ");
+  }' "$work/attack-change.json" "$work/attack-reset.json")
+
 # 2. Refresh rotation: sequential, each token used once (bench/refresh.mjs signs in itself).
 say "refresh: $REFRESHES sequential rotations, then the same with an access token, then the baseline"
 node bench/refresh.mjs --site "$site" --baseline "$baseline/" --email "$EMAIL" --password "$PASSWORD" \
@@ -339,6 +381,16 @@ mkdir -p bench/results
   echo
   echo "**Verified session on /:** signed-in req/s ÷ anonymous req/s = $ratio ($diff % $word; goal: under 5 % fewer): $verdict."
   echo "JWT verification alone (/healthz): $h_ratio ($h_diff % $h_word)."
+  echo
+  echo
+  echo "**Password hashing under attack** (64 attacking connections: 32 wrong-password changes, 32 made-up reset tokens, password limits raised so only the hashing bound stands; hashing slots: one per core):"
+  echo
+  echo "| reader: GET /circles, c=4, 8 s | req/s | p50 ms | p99 ms | failed |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  echo "| alone | ${rps[reader_calm]} | ${p50[reader_calm]} | ${p99[reader_calm]} | ${fails[reader_calm]} |"
+  echo "| during the attack | ${rps[reader_attacked]} | ${p50[reader_attacked]} | ${p99[reader_attacked]} | ${fails[reader_attacked]} |"
+  echo
+  echo "p99 under attack ÷ alone: $(awk -v a="${p99[reader_attacked]}" -v c="${p99[reader_calm]}" 'BEGIN { if (c > 0) printf "%.2f", a / c; else print "n/a" }'). Attackers: password change ${rps[attack_change]} req/s (p99 ${p99[attack_change]} ms), reset ${rps[attack_reset]} req/s (p99 ${p99[attack_reset]} ms); answers: $status_mix RSS: $((rss_before / 1024)) MiB before, $((rss_after / 1024)) MiB after, peak over the whole run $((rss_peak / 1024)) MiB."
   echo
   echo "1. Argon2id dominates: m = 19456 KiB, t = 2, p = 1 (OWASP Password Storage Cheat Sheet), one hash per sign-in. Every request signs in the same member and opens a new session; oha does not follow the redirect."
   echo "2. bench/refresh.mjs (Node fetch, one keep-alive connection): each request carries the ws_refresh the previous response set, so every token is used once, as a browser would. The session middleware rotates it and, as for every write, checks the session row; the server function then reads the viewer. The row below it is the same request with a fresh access token instead: the difference is the cost of rotation. Baseline: the same loop against the bare baseline's GET /. \"failed\" is 0 because any failure or a response without a new token stops the run."

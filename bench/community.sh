@@ -157,18 +157,14 @@ start_wellspring() {
   ws_pid=$!
   wait_for "$site/readyz" "$ws_pid" "Wellspring"
   if [[ -z "${DATABASE_URL:-}" ]]; then
-    # The embedded cluster listens on a free port: line 4 of postmaster.pid, or the log line
-    # "embedded PostgreSQL started" when the cluster had to live elsewhere.
-    local pidfile port=""
+    # The embedded cluster listens only on a Unix socket: its port (the socket's name) and
+    # directory are lines 4 and 5 of postmaster.pid.
+    local pidfile port="" socket_dir=""
     pidfile=$(find "$data_dir" -maxdepth 2 -name postmaster.pid 2>/dev/null | head -n1)
-    [[ -n "$pidfile" ]] && port=$(sed -n 4p "$pidfile")
-    if ! [[ "$port" =~ ^[0-9]+$ ]]; then
-      port=$(sed 's/\x1b\[[0-9;]*m//g' "$work/wellspring.log" | grep 'embedded PostgreSQL started' \
-        | grep -o 'port[=: ]*[0-9]*' | tail -n1 | grep -o '[0-9]*$' || true)
-    fi
-    [[ "$port" =~ ^[0-9]+$ ]] || die "could not find the embedded cluster's port"
-    db_url="postgres://postgres@127.0.0.1:$port/wellspring"
-    admin_url="postgres://postgres@127.0.0.1:$port/postgres"
+    [[ -n "$pidfile" ]] && port=$(sed -n 4p "$pidfile") && socket_dir=$(sed -n 5p "$pidfile")
+    [[ "$port" =~ ^[0-9]+$ && -d "$socket_dir" ]] || die "could not find the embedded cluster's socket"
+    db_url="postgres://postgres@localhost:$port/wellspring?host=$socket_dir"
+    admin_url="postgres://postgres@localhost:$port/postgres?host=$socket_dir"
   fi
 }
 

@@ -11,6 +11,9 @@ pub async fn toggle_bookmark(post_id: PostId, back: Option<String>) -> Result<bo
         server::{auth::request, http::errors::with_status, services::community::bookmarks},
     };
     let ctx = request::context()?;
+    with_status(
+        request::within_limit(crate::server::services::write_limits::WriteAction::Bookmark).await,
+    )?;
     let saved = with_status(bookmarks::toggle(&ctx, post_id).await)?;
     super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
     Ok(saved)

@@ -73,6 +73,10 @@ pub async fn create_circle(
 pub async fn join_circle(slug: String) -> Result<Membership, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::circles};
     let ctx = request::context()?;
+    with_status(
+        request::within_limit(crate::server::services::write_limits::WriteAction::JoinRequest)
+            .await,
+    )?;
     let membership = with_status(circles::join(&ctx, &slug).await)?;
     redirect_back_without_js(&format!("/c/{slug}"));
     Ok(membership)

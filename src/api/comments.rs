@@ -32,6 +32,9 @@ pub async fn create_comment(
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
     let ctx = request::context()?;
     let anonymous = anonymous.is_some_and(|v| v != "false");
+    with_status(
+        request::within_limit(crate::server::services::write_limits::WriteAction::Comment).await,
+    )?;
     let path = with_status(comments::create(&ctx, post_id, parent_id, &body, anonymous).await)?;
     super::circles::redirect_back_without_js(&path);
     Ok(path)

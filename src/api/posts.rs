@@ -20,6 +20,9 @@ pub async fn create_post(
         server::{auth::request, http::errors::with_status, services::community::posts},
     };
     let ctx = request::context()?;
+    with_status(
+        request::within_limit(crate::server::services::write_limits::WriteAction::Post).await,
+    )?;
     let path = with_status(
         posts::create(
             &ctx,

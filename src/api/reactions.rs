@@ -20,6 +20,9 @@ pub async fn toggle_reaction(
         server::{auth::request, http::errors::with_status, services::community::reactions},
     };
     let ctx = request::context()?;
+    with_status(
+        request::within_limit(crate::server::services::write_limits::WriteAction::Reaction).await,
+    )?;
     let target = with_status(
         ReactionTarget::parse(&target, id)
             .ok_or_else(|| AppError::BadRequest("Reactions go on posts or comments.".into())),

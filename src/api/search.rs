@@ -7,5 +7,8 @@ use leptos::prelude::*;
 pub async fn search(q: String) -> Result<SearchResults, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::search};
     let ctx = request::context()?;
+    with_status(
+        request::within_limit(crate::server::services::write_limits::WriteAction::Search).await,
+    )?;
     with_status(search::search(&ctx, &q).await)
 }

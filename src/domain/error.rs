@@ -31,6 +31,13 @@ pub enum AppError {
     TokenInvalid,
     #[error("Too many attempts. Please wait {retry_after_secs} seconds and try again.")]
     RateLimited { retry_after_secs: u64 },
+    /// A member (or a visitor's address) writing, reacting or searching faster than the
+    /// configured limits: spam protection, said kindly.
+    #[error(
+        "You're doing that a lot. To keep the circles calm and free of spam, please wait {} and try again.",
+        wait_words(*retry_after_secs)
+    )]
+    SlowDown { retry_after_secs: u64 },
     /// Too many wrong second-factor codes for this account lately; even a right one waits.
     #[error(
         "Too many wrong codes for this account. For its safety, please wait {} minutes and try again.",
@@ -59,7 +66,9 @@ impl AppError {
             AppError::Invalid(_) | AppError::BadRequest(_) | AppError::TokenInvalid => 400,
             AppError::Unauthorized | AppError::SignInFailed => 401,
             AppError::Forbidden | AppError::CrossSite | AppError::ProofNeeded => 403,
-            AppError::RateLimited { .. } | AppError::TooManyCodes { .. } => 429,
+            AppError::RateLimited { .. }
+            | AppError::TooManyCodes { .. }
+            | AppError::SlowDown { .. } => 429,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Transport(_) => 500,
         }
@@ -69,7 +78,8 @@ impl AppError {
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
             AppError::RateLimited { retry_after_secs }
-            | AppError::TooManyCodes { retry_after_secs } => Some(*retry_after_secs),
+            | AppError::TooManyCodes { retry_after_secs }
+            | AppError::SlowDown { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -83,10 +93,56 @@ impl AppError {
     }
 }
 
+/// "45 seconds", "a minute", "12 minutes": how long to wait, in words.
+fn wait_words(secs: u64) -> String {
+    match secs {
+        0..=1 => "a second".to_owned(),
+        2..=90 => format!("{secs} seconds"),
+        _ => format!("{} minutes", secs.div_ceil(60)),
+    }
+}
+
 impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
         AppError::Transport(value.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::AppError;
+
+    #[test]
+    fn waits_are_said_in_words_a_person_uses() {
+        assert!(
+            AppError::SlowDown {
+                retry_after_secs: 45
+            }
+            .to_string()
+            .contains("wait 45 seconds")
+        );
+        assert!(
+            AppError::SlowDown {
+                retry_after_secs: 700
+            }
+            .to_string()
+            .contains("wait 12 minutes")
+        );
+        assert!(
+            AppError::TooManyCodes {
+                retry_after_secs: 154
+            }
+            .to_string()
+            .contains("wait 3 minutes")
+        );
+        assert_eq!(
+            AppError::SlowDown {
+                retry_after_secs: 9
+            }
+            .status_code(),
+            429
+        );
     }
 }

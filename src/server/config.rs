@@ -251,6 +251,15 @@ pub struct LimitSettings {
     /// window.
     pub password_per_account: i32,
     pub password_per_ip: i32,
+    /// Writes, reactions and searches per member (or per client address when signed out)
+    /// per `write_window_secs`; see `services::write_limits`.
+    pub write_window_secs: i64,
+    pub posts_per_window: i32,
+    pub comments_per_window: i32,
+    pub reactions_per_window: i32,
+    pub bookmarks_per_window: i32,
+    pub join_requests_per_window: i32,
+    pub searches_per_window: i32,
     /// Failed sign-ins for one account before each further attempt waits, doubling.
     pub failures_before_delay: i32,
 }
@@ -319,12 +328,38 @@ impl DatabaseSettings {
     }
 }
 
+/// The environment when `APP_ENV` is unset: development only inside a development checkout
+/// (the configuration directory sits beside the crate's `Cargo.toml`, as it does for
+/// `make run`, `cargo leptos watch` and the tests); anywhere else production, whose checks
+/// refuse to start with development secrets and which never serves `/dev/mailbox`. A copied
+/// binary started bare on a server is then safe, or stops and says what to set.
+pub fn default_env(config_dir: &std::path::Path) -> AppEnv {
+    let checkout = config_dir
+        .parent()
+        .map(|root| {
+            if root.as_os_str().is_empty() {
+                std::path::Path::new(".")
+            } else {
+                root
+            }
+        })
+        .is_some_and(|root| {
+            root.join("Cargo.toml").is_file() && config_dir.join("development.toml").is_file()
+        });
+    if checkout {
+        AppEnv::Development
+    } else {
+        AppEnv::Production
+    }
+}
+
 impl Settings {
     /// Reads configuration from `config_dir` and the process environment.
     pub fn load(config_dir: &std::path::Path) -> anyhow::Result<Self> {
-        let app_env: AppEnv = std::env::var("APP_ENV")
-            .unwrap_or_else(|_| "development".to_owned())
-            .parse()?;
+        let app_env: AppEnv = match std::env::var("APP_ENV") {
+            Ok(name) if !name.trim().is_empty() => name.parse()?,
+            _ => default_env(config_dir),
+        };
         let mut builder = config::Config::builder()
             .set_default("app_env", app_env.as_str())?
             .set_default("server.request_timeout_secs", 30)?
@@ -367,6 +402,13 @@ impl Settings {
             .set_default("limits.second_factor_window_secs", 900)?
             .set_default("limits.password_per_account", 10)?
             .set_default("limits.password_per_ip", 30)?
+            .set_default("limits.write_window_secs", 3600)?
+            .set_default("limits.posts_per_window", 30)?
+            .set_default("limits.comments_per_window", 300)?
+            .set_default("limits.reactions_per_window", 1000)?
+            .set_default("limits.bookmarks_per_window", 500)?
+            .set_default("limits.join_requests_per_window", 60)?
+            .set_default("limits.searches_per_window", 600)?
             .set_default("seed.demo_on_empty", false)?
             .add_source(
                 config::File::from(config_dir.join(format!("{app_env}.toml"))).required(false),
@@ -486,6 +528,13 @@ mod tests {
                 second_factor_window_secs: 900,
                 password_per_account: 10,
                 password_per_ip: 30,
+                write_window_secs: 3600,
+                posts_per_window: 30,
+                comments_per_window: 300,
+                reactions_per_window: 1000,
+                bookmarks_per_window: 500,
+                join_requests_per_window: 60,
+                searches_per_window: 600,
             },
             seed: SeedSettings::default(),
             jobs: JobSettings::default(),
@@ -523,6 +572,23 @@ mod tests {
                 .check()
                 .is_ok()
         );
+    }
+
+    #[test]
+    fn without_app_env_only_a_development_checkout_is_development() {
+        let checkout = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config");
+        assert_eq!(default_env(&checkout), AppEnv::Development);
+        let elsewhere =
+            std::env::temp_dir().join(format!("wellspring-no-checkout-{}", std::process::id()));
+        std::fs::create_dir_all(elsewhere.join("config")).unwrap();
+        // A configuration directory copied next to the binary, without the crate around it.
+        std::fs::write(elsewhere.join("config/development.toml"), "").unwrap();
+        assert_eq!(default_env(&elsewhere.join("config")), AppEnv::Production);
+        assert_eq!(
+            default_env(std::path::Path::new("/nonexistent/config")),
+            AppEnv::Production
+        );
+        let _ = std::fs::remove_dir_all(&elsewhere);
     }
 
     #[test]

@@ -190,3 +190,166 @@ async fn someone_elses_failures_do_not_lock_the_owner_out() {
         "a /64 counts as one client: {v6:?}"
     );
 }
+
+#[tokio::test]
+async fn writing_faster_than_the_limit_is_refused_kindly_and_writes_nothing() {
+    use crate::community::{admin, call, create_circle, join, member as community_member};
+    use crate::identity_no_js::post_without_js;
+    let app = spawn_app_with(|settings| {
+        settings.limits.posts_per_window = 2;
+        settings.limits.reactions_per_window = 3;
+        settings.limits.searches_per_window = 2;
+    })
+    .await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "slow-garden", "public", false).await;
+    let poster = community_member(&app, "quickfinger", "Quick Finger").await;
+    join(&app, &poster, "slow-garden").await;
+    let write = |title: &'static str| {
+        let cookies = poster.cookies.clone();
+        let app = &app;
+        async move {
+            call(
+                app,
+                "posts/create",
+                &[
+                    ("circle", "slow-garden"),
+                    ("title", title),
+                    ("body", "Some words for the garden."),
+                ],
+                &cookies,
+            )
+            .await
+        }
+    };
+    assert_eq!(write("First of the day").await.status, StatusCode::OK);
+    assert_eq!(write("Second of the day").await.status, StatusCode::OK);
+    let third = write("Third of the day").await;
+    assert_eq!(
+        third.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        third.body
+    );
+    assert!(third.headers.contains_key("retry-after"));
+    assert!(third.body.contains("SlowDown"), "{}", third.body);
+    let posts: i64 =
+        sqlx::query_scalar("select count(*) from app.posts where title like '% of the day'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(posts, 2, "the refused post was not written");
+
+    // Without JavaScript the form comes back to its page, which says why in words.
+    let plain = post_without_js(
+        &app,
+        "posts/create",
+        &[
+            ("circle", "slow-garden"),
+            ("title", "Fourth of the day"),
+            ("body", "Some words for the garden."),
+        ],
+        &poster.cookies,
+        "/c/slow-garden/new",
+    )
+    .await;
+    let back = crate::identity_no_js::location(&plain);
+    let back = back.strip_prefix(&app.address).unwrap_or(&back).to_owned();
+    let (_, html) = crate::community::page(&app, &back, &poster.cookies).await;
+    assert!(
+        html.contains("You&#x27;re doing that a lot") || html.contains("You're doing that a lot"),
+        "{html}"
+    );
+
+    // Visitors' searches are limited per address.
+    let mut statuses = Vec::new();
+    for _ in 0..3 {
+        statuses.push(call(&app, "search", &[("q", "garden")], "").await.status);
+    }
+    assert_eq!(
+        statuses,
+        [
+            StatusCode::OK,
+            StatusCode::OK,
+            StatusCode::TOO_MANY_REQUESTS
+        ]
+    );
+}
+
+/// The median of a handful of timings, in milliseconds.
+fn median_ms(mut times: Vec<std::time::Duration>) -> f64 {
+    times.sort();
+    times[times.len() / 2].as_secs_f64() * 1000.0
+}
+
+#[tokio::test]
+async fn every_account_endpoint_answers_members_and_strangers_alike() {
+    let app = spawn_app_with(|settings| {
+        settings.limits.failures_before_delay = 1000;
+        settings.limits.sign_in_per_account = 1000;
+        settings.limits.sign_in_per_ip = 1000;
+        settings.limits.sign_up_per_ip = 1000;
+        settings.limits.mail_per_ip = 1000;
+        settings.limits.mail_per_account = 1000;
+    })
+    .await;
+    confirmed_member(&app, MEMBER, "hazel").await;
+    confirmed_member(&app, "other@example.org", "otherone").await;
+    let session = sign_in(&app, "other@example.org").await;
+    const ROUNDS: usize = 5;
+    let mut report = Vec::new();
+    for endpoint in [
+        "auth/signup",
+        "auth/login",
+        "auth/forgot",
+        "auth/magic-link",
+        "account/email",
+    ] {
+        let mut bodies = [Vec::new(), Vec::new()];
+        let mut times = [Vec::new(), Vec::new()];
+        for round in 0..ROUNDS {
+            for (side, email) in [
+                (0, MEMBER.to_owned()),
+                (1, format!("stranger{round}@example.org")),
+            ] {
+                let handle = format!("fresh_{side}_{round}");
+                let form: Vec<(&str, &str)> = match endpoint {
+                    "auth/signup" => vec![
+                        ("email", &email),
+                        ("password", PASSWORD),
+                        ("handle", &handle),
+                        ("display_name", "Someone"),
+                    ],
+                    "auth/login" => vec![("email", &email), ("password", "not the password")],
+                    "account/email" => vec![("new_email", &email)],
+                    _ => vec![("email", &email)],
+                };
+                let cookies = if endpoint == "account/email" {
+                    session.cookies()
+                } else {
+                    String::new()
+                };
+                let started = std::time::Instant::now();
+                let reply = post(&app, endpoint, &form, &cookies).await;
+                times[side].push(started.elapsed());
+                bodies[side].push((reply.status, reply.body));
+            }
+        }
+        for (member, stranger) in bodies[0].iter().zip(&bodies[1]) {
+            assert_eq!(
+                member, stranger,
+                "{endpoint}: a member's address and a stranger's get the same answer"
+            );
+        }
+        let (member, stranger) = (median_ms(times[0].clone()), median_ms(times[1].clone()));
+        report.push(format!(
+            "{endpoint:18} member {member:7.1} ms  stranger {stranger:7.1} ms  difference {:+6.1} ms",
+            member - stranger
+        ));
+    }
+    // Printed, not asserted: timings on a shared machine are not a pass/fail fact.
+    println!(
+        "median answer time over {ROUNDS} rounds:\n{}",
+        report.join("\n")
+    );
+}

@@ -25,6 +25,19 @@ async fn the_embedded_cluster_starts_serves_and_stops() {
         .await
         .unwrap();
     assert_eq!(one, 1);
+    // Reachable only through its private socket: no TCP port, a directory only its owner
+    // can open.
+    let listening: String = sqlx::query_scalar("show listen_addresses")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(listening, "", "no TCP listener");
+    use std::os::unix::fs::PermissionsExt as _;
+    let mode = std::fs::metadata(cluster.socket_dir())
+        .unwrap()
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o700, "the socket directory is private");
     conn.close().await.unwrap();
 
     tokio::task::spawn_blocking(move || cluster.stop())

@@ -224,3 +224,29 @@ async fn pages_that_are_not_complete_and_public_are_never_stored() {
     page(&app, "/search?q=sleep", "").await;
     assert_eq!(counts(&app).await, (1, 2));
 }
+
+#[tokio::test]
+async fn a_client_chosen_request_id_cannot_switch_the_cache_off() {
+    let app = spawn_app_with(|s| s.server.visitor_page_cache_ms = LONG).await;
+    // "circles" is on the page: before, an id that occurred in the render made it
+    // unstorable, so anyone could make every visit render afresh.
+    for _ in 0..3 {
+        let response = app
+            .get_with_header("/circles", "x-request-id", "circles")
+            .await;
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["x-request-id"], "circles");
+    }
+    assert_eq!(
+        counts(&app).await,
+        (2, 1),
+        "one render, then the stored page, whatever id the client chose"
+    );
+    // An error page still names its own request and is never kept.
+    let missing = app
+        .get_with_header("/c/no-such-circle", "x-request-id", "lb-0001")
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let body = missing.text().await.unwrap();
+    assert!(body.contains("lb-0001"), "the error page names the request");
+}

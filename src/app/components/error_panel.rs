@@ -11,6 +11,14 @@ use super::button::ButtonLink;
 pub fn ErrorPanel(#[prop(into)] title: String, #[prop(into)] message: String) -> impl IntoView {
     let request_id =
         SharedValue::new(|| use_context::<RequestId>().map(|id| id.to_string())).into_inner();
+    // This page names one request: no cache may keep it for anyone else.
+    #[cfg(feature = "ssr")]
+    if let Some(options) = use_context::<leptos_axum::ResponseOptions>() {
+        options.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
     view! {
         <div class="mx-auto max-w-xl py-10 text-center" data-testid="error-panel">
             <h1 class="text-3xl font-semibold tracking-tight">{title}</h1>

@@ -98,6 +98,14 @@ pub fn clear_session(state: &AppState) {
     }
 }
 
+/// Counts one `action` against the caller's write limit (`services::write_limits`).
+pub async fn within_limit(
+    action: crate::server::services::write_limits::WriteAction,
+) -> Result<(), AppError> {
+    let state = state()?;
+    crate::server::services::write_limits::check(&state, caller().as_ref(), &origin(), action).await
+}
+
 /// A moderator or admin whose session passed a second factor (aal2): staff must use
 /// two-step sign-in. Staff pages and actions start here.
 pub fn require_staff() -> Result<CurrentSession, AppError> {

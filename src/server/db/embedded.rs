@@ -3,10 +3,15 @@
 //!
 //! PostgreSQL refuses to run as root, so when we are root the cluster runs as the
 //! `postgres` user (or `nobody`), which then owns the data directory.
+//!
+//! The cluster listens on no TCP port at all: only on a Unix socket in a fresh directory
+//! (mode 0700, owned by the account PostgreSQL runs as), so no other local user, container
+//! sidecar or browser-driven request to localhost can reach a cluster that trusts every
+//! connection. The directory is short (`/tmp/wellspring-pg-<random>`), because socket paths
+//! are limited to about 100 bytes and a checkout can be deep.
 
 use anyhow::{Context, anyhow, bail};
 use std::{
-    net::TcpListener,
     os::unix::fs::PermissionsExt,
     path::{Path, PathBuf},
     process::Command,
@@ -22,10 +27,14 @@ its own (Debian/Ubuntu: `apt-get install postgresql`; macOS: `brew install postg
 pub struct EmbeddedPostgres {
     data_dir: PathBuf,
     bin_dir: PathBuf,
-    port: u16,
+    /// The private directory holding the cluster's socket, removed when it stops.
+    socket_dir: PathBuf,
     run_as: Option<Account>,
     stopped: bool,
 }
+
+/// The socket's port number: only its file name (`.s.PGSQL.5432`), no TCP port is opened.
+const SOCKET_PORT: u16 = 5432;
 
 /// An unprivileged account to run PostgreSQL as when we are root.
 #[derive(Clone, Debug)]
@@ -37,7 +46,7 @@ struct Account {
 
 impl EmbeddedPostgres {
     /// Initialises the cluster on first use, clears what a crash left behind and starts it
-    /// on a free loopback port (TCP only: socket paths under a deep checkout can be too long).
+    /// on a Unix socket in a fresh private directory, with no TCP port.
     #[tracing::instrument]
     pub fn start(base_dir: &Path) -> anyhow::Result<Self> {
         let bin_dir = find_bin_dir().ok_or_else(|| anyhow!(INSTALL_HINT))?;
@@ -50,7 +59,7 @@ impl EmbeddedPostgres {
         let mut cluster = Self {
             data_dir,
             bin_dir,
-            port: 0,
+            socket_dir: PathBuf::new(),
             run_as,
             stopped: true,
         };
@@ -59,16 +68,28 @@ impl EmbeddedPostgres {
             cluster.init()?;
         }
         cluster.clear_leftovers()?;
-        cluster.port = free_port()?;
+        cluster.socket_dir = private_socket_dir(cluster.run_as.as_ref())?;
         cluster.pg_ctl_start()?;
         cluster.stopped = false;
-        tracing::info!(data_dir = %cluster.data_dir.display(), port = cluster.port, "embedded PostgreSQL started");
+        tracing::info!(
+            data_dir = %cluster.data_dir.display(),
+            socket_dir = %cluster.socket_dir.display(),
+            "embedded PostgreSQL started (Unix socket only)"
+        );
         Ok(cluster)
     }
 
-    /// Connection URL for `database` on this cluster.
+    /// Connection URL for `database` on this cluster (its socket directory as `host`).
     pub fn url(&self, database: &str) -> String {
-        format!("postgres://postgres@127.0.0.1:{}/{database}", self.port)
+        format!(
+            "postgres://postgres@localhost:{SOCKET_PORT}/{database}?host={}",
+            self.socket_dir.display()
+        )
+    }
+
+    /// The directory holding the cluster's socket.
+    pub fn socket_dir(&self) -> &Path {
+        &self.socket_dir
     }
 
     /// Stops the cluster quickly, rolling back open transactions.
@@ -87,6 +108,7 @@ impl EmbeddedPostgres {
                 .arg(&self.data_dir),
         )
         .context("stopping the embedded PostgreSQL")?;
+        let _ = std::fs::remove_dir_all(&self.socket_dir);
         tracing::info!("embedded PostgreSQL stopped");
         Ok(())
     }
@@ -142,8 +164,9 @@ impl EmbeddedPostgres {
 
     fn pg_ctl_start(&self) -> anyhow::Result<()> {
         let options = format!(
-            "-p {} -c listen_addresses=127.0.0.1 -c unix_socket_directories=''",
-            self.port
+            "-p {SOCKET_PORT} -c listen_addresses='' -c unix_socket_directories='{}' \
+             -c unix_socket_permissions=0700",
+            self.socket_dir.display()
         );
         let log = self.data_dir.join("server.log");
         let mut start = self.pg_ctl();
@@ -305,7 +328,30 @@ fn traversable_by_others(dir: &Path) -> bool {
         .unwrap_or(false)
 }
 
-fn free_port() -> anyhow::Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("finding a free port")?;
-    Ok(listener.local_addr()?.port())
+/// A new directory for the socket that nobody else can enter: created fresh (never reused,
+/// so nothing planted there beforehand is trusted), mode 0700, owned by the account that
+/// runs PostgreSQL.
+fn private_socket_dir(account: Option<&Account>) -> anyhow::Result<PathBuf> {
+    let base = std::env::temp_dir();
+    for _ in 0..8 {
+        let dir = base.join(format!("wellspring-pg-{:016x}", rand::random::<u64>()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => {
+                std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
+                if let Some(account) = account {
+                    std::os::unix::fs::chown(&dir, Some(account.uid), Some(account.gid))
+                        .with_context(|| format!("giving {} to {}", dir.display(), account.name))?;
+                }
+                return Ok(dir);
+            }
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(error) => {
+                return Err(error).with_context(|| format!("creating {}", dir.display()));
+            }
+        }
+    }
+    bail!(
+        "could not create a private socket directory in {}",
+        base.display()
+    )
 }

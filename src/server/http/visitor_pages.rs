@@ -222,8 +222,13 @@ async fn store(response: Response, context: &RequestContext) -> Result<StoredPag
             return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
         }
     };
+    // A page naming its request id (an error panel) belongs to that request. Error panels
+    // also mark their response `no-store`; this catches one rendered after the headers left.
+    // A client-chosen id is not looked for: it can be any word on the page, and would let
+    // anyone switch the cache off for any page by sending it.
     let request_id = context.request_id.to_string();
-    if bytes.len() > MAX_PAGE_BYTES || contains(&bytes, request_id.as_bytes()) {
+    let names_its_request = !context.client_chosen && contains(&bytes, request_id.as_bytes());
+    if bytes.len() > MAX_PAGE_BYTES || names_its_request {
         return Err(Response::from_parts(parts, Body::from(bytes)));
     }
     let nonce = context.nonce.as_bytes();

@@ -4,3 +4,4 @@ pub mod community;
 pub mod context;
 pub mod identity;
 pub mod status;
+pub mod write_limits;

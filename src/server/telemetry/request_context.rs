@@ -18,6 +18,9 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 #[derive(Clone, Debug)]
 pub struct RequestContext {
     pub request_id: RequestId,
+    /// Whether the id came from the client (or a proxy) rather than from us: such an id may
+    /// be any word, so finding it in a page proves nothing (see `visitor_pages::store`).
+    pub client_chosen: bool,
     /// Base64 nonce for this response's Content-Security-Policy and inline scripts.
     pub nonce: Arc<str>,
 }
@@ -25,15 +28,20 @@ pub struct RequestContext {
 impl RequestContext {
     /// Keeps a safe id sent by the client or a proxy; otherwise makes a new one.
     pub fn for_request(incoming: Option<&HeaderValue>) -> Self {
-        let request_id = incoming
+        let chosen = incoming
             .and_then(|value| value.to_str().ok())
-            .and_then(RequestId::parse)
-            .unwrap_or_else(|| RequestId::from_random(rand::random()));
+            .and_then(RequestId::parse);
+        let client_chosen = chosen.is_some();
+        let request_id = chosen.unwrap_or_else(|| RequestId::from_random(rand::random()));
         let nonce_bytes: [u8; 16] = rand::random();
         let nonce = base64::engine::general_purpose::STANDARD
             .encode(nonce_bytes)
             .into();
-        Self { request_id, nonce }
+        Self {
+            request_id,
+            client_chosen,
+            nonce,
+        }
     }
 }
 
