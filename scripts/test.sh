@@ -64,6 +64,7 @@ browser_line() {
   stage "cache: an edit is always rebuilt" scripts/check-rebuild.sh
   stage "browser bundle (wasm-release)" cargo leptos build --release --frontend-only
   stage "precompress the bundle" node scripts/precompress.mjs target/site/pkg
+  stage "bundle budget (brotli wasm)" node scripts/bundle-budget.mjs target/site/pkg
 }
 say "browser line started in the background (its output follows the server line)"
 # Its own process group (set -m), so a failure on the server line stops all of it, cargo

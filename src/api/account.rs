@@ -256,6 +256,41 @@ pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppEr
     Ok(codes)
 }
 
+/// New recovery codes in place of the old ones; needs a recent proof ("confirm it's you").
+/// Like confirming the app, a plain form post gets an empty list and a redirect: the codes
+/// wait, sealed, for this session's next view of the security page.
+#[server(prefix = "/api", endpoint = "account/recovery-codes")]
+pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
+    use crate::server::{
+        auth::request,
+        http::errors::{is_plain_form_post, with_status},
+        services::identity::mfa::{self, CodeDelivery},
+    };
+    let state = request::state()?;
+    let session = with_status(request::require_member())?;
+    let without_js = is_plain_form_post();
+    let delivery = if without_js {
+        CodeDelivery::OnNextPage
+    } else {
+        CodeDelivery::InResponse
+    };
+    let codes = with_status(
+        mfa::regenerate_recovery_codes(
+            &state,
+            session.user_id,
+            session.session_id,
+            delivery,
+            &request::origin(),
+        )
+        .await,
+    )?;
+    if without_js {
+        leptos_axum::redirect(&two_step_section());
+        return Ok(RecoveryCodes(Vec::new()));
+    }
+    Ok(codes)
+}
+
 #[server(prefix = "/api", endpoint = "account/mfa-unenroll")]
 pub async fn disable_totp(code: String) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::identity::mfa};

@@ -219,7 +219,8 @@ pub struct AuthSettings {
     /// How long a sign-in or a "confirm it's you" proof lets a session make sensitive
     /// changes (email, two-step sign-in, linked sign-ins).
     pub step_up_secs: i64,
-    /// Password hashes computed at once, process-wide; 0 means one per core.
+    /// Password hashes computed at once, process-wide, each on a thread of its own; 0 means
+    /// half the cores (at least one), so hashing never takes the whole machine.
     pub hashing_slots: usize,
     /// How long a request waits for a hashing slot before it is told to retry (429).
     pub hashing_wait_ms: u64,

@@ -336,3 +336,73 @@ async fn turning_two_step_on_ends_the_other_sessions() {
             .unwrap();
     assert_eq!(reason, "two_step_turned_on");
 }
+
+#[tokio::test]
+async fn new_recovery_codes_need_a_fresh_proof_and_retire_the_old_ones() {
+    let app = spawn_app().await;
+    confirmed_member(&app, OWNER, "juniper").await;
+    let session = sign_in(&app, OWNER).await;
+    let enrolment = post(&app, "account/mfa-enroll", &[], &session.cookies()).await;
+    let secret = enrolment.json()["secret"].as_str().unwrap().to_owned();
+    let verified = post(
+        &app,
+        "account/mfa-verify",
+        &[("code", &current_code(&secret))],
+        &session.cookies(),
+    )
+    .await;
+    let old_codes: Vec<String> = serde_json::from_value(verified.json()).unwrap();
+    let session = Session {
+        access: verified.set_cookie("ws_access").unwrap(),
+        refresh: session.refresh.clone(),
+    };
+
+    // A stolen, stale session cannot mint codes of its own.
+    go_stale(&app, &session).await;
+    let refused = post(&app, "account/recovery-codes", &[], &session.cookies()).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body.contains("ProofNeeded"), "{}", refused.body);
+
+    let proven = post(
+        &app,
+        "account/confirm-it-is-you",
+        &[("password", crate::identity::PASSWORD)],
+        &session.cookies(),
+    )
+    .await;
+    assert_eq!(proven.status, StatusCode::OK, "{}", proven.body);
+    let renewed = post(&app, "account/recovery-codes", &[], &session.cookies()).await;
+    assert_eq!(renewed.status, StatusCode::OK, "{}", renewed.body);
+    let new_codes: Vec<String> = serde_json::from_value(renewed.json()).unwrap();
+    assert_eq!(new_codes.len(), 10);
+    assert!(new_codes.iter().all(|code| !old_codes.contains(code)));
+
+    // At the sign-in step an old code no longer works and a new one does.
+    let second_step = async |code: &str| {
+        let first = post(
+            &app,
+            "auth/login",
+            &[("email", OWNER), ("password", crate::identity::PASSWORD)],
+            "",
+        )
+        .await;
+        let ticket = first.set_cookie("ws_mfa").expect("a second-step ticket");
+        post(
+            &app,
+            "auth/login-mfa",
+            &[("code", code)],
+            &format!("ws_mfa={ticket}"),
+        )
+        .await
+        .status
+    };
+    assert_eq!(second_step(&old_codes[0]).await, StatusCode::BAD_REQUEST);
+    assert_eq!(second_step(&new_codes[0]).await, StatusCode::OK);
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from auth.audit_log where event = 'recovery_codes_replaced'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+}

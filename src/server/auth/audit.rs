@@ -31,6 +31,8 @@ pub enum AuthEvent {
     /// The old address's owner cancelled an email change from the notice sent there.
     EmailChangeCancelled,
     RecoveryCodeUsed,
+    /// New recovery codes replaced the old ones.
+    RecoveryCodesReplaced,
     RoleChanged,
     OAuthLinked,
     OAuthUnlinked,
@@ -60,6 +62,7 @@ impl AuthEvent {
             AuthEvent::Reauthenticated => "reauthenticated",
             AuthEvent::EmailChangeCancelled => "email_change_cancelled",
             AuthEvent::RecoveryCodeUsed => "recovery_code_used",
+            AuthEvent::RecoveryCodesReplaced => "recovery_codes_replaced",
             AuthEvent::RoleChanged => "role_changed",
             AuthEvent::OAuthLinked => "oauth_linked",
             AuthEvent::OAuthUnlinked => "oauth_unlinked",

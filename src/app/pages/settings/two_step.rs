@@ -8,7 +8,9 @@
 
 use super::{notice::confirmation, security::Section};
 use crate::{
-    api::account::{DisableTotp, FinishTotpEnrollment, StartTotpEnrollment},
+    api::account::{
+        DisableTotp, FinishTotpEnrollment, RegenerateRecoveryCodes, StartTotpEnrollment,
+    },
     app::components::{
         alert::{Alert, AlertTone},
         button::{ButtonVariant, button_classes},
@@ -62,6 +64,7 @@ fn TwoStepFlow(
     let start = ServerAction::<StartTotpEnrollment>::new();
     let finish = ServerAction::<FinishTotpEnrollment>::new();
     let disable = ServerAction::<DisableTotp>::new();
+    let regenerate = ServerAction::<RegenerateRecoveryCodes>::new();
     // What the server rendered: a set-up in progress, or codes kept for this device.
     let (pending, kept_codes) = match from_server {
         TwoStep::SettingUp(enrollment) => (Some(enrollment), None),
@@ -81,12 +84,18 @@ fn TwoStepFlow(
         finish
             .value()
             .with(|v| v.as_ref().and_then(|r| r.clone().ok()))
+            .or_else(|| {
+                regenerate
+                    .value()
+                    .with(|v| v.as_ref().and_then(|r| r.clone().ok()))
+            })
             .filter(|codes| !codes.0.is_empty())
             .or_else(|| kept_codes.get())
     });
     let forget_steps = move || {
         start.value().set(None);
         finish.value().set(None);
+        regenerate.value().set(None);
         pending.set(None);
         kept_codes.set(None);
     };
@@ -112,7 +121,11 @@ fn TwoStepFlow(
             if let Some(codes) = recovery_codes.get() {
                 view! { <RecoveryCodesPanel codes on_stored=Callback::new(move |()| forget_steps())/> }.into_any()
             } else if mfa_on.get() {
-                view! { <DisableTotpForm action=disable/> }.into_any()
+                view! {
+                    <DisableTotpForm action=disable/>
+                    <RegenerateCodesForm action=regenerate/>
+                }
+                .into_any()
             } else if let Some(enrollment) = enrollment.get() {
                 view! { <FinishEnrollmentForm enrollment action=finish/> }.into_any()
             } else {
@@ -247,6 +260,25 @@ fn DisableTotpForm(action: ServerAction<DisableTotp>) -> impl IntoView {
                 />
                 <SubmitButton pending=action.pending() variant=ButtonVariant::Secondary attr:data-testid="totp-disable">
                     "Turn off two-step sign-in"
+                </SubmitButton>
+            </div>
+        </ActionForm>
+    }
+}
+
+/// New recovery codes; the old ones stop working. Asks for a recent proof on the server.
+#[component]
+fn RegenerateCodesForm(action: ServerAction<RegenerateRecoveryCodes>) -> impl IntoView {
+    let error = action_error(action.value());
+    view! {
+        <ActionForm action>
+            <div class="space-y-3 border-t border-line pt-4">
+                <p class="text-sm text-muted">
+                    "Used some recovery codes, or worried someone saw them? Get ten new ones; the old ones stop working."
+                </p>
+                <FormError error/>
+                <SubmitButton pending=action.pending() variant=ButtonVariant::Secondary attr:data-testid="recovery-codes-regenerate">
+                    "Get new recovery codes"
                 </SubmitButton>
             </div>
         </ActionForm>

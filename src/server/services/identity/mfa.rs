@@ -216,6 +216,47 @@ pub async fn two_step(
     }))
 }
 
+/// Ten new recovery codes in place of the old ones (which stop working at once), for a
+/// member who has used some or fears they were seen. Needs a recent proof ([`step_up`]):
+/// codes are a way in, and a stolen session must not be able to mint its own.
+#[tracing::instrument(skip(state, origin))]
+pub async fn regenerate_recovery_codes(
+    state: &AppState,
+    user_id: Uuid,
+    session_id: Uuid,
+    delivery: CodeDelivery,
+    origin: &Origin,
+) -> Result<RecoveryCodes, AppError> {
+    let mut tx = service_tx(&state.pool).await?;
+    step_up::require_recent(&mut tx, session_id, state.settings.auth.step_up_secs).await?;
+    let on: bool = sqlx::query_scalar(
+        "select exists (select 1 from auth.mfa_factors where user_id = $1 and status = 'verified')",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if !on {
+        return Err(AppError::BadRequest(
+            "Two-step sign-in is off, so there are no recovery codes to replace.".into(),
+        ));
+    }
+    let codes = replace_recovery_codes(&mut tx, user_id).await?;
+    if delivery == CodeDelivery::OnNextPage {
+        recovery_reveal::keep(&mut tx, &state.keys, user_id, session_id, &codes).await?;
+    }
+    audit::record(
+        &mut tx,
+        AuthEvent::RecoveryCodesReplaced,
+        Some(user_id),
+        Some(user_id),
+        origin,
+        json!({ "session_id": session_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(codes)
+}
+
 /// Turns the second factor off; needs a current code (or a recovery code), which is itself
 /// the fresh proof, and counts against the account's second-factor limit.
 #[tracing::instrument(skip(state, code, origin))]

@@ -1,0 +1,62 @@
+// The browser bundle's budget (issue 13): prints the newest wasm, JS and CSS of the built
+// site, raw / gzip / brotli (the precompressed files the server sends), beside their
+// budgets, and exits non-zero when the brotli wasm is over its budget, so a change that
+// grows the bundle fails `make test` the day it lands.
+//
+// The wasm budget starts just above today's size and comes down as issue 13 lands (its
+// goal: at most 200,000 bytes brotli for the post page). Override for an experiment with
+// WASM_BROTLI_BUDGET=<bytes>; change the default here, with the reason in the commit.
+import { readdirSync, statSync, existsSync } from "node:fs";
+import { join, extname } from "node:path";
+
+const WASM_BROTLI_BUDGET = Number(process.env.WASM_BROTLI_BUDGET ?? 660_000);
+const GOAL = 200_000;
+const dir = process.argv[2] ?? "target/site/pkg";
+
+function newest(ext) {
+  const files = readdirSync(dir)
+    .filter((name) => extname(name) === ext && !name.includes(".d."))
+    .map((name) => join(dir, name))
+    .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs);
+  return files[0];
+}
+
+function size(path) {
+  return existsSync(path) ? statSync(path).size : NaN;
+}
+
+const rows = [];
+let over = false;
+for (const ext of [".wasm", ".js", ".css"]) {
+  const file = newest(ext);
+  if (!file) {
+    console.error(`bundle-budget: no ${ext} file in ${dir}; build the site first`);
+    process.exit(2);
+  }
+  const [raw, gz, br] = [size(file), size(`${file}.gz`), size(`${file}.br`)];
+  let budget = "";
+  if (ext === ".wasm") {
+    if (Number.isNaN(br)) {
+      console.error(`bundle-budget: ${file}.br is missing; run scripts/precompress.mjs first`);
+      process.exit(2);
+    }
+    over = br > WASM_BROTLI_BUDGET;
+    budget = `${WASM_BROTLI_BUDGET.toLocaleString("en")} (goal ${GOAL.toLocaleString("en")})`;
+  }
+  rows.push([ext.slice(1), raw, gz, br, budget]);
+}
+
+const fmt = (n) => (Number.isNaN(n) ? "n/a" : n.toLocaleString("en"));
+console.log("file   raw          gzip         brotli       brotli budget");
+for (const [name, raw, gz, br, budget] of rows) {
+  console.log(
+    `${name.padEnd(6)} ${fmt(raw).padStart(12)} ${fmt(gz).padStart(12)} ${fmt(br).padStart(12)}  ${budget}`,
+  );
+}
+if (over) {
+  console.error(
+    `bundle-budget: the wasm is ${fmt(rows[0][3])} bytes brotli, over its budget of ` +
+      `${fmt(WASM_BROTLI_BUDGET)}. Find what grew with bench/wasm-profile.sh.`,
+  );
+  process.exit(1);
+}
