@@ -132,6 +132,9 @@ server_env=(
   LEPTOS_SITE_ADDR="127.0.0.1:$ws_port"
   WELLSPRING__SERVER__PUBLIC_URL="$site"
   WELLSPRING__SERVER__SHUTDOWN_GRACE_SECS=3
+  # Compare renders with renders: with the visitor page cache on, the anonymous row would be
+  # a copy from memory and the signed-in ratio meaningless (bench/community.sh measures both).
+  WELLSPRING__SERVER__VISITOR_PAGE_CACHE_MS=0
   # Measure the work, not the limiter: hundreds of sign-ins from one IP to one account, and
   # the hashing attack below as if it came from everywhere (no limit would stop it first).
   WELLSPRING__LIMITS__SIGN_IN_PER_IP=1000000
@@ -305,7 +308,7 @@ record h_bl "$(summarise "$work/h-bl.json" '^2')"
 # passwords to the password change and 32 send made-up reset tokens, 64 at once, while a
 # reader loads the circles page. Beside it: the same reader alone, in this run.
 ATTACK_SECS="${BENCH_AUTH_ATTACK_SECS:-12}"
-reader_args=(-z 8s -c 4 -H "cookie: ws_access=$access")
+reader_args=(-w -z 8s -c 4 -H "cookie: ws_access=$access")
 say "reader alone: GET /circles  c=4 8s"
 oha_json "$work/warmup.json" -w -z 1s -c 4 -H "cookie: ws_access=$access" "$site/circles"
 oha_json "$work/reader-calm.json" "${reader_args[@]}" "$site/circles"

@@ -42,7 +42,7 @@ mkdir -p bench/results
     printf '| %s | %s | %s | %s |\n' "${f##*/}" "$raw" "$gz" "$br"
   done
   echo
-  echo "Profiled: \`${named#"$CARGO_TARGET_DIR"/}\` ($(stat -c %s "$named") bytes with names, before wasm-bindgen and wasm-opt; shares below are of that file)."
+  echo "Profiled: \`${named#"$CARGO_TARGET_DIR"/}\` ($(stat -c %s "$named") bytes with names, before wasm-bindgen and wasm-opt)."
   echo
   python3 - "$work/top.csv" "$TOP" <<'PY'
 import csv, re, sys
@@ -50,42 +50,50 @@ from collections import defaultdict
 
 rows = list(csv.DictReader(open(sys.argv[1])))
 top = int(sys.argv[2])
-total = sum(int(r["ShallowSize"]) for r in rows)
+
+def is_metadata(name):
+    # Names and wasm-bindgen's own section: present in this file, stripped from the shipped one.
+    return "subsection" in name or name.startswith("custom section")
+
+shipped_rows = [r for r in rows if not is_metadata(r["Name"])]
+total = sum(int(r["ShallowSize"]) for r in shipped_rows)
+metadata = sum(int(r["ShallowSize"]) for r in rows if is_metadata(r["Name"]))
 
 def crate_of(name):
-    # "<T as leptos::IntoView>::f", "leptos::html::Div::new", "core::fmt::write", data[12]
-    name = name.strip()
-    if name.startswith("data[") or name.startswith("\"data"):
+    # "<T as leptos::IntoView>::f", "leptos::html::Div::new", "core[c593..]::fmt::write", data[12]
+    name = re.sub(r"\[[0-9a-f]{8,}\]", "", name.strip())
+    if name.startswith("data"):
         return "(data segments)"
-    if name.startswith("type[") or name.startswith("import ") or name.startswith("export "):
-        return "(types, imports, exports)"
+    if name.startswith(("type[", "import ", "export ", "elem[", "table[", "global[", "memory[")):
+        return "(types, imports, exports, tables)"
     if name.startswith("code["):
         return "(unnamed code)"
-    if name.startswith("custom section"):
-        return "(custom sections)"
-    m = re.match(r"<?(?:&(?:mut )?)?(?:\(?dyn )?([A-Za-z_][A-Za-z0-9_]*)::", name)
+    m = re.match(r"<[^<>]*? as (?:&(?:mut )?)?([A-Za-z_][A-Za-z0-9_]*)::", name)
     if m:
         return m.group(1)
-    m = re.match(r"<[^>]* as ([A-Za-z_][A-Za-z0-9_]*)::", name)
+    m = re.match(r"<?(?:&(?:mut )?)?(?:dyn )?([A-Za-z_][A-Za-z0-9_]*)::", name)
     if m:
         return m.group(1)
     return "(other)"
 
 by_crate = defaultdict(int)
-for r in rows:
+for r in shipped_rows:
     by_crate[crate_of(r["Name"])] += int(r["ShallowSize"])
+print(f"Code and data: {total:,} bytes before wasm-opt (names and wasm-bindgen's section, {metadata:,} bytes, are left out: the shipped file has neither).")
+print()
 print("| crate | bytes | share |")
 print("|---|---:|---:|")
 for crate, size in sorted(by_crate.items(), key=lambda kv: -kv[1])[:25]:
     print(f"| {crate} | {size:,} | {100 * size / total:.1f} % |")
 print()
-print(f"| largest items (of {len(rows):,}) | bytes | share |")
+print(f"| largest items (of {len(shipped_rows):,}) | bytes | share |")
 print("|---|---:|---:|")
-for r in rows[:top]:
+for r in shipped_rows[:top]:
     name = r["Name"].replace("|", "\\|")
     if len(name) > 110:
         name = name[:107] + "..."
-    print(f"| `{name}` | {int(r['ShallowSize']):,} | {float(r['ShallowSizePercent']):.2f} % |")
+    size = int(r["ShallowSize"])
+    print(f"| `{name}` | {size:,} | {100 * size / total:.2f} % |")
 PY
 } | tee -a "$RESULTS"
 say "appended to $RESULTS"
