@@ -406,3 +406,107 @@ async fn new_recovery_codes_need_a_fresh_proof_and_retire_the_old_ones() {
     .unwrap();
     assert_eq!(audited, 1);
 }
+
+#[tokio::test]
+async fn cancelling_a_change_retires_every_link_and_what_was_added_since() {
+    let app = spawn_app().await;
+    confirmed_member(&app, OWNER, "juniper").await;
+    let thief = sign_in(&app, OWNER).await;
+    // The thief moves the account to their address, then asks for a decoy change so a cancel
+    // link (restoring their address) lands in their own inbox, and a reset link too.
+    let moved = post(
+        &app,
+        "account/email",
+        &[("new_email", "thief@example.net")],
+        &thief.cookies(),
+    )
+    .await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    let confirm = mailed_token(&app, "thief@example.net", "/verify")
+        .await
+        .unwrap();
+    post(
+        &app,
+        "auth/verify",
+        &[("token", &confirm)],
+        &thief.cookies(),
+    )
+    .await;
+    let decoy = post(
+        &app,
+        "account/email",
+        &[("new_email", "decoy@example.net")],
+        &thief.cookies(),
+    )
+    .await;
+    assert_eq!(decoy.status, StatusCode::OK, "{}", decoy.body);
+    let thiefs_cancel = mailed_token(&app, "thief@example.net", "/email-cancel")
+        .await
+        .unwrap();
+    post(&app, "auth/forgot", &[("email", "thief@example.net")], "").await;
+    let thiefs_reset = mailed_token(&app, "thief@example.net", "/reset")
+        .await
+        .unwrap();
+    // An authenticator app of the thief's.
+    let enrolment = post(&app, "account/mfa-enroll", &[], &thief.cookies()).await;
+    let secret = enrolment.json()["secret"].as_str().unwrap().to_owned();
+    let on = post(
+        &app,
+        "account/mfa-verify",
+        &[("code", &current_code(&secret))],
+        &thief.cookies(),
+    )
+    .await;
+    assert_eq!(on.status, StatusCode::OK, "{}", on.body);
+    let notices: i64 = sqlx::query_scalar(
+        "select count(*) from app.outbox_emails where subject like 'Two-step sign-in is now on%'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        notices, 1,
+        "the account's address hears that two-step sign-in was turned on"
+    );
+
+    // The owner cancels from the notice at their old address.
+    let owners_cancel = mailed_token(&app, OWNER, "/email-cancel").await.unwrap();
+    let undone = post(&app, "auth/email-cancel", &[("token", &owners_cancel)], "").await;
+    assert_eq!(undone.status, StatusCode::OK, "{}", undone.body);
+
+    // The thief's links no longer work, and their app is gone.
+    let again = post(&app, "auth/email-cancel", &[("token", &thiefs_cancel)], "").await;
+    assert_eq!(
+        again.status,
+        StatusCode::BAD_REQUEST,
+        "the thief cannot cancel the cancel"
+    );
+    let reset = post(
+        &app,
+        "auth/reset",
+        &[
+            ("token", &thiefs_reset),
+            ("password", "the thief's own passphrase"),
+        ],
+        "",
+    )
+    .await;
+    assert_eq!(
+        reset.status,
+        StatusCode::BAD_REQUEST,
+        "the reset link sent to the thief is dead"
+    );
+    let email: String = sqlx::query_scalar("select email from auth.users")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(email, OWNER);
+    let factors: i64 = sqlx::query_scalar("select count(*) from auth.mfa_factors")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        factors, 0,
+        "the authenticator set up since the change is removed"
+    );
+}

@@ -75,7 +75,7 @@ impl From<PasswordError> for crate::domain::AppError {
 /// in glibc's per-thread arenas (RSS near 600 MiB), so the work runs on a few dedicated
 /// threads whose arenas are reused.
 pub struct Hashing {
-    slots: tokio::sync::Semaphore,
+    slots: std::sync::Arc<tokio::sync::Semaphore>,
     wait: std::time::Duration,
     jobs: std::sync::mpsc::Sender<Job>,
 }
@@ -123,7 +123,7 @@ impl Hashing {
             }
         }
         Self {
-            slots: tokio::sync::Semaphore::new(slots),
+            slots: std::sync::Arc::new(tokio::sync::Semaphore::new(slots)),
             wait,
             jobs,
         }
@@ -134,14 +134,18 @@ impl Hashing {
         &self,
         work: impl FnOnce() -> T + Send + 'static,
     ) -> Result<T, PasswordError> {
-        let _slot = match tokio::time::timeout(self.wait, self.slots.acquire()).await {
+        let slot = match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
             Ok(Ok(permit)) => permit,
             _ => return Err(PasswordError::Busy),
         };
         let (done, result) = tokio::sync::oneshot::channel();
+        // The slot travels with the job and is freed when the work is done, not when the
+        // caller stops waiting: a client that hangs up (or a request timeout) must not free
+        // a slot whose hash still runs, or queued work would grow without bound.
         self.jobs
             .send(Box::new(move || {
                 let _ = done.send(work());
+                drop(slot);
             }))
             .map_err(|_| PasswordError::Busy)?;
         result.await.map_err(|_| PasswordError::Busy)
@@ -319,7 +323,7 @@ mod tests {
     #[tokio::test]
     async fn hashing_slots_bound_concurrent_work_and_busy_callers_are_told() {
         let hashing = std::sync::Arc::new(Hashing::new(1, std::time::Duration::from_millis(1)));
-        let held = hashing.slots.acquire().await.unwrap();
+        let held = hashing.slots.clone().acquire_owned().await.unwrap();
         let waiting = hashing
             .hash("correct horse battery staple".to_owned())
             .await;

@@ -1,6 +1,8 @@
 //! `/dev/mailbox`: the outbox as a web page, so a developer can open confirmation and
 //! sign-in links without a mail server. Registered only when `APP_ENV=development`; the
-//! route does not exist in staging or production. Plain HTML: the CSP allows no inline styles.
+//! route does not exist in staging or production. Even then it answers only the machine
+//! itself (a loopback client): a checkout started on a server without `APP_ENV` must not
+//! hand sign-in links to the internet. Plain HTML: the CSP allows no inline styles.
 
 use crate::server::{
     db::scoped::{self, RequestClaims},
@@ -8,6 +10,7 @@ use crate::server::{
     state::AppState,
 };
 use axum::{
+    Extension,
     extract::State,
     http::{StatusCode, header},
     response::{Html, IntoResponse, Response},
@@ -46,7 +49,13 @@ fn link_urls(escaped: &str) -> String {
         .join(" ")
 }
 
-pub async fn mailbox(State(state): State<AppState>) -> Response {
+pub async fn mailbox(
+    State(state): State<AppState>,
+    client: Option<Extension<crate::server::http::client_ip::ClientIp>>,
+) -> Response {
+    if !client.is_some_and(|Extension(ip)| ip.0.is_loopback()) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
     let result = async {
         let mut tx = scoped::begin(&state.pool, &RequestClaims::auth_admin()).await?;
         let mails = outbox::recent(&mut tx, 50).await?;

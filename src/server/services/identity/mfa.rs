@@ -13,6 +13,7 @@ use crate::{
             token::{hash_token, normalize_recovery_code, recovery_code},
             totp,
         },
+        mail::outbox::{self, OutgoingEmail},
         state::AppState,
     },
 };
@@ -108,9 +109,10 @@ pub async fn verify_enrollment(
     let mut errors = FieldErrors::new();
     errors.check("code", validate::totp_code(code));
     errors.into_result()?;
-    let attempt = limits::second_factor(state, user_id).await?;
     let mut tx = service_tx(&state.pool).await?;
+    // The proof first, so a lapsed one does not spend an attempt of the account's limit.
     step_up::require_recent(&mut tx, session_id, state.settings.auth.step_up_secs).await?;
+    let attempt = limits::second_factor(state, user_id).await?;
     let factor: Option<(Uuid, Vec<u8>, Option<i64>)> = sqlx::query_as(
         "select id, secret_ciphertext, last_used_step from auth.mfa_factors
           where user_id = $1 and status = 'unverified'
@@ -153,6 +155,27 @@ pub async fn verify_enrollment(
     .await?;
     let ended =
         sessions::end_others(&mut tx, user_id, Some(session_id), "two_step_turned_on").await?;
+    // The owner hears of it at their address: someone with their password could otherwise
+    // lock them out with an app of their own, unseen.
+    let email: String = sqlx::query_scalar("select email from auth.users where id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    outbox::enqueue(
+        &mut tx,
+        &OutgoingEmail {
+            to: email,
+            subject: "Two-step sign-in is now on for your Wellspring account".into(),
+            body_text: format!(
+                "Two-step sign-in was just turned on for your Wellspring account, and your other \
+                 devices were signed out.\n\nIf that was you, there is nothing to do.\n\nIf it \
+                 wasn't, someone knows your password: choose a new one at {}/forgot and tell the \
+                 community's admins, who can help you back in.\n",
+                state.settings.server.public_url
+            ),
+        },
+    )
+    .await?;
     audit::record(
         &mut tx,
         AuthEvent::MfaEnrolled,

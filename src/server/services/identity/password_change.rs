@@ -213,9 +213,9 @@ pub async fn request_email_change(
         return Err(AppError::Invalid(errors));
     }
     let base = &state.settings.server.public_url;
-    if !taken
-        && mail_links::may_send(&mut tx, user_id, "change_email", &state.settings.auth).await?
-    {
+    let confirming = !taken
+        && mail_links::may_send(&mut tx, user_id, "change_email", &state.settings.auth).await?;
+    if confirming {
         let token = mail_links::issue(
             &mut tx,
             user_id,
@@ -239,15 +239,17 @@ pub async fn request_email_change(
         )
         .await?;
     }
-    // The notice goes whether or not the new address is taken: the owner should hear of
-    // any attempt to move their account.
-    if mail_links::may_send(
-        &mut tx,
-        user_id,
-        "change_email_notice",
-        &state.settings.auth,
-    )
-    .await?
+    // The notice goes whether or not the new address is taken (the owner should hear of any
+    // attempt to move their account), and always with a link that can move it: a decoy
+    // request to a taken address must not use up the notice for the real one.
+    if confirming
+        || mail_links::may_send(
+            &mut tx,
+            user_id,
+            "change_email_notice",
+            &state.settings.auth,
+        )
+        .await?
     {
         let cancel = mail_links::issue_lasting(
             &mut tx,
@@ -307,21 +309,58 @@ pub async fn cancel_email_change(
     origin: &Origin,
 ) -> Result<(), AppError> {
     let mut tx = service_tx(&state.pool).await?;
-    let Some(link) =
-        mail_links::consume(&mut tx, token, mail_links::Purpose::CancelEmailChange).await?
-    else {
+    if token.is_empty() || token.len() > 128 {
         return Err(AppError::TokenInvalid);
-    };
-    let (user_id, Some(old_email)) = (link.user_id, link.new_email) else {
-        return Err(AppError::TokenInvalid);
-    };
-    sqlx::query(
+    }
+    // When the change was asked for: what was added to the account since then may be the
+    // taker's, and goes.
+    let cancelled: Option<(Uuid, Option<String>, time::OffsetDateTime)> = sqlx::query_as(
         "update auth.one_time_tokens set used_at = now()
-          where user_id = $1 and purpose = 'change_email' and used_at is null",
+          where token_hash = $1 and purpose = 'cancel_email_change' and used_at is null
+            and expires_at > now()
+          returning user_id, new_email, created_at",
+    )
+    .bind(crate::server::auth::token::hash_token(token))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((user_id, Some(old_email), asked_at)) = cancelled else {
+        return Err(AppError::TokenInvalid);
+    };
+    // Every link still out for the account stops working: change, reset, magic-link and the
+    // other cancel links, some of which went to the address being undone. Otherwise its
+    // holder could cancel this cancel, or reset the password through it.
+    sqlx::query(
+        "update auth.one_time_tokens set used_at = now() where user_id = $1 and used_at is null",
     )
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
+    // Provider sign-ins linked and authenticator apps set up since the change was asked for.
+    let identities =
+        sqlx::query("delete from auth.identities where user_id = $1 and created_at >= $2")
+            .bind(user_id)
+            .bind(asked_at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    let factors =
+        sqlx::query("delete from auth.mfa_factors where user_id = $1 and created_at >= $2")
+            .bind(user_id)
+            .bind(asked_at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+    if factors > 0 {
+        // Their recovery codes went with them (codes belong to the factor that made them).
+        sqlx::query(
+            "delete from auth.recovery_codes where user_id = $1
+               and not exists (select 1 from auth.mfa_factors
+                                where user_id = $1 and status = 'verified')",
+        )
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    }
     let restored = sqlx::query(
         "update auth.users set email = $2, updated_at = now()
           where id = $1 and email <> $2
@@ -338,7 +377,12 @@ pub async fn cancel_email_change(
         Some(user_id),
         Some(user_id),
         origin,
-        json!({ "address_restored": restored.rows_affected() == 1, "sessions_ended": ended }),
+        json!({
+            "address_restored": restored.rows_affected() == 1,
+            "sessions_ended": ended,
+            "sign_ins_removed": identities,
+            "authenticators_removed": factors,
+        }),
     )
     .await?;
     Ok(tx.commit().await?)
