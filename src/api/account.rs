@@ -19,6 +19,18 @@ fn confirm_without_js(notice: SettingsNotice) {
     super::circles::redirect_back_without_js(&notice.return_path());
 }
 
+/// How new recovery codes reach the member: in the response for the page's script, or,
+/// for a plain form post (whose redirect cannot carry them), kept for the next page view.
+#[cfg(feature = "ssr")]
+fn code_delivery(without_js: bool) -> crate::server::services::identity::mfa::CodeDelivery {
+    use crate::server::services::identity::mfa::CodeDelivery;
+    if without_js {
+        CodeDelivery::OnNextPage
+    } else {
+        CodeDelivery::InResponse
+    }
+}
+
 /// Where the two-step section of the security page is, for a plain form post.
 #[cfg(feature = "ssr")]
 fn two_step_section() -> String {
@@ -213,19 +225,12 @@ pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppEr
     use crate::server::{
         auth::request,
         http::errors::{is_plain_form_post, with_status},
-        services::identity::{
-            mfa::{self, CodeDelivery},
-            sessions::ProfileNames,
-        },
+        services::identity::{mfa, sessions::ProfileNames},
     };
     let state = request::state()?;
     let session = with_status(request::require_member())?;
     let without_js = is_plain_form_post();
-    let delivery = if without_js {
-        CodeDelivery::OnNextPage
-    } else {
-        CodeDelivery::InResponse
-    };
+    let delivery = code_delivery(without_js);
     let codes = with_status(
         mfa::verify_enrollment(
             &state,
@@ -264,16 +269,12 @@ pub async fn regenerate_recovery_codes() -> Result<RecoveryCodes, AppError> {
     use crate::server::{
         auth::request,
         http::errors::{is_plain_form_post, with_status},
-        services::identity::mfa::{self, CodeDelivery},
+        services::identity::mfa,
     };
     let state = request::state()?;
     let session = with_status(request::require_member())?;
     let without_js = is_plain_form_post();
-    let delivery = if without_js {
-        CodeDelivery::OnNextPage
-    } else {
-        CodeDelivery::InResponse
-    };
+    let delivery = code_delivery(without_js);
     let codes = with_status(
         mfa::regenerate_recovery_codes(
             &state,

@@ -91,15 +91,7 @@ impl SecondFactorAttempt {
     /// The code was right: it does not count against the account. Runs in the checking
     /// transaction, so if that rolls back the attempt stays counted.
     pub async fn succeeded(self, conn: &mut sqlx::PgConnection) -> Result<(), AppError> {
-        sqlx::query(
-            "update auth.rate_limits set hits = greatest(hits - 1, 0)
-              where bucket = $1 and window_start = to_timestamp($2)",
-        )
-        .bind(&self.bucket)
-        .bind(self.window_start)
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
+        rate_limit::give_back(conn, &self.bucket, self.window_start).await
     }
 }
 
@@ -115,28 +107,17 @@ pub async fn second_factor(
 ) -> Result<SecondFactorAttempt, AppError> {
     let limits = &state.settings.limits;
     let bucket = format!("second_factor:user:{user_id}");
-    let window = limits.second_factor_window_secs.max(1);
     let mut tx = service_tx(&state.pool).await?;
-    let (hits, window_start, retry_after): (i32, f64, f64) = sqlx::query_as(
-        "insert into auth.rate_limits (bucket, window_start, hits)
-         values ($1, to_timestamp(floor(extract(epoch from now()) / $2) * $2), 1)
-         on conflict (bucket, window_start) do update set hits = auth.rate_limits.hits + 1
-         returning hits, extract(epoch from window_start)::float8,
-                   extract(epoch from window_start + make_interval(secs => $2) - now())::float8",
-    )
-    .bind(&bucket)
-    .bind(window as f64)
-    .fetch_one(&mut *tx)
-    .await?;
+    let counted = rate_limit::count(&mut tx, &bucket, limits.second_factor_window_secs).await?;
     tx.commit().await?;
-    if hits > limits.second_factor_failures {
+    if counted.hits > limits.second_factor_failures {
         return Err(AppError::TooManyCodes {
-            retry_after_secs: retry_after.ceil().max(1.0) as u64,
+            retry_after_secs: counted.retry_after_secs,
         });
     }
     Ok(SecondFactorAttempt {
         bucket,
-        window_start,
+        window_start: counted.window_start,
     })
 }
 

@@ -59,15 +59,7 @@ pub async fn change_password(
         limits.password_per_account,
     )
     .await?;
-    let stored: Option<String> = {
-        let mut tx = service_tx(&state.pool).await?;
-        let stored = sqlx::query_scalar("select password_hash from auth.users where id = $1")
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        stored
-    };
+    let stored = step_up::stored_password(state, user_id).await?;
     let matches = match (&stored, current.chars().count() <= password::MAX_LEN) {
         (Some(hash), true) => {
             state

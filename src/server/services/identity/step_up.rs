@@ -124,16 +124,7 @@ async fn confirm_password(
         state.settings.limits.password_per_account,
     )
     .await?;
-    let stored: Option<String> = {
-        let mut tx = service_tx(&state.pool).await?;
-        let stored = sqlx::query_scalar("select password_hash from auth.users where id = $1")
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        stored
-    };
-    let Some(stored) = stored else {
+    let Some(stored) = stored_password(state, user_id).await? else {
         return Err(wrong_password());
     };
     if state
@@ -180,6 +171,21 @@ async fn confirm_code(
             Err(AppError::Invalid(errors))
         }
     }
+}
+
+/// The account's password hash (none for provider-only accounts), read in a transaction of
+/// its own that ends before anyone hashes: argon2 never runs with a connection held.
+pub(super) async fn stored_password(
+    state: &AppState,
+    user_id: Uuid,
+) -> Result<Option<String>, AppError> {
+    let mut tx = service_tx(&state.pool).await?;
+    let stored = sqlx::query_scalar("select password_hash from auth.users where id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(stored)
 }
 
 fn wrong_password() -> AppError {
