@@ -375,6 +375,20 @@ else
   done
 fi
 
+# ---------------------------------------------------------------- on a phone
+# What a visitor feels on a mid-range phone (bench/phone.mjs: Chromium, 4x CPU slowdown,
+# slow 4G, cold cache, 390x844): Wellspring as deployed beside the baseline's HTML, which
+# ships no code at all (so it has no click to answer). BENCH_PHONE=0 skips it.
+phone_table=""
+if [[ "${BENCH_PHONE:-1}" == 1 ]]; then
+  say "phone: ${BENCH_PHONE_RUNS:-5} cold loads per page"
+  phone_table=$(node bench/phone.mjs --runs "${BENCH_PHONE_RUNS:-5}" \
+    "home feed (latest)|$site/?feed=latest" "baseline: home feed|$baseline/?feed=latest" \
+    "circle: $circle_slug|$site/c/$circle_slug" "baseline: circle|$baseline/c/$circle_slug" \
+    "post, 100 comments|$site/c/$circle_slug/p/$post_id" "baseline: post, 100 comments|$baseline/c/$circle_slug/p/$post_id" \
+    "sign-in page|$site/login") || phone_table="(bench/phone.mjs failed; see above)"
+fi
+
 # ---------------------------------------------------------------- EXPLAIN as anon
 # The services' SQL (src/server/services/community/{rows,feeds,comments,search}.rs), run as the
 # app runs it: `anon` with the visitor's claims, in a transaction rolled back afterwards.
@@ -523,6 +537,12 @@ mkdir -p bench/results
       rm_=$(ratio "${mrps[$name]}" "${rps[$b]}")
       echo "| $name | ${mrps[$name]} | ${mp50[$name]} | ${mp99[$name]} | $rm_ | ${mfails[$name]} | ${mbytes[$name]} | $(verdict "${mp99[$name]}" "$rm_") |"
     done
+  fi
+  if [[ -n "$phone_table" ]]; then
+    echo
+    echo "**On a phone** (bench/phone.mjs: Chromium, 4× CPU slowdown, 150 ms RTT, 1.6 Mbps down, cold cache, 390×844; median of ${BENCH_PHONE_RUNS:-5} loads; goals on the post page: LCP < 1000 ms, first click answered < 2000 ms):"
+    echo
+    echo "$phone_table"
   fi
   echo
   echo "**Hot queries as \`anon\`** (EXPLAIN (ANALYZE, BUFFERS), once, after the load):"

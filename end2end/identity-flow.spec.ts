@@ -151,13 +151,13 @@ test("a member joins, confirms, signs in, sets up two-step sign-in and signs out
   await expect(page.getByTestId("session-row")).toHaveCount(2);
   await page.getByTestId("revoke-session").click();
   await expect(page.getByTestId("session-row")).toHaveCount(1);
-  await expect(page.locator("#devices").getByTestId("form-success")).toHaveText("Signed out 1 device.");
+  await expect(page.locator("#devices").getByTestId("form-success")).toHaveText("Those devices are signed out.");
 
-  // Change the password: the form clears and says so.
+  // Change the password: the page comes back empty and says so.
   await page.getByLabel("Current password").fill(password);
   await page.getByLabel("New password").fill(`${password} at dusk`);
   await page.getByTestId("password-submit").click();
-  await expect(page.locator("#password").getByTestId("form-success")).toHaveText("Your password is changed.");
+  await expect(page.locator("#password").getByTestId("form-success")).toHaveText("Your password is changed, and any other devices are signed out.");
   await expect(page.getByLabel("Current password")).toHaveValue("");
 
   // Turn two-step sign-in off with a recovery code.

@@ -51,7 +51,8 @@ test("sign-up shows a refused handle beside its field", async ({ page, pageProbl
   pageProblems.allow(REFUSED_FORM, "the form is refused on purpose");
   await page.goto("/signup");
   await waitForHydration(page);
-  await page.getByLabel("Email").fill(`e2e-${Date.now()}@example.com`);
+  const email = `e2e-${Date.now()}@example.com`;
+  await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a long and calm phrase");
   await page.getByLabel("Handle").fill("admin");
   await page.getByLabel("Display name").fill("Someone New");
@@ -59,8 +60,17 @@ test("sign-up shows a refused handle beside its field", async ({ page, pageProbl
   await expect(page.locator("#field-handle-error")).toHaveText("That handle is reserved.");
   await expect(page.getByLabel("Handle")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByTestId("form-error")).toContainText("Please check the highlighted fields.");
-  // Still the same page: the form was sent without a page load.
-  await expect(page).toHaveURL(/\/signup$/);
+  // The server sent the sign-up page back with the error; what was typed is there again
+  // (the form guard keeps text fields while a post is on its way), the password is not.
+  await expect(page).toHaveURL(/\/signup\?/);
+  await expect(page.getByLabel("Email")).toHaveValue(email);
+  await expect(page.getByLabel("Handle")).toHaveValue("admin");
+  await expect(page.getByLabel("Display name")).toHaveValue("Someone New");
+  await expect(page.getByLabel("Password")).toHaveValue("");
+  // Kept for that one return only: a fresh visit starts empty.
+  await page.goto("/signup");
+  await waitForHydration(page);
+  await expect(page.getByLabel("Email")).toHaveValue("");
 });
 
 test("a wrong password is explained kindly, without saying whether the account exists", async ({ page, pageProblems }) => {
@@ -98,7 +108,7 @@ for (const path of ["/settings/profile", "/settings/security"]) {
  * configured (e.g. WELLSPRING__OAUTH__GITHUB__CLIENT_ID and friends; nothing is dialled unless
  * a button is followed) to exercise them; without one they are absent and this is skipped.
  */
-test("provider buttons on /login hydrate cleanly and survive client-side navigation", async ({ page, pageProblems, isMobile }) => {
+test("provider buttons on /login render cleanly and after following the header link", async ({ page, pageProblems, isMobile }) => {
   await page.goto("/login?next=/about");
   const buttons = page.getByTestId("oauth-buttons");
   test.skip((await buttons.count()) === 0, "this server has no sign-in provider configured");
@@ -107,7 +117,7 @@ test("provider buttons on /login hydrate cleanly and survive client-side navigat
   await expect(first).toHaveAttribute("href", /^\/auth\/oauth\/(google|github)\/start\?next=\/about$/);
   await pageProblems.expectNone();
 
-  // Reached inside the app (no page load), the page still knows the providers.
+  // Reached by following the header's link, the page still knows the providers.
   await page.goto("/about");
   await waitForHydration(page);
   if (isMobile) await page.getByTestId("menu-toggle").click();

@@ -10,10 +10,11 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-/// Browser entry point: attaches the server-rendered page to the reactive app.
+/// Browser entry point: wakes the page's islands (the interactive parts); everything else
+/// stays the HTML the server wrote. See docs/architecture.md, "Browser bundle".
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

@@ -5,8 +5,15 @@ use crate::domain::AppError;
 use leptos::prelude::*;
 
 /// The message every "check your inbox" form shows, whatever the email.
-pub const CHECK_INBOX: &str =
-    "If that address can receive mail from us, a message is on its way. Please check your inbox.";
+pub use crate::domain::identity::account_notice::CHECK_INBOX;
+
+/// The page's confirmation: its words, and, for a plain form post, a redirect back to the
+/// page with its `?done=` flag so the page can say them.
+#[cfg(feature = "ssr")]
+fn done(notice: crate::domain::AccountNotice) -> String {
+    super::circles::redirect_back_without_js(&notice.return_path());
+    notice.message().to_owned()
+}
 
 #[server(prefix = "/api", endpoint = "auth/signup")]
 pub async fn register(
@@ -29,11 +36,7 @@ pub async fn register(
     };
     let binding = request::confirmation_binding(&state);
     with_status(sign_up(&state, form, &binding, &request::origin()).await)?;
-    Ok(
-        "Welcome! We've sent a confirmation link to your email address. Please open it to finish \
-        signing up."
-            .to_owned(),
-    )
+    Ok(done(crate::domain::AccountNotice::SignedUp))
 }
 
 /// Email and password. On success the session cookies are set and the browser is sent on;
@@ -174,7 +177,11 @@ async fn request_account_link(email: String, magic: bool) -> Result<String, AppE
         mail_links::Purpose::ResetPassword
     };
     with_status(mail_links::send_account_link(&state, &email, purpose).await)?;
-    Ok(CHECK_INBOX.to_owned())
+    Ok(done(if magic {
+        crate::domain::AccountNotice::SignInLinkSent
+    } else {
+        crate::domain::AccountNotice::ResetLinkSent
+    }))
 }
 
 /// Sets a new password from the link in a reset mail.
@@ -187,7 +194,7 @@ pub async fn reset_password(token: String, password: String) -> Result<String, A
     with_status(
         password_change::reset_password(&state, &token, &password, &request::origin()).await,
     )?;
-    Ok("Your password is changed, and every device was signed out. You can sign in now.".into())
+    Ok(done(crate::domain::AccountNotice::PasswordReset))
 }
 
 /// Signs in with the link from a magic-link mail.
@@ -218,19 +225,12 @@ pub async fn confirm_email(token: String) -> Result<String, AppError> {
         password_change::confirm(&state, &token, keep, binding.as_deref(), &request::origin())
             .await,
     )?;
-    Ok(match confirmed {
-        Confirmed::Email => "Thank you: your email address is confirmed. You can sign in now.",
-        Confirmed::EmailPasswordCleared => {
-            "Thank you: your email address is confirmed. This link was opened in a different \
-             browser from the one that signed up, so, to keep your account yours alone, the \
-             password chosen at sign-up no longer works. Sign in with an email link, or choose \
-             a new password with \"Forgot your password?\"."
-        }
-        Confirmed::NewEmail => {
-            "Your new email address is confirmed. Other devices were signed out to keep your account safe."
-        }
-    }
-    .to_owned())
+    use crate::domain::AccountNotice;
+    Ok(done(match confirmed {
+        Confirmed::Email => AccountNotice::EmailConfirmed,
+        Confirmed::EmailPasswordCleared => AccountNotice::EmailConfirmedPasswordCleared,
+        Confirmed::NewEmail => AccountNotice::NewEmailConfirmed,
+    }))
 }
 
 /// From the notice mailed to the old address when the email changes: cancels the change,
@@ -243,12 +243,7 @@ pub async fn cancel_email_change(token: String) -> Result<String, AppError> {
     let state = request::state()?;
     with_status(password_change::cancel_email_change(&state, &token, &request::origin()).await)?;
     request::clear_session(&state);
-    Ok(
-        "The change is cancelled: your account keeps this address, and every device is signed \
-         out. Please choose a new password now with \"Forgot your password?\", in case someone \
-         else knows it."
-            .into(),
-    )
+    Ok(done(crate::domain::AccountNotice::EmailChangeCancelled))
 }
 
 /// The sign-in providers this deployment offers (`"google"`, `"github"`), for clients other

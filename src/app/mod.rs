@@ -6,7 +6,7 @@ pub mod lean_hydration;
 pub mod pages;
 pub mod viewer;
 
-use components::{site_footer::SiteFooter, site_header::SiteHeader};
+use components::{form_guard::FormGuard, site_footer::SiteFooter, site_header::SiteHeader};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
@@ -53,7 +53,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options=options.clone()/>
+                <HydrationScripts options=options.clone() islands=true/>
                 <HashedStylesheet options id="leptos"/>
                 <MetaTags/>
             </head>
@@ -84,7 +84,6 @@ pub fn App() -> impl IntoView {
     // First, so its hydration id is the same on both sides whatever the page.
     components::oauth_buttons::provide_oauth_providers();
     provide_meta_context();
-    viewer::provide_viewer_epoch();
     view! {
         <Title formatter=|title: String| {
             head_title(if title.is_empty() { "Wellspring".to_owned() } else { format!("{title} · Wellspring") })
@@ -129,6 +128,7 @@ pub fn App() -> impl IntoView {
                 </main>
                 <SiteFooter/>
             </div>
+            <FormGuard/>
         </Router>
     }
 }

@@ -12,8 +12,8 @@ pub mod text_rules;
 pub use error::AppError;
 pub use field_errors::FieldErrors;
 pub use identity::{
-    AccountRole, LinkedSignIn, OAuthProviders, ProfileSettings, RecoveryCodes, SessionSummary,
-    SettingsNotice, SignInOutcome, TotpEnrollment, TwoStep, Viewer, ViewerSummary,
+    AccountNotice, AccountRole, LinkedSignIn, OAuthProviders, ProfileSettings, RecoveryCodes,
+    SessionSummary, SettingsNotice, SignInOutcome, TotpEnrollment, TwoStep, Viewer, ViewerSummary,
 };
 pub use ids::{CircleId, CommentId, PostId};
 pub use request_id::RequestId;

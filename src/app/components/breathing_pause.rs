@@ -1,5 +1,5 @@
 //! A one-minute breathing pause: the home page's small taste of what Wellspring is for.
-//! It runs only in the browser; the server renders it at rest.
+//! It runs only in the browser (an island); the server renders it at rest.
 
 use leptos::prelude::*;
 use std::time::Duration;
@@ -13,7 +13,7 @@ use super::{
 const PHASES: [(&str, u32); 3] = [("Breathe in", 4), ("Hold", 4), ("Breathe out", 6)];
 const CYCLES: u32 = 4;
 
-#[component]
+#[island]
 pub fn BreathingPause() -> impl IntoView {
     // Seconds since the pause started; None when resting.
     let (elapsed, set_elapsed) = signal(None::<u32>);

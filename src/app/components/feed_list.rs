@@ -1,27 +1,58 @@
 //! A page of posts with its pinned posts above and a link to older ones below. The link is
-//! a plain `<a>`, so paging works without JavaScript. With JavaScript, and a loader from the
-//! page, older posts are fetched and appended as the reader nears the end (infinite scroll);
-//! the link stays as the fallback, pointing at whatever comes next.
+//! a plain `<a>`, so paging works without JavaScript. With JavaScript, older posts are
+//! fetched and appended as the reader nears the end (infinite scroll, the [`OlderPosts`]
+//! island); the link stays as the fallback, pointing at whatever comes next.
 
 use super::{empty_state::EmptyState, post_card::PostCard};
-use crate::domain::{
-    AppError,
-    community::{FeedPage, PostSummary},
+use crate::{
+    api::{
+        bookmarks::list_bookmarks,
+        feeds::{author_feed, circle_feed, site_feed},
+    },
+    domain::{
+        AppError,
+        community::{FeedPage, PostSummary},
+    },
 };
 use leptos::prelude::*;
-use std::{future::Future, pin::Pin, sync::Arc};
+use serde::{Deserialize, Serialize};
 
-/// Fetches the page of posts after a cursor (the feed's own server function).
-pub type OlderPosts =
-    Arc<dyn Fn(String) -> Pin<Box<dyn Future<Output = Result<FeedPage, AppError>>>> + Send + Sync>;
+/// Which feed a list pages through: what the browser asks for more of, and where the
+/// plain link leads. Travels to the browser as the island's prop, so it names the feed
+/// rather than carrying a closure.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FeedSource {
+    /// The home page's feeds, by kind ("latest", "home", …).
+    Site(String),
+    /// A circle's posts, by slug.
+    Circle(String),
+    /// A member's posts, by handle.
+    Author(String),
+    /// The viewer's saved posts.
+    Bookmarks,
+}
 
-/// Wraps a feed's server function call as an [`OlderPosts`] loader.
-pub fn older_posts<F, Fut>(load: F) -> OlderPosts
-where
-    F: Fn(String) -> Fut + Send + Sync + 'static,
-    Fut: Future<Output = Result<FeedPage, AppError>> + 'static,
-{
-    Arc::new(move |cursor| Box::pin(load(cursor)))
+impl FeedSource {
+    /// The page that shows the posts after `cursor` (the link without JavaScript).
+    pub fn older_href(&self, cursor: &str) -> String {
+        match self {
+            FeedSource::Site(kind) => format!("/?feed={kind}&after={cursor}"),
+            FeedSource::Circle(slug) => format!("/c/{slug}?after={cursor}"),
+            FeedSource::Author(handle) => format!("/u/{handle}?after={cursor}"),
+            FeedSource::Bookmarks => format!("/bookmarks?after={cursor}"),
+        }
+    }
+
+    /// The posts after `cursor`, from the feed's own server function.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    async fn older(self, cursor: String) -> Result<FeedPage, AppError> {
+        match self {
+            FeedSource::Site(kind) => site_feed(kind, cursor).await,
+            FeedSource::Circle(slug) => circle_feed(slug, cursor).await,
+            FeedSource::Author(handle) => author_feed(handle, cursor).await,
+            FeedSource::Bookmarks => list_bookmarks(cursor).await,
+        }
+    }
 }
 
 /// How close to the end of the page (in CSS pixels) the next page starts loading.
@@ -31,79 +62,62 @@ const PRELOAD_DISTANCE: f64 = 900.0;
 #[component]
 pub fn FeedList(
     page: FeedPage,
-    /// Where the next page is, given its cursor.
-    older_href: Callback<String, String>,
+    /// The feed this page belongs to.
+    source: FeedSource,
     #[prop(into)] empty_title: String,
     #[prop(into)] empty_message: String,
-    /// Loads older posts in place as the reader scrolls (JavaScript only).
-    #[prop(optional)]
-    load_older: Option<OlderPosts>,
 ) -> impl IntoView {
     if page.posts.is_empty() && page.pinned.is_empty() {
         return view! { <EmptyState title=empty_title message=empty_message/> }.into_any();
     }
-    let more = RwSignal::new(Vec::<PostSummary>::new());
-    let next = RwSignal::new(page.next_cursor.clone());
-    let failed = RwSignal::new(None::<String>);
-    // Only in the browser: a local action holds its future in a `SendWrapper`, which must be
-    // dropped on the thread that made it, and a server render may move between threads.
-    #[cfg(feature = "hydrate")]
-    let fetch = load_older.map(|load| {
-        Action::new_local(move |cursor: &String| {
-            let load = load.clone();
-            let cursor = cursor.clone();
-            async move { load(cursor).await }
-        })
-    });
-    #[cfg(not(feature = "hydrate"))]
-    let fetch: Option<Action<String, Result<FeedPage, AppError>>> = {
-        drop(load_older);
-        None
-    };
-    if let Some(fetch) = fetch {
-        Effect::new(move |_| match fetch.value().get() {
-            Some(Ok(page)) => {
-                more.update(|posts| posts.extend(page.posts));
-                next.set(page.next_cursor);
-            }
-            Some(Err(error)) => failed.set(Some(error.to_string())),
-            None => {}
-        });
-        load_when_near_the_end(fetch, next, failed);
-    }
-    let loading = move || fetch.is_some_and(|fetch| fetch.pending().get());
     view! {
         <div class="space-y-4" data-testid="feed">
             {page.pinned.into_iter().map(|post| view! { <PostCard post/> }).collect_view()}
             {page.posts.into_iter().map(|post| view! { <PostCard post/> }).collect_view()}
-            <For each=move || more.get() key=|post| post.id let:post>
-                <PostCard post/>
-            </For>
-            {move || failed.get().map(|message| view! {
-                <p class="text-center text-sm text-muted" role="status">{message}</p>
-            })}
-            {move || next.get().map(|cursor| view! {
-                <p class="pt-2 text-center">
-                    <a href=older_href.run(cursor) class="link font-medium" data-testid="older-posts">
-                        {move || if loading() { "Loading older posts…" } else { "Older posts →" }}
-                    </a>
-                </p>
-            })}
+            {page.next_cursor.map(|next| view! { <OlderPosts source next/> })}
         </div>
     }
     .into_any()
 }
 
+/// The posts after the first page: a link without JavaScript; with it, pages appended as
+/// the reader scrolls. Stops after a failure, leaving the link to try again as a page load.
+#[island]
+fn OlderPosts(source: FeedSource, next: String) -> impl IntoView {
+    let more = RwSignal::new(Vec::<PostSummary>::new());
+    let next = RwSignal::new(Some(next));
+    let failed = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(false);
+    let href_source = source.clone();
+    load_when_near_the_end(source, more, next, failed, loading);
+    view! {
+        <For each=move || more.get() key=|post| post.id let:post>
+            <PostCard post/>
+        </For>
+        {move || failed.get().map(|message| view! {
+            <p class="text-center text-sm text-muted" role="status">{message}</p>
+        })}
+        {move || next.get().map(|cursor| view! {
+            <p class="pt-2 text-center">
+                <a href=href_source.older_href(&cursor) class="link font-medium" data-testid="older-posts">
+                    {move || if loading.get() { "Loading older posts…" } else { "Older posts →" }}
+                </a>
+            </p>
+        })}
+    }
+}
+
 /// Asks for the next page whenever the reader scrolls near the end and nothing is loading.
-/// Stops after a failure, leaving the link to try again as a page load.
 #[cfg(feature = "hydrate")]
 fn load_when_near_the_end(
-    fetch: Action<String, Result<FeedPage, AppError>>,
+    source: FeedSource,
+    more: RwSignal<Vec<PostSummary>>,
     next: RwSignal<Option<String>>,
     failed: RwSignal<Option<String>>,
+    loading: RwSignal<bool>,
 ) {
     let check = move || {
-        if fetch.pending().get_untracked() || failed.get_untracked().is_some() {
+        if loading.get_untracked() || failed.get_untracked().is_some() {
             return;
         }
         let Some(cursor) = next.get_untracked() else {
@@ -120,7 +134,18 @@ fn load_when_near_the_end(
             .document_element()
             .map_or(0.0, |root| f64::from(root.scroll_height()));
         if total - scrolled < PRELOAD_DISTANCE {
-            fetch.dispatch(cursor);
+            loading.set(true);
+            let source = source.clone();
+            leptos::task::spawn_local(async move {
+                match source.older(cursor).await {
+                    Ok(page) => {
+                        more.update(|posts| posts.extend(page.posts));
+                        next.set(page.next_cursor);
+                    }
+                    Err(error) => failed.set(Some(error.to_string())),
+                }
+                loading.set(false);
+            });
         }
     };
     let handle = window_event_listener(leptos::ev::scroll, move |_| check());
@@ -129,8 +154,31 @@ fn load_when_near_the_end(
 
 #[cfg(not(feature = "hydrate"))]
 fn load_when_near_the_end(
-    _fetch: Action<String, Result<FeedPage, AppError>>,
+    _source: FeedSource,
+    _more: RwSignal<Vec<PostSummary>>,
     _next: RwSignal<Option<String>>,
     _failed: RwSignal<Option<String>>,
+    _loading: RwSignal<bool>,
 ) {
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_feed_links_to_its_own_older_page() {
+        assert_eq!(
+            FeedSource::Site("latest".into()).older_href("abc"),
+            "/?feed=latest&after=abc"
+        );
+        assert_eq!(
+            FeedSource::Circle("calm".into()).older_href("c1"),
+            "/c/calm?after=c1"
+        );
+        assert_eq!(
+            FeedSource::Author("ana".into()).older_href("x"),
+            "/u/ana?after=x"
+        );
+    }
 }

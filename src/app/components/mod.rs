@@ -8,6 +8,7 @@ pub mod empty_state;
 pub mod error_panel;
 pub mod feed_list;
 pub mod form;
+pub mod form_guard;
 pub mod form_page;
 pub mod icon;
 pub mod oauth_buttons;

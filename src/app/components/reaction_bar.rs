@@ -1,6 +1,7 @@
 //! The gentle reactions under a post or comment: one small form whose four buttons each
 //! submit their own `kind`, so a reaction works as a plain form post without JavaScript and as
-//! an in-place toggle with it (ActionForm sends the pressed button's name and value).
+//! an in-place toggle with it (ActionForm sends the pressed button's name and value). Only
+//! the buttons are an island; readers who cannot react get plain counts and no code.
 
 use crate::{
     api::reactions::ToggleReaction,
@@ -18,39 +19,74 @@ pub fn ReactionBar(
     /// Where a browser without JavaScript comes back to.
     #[prop(into)]
     back: String,
-    action: ServerAction<ToggleReaction>,
 ) -> impl IntoView {
     let testid = format!("reactions-{target}-{id}");
-    if !can_react {
-        return view! { <ReactionCounts reactions testid/> }.into_any();
+    if can_react {
+        view! { <ReactionButtons target=target.to_owned() id reactions back testid/> }.into_any()
+    } else {
+        view! { <ReactionCounts reactions testid/> }.into_any()
     }
-    let items = ReactionKind::ALL.into_iter().map(move |kind| {
-        let count = reactions.count(kind);
-        let mine = reactions.is_mine(kind);
-        let label = format!(
-            "{} ({count}){}",
-            kind.label(),
-            if mine { ", yours" } else { "" }
-        );
-        view! {
-            <button type="submit" name="kind" value=kind.as_str() class=if mine { "reaction mine" } else { "reaction" }
-                aria-pressed=if mine { "true" } else { "false" }
-                aria-label=label data-testid=format!("react-{}", kind.as_str())>
-                <span aria-hidden="true">{kind.emoji()}</span>
-                <span>{kind.label()}</span>
-                <span class="tabular-nums">{count}</span>
-            </button>
+}
+
+/// The four buttons, as an island: pressing one toggles it in place with JavaScript (the
+/// counts come back from the server), and is a plain form post without it.
+#[island]
+fn ReactionButtons(
+    target: String,
+    id: i64,
+    reactions: Reactions,
+    back: String,
+    testid: String,
+) -> impl IntoView {
+    let action = ServerAction::<ToggleReaction>::new();
+    let shown = RwSignal::new(reactions);
+    Effect::new(move |_| {
+        if let Some(Ok(counts)) = action.value().get() {
+            shown.set(counts);
         }
     });
+    let failed = move || {
+        action
+            .value()
+            .with(|value| match value {
+                Some(Err(error)) => Some(error.to_string()),
+                _ => None,
+            })
+            .map(|message| view! { <span class="text-sm text-danger-ink" role="status">{message}</span> })
+    };
+    let items = move || {
+        let reactions = shown.get();
+        ReactionKind::ALL
+            .into_iter()
+            .map(|kind| {
+                let count = reactions.count(kind);
+                let mine = reactions.is_mine(kind);
+                let label = format!(
+                    "{} ({count}){}",
+                    kind.label(),
+                    if mine { ", yours" } else { "" }
+                );
+                view! {
+                    <button type="submit" name="kind" value=kind.as_str() class=if mine { "reaction mine" } else { "reaction" }
+                        aria-pressed=if mine { "true" } else { "false" }
+                        aria-label=label data-testid=format!("react-{}", kind.as_str())>
+                        <span aria-hidden="true">{kind.emoji()}</span>
+                        <span>{kind.label()}</span>
+                        <span class="tabular-nums">{count}</span>
+                    </button>
+                }
+            })
+            .collect_view()
+    };
     view! {
         <ActionForm action=action attr:class="reactions" attr:data-testid=testid>
             <input type="hidden" name="target" value=target/>
             <input type="hidden" name="id" value=id/>
             <input type="hidden" name="back" value=back/>
-            {items.collect_view()}
+            {items}
+            {failed}
         </ActionForm>
     }
-    .into_any()
 }
 
 /// For readers who cannot react (visitors, members outside the circle): only the reactions

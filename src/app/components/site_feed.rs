@@ -4,7 +4,7 @@
 use super::{
     card::Card,
     error_panel::ErrorPanel,
-    feed_list::{FeedList, older_posts},
+    feed_list::{FeedList, FeedSource},
     skeleton::Skeleton,
 };
 use crate::{
@@ -60,10 +60,9 @@ pub fn SiteFeed() -> impl IntoView {
                                 </div>
                                 <FeedList
                                     page
-                                    older_href=Callback::new(move |cursor: String| format!("/?feed={}&after={cursor}", current.as_str()))
+                                    source=FeedSource::Site(current.as_str().to_owned())
                                     empty_title="Nothing here yet"
                                     empty_message=empty_message
-                                    load_older=older_posts(move |cursor| site_feed(current.as_str().to_owned(), cursor))
                                 />
                             }.into_any()
                         }

@@ -7,7 +7,7 @@ use super::{
 };
 use crate::{
     api::{account::get_viewer_summary, auth::Logout},
-    app::viewer::{login_href, refresh_viewer_after, viewer_epoch},
+    app::viewer::login_href,
     domain::ViewerSummary,
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -25,7 +25,6 @@ const NAV_LINK: &str = "rounded-full px-3 py-2 text-sm font-medium text-muted ho
 
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    let (menu_open, set_menu_open) = signal(false);
     view! {
         <header class="border-b border-line bg-surface/80 backdrop-blur">
             <div class="mx-auto flex max-w-5xl items-center justify-between px-4 py-3 sm:px-6">
@@ -33,24 +32,7 @@ pub fn SiteHeader() -> impl IntoView {
                     <Icon name=IconName::Leaf class="h-7 w-7 text-accent"/>
                     "Wellspring"
                 </a>
-                <button
-                    type="button"
-                    class="inline-flex min-h-11 min-w-11 items-center justify-center rounded-full border border-line sm:hidden focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-focus"
-                    aria-controls="site-menu"
-                    aria-expanded=move || menu_open.get().to_string()
-                    data-testid="menu-toggle"
-                    on:click=move |_| set_menu_open.update(|open| *open = !*open)
-                >
-                    <span class="sr-only">{move || if menu_open.get() { "Close menu" } else { "Open menu" }}</span>
-                    <span aria-hidden="true">{move || if menu_open.get() { "✕" } else { "☰" }}</span>
-                </button>
-                <div
-                    id="site-menu"
-                    class=move || {
-                        let shown = if menu_open.get() { "flex" } else { "hidden" };
-                        format!("{shown} absolute inset-x-0 top-16 z-10 flex-col gap-3 border-b border-line bg-surface p-4 sm:static sm:flex sm:flex-row sm:items-center sm:gap-4 sm:border-0 sm:bg-transparent sm:p-0")
-                    }
-                >
+                <SiteMenu>
                     <nav id="site-nav" aria-label="Main" class="flex flex-col gap-1 sm:flex-row">
                         {NAV
                             .into_iter()
@@ -58,9 +40,38 @@ pub fn SiteHeader() -> impl IntoView {
                             .collect_view()}
                     </nav>
                     <AccountLinks/>
-                </div>
+                </SiteMenu>
             </div>
         </header>
+    }
+}
+
+/// The menu that folds away on small screens: the one part of the header that runs in the
+/// browser. Its links (`children`) are the server's HTML, passed through untouched.
+#[island]
+fn SiteMenu(children: Children) -> impl IntoView {
+    let (menu_open, set_menu_open) = signal(false);
+    view! {
+        <button
+            type="button"
+            class="inline-flex min-h-11 min-w-11 items-center justify-center rounded-full border border-line sm:hidden focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-focus"
+            aria-controls="site-menu"
+            aria-expanded=move || menu_open.get().to_string()
+            data-testid="menu-toggle"
+            on:click=move |_| set_menu_open.update(|open| *open = !*open)
+        >
+            <span class="sr-only">{move || if menu_open.get() { "Close menu" } else { "Open menu" }}</span>
+            <span aria-hidden="true">{move || if menu_open.get() { "✕" } else { "☰" }}</span>
+        </button>
+        <div
+            id="site-menu"
+            class=move || {
+                let shown = if menu_open.get() { "flex" } else { "hidden" };
+                format!("{shown} absolute inset-x-0 top-16 z-10 flex-col gap-3 border-b border-line bg-surface p-4 sm:static sm:flex sm:flex-row sm:items-center sm:gap-4 sm:border-0 sm:bg-transparent sm:p-0")
+            }
+        >
+            {children()}
+        </div>
     }
 }
 
@@ -68,9 +79,8 @@ pub fn SiteHeader() -> impl IntoView {
 #[component]
 fn AccountLinks() -> impl IntoView {
     // From the access token, not the database: a signed-in page costs what an anonymous one does.
-    let viewer = Resource::new(viewer_epoch, |_| get_viewer_summary());
+    let viewer = Resource::new(|| (), |()| get_viewer_summary());
     let logout = ServerAction::<Logout>::new();
-    refresh_viewer_after(logout.value());
     view! {
         <nav
             aria-label="Account"

@@ -3,7 +3,10 @@
 use crate::{
     api::bookmarks::list_bookmarks,
     app::components::{
-        card::Card, error_panel::ErrorPanel, feed_list::FeedList, sign_in_prompt::SignInPrompt,
+        card::Card,
+        error_panel::ErrorPanel,
+        feed_list::{FeedList, FeedSource},
+        sign_in_prompt::SignInPrompt,
         skeleton::Skeleton,
     },
     domain::AppError,
@@ -26,7 +29,7 @@ pub fn BookmarksPage() -> impl IntoView {
                     Ok(page) => view! {
                         <FeedList
                             page
-                            older_href=Callback::new(|cursor: String| format!("/bookmarks?after={cursor}"))
+                            source=FeedSource::Bookmarks
                             empty_title="Nothing saved yet"
                             empty_message="Press “Save” on a post to keep it here for later. Only you can see this list."
                         />

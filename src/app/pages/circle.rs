@@ -3,16 +3,13 @@
 
 use super::circles::{members_label, posts_label};
 use crate::{
-    api::{
-        circles::{AnswerJoinRequest, FollowCircle, JoinCircle, LeaveCircle, get_circle_page},
-        feeds::circle_feed,
-    },
+    api::circles::{AnswerJoinRequest, FollowCircle, JoinCircle, LeaveCircle, get_circle_page},
     app::{
         components::{
             button::{ButtonLink, ButtonVariant, button_classes},
             card::Card,
             error_panel::ErrorPanel,
-            feed_list::{FeedList, older_posts},
+            feed_list::{FeedList, FeedSource},
             form::{FormError, action_error},
             skeleton::Skeleton,
         },
@@ -63,15 +60,13 @@ pub fn CirclePage() -> impl IntoView {
                     Ok(CirclePageData { info, feed }) => {
                         let slug = info.circle.slug.clone();
                         let readable = info.circle.can_read;
-                        let feed_slug = slug.clone();
                         let posts = match feed {
                             Ok(page) => view! {
                                 <FeedList
                                     page
-                                    older_href=Callback::new(move |cursor: String| format!("/c/{slug}?after={cursor}"))
+                                    source=FeedSource::Circle(slug)
                                     empty_title="No posts here yet"
                                     empty_message="Be the first to share something with this circle."
-                                    load_older=older_posts(move |cursor| circle_feed(feed_slug.clone(), cursor))
                                 />
                             }.into_any(),
                             Err(error) => view! { <ErrorPanel title="We couldn't load the posts" message=error.to_string()/> }.into_any(),

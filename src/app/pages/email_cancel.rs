@@ -4,13 +4,10 @@
 
 use crate::{
     api::auth::CancelEmailChange,
-    app::{
-        components::{
-            button::{ButtonLink, ButtonVariant},
-            form::{FormError, FormSuccess, SubmitButton, action_error, action_output},
-            form_page::FormPage,
-        },
-        viewer::refresh_viewer_after,
+    app::components::{
+        button::{ButtonLink, ButtonVariant},
+        form::{FormError, FormSuccess, SubmitButton, account_done, action_error, action_output},
+        form_page::FormPage,
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -23,9 +20,8 @@ pub fn EmailCancelPage() -> impl IntoView {
     let token = Memo::new(move |_| query.read().get("token").unwrap_or_default());
     let cancel = ServerAction::<CancelEmailChange>::new();
     // Cancelling signs this device out too; the header must know.
-    refresh_viewer_after(cancel.value());
     let error = action_error(cancel.value());
-    let done = action_output(cancel.value());
+    let done = account_done(action_output(cancel.value()), "/email-cancel");
     view! {
         <Title text="Cancel the email change"/>
         <FormPage

@@ -3,14 +3,11 @@
 
 use crate::{
     api::auth::Login,
-    app::{
-        components::{
-            form::{FormError, SubmitButton, action_error, field_error},
-            form_page::{FormPage, TEXT_LINK},
-            oauth_buttons::OAuthButtons,
-            text_field::TextField,
-        },
-        viewer::refresh_viewer_after,
+    app::components::{
+        form::{FormError, SubmitButton, action_error, field_error},
+        form_page::{FormPage, TEXT_LINK},
+        oauth_buttons::OAuthButtons,
+        text_field::TextField,
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -33,7 +30,6 @@ pub fn use_next() -> Signal<String> {
 pub fn LoginPage() -> impl IntoView {
     let next = use_next();
     let login = ServerAction::<Login>::new();
-    refresh_viewer_after(login.value());
     let error = action_error(login.value());
     view! {
         <Title text="Sign in"/>

@@ -10,7 +10,7 @@ use crate::{
             text_field::TextField,
         },
         pages::login::use_next,
-        viewer::{encode_query_value, login_href, refresh_viewer_after},
+        viewer::{encode_query_value, login_href},
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -24,7 +24,6 @@ pub fn LoginMfaPage() -> impl IntoView {
     // A recovery code has letters, so it gets an ordinary keyboard rather than a number pad.
     let recovery = Memo::new(move |_| query.read().get("recovery").is_some_and(|v| v == "1"));
     let step = ServerAction::<LoginSecondFactor>::new();
-    refresh_viewer_after(step.value());
     let error = action_error(step.value());
     let switch_href = move || {
         let next = encode_query_value(&next.get());

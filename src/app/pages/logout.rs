@@ -3,12 +3,9 @@
 
 use crate::{
     api::auth::Logout,
-    app::{
-        components::{
-            form::{FormError, SubmitButton, action_error},
-            form_page::{FormPage, TEXT_LINK},
-        },
-        viewer::refresh_viewer_after,
+    app::components::{
+        form::{FormError, SubmitButton, action_error},
+        form_page::{FormPage, TEXT_LINK},
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -17,7 +14,6 @@ use leptos_meta::Title;
 #[component]
 pub fn LogoutPage() -> impl IntoView {
     let logout = ServerAction::<Logout>::new();
-    refresh_viewer_after(logout.value());
     let error = action_error(logout.value());
     view! {
         <Title text="Sign out"/>

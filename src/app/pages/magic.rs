@@ -4,15 +4,13 @@
 
 use crate::{
     api::auth::{RedeemMagicLink, RequestMagicLink},
-    app::{
-        components::{
-            form::{
-                FormError, FormSuccess, SubmitButton, action_error, action_output, field_error,
-            },
-            form_page::{FormPage, TEXT_LINK},
-            text_field::TextField,
+    app::components::{
+        form::{
+            FormError, FormSuccess, SubmitButton, account_done, action_error, action_output,
+            field_error,
         },
-        viewer::refresh_viewer_after,
+        form_page::{FormPage, TEXT_LINK},
+        text_field::TextField,
     },
     domain::AppError,
 };
@@ -36,7 +34,7 @@ pub fn MagicPage() -> impl IntoView {
 pub fn MagicRequestPage() -> impl IntoView {
     let request = ServerAction::<RequestMagicLink>::new();
     let error = action_error(request.value());
-    let sent = action_output(request.value());
+    let sent = account_done(action_output(request.value()), "/magic");
     view! {
         <Title text="Email me a sign-in link"/>
         <FormPage
@@ -75,7 +73,6 @@ pub fn MagicRequestPage() -> impl IntoView {
 #[component]
 fn RedeemMagicLinkForm(token: String) -> impl IntoView {
     let redeem = ServerAction::<RedeemMagicLink>::new();
-    refresh_viewer_after(redeem.value());
     let error = action_error(redeem.value());
     let link_used_up = move || matches!(error.get(), Some(AppError::TokenInvalid));
     view! {

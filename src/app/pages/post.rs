@@ -33,7 +33,7 @@ use crate::{
         },
     },
 };
-use leptos::{form::ActionForm, prelude::*};
+use leptos::{form::ActionForm, prelude::*, server_fn::ServerFn};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
@@ -227,7 +227,7 @@ fn PostView(
             <FormError error/>
             {(!post.deleted).then(|| view! {
                 <div class="flex flex-wrap items-center justify-between gap-3">
-                    <ReactionBar target="post" id=summary.id.get() reactions=post.reactions.clone() can_react=post.can_react back=back.clone() action=actions.react/>
+                    <ReactionBar target="post" id=summary.id.get() reactions=post.reactions.clone() can_react=post.can_react back=back.clone()/>
                     <div class="flex flex-wrap items-center gap-2">
                         {post.can_react.then(|| view! {
                             <ActionForm action=actions.bookmark>
@@ -434,43 +434,21 @@ fn CommentItem(
             {sealed_author}
             {body}
             {(!comment.deleted).then(|| view! {
-                <ReactionBar target="comment" id=comment.id.get() reactions=comment.reactions.clone() can_react=post.can_react back=path.clone() action=actions.react/>
+                <ReactionBar target="comment" id=comment.id.get() reactions=comment.reactions.clone() can_react=post.can_react back=path.clone()/>
             })}
             {has_tools.then(|| view! {
             <div class="comment-tools">
                 {can_reply.then(|| {
-                    // The form is rendered only where it is wanted: a hundred replies used to
-                    // carry a hundred hidden forms. Without JavaScript the link asks the
-                    // server for this page with this comment's form open; with it, the click
-                    // opens the form in place.
-                    let open = RwSignal::new(reply_open);
                     let id = comment.id;
-                    let post_id = post.summary.id;
-                    let support = post.is_support_circle;
-                    let anonymous_by_default = replies_anonymously_by_default(&post);
-                    let href = format!("{here}reply={id}#comment-{id}");
                     view! {
-                        <div class="w-full" data-testid="reply-toggle">
-                            <a href=href class="text-accent-ink" aria-expanded=move || open.get().to_string()
-                                on:click=move |ev| {
-                                    ev.prevent_default();
-                                    open.update(|open| *open = !*open);
-                                }>"Reply"</a>
-                            {move || open.get().then(|| view! {
-                                <ActionForm action=actions.comment attr:class="mt-2 space-y-2">
-                                    <input type="hidden" name="post_id" value=post_id.get()/>
-                                    <input type="hidden" name="parent_id" value=id.get()/>
-                                    <label class="sr-only" for=format!("reply-{id}")>"Your reply"</label>
-                                    <textarea id=format!("reply-{id}") name="body" rows="3" required
-                                        class="field" data-testid="reply-body"></textarea>
-                                    {support.then(|| view! {
-                                        <ReplyAnonymously id=format!("reply-{id}-anonymous")
-                                            checked=anonymous_by_default/>
-                                    })}
-                                    <button type="submit" class=button_classes(ButtonVariant::Primary, "") data-testid="reply-submit">"Send reply"</button>
-                                </ActionForm>
-                            })}
-                        </div>
+                        <ReplyToggle
+                            href=format!("{here}reply={id}#comment-{id}")
+                            post_id=post.summary.id.get()
+                            parent_id=id.get()
+                            support=post.is_support_circle
+                            anonymous_by_default=replies_anonymously_by_default(&post)
+                            open=reply_open
+                        />
                     }
                 })}
                 {comment.viewer_is_author.then(|| {
@@ -501,5 +479,47 @@ fn CommentItem(
                         </div>
             })}
         </li>
+    }
+}
+
+/// "Reply" under a comment and the form it opens. The form is rendered only where it is
+/// wanted: a hundred replies used to carry a hundred hidden forms. Without JavaScript the
+/// link asks the server for this page with this comment's form open (`open`); with it, the
+/// click opens the form in place. The form itself is a plain post either way: the server
+/// answers with the page at the new reply.
+#[island]
+fn ReplyToggle(
+    /// This page with `?reply=<comment>`: the link without JavaScript.
+    href: String,
+    post_id: i64,
+    parent_id: i64,
+    /// A support circle offers replying anonymously.
+    support: bool,
+    anonymous_by_default: bool,
+    open: bool,
+) -> impl IntoView {
+    let open = RwSignal::new(open);
+    view! {
+        <div class="w-full" data-testid="reply-toggle">
+            <a href=href class="text-accent-ink" aria-expanded=move || open.get().to_string()
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    open.update(|open| *open = !*open);
+                }>"Reply"</a>
+            {move || open.get().then(|| view! {
+                <form method="post" action=CreateComment::url() class="mt-2 space-y-2">
+                    <input type="hidden" name="post_id" value=post_id/>
+                    <input type="hidden" name="parent_id" value=parent_id/>
+                    <label class="sr-only" for=format!("reply-{parent_id}")>"Your reply"</label>
+                    <textarea id=format!("reply-{parent_id}") name="body" rows="3" required
+                        class="field" data-testid="reply-body"></textarea>
+                    {support.then(|| view! {
+                        <ReplyAnonymously id=format!("reply-{parent_id}-anonymous")
+                            checked=anonymous_by_default/>
+                    })}
+                    <button type="submit" class=button_classes(ButtonVariant::Primary, "") data-testid="reply-submit">"Send reply"</button>
+                </form>
+            })}
+        </div>
     }
 }

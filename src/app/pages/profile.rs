@@ -1,16 +1,13 @@
 //! `/u/<handle>`: a member's public profile and what they've shared where you can read it.
 
 use crate::{
-    api::{
-        feeds::author_feed,
-        profiles::{VerifyPractitioner, get_profile_page},
-    },
+    api::profiles::{VerifyPractitioner, get_profile_page},
     app::components::{
         alert::{Alert, AlertTone},
         button::{ButtonVariant, button_classes},
         card::Card,
         error_panel::ErrorPanel,
-        feed_list::{FeedList, older_posts},
+        feed_list::{FeedList, FeedSource},
         form::{FormError, action_error},
         skeleton::Skeleton,
     },
@@ -103,19 +100,15 @@ fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>)
 #[component]
 fn MemberPosts(handle: String, feed: Result<FeedPage, AppError>) -> impl IntoView {
     let posts = match feed {
-        Ok(page) => {
-            let feed_handle = handle.clone();
-            view! {
-                <FeedList
-                    page
-                    older_href=Callback::new(move |cursor: String| format!("/u/{handle}?after={cursor}"))
-                    empty_title="Nothing shared here yet"
-                    empty_message="Posts in circles you can read will show here."
-                    load_older=older_posts(move |cursor| author_feed(feed_handle.clone(), cursor))
-                />
-            }
-            .into_any()
+        Ok(page) => view! {
+            <FeedList
+                page
+                source=FeedSource::Author(handle)
+                empty_title="Nothing shared here yet"
+                empty_message="Posts in circles you can read will show here."
+            />
         }
+        .into_any(),
         Err(error) => view! {
             <ErrorPanel title="We couldn't load the posts" message=error.to_string()/>
         }

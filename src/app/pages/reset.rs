@@ -6,7 +6,8 @@ use crate::{
         components::{
             button::ButtonLink,
             form::{
-                FormError, FormSuccess, SubmitButton, action_error, action_output, field_error,
+                FormError, FormSuccess, SubmitButton, account_done, action_error, action_output,
+                field_error,
             },
             form_page::{FormPage, TEXT_LINK},
             text_field::TextField,
@@ -25,7 +26,7 @@ pub fn ResetPage() -> impl IntoView {
     let token = Memo::new(move |_| query.read().get("token").unwrap_or_default());
     let reset = ServerAction::<ResetPassword>::new();
     let error = action_error(reset.value());
-    let done = action_output(reset.value());
+    let done = account_done(action_output(reset.value()), "/reset");
     let link_used_up = move || matches!(error.get(), Some(AppError::TokenInvalid));
     view! {
         <Title text="Choose a new password"/>

@@ -4,13 +4,10 @@
 
 use crate::{
     api::auth::ConfirmEmail,
-    app::{
-        components::{
-            button::{ButtonLink, ButtonVariant},
-            form::{FormError, FormSuccess, SubmitButton, action_error, action_output},
-            form_page::FormPage,
-        },
-        viewer::refresh_viewer_after,
+    app::components::{
+        button::{ButtonLink, ButtonVariant},
+        form::{FormError, FormSuccess, SubmitButton, account_done, action_error, action_output},
+        form_page::FormPage,
     },
 };
 use leptos::{form::ActionForm, prelude::*};
@@ -23,9 +20,8 @@ pub fn VerifyPage() -> impl IntoView {
     let token = Memo::new(move |_| query.read().get("token").unwrap_or_default());
     let confirm = ServerAction::<ConfirmEmail>::new();
     // Confirming a new address signs other devices out; the header may need to know.
-    refresh_viewer_after(confirm.value());
     let error = action_error(confirm.value());
-    let done = action_output(confirm.value());
+    let done = account_done(action_output(confirm.value()), "/verify");
     view! {
         <Title text="Confirm your email"/>
         <FormPage title="Confirm your email" intro="One tap and your address is confirmed.">

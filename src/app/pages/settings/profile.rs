@@ -8,19 +8,14 @@ use super::{
 };
 use crate::{
     api::account::{UpdateProfile, get_profile_settings},
-    app::{
-        components::{
-            card::Card,
-            error_panel::ErrorPanel,
-            form::{
-                FormError, FormSuccess, SubmitButton, action_error, action_output, field_error,
-            },
-            sign_in_prompt::SignInPrompt,
-            skeleton::Skeleton,
-            text_area::TextArea,
-            text_field::TextField,
-        },
-        viewer::refresh_viewer_after,
+    app::components::{
+        card::Card,
+        error_panel::ErrorPanel,
+        form::{FormError, FormSuccess, SubmitButton, action_error, action_output, field_error},
+        sign_in_prompt::SignInPrompt,
+        skeleton::Skeleton,
+        text_area::TextArea,
+        text_field::TextField,
     },
     domain::{AppError, ProfileSettings, SettingsNotice},
 };
@@ -57,7 +52,6 @@ pub fn ProfileSettingsPage() -> impl IntoView {
 fn ProfileForm(profile: ProfileSettings) -> impl IntoView {
     let update = ServerAction::<UpdateProfile>::new();
     // A new display name shows in the header.
-    refresh_viewer_after(update.value());
     let error = action_error(update.value());
     let saved = confirmation(
         action_output(update.value()),

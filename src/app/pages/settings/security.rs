@@ -27,7 +27,6 @@ use crate::{
             text_field::TextField,
         },
         pages::signup::PASSWORD_HINT,
-        viewer::refresh_viewer_after,
     },
     domain::{AppError, SessionSummary, SettingsNotice, TwoStep, Viewer},
 };
@@ -236,7 +235,6 @@ fn DevicesSection(
     notice: Memo<Option<SettingsNotice>>,
 ) -> impl IntoView {
     // Signing out everywhere (or this device) ends this session too.
-    refresh_viewer_after(revoke.value());
     let error = action_error(revoke.value());
     let done = confirmation(
         action_output(revoke.value()),
