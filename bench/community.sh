@@ -20,6 +20,8 @@
 #   BENCH_COMMUNITY_DURATION     length of each measured run, oha syntax         (default 10s)
 #   BENCH_COMMUNITY_CONCURRENCY  connections                                     (default 32)
 #   BENCH_COMMUNITY_SEARCH       the search term (default: chosen from the data, see below)
+#   BENCH_PHONE                  0: skip the phone timings (bench/phone.mjs)    (default 1)
+#   BENCH_PHONE_RUNS             cold loads per page for the phone timings       (default 5)
 #   BENCH_COMMUNITY_DATA_DIR     the embedded cluster's directory   (default .data/bench-community)
 #   BENCH_WELLSPRING_BIN         the server binary      (default $CARGO_TARGET_DIR/release/wellspring)
 #   BENCH_BASELINE_BIN           a built bare_community (default: build it with cargo)

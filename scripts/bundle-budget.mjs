@@ -3,14 +3,16 @@
 // budgets, and exits non-zero when the brotli wasm is over its budget, so a change that
 // grows the bundle fails `make test` the day it lands.
 //
-// The wasm budget starts just above today's size and comes down as issue 13 lands (its
-// goal: at most 200,000 bytes brotli for the post page). Override for an experiment with
-// WASM_BROTLI_BUDGET=<bytes>; change the default here, with the reason in the commit.
+// With islands (issue 13) one wasm serves every page, so its size is the post page's. It
+// was 655,295 bytes brotli before islands and 171,180 after; the budget sits a little above
+// that, under the issue's ceiling of 200,000, so the realtime and moderation islands to
+// come must earn their bytes. Override for an experiment with WASM_BROTLI_BUDGET=<bytes>;
+// change the default here, with the reason in the commit.
 import { readdirSync, statSync, existsSync } from "node:fs";
 import { join, extname } from "node:path";
 
-const WASM_BROTLI_BUDGET = Number(process.env.WASM_BROTLI_BUDGET ?? 660_000);
-const GOAL = 200_000;
+const WASM_BROTLI_BUDGET = Number(process.env.WASM_BROTLI_BUDGET ?? 180_000);
+const GOAL = 200_000; // the issue's ceiling for the post page
 const dir = process.argv[2] ?? "target/site/pkg";
 
 function newest(ext) {
@@ -41,7 +43,7 @@ for (const ext of [".wasm", ".js", ".css"]) {
       process.exit(2);
     }
     over = br > WASM_BROTLI_BUDGET;
-    budget = `${WASM_BROTLI_BUDGET.toLocaleString("en")} (goal ${GOAL.toLocaleString("en")})`;
+    budget = `${WASM_BROTLI_BUDGET.toLocaleString("en")} (ceiling ${GOAL.toLocaleString("en")})`;
   }
   rows.push([ext.slice(1), raw, gz, br, budget]);
 }

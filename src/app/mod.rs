@@ -2,7 +2,6 @@
 //! hydrated in the browser. Never names `server`.
 
 pub mod components;
-pub mod lean_hydration;
 pub mod pages;
 pub mod viewer;
 

@@ -23,7 +23,6 @@ use crate::{
             skeleton::Skeleton,
             text_area::escape_text,
         },
-        lean_hydration::LeanJson,
         viewer::login_href,
     },
     domain::{
@@ -37,7 +36,8 @@ use leptos::{form::ActionForm, prelude::*, server_fn::ServerFn};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_location, use_params_map, use_query_map};
 
-/// The actions on this page; everything shown refetches after any of them.
+/// The actions on this page: each is a plain form post; on the server they read a refused
+/// post's error back from the address so the page can show it.
 #[derive(Clone, Copy)]
 struct PostActions {
     react: ServerAction<ToggleReaction>,
@@ -60,15 +60,6 @@ impl PostActions {
             delete_post: ServerAction::new(),
             moderate: ServerAction::new(),
         }
-    }
-
-    fn version(&self) -> usize {
-        self.react.version().get()
-            + self.bookmark.version().get()
-            + self.comment.version().get()
-            + self.edit_comment.version().get()
-            + self.delete_comment.version().get()
-            + self.moderate.version().get()
     }
 
     fn error(&self) -> Signal<Option<AppError>> {
@@ -109,16 +100,15 @@ pub fn PostPage() -> impl IntoView {
             .and_then(|a| a.parse::<CommentId>().ok())
     });
     let actions = PostActions::new();
-    // LeanJson: the post's and replies' text is in the markup already; see lean_hydration.
-    let page: Resource<_, LeanJson> = Resource::new_with_options(
-        move || (post_id.get(), root.get(), after.get(), actions.version()),
-        |(id, root, after, _)| async move {
+    // Rendered on the server only: nothing of it is written into the page for the browser.
+    let page = Resource::new_blocking(
+        move || (post_id.get(), root.get(), after.get()),
+        |(id, root, after)| async move {
             match id {
                 Some(id) => get_post_page(id, root, after).await,
                 None => Err(AppError::NotFound),
             }
         },
-        true,
     );
     view! {
         <Transition fallback=|| view! { <Card><Skeleton lines=8/></Card> }>
