@@ -511,7 +511,7 @@ mkdir -p bench/results
     echo "- **warning: the load average was above 1 when the script started; something else was using the CPU and these numbers are unreliable. Run again on an idle machine.**"
   fi
   echo "- data: $n_members members, $n_circles circles, $n_posts posts, $n_comments comments; $seed_note; $db_mode"
-  echo "- Wellspring: $WS_BIN, APP_ENV=development, the whole middleware stack and Leptos SSR (with hydration data); anonymous; as deployed (visitors' pages kept for $(visitor_cache_ms) ms) and, in the \"cache off\" columns, a second server with \`WELLSPRING__SERVER__VISITOR_PAGE_CACHE_MS=0\` (what a member's request costs)"
+  echo "- Wellspring: $WS_BIN, APP_ENV=development, the whole middleware stack and Leptos SSR (islands: only the interactive parts carry props for the browser); anonymous; as deployed (visitors' pages kept for $(visitor_cache_ms) ms) and, in the \"cache off\" columns, a second server with \`WELLSPRING__SERVER__VISITOR_PAGE_CACHE_MS=0\` (what a member's request costs)"
   echo "- baseline: examples/bare_community.rs: plain axum, the same service functions (same SQL, same \`anon\` transaction, same \`authenticator\` pool and settings), HTML from format! templates"
   echo "- load: $(oha --version 2>/dev/null | head -n1), $CONC connections, $DURATION per row after a 2 s warm-up, --disable-compression; client, servers and PostgreSQL share the machine"
   echo "- goals: p99 < $GOAL_P99_MS ms at $CONC connections and req/s ≥ $GOAL_RATIO × the baseline's"

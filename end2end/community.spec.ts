@@ -86,6 +86,26 @@ test("a member joins a circle, posts with a content warning, replies, reacts, sa
 
   // Reply, and reply to the reply.
   await waitForHydration(page);
+  // An impatient second click while the reply is on its way sends nothing more: the form
+  // guard marks the form busy and drops the second submit. Watched (and the navigation held
+  // back) by a listener that runs after the guard's.
+  await page.getByTestId("comment-body").fill("Thank you for sharing this.");
+  await page.evaluate(() =>
+    window.addEventListener("submit", (event) => {
+      const seen = ((window as any).__submits ??= []);
+      seen.push({ busy: (event.target as Element).getAttribute("aria-busy"), dropped: event.defaultPrevented });
+      event.preventDefault();
+    }),
+  );
+  await page.getByTestId("comment-submit").click();
+  await page.getByTestId("comment-submit").click();
+  expect(await page.evaluate(() => (window as any).__submits)).toEqual([
+    { busy: "true", dropped: false },
+    { busy: "true", dropped: true },
+  ]);
+  // Now for real, on a fresh page.
+  await page.reload();
+  await waitForHydration(page);
   await page.getByTestId("comment-body").fill("Thank you for sharing this.");
   await page.getByTestId("comment-submit").click();
   const comments = page.getByTestId("comment");

@@ -374,7 +374,11 @@ async fn signed_out_account_forms_come_back_saying_they_worked() {
         assert_eq!(location(&reply), expected, "{endpoint}");
         let shown = page(&app, expected, "").await;
         assert_eq!(shown.status, StatusCode::OK);
-        assert!(shown.body.contains(message), "{endpoint}: {message} in {}", shown.body);
+        assert!(
+            shown.body.contains(message),
+            "{endpoint}: {message} in {}",
+            shown.body
+        );
         let plain = page(&app, from, "").await;
         assert!(!plain.body.contains(message), "{endpoint} without ?done=");
     }
