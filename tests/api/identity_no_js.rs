@@ -341,7 +341,7 @@ async fn plain_form_posts_return_to_their_page_with_a_confirmation() {
 #[tokio::test]
 async fn signed_out_account_forms_come_back_saying_they_worked() {
     let app = crate::helpers::spawn_app().await;
-    let cases: [(&str, Vec<(&str, &str)>, &str, &str, &str); 3] = [
+    let cases: [Case; 3] = [
         (
             "auth/signup",
             vec![
