@@ -4,9 +4,6 @@
 use crate::domain::AppError;
 use leptos::prelude::*;
 
-/// The message every "check your inbox" form shows, whatever the email.
-pub use crate::domain::identity::account_notice::CHECK_INBOX;
-
 /// The page's confirmation: its words, and, for a plain form post, a redirect back to the
 /// page with its `?done=` flag so the page can say them.
 #[cfg(feature = "ssr")]

@@ -35,23 +35,23 @@ where
     Signal::derive(move || result.with(|result| result.as_ref().and_then(|r| r.clone().ok())))
 }
 
-/// The confirmation an account page shows: its action's words, or, after a form post came
-/// back with `?done=<flag>` (see `AccountNotice`), the words for that flag when they belong
-/// on `page`. A post refused on its way back (`__err` in the address) is never a success.
-pub fn account_done(output: Signal<Option<String>>, page: &'static str) -> Signal<Option<String>> {
+/// The confirmation an account page shows once its form went through: the post comes back
+/// with `?done=<flag>` (see `AccountNotice`), and the words for that flag show when they
+/// belong on `page`. (Pages render on the server only, so an action's own value never holds
+/// a success here.) A post refused on its way back (`__err` in the address) is never a
+/// success.
+pub fn account_done(page: &'static str) -> Signal<Option<String>> {
     let query = leptos_router::hooks::use_query_map();
     Signal::derive(move || {
-        output.get().or_else(|| {
-            query.with(|query| {
-                if query.get_str("__err").is_some() {
-                    return None;
-                }
-                query
-                    .get_str(crate::domain::AccountNotice::QUERY_KEY)
-                    .and_then(crate::domain::AccountNotice::parse)
-                    .filter(|notice| notice.page() == page)
-                    .map(|notice| notice.message().to_owned())
-            })
+        query.with(|query| {
+            if query.get_str("__err").is_some() {
+                return None;
+            }
+            query
+                .get_str(crate::domain::AccountNotice::QUERY_KEY)
+                .and_then(crate::domain::AccountNotice::parse)
+                .filter(|notice| notice.page() == page)
+                .map(|notice| notice.message().to_owned())
         })
     })
 }

@@ -6,7 +6,7 @@ use crate::{
     api::auth::CancelEmailChange,
     app::components::{
         button::{ButtonLink, ButtonVariant},
-        form::{FormError, FormSuccess, SubmitButton, account_done, action_error, action_output},
+        form::{FormError, FormSuccess, SubmitButton, account_done, action_error},
         form_page::FormPage,
     },
 };
@@ -21,7 +21,7 @@ pub fn EmailCancelPage() -> impl IntoView {
     let cancel = ServerAction::<CancelEmailChange>::new();
     // Cancelling signs this device out too; the header must know.
     let error = action_error(cancel.value());
-    let done = account_done(action_output(cancel.value()), "/email-cancel");
+    let done = account_done("/email-cancel");
     view! {
         <Title text="Cancel the email change"/>
         <FormPage

@@ -4,10 +4,7 @@
 use crate::{
     api::auth::ForgotPassword,
     app::components::{
-        form::{
-            FormError, FormSuccess, SubmitButton, account_done, action_error, action_output,
-            field_error,
-        },
+        form::{FormError, FormSuccess, SubmitButton, account_done, action_error, field_error},
         form_page::{FormPage, TEXT_LINK},
         text_field::TextField,
     },
@@ -19,7 +16,7 @@ use leptos_meta::Title;
 pub fn ForgotPage() -> impl IntoView {
     let forgot = ServerAction::<ForgotPassword>::new();
     let error = action_error(forgot.value());
-    let sent = account_done(action_output(forgot.value()), "/forgot");
+    let sent = account_done("/forgot");
     view! {
         <Title text="Forgot your password"/>
         <FormPage

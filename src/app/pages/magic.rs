@@ -5,10 +5,7 @@
 use crate::{
     api::auth::{RedeemMagicLink, RequestMagicLink},
     app::components::{
-        form::{
-            FormError, FormSuccess, SubmitButton, account_done, action_error, action_output,
-            field_error,
-        },
+        form::{FormError, FormSuccess, SubmitButton, account_done, action_error, field_error},
         form_page::{FormPage, TEXT_LINK},
         text_field::TextField,
     },
@@ -34,7 +31,7 @@ pub fn MagicPage() -> impl IntoView {
 pub fn MagicRequestPage() -> impl IntoView {
     let request = ServerAction::<RequestMagicLink>::new();
     let error = action_error(request.value());
-    let sent = account_done(action_output(request.value()), "/magic");
+    let sent = account_done("/magic");
     view! {
         <Title text="Email me a sign-in link"/>
         <FormPage

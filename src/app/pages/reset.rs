@@ -5,10 +5,7 @@ use crate::{
     app::{
         components::{
             button::ButtonLink,
-            form::{
-                FormError, FormSuccess, SubmitButton, account_done, action_error, action_output,
-                field_error,
-            },
+            form::{FormError, FormSuccess, SubmitButton, account_done, action_error, field_error},
             form_page::{FormPage, TEXT_LINK},
             text_field::TextField,
         },
@@ -26,7 +23,7 @@ pub fn ResetPage() -> impl IntoView {
     let token = Memo::new(move |_| query.read().get("token").unwrap_or_default());
     let reset = ServerAction::<ResetPassword>::new();
     let error = action_error(reset.value());
-    let done = account_done(action_output(reset.value()), "/reset");
+    let done = account_done("/reset");
     let link_used_up = move || matches!(error.get(), Some(AppError::TokenInvalid));
     view! {
         <Title text="Choose a new password"/>

@@ -6,9 +6,7 @@ use crate::{
     app::{
         components::{
             alert::{Alert, AlertTone},
-            form::{
-                FormError, SubmitButton, account_done, action_error, action_output, field_error,
-            },
+            form::{FormError, SubmitButton, account_done, action_error, field_error},
             form_page::{FormPage, TEXT_LINK},
             oauth_buttons::OAuthButtons,
             text_field::TextField,
@@ -25,7 +23,7 @@ pub const PASSWORD_HINT: &str = "8 to 128 characters; long phrases are great.";
 pub fn SignupPage() -> impl IntoView {
     let register = ServerAction::<Register>::new();
     let error = action_error(register.value());
-    let welcome = account_done(action_output(register.value()), "/signup");
+    let welcome = account_done("/signup");
     view! {
         <Title text="Join"/>
         <FormPage

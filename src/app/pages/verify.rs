@@ -6,7 +6,7 @@ use crate::{
     api::auth::ConfirmEmail,
     app::components::{
         button::{ButtonLink, ButtonVariant},
-        form::{FormError, FormSuccess, SubmitButton, account_done, action_error, action_output},
+        form::{FormError, FormSuccess, SubmitButton, account_done, action_error},
         form_page::FormPage,
     },
 };
@@ -21,7 +21,7 @@ pub fn VerifyPage() -> impl IntoView {
     let confirm = ServerAction::<ConfirmEmail>::new();
     // Confirming a new address signs other devices out; the header may need to know.
     let error = action_error(confirm.value());
-    let done = account_done(action_output(confirm.value()), "/verify");
+    let done = account_done("/verify");
     view! {
         <Title text="Confirm your email"/>
         <FormPage title="Confirm your email" intro="One tap and your address is confirmed.">
