@@ -28,14 +28,23 @@ pub async fn create_comment(
     parent_id: Option<CommentId>,
     body: String,
     anonymous: Option<String>,
+    /// The form's one-write key (`server::services::submissions`).
+    submission: Option<String>,
 ) -> Result<String, AppError> {
-    use crate::server::{auth::request, http::errors::with_status, services::community::comments};
+    use crate::server::{
+        auth::request,
+        http::errors::with_status,
+        services::{community::comments, submissions},
+    };
     let ctx = request::context()?;
     let anonymous = anonymous.is_some_and(|v| v != "false");
+    let submission = with_status(submissions::parse(submission.as_deref()))?;
     with_status(
         request::within_limit(crate::server::services::write_limits::WriteAction::Comment).await,
     )?;
-    let path = with_status(comments::create(&ctx, post_id, parent_id, &body, anonymous).await)?;
+    let path = with_status(
+        comments::create(&ctx, post_id, parent_id, &body, anonymous, submission).await,
+    )?;
     super::circles::redirect_back_without_js(&path);
     Ok(path)
 }

@@ -14,12 +14,19 @@ pub async fn create_post(
     body: String,
     content_warning: Option<String>,
     anonymous: Option<String>,
+    /// The form's one-write key (`server::services::submissions`).
+    submission: Option<String>,
 ) -> Result<(), AppError> {
     use crate::{
         domain::community::NewPost,
-        server::{auth::request, http::errors::with_status, services::community::posts},
+        server::{
+            auth::request,
+            http::errors::with_status,
+            services::{community::posts, submissions},
+        },
     };
     let ctx = request::context()?;
+    let submission = with_status(submissions::parse(submission.as_deref()))?;
     with_status(
         request::within_limit(crate::server::services::write_limits::WriteAction::Post).await,
     )?;
@@ -33,6 +40,7 @@ pub async fn create_post(
                 content_warning: content_warning.unwrap_or_default(),
                 anonymous: anonymous.is_some_and(|v| v != "false"),
             },
+            submission,
         )
         .await,
     )?;

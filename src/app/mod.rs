@@ -2,6 +2,7 @@
 //! hydrated in the browser. Never names `server`.
 
 pub mod components;
+pub mod live;
 pub mod pages;
 pub mod viewer;
 
@@ -27,6 +28,7 @@ use pages::{
     logout::LogoutPage,
     magic::{MagicPage, MagicRequestPage},
     not_found::NotFoundPage,
+    notifications::NotificationsPage,
     post::PostPage,
     post_edit::EditPostPage,
     post_link::PostLinkPage,
@@ -107,6 +109,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/u/:handle") view=MemberProfilePage ssr=SsrMode::Async/>
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                         <Route path=path!("/bookmarks") view=BookmarksPage ssr=SsrMode::Async/>
+                        <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=SignupPage/>

@@ -105,8 +105,17 @@ fn wait_words(secs: u64) -> String {
 impl leptos::server_fn::error::FromServerFnError for AppError {
     type Encoder = leptos::server_fn::codec::JsonEncoding;
 
+    /// A form field that could not be read (a word where a number belongs, a missing field)
+    /// is the sender's mistake: a kind 400, not a 500.
     fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
-        AppError::Transport(value.to_string())
+        use leptos::server_fn::error::ServerFnErrorErr;
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest(
+                "Some of what was sent could not be read. Please reload the page and try again."
+                    .into(),
+            ),
+            other => AppError::Transport(other.to_string()),
+        }
     }
 }
 

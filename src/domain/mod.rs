@@ -5,6 +5,8 @@ pub mod error;
 pub mod field_errors;
 pub mod identity;
 pub mod ids;
+pub mod notification;
+pub mod realtime;
 pub mod request_id;
 pub mod service_status;
 pub mod text_rules;

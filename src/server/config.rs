@@ -69,6 +69,43 @@ pub struct Settings {
     pub seed: SeedSettings,
     #[serde(default)]
     pub jobs: JobSettings,
+    #[serde(default)]
+    pub realtime: RealtimeSettings,
+}
+
+/// Live updates over `/realtime` (`server::realtime`): its limits, all counted in
+/// `/metrics`.
+#[derive(Clone, Copy, Debug, Deserialize)]
+#[serde(default)]
+pub struct RealtimeSettings {
+    /// Off: no socket is accepted (404) and pages stay as they were drawn.
+    pub enabled: bool,
+    /// Open sockets one member may hold on one instance (tabs and devices).
+    pub sockets_per_member: usize,
+    /// Open sockets from one address on one instance (visitors share addresses behind NAT).
+    pub sockets_per_ip: usize,
+    /// Channels one socket may follow at once.
+    pub subscriptions_per_socket: usize,
+    /// Frames waiting for one socket; a socket further behind is closed, not buffered.
+    pub send_queue: usize,
+    /// The largest frame a client may send.
+    pub max_message_bytes: usize,
+    /// A ping every this many seconds; a peer silent for three is dropped.
+    pub heartbeat_secs: u64,
+}
+
+impl Default for RealtimeSettings {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            sockets_per_member: 16,
+            sockets_per_ip: 256,
+            subscriptions_per_socket: 16,
+            send_queue: 256,
+            max_message_bytes: 4096,
+            heartbeat_secs: 20,
+        }
+    }
 }
 
 /// The background job queue (`server::jobs`) and the domain events it prunes.
@@ -539,6 +576,7 @@ mod tests {
             },
             seed: SeedSettings::default(),
             jobs: JobSettings::default(),
+            realtime: RealtimeSettings::default(),
         }
     }
 

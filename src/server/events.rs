@@ -1,7 +1,7 @@
 //! Domain events: what happened in the community, as kinds and ids, never content.
 //!
 //! Triggers write them (migration 0014) in the same transaction as the change and announce
-//! each id on `wellspring_events`, so an event exists if and only if its change committed,
+//! each on `wellspring_events` (its kind and ids as JSON, migration 0020), so an event exists if and only if its change committed,
 //! and nobody hears about a rolled-back one. Only the service role reads them; whoever acts
 //! on one (realtime, notifications) re-reads the subject as the member concerned, so Row
 //! Level Security alone decides what that member learns. Events are kept for
@@ -33,6 +33,33 @@ pub struct Event {
     /// Null for anonymous content and for changes made by the service itself.
     pub actor_id: Option<Uuid>,
     pub created_at: OffsetDateTime,
+}
+
+impl Event {
+    /// An event from its NOTIFY payload (migration 0020): kinds and ids, no actor. The time
+    /// is when it was heard, close enough for a live view.
+    pub fn from_announcement(payload: &str) -> Option<Self> {
+        #[derive(serde::Deserialize)]
+        struct Announced {
+            id: i64,
+            kind: String,
+            circle: Option<i64>,
+            post: Option<i64>,
+            comment: Option<i64>,
+            subject: Option<Uuid>,
+        }
+        let announced: Announced = serde_json::from_str(payload).ok()?;
+        Some(Self {
+            id: announced.id,
+            kind: announced.kind,
+            circle_id: announced.circle,
+            post_id: announced.post,
+            comment_id: announced.comment,
+            subject_user_id: announced.subject,
+            actor_id: None,
+            created_at: OffsetDateTime::now_utc(),
+        })
+    }
 }
 
 /// Events after `after_id`, oldest first, at most `limit` (in a service-role transaction):

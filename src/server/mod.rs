@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod mail;
 pub mod markdown;
 pub mod page_routes;
+pub mod realtime;
 pub mod security;
 pub mod seed;
 pub mod services;

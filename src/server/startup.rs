@@ -18,7 +18,10 @@ use crate::{
         jobs::{JobHandlers, Schedule, WorkerOptions, schedule, worker},
         mail::drainer::{self, MailDrain},
         security, seed,
-        services::identity::{AuthKeys, oauth, unconfirmed},
+        services::{
+            identity::{AuthKeys, oauth, unconfirmed},
+            submissions,
+        },
         state::AppState,
         supervisor::Supervisor,
         telemetry::{self, RequestContext, metrics::Metrics},
@@ -62,7 +65,14 @@ impl Application {
             settings.auth.hashing_slots,
             std::time::Duration::from_millis(settings.auth.hashing_wait_ms),
         ));
+        let realtime = settings.realtime.enabled.then(|| {
+            Arc::new(crate::server::realtime::Realtime::new(
+                settings.realtime,
+                database.request_pool.clone(),
+            ))
+        });
         let state = AppState {
+            realtime,
             hashing,
             revocations: revocations.clone(),
             read_only_paths: crate::api::READ_ONLY,
@@ -115,6 +125,15 @@ impl Application {
             header_read_timeout: server.header_read_timeout(),
             shutdown_grace: server.shutdown_grace(),
         };
+        // Live sockets are upgraded connections HTTP draining does not wait for: tell each to
+        // go away (the pages reconnect to another instance) as soon as shutdown begins.
+        let realtime = self.state.realtime.clone();
+        let shutdown = async move {
+            shutdown.await;
+            if let Some(realtime) = realtime {
+                realtime.close_all();
+            }
+        };
         serve::serve(self.listener, self.router, options, shutdown).await;
         // HTTP is drained; now the jobs, the scheduler and the listener, then the database.
         self.supervisor.shut_down(server.shutdown_grace()).await;
@@ -154,6 +173,12 @@ fn start_background_work(
             payload: serde_json::json!({}),
         },
         Schedule {
+            name: submissions::PRUNE,
+            every: Duration::from_secs(3600),
+            kind: submissions::PRUNE,
+            payload: serde_json::json!({}),
+        },
+        Schedule {
             name: unconfirmed::EXPIRE,
             every: Duration::from_secs(3600),
             kind: unconfirmed::EXPIRE,
@@ -176,6 +201,7 @@ fn start_background_work(
                 days: settings.auth.unconfirmed_account_days,
             },
         )
+        .register(submissions::PRUNE, submissions::Prune)
         .register(
             events::PRUNE,
             events::Prune {
@@ -189,6 +215,7 @@ fn start_background_work(
         listener::Subscribers {
             revocations,
             jobs: wake.clone(),
+            realtime: state.realtime.clone(),
         },
     );
     let jobs = &settings.jobs;
@@ -248,6 +275,7 @@ pub fn router(state: AppState) -> Router {
             get(crate::server::http::oauth::callback),
         )
         .route("/readyz", get(health::readyz))
+        .route("/realtime", get(crate::server::realtime::socket::upgrade))
         .route("/metrics", get(metrics::serve))
         .nest_service("/pkg", assets::pkg_service(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {
@@ -262,6 +290,9 @@ pub fn router(state: AppState) -> Router {
         // Each route group's body limit and time bound (`server.groups`); the group's limit
         // replaces axum's own default for extractors.
         .layer(DefaultBodyLimit::disable())
+        .layer(middleware::from_fn(
+            crate::server::http::errors::api_error_status,
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             route_groups::middleware,

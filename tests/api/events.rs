@@ -332,10 +332,13 @@ async fn a_rolled_back_write_records_and_announces_nothing() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    assert_eq!(
-        notice.payload(),
-        id.to_string(),
-        "the first notice is the committed one"
+    let announced: serde_json::Value = serde_json::from_str(notice.payload()).unwrap();
+    assert_eq!(announced["id"], id, "the first notice is the committed one");
+    assert_eq!(announced["kind"], "post.created");
+    assert_eq!(announced["post"], kept);
+    assert!(
+        announced.get("actor").is_none(),
+        "an announcement never names who acted: {announced}"
     );
     assert!(
         tokio::time::timeout(Duration::from_millis(300), listener.recv())

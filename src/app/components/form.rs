@@ -147,3 +147,40 @@ pub fn SubmitButton(
         </Button>
     }
 }
+
+/// The hidden one-write key of a form that creates something (a post, a reply): drawn fresh
+/// each time the form is drawn, so sending the same form twice writes once
+/// (`server::services::submissions`).
+#[component]
+pub fn SubmissionKey() -> impl IntoView {
+    view! { <input type="hidden" name="submission" value=fresh_submission_key()/> }
+}
+
+/// A random key in the form of a UUID (version 4): on the server from the `uuid` crate, in
+/// the browser (an island drawing a form) from `crypto.getRandomValues`, which unlike
+/// `randomUUID` also works on plain-HTTP addresses.
+pub fn fresh_submission_key() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        uuid::Uuid::new_v4().to_string()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let mut bytes = [0_u8; 16];
+        #[cfg(feature = "hydrate")]
+        if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+            let _ = crypto.get_random_values_with_u8_array(&mut bytes);
+        }
+        bytes[6] = (bytes[6] & 0x0f) | 0x40;
+        bytes[8] = (bytes[8] & 0x3f) | 0x80;
+        let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[0..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..32]
+        )
+    }
+}

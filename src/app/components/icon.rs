@@ -10,6 +10,7 @@ pub enum IconName {
     Calendar,
     Shield,
     Sprout,
+    Bell,
 }
 
 impl IconName {
@@ -31,6 +32,10 @@ impl IconName {
                 "M12 21v-9",
                 "M12 12c0-4-3-6-7-6 0 4 3 6 7 6Z",
                 "M12 10c0-3 2-5 6-5 0 3-2 5-6 5Z",
+            ],
+            IconName::Bell => &[
+                "M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15Z",
+                "M10 20a2 2 0 0 0 4 0",
             ],
         }
     }

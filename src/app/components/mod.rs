@@ -11,6 +11,8 @@ pub mod form;
 pub mod form_guard;
 pub mod form_page;
 pub mod icon;
+pub mod live_banner;
+pub mod notification_bell;
 pub mod oauth_buttons;
 pub mod post_card;
 pub mod reaction_bar;

@@ -4,6 +4,7 @@
 use super::{
     button::{ButtonVariant, button_classes},
     icon::{Icon, IconName},
+    notification_bell::NotificationBell,
 };
 use crate::{
     api::{account::get_viewer_summary, auth::Logout},
@@ -109,6 +110,7 @@ fn SignedIn(viewer: ViewerSummary, logout: ServerAction<Logout>) -> impl IntoVie
         <a href="/settings/profile" class=format!("{NAV_LINK} max-w-48 truncate") data-testid="viewer-name">
             {viewer.display_name}
         </a>
+        <NotificationBell class=NAV_LINK/>
         <a href="/bookmarks" class=NAV_LINK data-testid="header-saved">"Saved"</a>
         <ActionForm action=logout>
             <button

@@ -11,6 +11,7 @@ use crate::{
             error_panel::ErrorPanel,
             feed_list::{FeedList, FeedSource},
             form::{FormError, action_error},
+            live_banner::{LiveBanner, Watched},
             skeleton::Skeleton,
         },
         viewer::login_href,
@@ -60,8 +61,15 @@ pub fn CirclePage() -> impl IntoView {
                     Ok(CirclePageData { info, feed }) => {
                         let slug = info.circle.slug.clone();
                         let readable = info.circle.can_read;
+                        let circle_id = info.circle.id.get();
                         let posts = match feed {
                             Ok(page) => view! {
+                                <LiveBanner
+                                    channel=format!("circle:{circle_id}")
+                                    watched=Watched::Posts
+                                    newest=page.posts.iter().map(|p| p.id.get()).max().unwrap_or(0)
+                                    href=format!("/c/{slug}")
+                                />
                                 <FeedList
                                     page
                                     source=FeedSource::Circle(slug)

@@ -13,6 +13,7 @@ pub mod login_mfa;
 pub mod logout;
 pub mod magic;
 pub mod not_found;
+pub mod notifications;
 pub mod post;
 pub mod post_edit;
 pub mod post_link;

@@ -17,7 +17,8 @@ use crate::{
             button::{ButtonLink, ButtonVariant, button_classes},
             card::Card,
             error_panel::ErrorPanel,
-            form::{FormError, SubmitButton, action_error},
+            form::{FormError, SubmissionKey, SubmitButton, action_error, fresh_submission_key},
+            live_banner::{LiveBanner, Watched},
             reaction_bar::ReactionBar,
             reply_anonymously::ReplyAnonymously,
             skeleton::Skeleton,
@@ -261,7 +262,18 @@ fn PostView(
         <section aria-labelledby="replies" class="mt-10 space-y-4">
             <h2 id="replies" class="text-xl font-semibold">{replies_heading(summary.comment_count)}</h2>
             {match comments {
-                Ok(thread) => view! { <Thread thread post=post.clone() actions/> }.into_any(),
+                Ok(thread) => {
+                    let newest = thread.comments.iter().map(|c| c.id.get()).max().unwrap_or(0);
+                    view! {
+                        <LiveBanner
+                            channel=format!("post:{}", summary.id.get())
+                            watched=Watched::Replies
+                            newest
+                            href=summary.path()
+                        />
+                        <Thread thread post=post.clone() actions/>
+                    }.into_any()
+                }
                 Err(error) => view! { <ErrorPanel title="We couldn't load the replies" message=error.to_string()/> }.into_any(),
             }}
         </section>
@@ -294,6 +306,7 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
                     <div class="space-y-3">
                         <FormError error=comment_error/>
                         <input type="hidden" name="post_id" value=post.summary.id.get()/>
+                        <SubmissionKey/>
                         <label for="new-comment" class="block text-sm font-medium">"Add a reply"</label>
                         <textarea id="new-comment" name="body" rows="4" required
                             class="block w-full rounded-xl border border-line bg-surface px-4 py-3"
@@ -500,6 +513,7 @@ fn ReplyToggle(
                 <form method="post" action=CreateComment::url() class="mt-2 space-y-2">
                     <input type="hidden" name="post_id" value=post_id/>
                     <input type="hidden" name="parent_id" value=parent_id/>
+                    <input type="hidden" name="submission" value=fresh_submission_key()/>
                     <label class="sr-only" for=format!("reply-{parent_id}")>"Your reply"</label>
                     <textarea id=format!("reply-{parent_id}") name="body" rows="3" required
                         class="field" data-testid="reply-body"></textarea>

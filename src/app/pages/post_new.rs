@@ -6,7 +6,7 @@ use crate::{
     app::components::{
         card::Card,
         error_panel::ErrorPanel,
-        form::{FormError, SubmitButton, action_error, field_error},
+        form::{FormError, SubmissionKey, SubmitButton, action_error, field_error},
         sign_in_prompt::SignInPrompt,
         skeleton::Skeleton,
         text_area::TextArea,
@@ -51,6 +51,7 @@ pub fn NewPostPage() -> impl IntoView {
                                 <ActionForm action=create>
                                     <div class="space-y-5">
                                         <input type="hidden" name="circle" value=circle.slug.clone()/>
+                                        <SubmissionKey/>
                                         <FormError error fields=&["title", "body", "content_warning", "anonymous"]/>
                                         <TextField name="title" label="Title" required=true error=field_error(error, "title")/>
                                         <TextArea

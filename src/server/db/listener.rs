@@ -1,11 +1,14 @@
 //! The instance's one LISTEN connection: revocation notices go to the revocation set, job
-//! notices wake the workers. Realtime will add its channel here.
+//! notices wake the workers, domain events go to the realtime hub.
 //!
 //! After the connection drops and comes back, notices sent meanwhile are lost, so the
-//! revocation set is reloaded from the database each time the listener (re)connects and
-//! idle workers are woken to look for jobs themselves.
+//! revocation set is reloaded from the database each time the listener (re)connects, idle
+//! workers are woken to look for jobs themselves, and the hub is replayed the events after
+//! the last one it published (it drops any it already had).
 
-use crate::server::{auth::revocation::Revocations, supervisor::Supervisor};
+use crate::server::{
+    auth::revocation::Revocations, events, realtime::Realtime, supervisor::Supervisor,
+};
 use sqlx::{PgPool, postgres::PgListener};
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Notify;
@@ -18,7 +21,12 @@ pub const JOBS: &str = "wellspring_jobs";
 pub struct Subscribers {
     pub revocations: Arc<Revocations>,
     pub jobs: Arc<Notify>,
+    /// `None` when live updates are off: events are then not listened to.
+    pub realtime: Option<Arc<Realtime>>,
 }
+
+/// Events replayed per query after a reconnect.
+const REPLAY_BATCH: i64 = 1000;
 
 /// Listens until shutdown, reconnecting with a pause when the database is away.
 pub fn spawn(supervisor: &Supervisor, pool: PgPool, subscribers: Subscribers) {
@@ -29,7 +37,7 @@ pub fn spawn(supervisor: &Supervisor, pool: PgPool, subscribers: Subscribers) {
             if stop.is_cancelled() || pool.is_closed() {
                 return;
             }
-            match connect(&pool).await {
+            match connect(&pool, subscribers.realtime.is_some()).await {
                 Ok(listener) => {
                     if connected_before {
                         tracing::info!("listener reconnected");
@@ -51,9 +59,15 @@ pub fn spawn(supervisor: &Supervisor, pool: PgPool, subscribers: Subscribers) {
     });
 }
 
-async fn connect(pool: &PgPool) -> Result<PgListener, sqlx::Error> {
+async fn connect(pool: &PgPool, with_events: bool) -> Result<PgListener, sqlx::Error> {
     let mut listener = PgListener::connect_with(pool).await?;
-    listener.listen_all([REVOCATIONS, JOBS]).await?;
+    if with_events {
+        listener
+            .listen_all([REVOCATIONS, JOBS, events::CHANNEL])
+            .await?;
+    } else {
+        listener.listen_all([REVOCATIONS, JOBS]).await?;
+    }
     Ok(listener)
 }
 
@@ -80,6 +94,14 @@ async fn listen(
                 Ok(Some(notice)) => match notice.channel() {
                     REVOCATIONS => subscribers.revocations.apply(notice.payload()),
                     JOBS => subscribers.jobs.notify_waiters(),
+                    events::CHANNEL => {
+                        if let Some(realtime) = &subscribers.realtime {
+                            match events::Event::from_announcement(notice.payload()) {
+                                Some(event) => realtime.publish(&event),
+                                None => tracing::warn!(payload = notice.payload(), "ignored an event announcement"),
+                            }
+                        }
+                    }
                     other => tracing::debug!(channel = other, "ignored a notice"),
                 },
                 // The connection was lost; the next call reconnects. Catch up on what
@@ -103,6 +125,65 @@ async fn catch_up(pool: &PgPool, subscribers: &Subscribers) {
         Err(error) => tracing::warn!(error = %error, "could not load revocations"),
     }
     subscribers.jobs.notify_waiters();
+    if let Some(realtime) = &subscribers.realtime {
+        replay(pool, realtime).await;
+    }
+}
+
+/// Publishes what was announced while the listener was away: the events after the newest
+/// one the hub has (a fresh instance starts from now, since no page of its own can have
+/// missed anything). A little before it too, since ids are taken before commit and a
+/// transaction that took a lower id may commit later; the hub drops repeats.
+async fn replay(pool: &PgPool, realtime: &Realtime) {
+    let last = realtime.last_event();
+    if last == 0 {
+        // A fresh instance: pages resume from the newest event there is.
+        let newest = async {
+            let mut tx = crate::server::db::scoped::begin(
+                pool,
+                &crate::server::db::scoped::RequestClaims::auth_admin(),
+            )
+            .await?;
+            let newest: Option<i64> = sqlx::query_scalar("select max(id) from app.events")
+                .fetch_one(&mut *tx)
+                .await?;
+            tx.rollback().await?;
+            Ok::<_, sqlx::Error>(newest)
+        };
+        match newest.await {
+            Ok(newest) => realtime.hub.heard_up_to(newest.unwrap_or(0)),
+            Err(error) => tracing::warn!(error = %error, "could not read the newest event"),
+        }
+        return;
+    }
+    let mut after = (last - 100).max(0);
+    loop {
+        let batch = async {
+            let mut tx = crate::server::db::scoped::begin(
+                pool,
+                &crate::server::db::scoped::RequestClaims::auth_admin(),
+            )
+            .await?;
+            let rows = events::since(&mut tx, after, REPLAY_BATCH).await?;
+            tx.rollback().await?;
+            Ok::<_, sqlx::Error>(rows)
+        };
+        match batch.await {
+            Ok(rows) => {
+                for event in &rows {
+                    realtime.publish(event);
+                }
+                match rows.last() {
+                    Some(event) if rows.len() as i64 == REPLAY_BATCH => after = event.id,
+                    _ => return,
+                }
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "could not replay events after reconnecting");
+                return;
+            }
+        }
+    }
 }
 
 fn now_unix() -> f64 {

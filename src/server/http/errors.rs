@@ -53,3 +53,37 @@ pub fn is_plain_form_post() -> bool {
                 .is_some_and(|accept| accept.contains("text/html"))
     })
 }
+
+/// Gives a server function's error its own status when the function never ran: an argument
+/// that could not be read (a word where a number belongs) is refused by the server-function
+/// plumbing with a 500 before [`with_status`] can say 400. Only 500s from `/api` with a
+/// small JSON body are read, so nothing else is buffered.
+pub async fn api_error_status(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use http_body_util::BodyExt;
+    let is_api = request.uri().path().starts_with("/api/");
+    let response = next.run(request).await;
+    if !is_api || response.status() != http::StatusCode::INTERNAL_SERVER_ERROR {
+        return response;
+    }
+    let small = axum::body::HttpBody::size_hint(response.body())
+        .upper()
+        .is_some_and(|len| len <= 4096);
+    if !small {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(collected) = body.collect().await else {
+        return http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    let bytes = collected.to_bytes();
+    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes)
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+    {
+        parts.status = status;
+    }
+    axum::response::Response::from_parts(parts, axum::body::Body::from(bytes))
+}

@@ -34,6 +34,7 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
             .into_response();
     }
     record_visitor_pages(&state.metrics, state.visitor_pages.stats());
+    record_realtime(&state);
     record_platform(&state).await;
     let pool = PoolGauges {
         size: state.pool.size(),
@@ -51,6 +52,64 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
         state.metrics.render(pool),
     )
         .into_response()
+}
+
+/// Live sockets, what they follow, and what was sent, dropped or refused.
+fn record_realtime(state: &AppState) {
+    let Some(realtime) = &state.realtime else {
+        return;
+    };
+    let metrics = &state.metrics;
+    let figures = realtime.hub.figures();
+    let counts = realtime.counts();
+    metrics.gauge(
+        "wellspring_realtime_sockets",
+        "Open live sockets on this instance.",
+        &[],
+        figures.sockets as f64,
+    );
+    metrics.gauge(
+        "wellspring_realtime_subscriptions",
+        "Channels followed by this instance's sockets.",
+        &[],
+        figures.subscriptions as f64,
+    );
+    metrics.counter_total(
+        "wellspring_realtime_frames_total",
+        "Frames queued to sockets by the hub.",
+        &[],
+        figures.frames_sent,
+    );
+    metrics.counter_total(
+        "wellspring_realtime_closed_total",
+        "Sockets closed by the server, by reason.",
+        &[("reason", "slow_consumer")],
+        figures.slow_dropped,
+    );
+    metrics.counter_total(
+        "wellspring_realtime_closed_total",
+        "Sockets closed by the server, by reason.",
+        &[("reason", "session_ended")],
+        counts.closed_revoked,
+    );
+    metrics.counter_total(
+        "wellspring_realtime_refused_total",
+        "Socket upgrades refused past the per-member or per-address limit.",
+        &[],
+        counts.refused,
+    );
+    metrics.counter_total(
+        "wellspring_realtime_opened_total",
+        "Live sockets opened.",
+        &[],
+        counts.opened,
+    );
+    metrics.gauge(
+        "wellspring_realtime_last_event",
+        "The newest domain event this instance has published.",
+        &[],
+        figures.last_event as f64,
+    );
 }
 
 /// How often visitors were served a stored page.

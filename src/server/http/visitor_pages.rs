@@ -25,7 +25,10 @@
 //! `0` turns it off.
 
 use crate::server::{
-    auth::session::Caller, http::etag, state::AppState, telemetry::RequestContext,
+    auth::session::Caller,
+    http::{etag, route_groups::RouteGroup},
+    state::AppState,
+    telemetry::RequestContext,
 };
 use axum::{
     body::{Body, Bytes},
@@ -149,7 +152,9 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     let visitor = matches!(request.extensions().get::<Caller>(), Some(Caller(None)));
     let context = request.extensions().get::<RequestContext>().cloned();
     let (true, true, Some(context)) = (
-        cache.enabled() && request.method() == Method::GET,
+        cache.enabled()
+            && request.method() == Method::GET
+            && RouteGroup::of(request.uri().path()) == RouteGroup::Pages,
         visitor
             && !request.headers().contains_key(header::COOKIE)
             && !request.headers().contains_key(header::AUTHORIZATION),

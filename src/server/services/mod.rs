@@ -3,5 +3,7 @@
 pub mod community;
 pub mod context;
 pub mod identity;
+pub mod notifications;
 pub mod status;
+pub mod submissions;
 pub mod write_limits;

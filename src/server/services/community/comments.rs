@@ -9,7 +9,10 @@ use crate::domain::{
     AppError, CommentId, FieldErrors, PostId,
     community::{Author, CommentThread, CommentView, MAX_RENDER_DEPTH, slug::post_path, validate},
 };
-use crate::server::services::context::ServiceContext;
+use crate::server::services::{
+    context::ServiceContext,
+    submissions::{self, Claim},
+};
 use sqlx::{Postgres, Transaction};
 use std::collections::HashMap;
 
@@ -290,6 +293,7 @@ pub async fn create(
     parent_id: Option<CommentId>,
     body: &str,
     anonymous: bool,
+    submission: Option<uuid::Uuid>,
 ) -> Result<String, AppError> {
     ctx.member()?;
     let body = validate::body(body, 10_000, "comment").map_err(|e| {
@@ -298,6 +302,9 @@ pub async fn create(
         AppError::Invalid(errors)
     })?;
     let mut tx = ctx.begin().await?;
+    if let Claim::Done(path) = submissions::claim(&mut tx, submission).await? {
+        return Ok(path);
+    }
     let post: Option<ReplyTarget> = sqlx::query_as(
         "select c.slug as circle_slug, c.name as circle_name, p.title, p.locked,
                 p.deleted_at is not null as deleted,
@@ -389,11 +396,10 @@ pub async fn create(
         .await
         ?;
     }
+    let path = format!("{}#comment-{id}", post_path(&circle_slug, post_id, &title));
+    submissions::record(&mut tx, submission, &path).await?;
     tx.commit().await?;
-    Ok(format!(
-        "{}#comment-{id}",
-        post_path(&circle_slug, post_id, &title)
-    ))
+    Ok(path)
 }
 
 /// The author edits a comment; the old text goes to the history (a trigger).

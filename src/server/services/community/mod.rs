@@ -16,5 +16,5 @@ pub mod reactions;
 pub mod sealed_views;
 pub mod search;
 
-mod rows;
+pub(crate) mod rows;
 mod text;

@@ -11,7 +11,10 @@ use crate::domain::{
     AppError, FieldErrors, PostId,
     community::{NewPost, PostDetail, PostRevision, slug::post_path, validate},
 };
-use crate::server::services::context::ServiceContext;
+use crate::server::services::{
+    context::ServiceContext,
+    submissions::{self, Claim},
+};
 use sqlx::{Postgres, Transaction};
 
 /// Checked form input for a post.
@@ -49,10 +52,14 @@ pub async fn create(
     ctx: &ServiceContext,
     circle_slug: &str,
     new: NewPost,
+    submission: Option<uuid::Uuid>,
 ) -> Result<String, AppError> {
     ctx.member()?;
     let input = validate_post(&new.title, &new.body, &new.content_warning)?;
     let mut tx = ctx.begin().await?;
+    if let Claim::Done(path) = submissions::claim(&mut tx, submission).await? {
+        return Ok(path);
+    }
     let circle = circles::find(&mut tx, circle_slug).await?;
     if !circle.can_read {
         return Err(AppError::NotFound);
@@ -93,8 +100,10 @@ pub async fn create(
         .execute(&mut *tx)
         .await?;
     }
+    let path = post_path(&circle.slug, id, &input.title);
+    submissions::record(&mut tx, submission, &path).await?;
     tx.commit().await?;
-    Ok(post_path(&circle.slug, id, &input.title))
+    Ok(path)
 }
 
 #[derive(sqlx::FromRow)]

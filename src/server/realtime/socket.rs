@@ -1,0 +1,287 @@
+//! `GET /realtime`: the live socket. Who is asking comes from the session cookie (the
+//! session middleware already read it), the Origin must be this site, and each channel is
+//! authorised when it is subscribed, as the member (or visitor) through Row Level Security.
+//!
+//! Each socket runs one task: frames from the hub go out through a bounded queue, the
+//! client's frames come in (each at most `realtime.max_message_bytes`), a ping goes out
+//! every `heartbeat_secs` and a peer silent for three of them is dropped, and four times a
+//! second the session is asked again: revoked on any instance, or expired without a refresh,
+//! and the socket is closed (the page reconnects, which refreshes, or finds itself signed
+//! out).
+
+use super::{Realtime, access};
+use crate::{
+    domain::realtime::{Channel, ClientFrame, ServerFrame},
+    server::{
+        auth::{
+            revocation::TokenStanding,
+            session::{Caller, CurrentSession},
+        },
+        http::client_ip::ClientIp,
+        realtime::hub::Refusal,
+        services::identity::sessions::now_unix,
+        state::AppState,
+    },
+};
+use axum::{
+    extract::{
+        State, WebSocketUpgrade,
+        ws::{CloseFrame, Message, Utf8Bytes, WebSocket},
+    },
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use futures_util::{SinkExt, StreamExt};
+use std::{
+    net::{IpAddr, Ipv4Addr},
+    time::{Duration, Instant},
+};
+
+/// Close codes the page understands (4000–4999 are the application's own).
+pub mod close_code {
+    /// Signed out or revoked: reconnect, and the server says who you are now.
+    pub const SESSION_ENDED: u16 = 4001;
+    /// Too slow to keep up: reconnect and resume.
+    pub const TOO_SLOW: u16 = 4008;
+    /// Going away (the instance is shutting down): reconnect elsewhere.
+    pub const GOING_AWAY: u16 = 1001;
+    pub const TOO_BIG: u16 = 1009;
+    pub const NO_PONG: u16 = 4002;
+}
+
+/// The upgrade: refused with 403 from another site, 429 past the per-member or
+/// per-address limit.
+pub async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    caller: Option<axum::Extension<Caller>>,
+    client_ip: Option<axum::Extension<ClientIp>>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if !same_site(&headers, &state.settings.server.public_url) {
+        return (
+            StatusCode::FORBIDDEN,
+            "This socket is for Wellspring's own pages.",
+        )
+            .into_response();
+    }
+    let Some(realtime) = state.realtime.clone() else {
+        return (StatusCode::NOT_FOUND, "Live updates are off.").into_response();
+    };
+    let session = caller.and_then(|c| c.0.0.clone());
+    let ip = client_ip.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.0);
+    let limits = realtime.settings;
+    let registration =
+        match realtime
+            .hub
+            .register(session.as_ref().map(|s| s.user_id), ip, limits.send_queue)
+        {
+            Ok(registration) => registration,
+            Err(Refusal::ShuttingDown) => {
+                return (StatusCode::SERVICE_UNAVAILABLE, "Restarting; try again.").into_response();
+            }
+            Err(refusal) => {
+                realtime.refused(refusal);
+                return (StatusCode::TOO_MANY_REQUESTS, "Too many live connections.")
+                    .into_response();
+            }
+        };
+    ws.max_message_size(limits.max_message_bytes)
+        .max_frame_size(limits.max_message_bytes)
+        .on_upgrade(move |socket| {
+            let hub = realtime.hub.clone();
+            let id = registration.id;
+            async move {
+                serve(socket, &realtime, &state, session, registration).await;
+                hub.unregister(id);
+            }
+        })
+}
+
+/// Browsers always send `Origin` on a WebSocket handshake; another site's page may not
+/// open ours (cross-site WebSocket hijacking), since the cookie would ride along.
+fn same_site(headers: &HeaderMap, public_url: &str) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        // Not a browser (a script with no cookie of a member's): it can only be a visitor
+        // or hold its own cookies.
+        return true;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
+    origin.trim_end_matches('/') == public_url.trim_end_matches('/')
+        || (!host.is_empty() && origin_host == host)
+}
+
+async fn serve(
+    socket: WebSocket,
+    realtime: &Realtime,
+    state: &AppState,
+    session: Option<CurrentSession>,
+    registration: super::hub::Registration,
+) {
+    let super::hub::Registration {
+        id,
+        mut receiver,
+        close,
+    } = registration;
+    let settings = realtime.settings;
+    let (mut sink, mut stream) = socket.split();
+    let heartbeat = Duration::from_secs(settings.heartbeat_secs.max(1));
+    let mut ping = tokio::time::interval(heartbeat);
+    ping.reset();
+    let mut check = tokio::time::interval(Duration::from_millis(250));
+    let mut heard_at = Instant::now();
+    realtime.opened();
+
+    let goodbye = loop {
+        tokio::select! {
+            () = close.cancelled() => {
+                break if realtime.hub_is_closing() {
+                    (close_code::GOING_AWAY, "The server is restarting.")
+                } else {
+                    (close_code::TOO_SLOW, "Too far behind; reconnect to catch up.")
+                };
+            }
+            outgoing = receiver.recv() => {
+                let Some(text) = outgoing else { break (close_code::GOING_AWAY, "Closed.") };
+                if sink.send(Message::Text(Utf8Bytes::from(&*text))).await.is_err() {
+                    return;
+                }
+            }
+            incoming = stream.next() => {
+                let message = match incoming {
+                    Some(Ok(message)) => message,
+                    Some(Err(error)) => {
+                        let too_big = error.to_string().contains("too long") || error.to_string().contains("size");
+                        if too_big {
+                            break (close_code::TOO_BIG, "That message is too large.");
+                        }
+                        return;
+                    }
+                    None => return,
+                };
+                heard_at = Instant::now();
+                let reply = match message {
+                    Message::Text(text) => handle(realtime, state, session.as_ref(), id, text.as_str()).await,
+                    Message::Close(_) => return,
+                    _ => Vec::new(),
+                };
+                for frame in reply {
+                    let Ok(text) = serde_json::to_string(&frame) else { continue };
+                    if sink.send(Message::Text(text.into())).await.is_err() {
+                        return;
+                    }
+                }
+            }
+            _ = ping.tick() => {
+                if heard_at.elapsed() > heartbeat * 3 {
+                    break (close_code::NO_PONG, "No answer; reconnect.");
+                }
+                if sink.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+            }
+            _ = check.tick() => {
+                if let Some(session) = &session
+                    && !still_signed_in(state, session)
+                {
+                    break (close_code::SESSION_ENDED, "Your session ended.");
+                }
+            }
+        }
+    };
+    let (code, reason) = goodbye;
+    let _ = sink
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+    realtime.closed(code);
+}
+
+/// Revoked on any instance, a changed role, or an access token past its expiry.
+fn still_signed_in(state: &AppState, session: &CurrentSession) -> bool {
+    let standing = state.revocations.standing(
+        session.session_id,
+        session.user_id,
+        &session.claims.app_role,
+    );
+    standing == TokenStanding::Valid && session.claims.exp > now_unix()
+}
+
+/// Answers one client frame.
+async fn handle(
+    realtime: &Realtime,
+    state: &AppState,
+    session: Option<&CurrentSession>,
+    id: u64,
+    text: &str,
+) -> Vec<ServerFrame> {
+    let Ok(frame) = serde_json::from_str::<ClientFrame>(text) else {
+        return vec![ServerFrame::Refused {
+            channel: String::new(),
+            reason: "That message was not understood.".into(),
+        }];
+    };
+    match frame {
+        ClientFrame::Ping => vec![ServerFrame::Pong],
+        ClientFrame::Unsubscribe { channel } => {
+            if let Some(channel) = Channel::parse(&channel) {
+                realtime.hub.unsubscribe(id, channel);
+            }
+            Vec::new()
+        }
+        ClientFrame::Subscribe {
+            channel: name,
+            after,
+        } => {
+            let refused = |reason: &str| {
+                vec![ServerFrame::Refused {
+                    channel: name.clone(),
+                    reason: reason.to_owned(),
+                }]
+            };
+            let Some(channel) = Channel::parse(&name) else {
+                return refused("There is no such channel.");
+            };
+            let circle = match access::authorise(state, session, channel).await {
+                Ok(Some(circle)) => circle,
+                Ok(None) => return refused("You can't follow this here."),
+                Err(error) => {
+                    tracing::warn!(%error, "could not authorise a subscription");
+                    return refused("Live updates are unavailable for a moment.");
+                }
+            };
+            // Register first, then replay: an event published in between arrives twice at
+            // worst, and the page drops repeats by id.
+            if !realtime.hub.subscribe(id, channel, circle) {
+                return refused("This page follows too many things at once.");
+            }
+            let last = realtime.hub.last_event();
+            let mut frames = vec![ServerFrame::Subscribed {
+                channel: name.clone(),
+                last,
+            }];
+            match channel {
+                Channel::Notifications => {
+                    if let Some(session) = session {
+                        match access::unread(state, session.user_id).await {
+                            Ok(count) => frames.push(ServerFrame::Unread { count }),
+                            Err(error) => tracing::warn!(%error, "could not count unread"),
+                        }
+                    }
+                }
+                _ => {
+                    if let Some(after) = after {
+                        frames.extend(access::replay(state, channel, after, last).await);
+                    }
+                }
+            }
+            frames
+        }
+    }
+}

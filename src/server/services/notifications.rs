@@ -1,0 +1,197 @@
+//! A member's notifications: read a page, count the unread, mark them read.
+//!
+//! The rows are written by the database's triggers (migration 0018) in the same transaction
+//! as the reply, reaction or decision that causes them; this service only reads and marks
+//! them, always as the member, so Row Level Security keeps each member to their own rows and
+//! the joined posts and replies to what the member may read now.
+
+use crate::{
+    domain::{
+        AppError, CircleId, CommentId, PostId,
+        notification::{NOTIFICATION_PAGE_SIZE, Notification, NotificationKind, NotificationPage},
+    },
+    server::{
+        markdown::excerpt,
+        services::{
+            community::rows::{date_label, rfc3339},
+            context::{ServiceContext, Tx},
+        },
+    },
+};
+use sqlx::{Postgres, QueryBuilder};
+use time::OffsetDateTime;
+
+/// Characters of a reply shown under its notification.
+const EXCERPT_CHARS: usize = 140;
+
+#[derive(sqlx::FromRow)]
+struct NotificationRow {
+    id: i64,
+    kind: String,
+    sort_key: i64,
+    updated_at: OffsetDateTime,
+    read_at: Option<OffsetDateTime>,
+    actor_name: Option<String>,
+    others: i32,
+    circle_id: Option<CircleId>,
+    circle_name: Option<String>,
+    circle_slug: Option<String>,
+    post_id: Option<PostId>,
+    post_title: Option<String>,
+    comment_id: Option<CommentId>,
+    comment_body: Option<String>,
+}
+
+impl NotificationRow {
+    fn into_notification(self) -> Option<Notification> {
+        Some(Notification {
+            id: self.id,
+            kind: NotificationKind::parse(&self.kind)?,
+            actor: self.actor_name,
+            others: self.others,
+            circle_id: self.circle_id,
+            circle_name: self.circle_name,
+            circle_slug: self.circle_slug,
+            post_id: self.post_id,
+            post_title: self.post_title,
+            comment_id: self.comment_id,
+            excerpt: self
+                .comment_body
+                .map(|body| excerpt(&body, EXCERPT_CHARS))
+                .filter(|text| !text.is_empty()),
+            at: rfc3339(self.updated_at),
+            at_label: date_label(self.updated_at),
+            unread: self.read_at.is_none(),
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct OpenedRow {
+    post_id: Option<PostId>,
+    comment_id: Option<CommentId>,
+    circle_slug: Option<String>,
+    post_title: Option<String>,
+}
+
+/// How many of the member's notifications are unread.
+#[tracing::instrument(skip(tx))]
+pub async fn unread_count(tx: &mut Tx) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from app.notifications
+          where recipient_id = (select auth.uid()) and read_at is null",
+    )
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// One page of the member's notifications, newest first, from `cursor` (empty: the first
+/// page; otherwise the `next_cursor` of the page before). A notification whose post the
+/// member can no longer read is left out.
+#[tracing::instrument(skip(tx))]
+pub async fn page(tx: &mut Tx, cursor: &str) -> Result<NotificationPage, AppError> {
+    let before: Option<i64> = match cursor {
+        "" => None,
+        text => Some(
+            text.parse::<i64>()
+                .ok()
+                .filter(|n| *n > 0)
+                .ok_or_else(|| AppError::BadRequest("That page link is not valid.".into()))?,
+        ),
+    };
+    let mut query = QueryBuilder::<Postgres>::new(
+        "select n.id, n.kind, n.sort_key, n.updated_at, n.read_at,
+                pr.display_name as actor_name,
+                greatest(cardinality(n.actor_ids) - 1, 0)::int4 as others,
+                n.circle_id, ci.name as circle_name, ci.slug as circle_slug,
+                n.post_id, p.title as post_title, n.comment_id, c.body as comment_body
+           from app.notifications n
+           left join app.profiles pr on pr.user_id = n.actor_id
+           left join app.circles ci on ci.id = n.circle_id
+           left join app.posts p on p.id = n.post_id and p.deleted_at is null
+           left join app.comments c on c.id = n.comment_id and c.deleted_at is null
+          where n.recipient_id = (select auth.uid())
+            and (n.post_id is null or p.id is not null)",
+    );
+    if let Some(before) = before {
+        query.push(" and n.sort_key < ").push_bind(before);
+    }
+    query
+        .push(" order by n.sort_key desc limit ")
+        .push_bind(NOTIFICATION_PAGE_SIZE + 1);
+    let mut rows: Vec<NotificationRow> = query.build_query_as().fetch_all(&mut **tx).await?;
+    let more = rows.len() as i64 > NOTIFICATION_PAGE_SIZE;
+    rows.truncate(NOTIFICATION_PAGE_SIZE as usize);
+    let next_cursor = more
+        .then(|| rows.last().map(|row| row.sort_key.to_string()))
+        .flatten();
+    let unread = unread_count(tx).await?;
+    Ok(NotificationPage {
+        items: rows
+            .into_iter()
+            .filter_map(NotificationRow::into_notification)
+            .collect(),
+        next_cursor,
+        unread,
+    })
+}
+
+/// The member's notifications page.
+#[tracing::instrument(skip(ctx))]
+pub async fn list(ctx: &ServiceContext, cursor: &str) -> Result<NotificationPage, AppError> {
+    ctx.member()?;
+    crate::as_caller!(ctx, |tx| page(tx, cursor).await).await
+}
+
+/// The member's unread count, for the bell.
+#[tracing::instrument(skip(ctx))]
+pub async fn unread(ctx: &ServiceContext) -> Result<i64, AppError> {
+    ctx.member()?;
+    crate::as_caller!(ctx, |tx| unread_count(tx).await).await
+}
+
+/// Marks one of the member's notifications read and returns where it leads. Someone else's
+/// (or one that does not exist) is "not found": RLS hides it, and the answer does not say
+/// which.
+#[tracing::instrument(skip(ctx))]
+pub async fn open(ctx: &ServiceContext, id: i64) -> Result<String, AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
+    let place: Option<OpenedRow> = sqlx::query_as(
+        "with opened as (
+             update app.notifications set read_at = coalesce(read_at, now())
+              where id = $1 and recipient_id = (select auth.uid())
+          returning post_id, comment_id, circle_id)
+         select o.post_id, o.comment_id, ci.slug as circle_slug, p.title as post_title
+           from opened o
+           left join app.circles ci on ci.id = o.circle_id
+           left join app.posts p on p.id = o.post_id",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let place = place.ok_or(AppError::NotFound)?;
+    tx.commit().await?;
+    Ok(Notification::place(
+        place.post_id,
+        place.comment_id,
+        place.circle_slug.as_deref(),
+        place.post_title.as_deref(),
+    ))
+}
+
+/// Marks every unread notification of the member read; returns how many there were.
+#[tracing::instrument(skip(ctx))]
+pub async fn mark_all_read(ctx: &ServiceContext) -> Result<u64, AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
+    let marked = sqlx::query(
+        "update app.notifications set read_at = now()
+          where recipient_id = (select auth.uid()) and read_at is null",
+    )
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(marked)
+}

@@ -1,0 +1,380 @@
+//! `/realtime` through real sockets: two instances over one database, as behind a load
+//! balancer. What one instance commits reaches sockets on the other; channels are
+//! authorised as the subscriber; frames never name who acted; a revoked session's socket
+//! closes within a second; a page that was away resumes from its last event id; the
+//! listener survives its connection being killed.
+
+use crate::community::{Member, admin, call, create_circle, join, json, member, write_post};
+use crate::helpers::{TestApp, spawn_app, spawn_second_instance};
+use futures_util::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream, connect_async,
+    tungstenite::{Message, client::IntoClientRequest, http::HeaderValue},
+};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// Opens a socket on `app` as a browser on that site would (its Origin), with `cookies`.
+async fn open(app: &TestApp, cookies: &str) -> Socket {
+    try_open(app, cookies, &app.address).await.unwrap()
+}
+
+async fn try_open(
+    app: &TestApp,
+    cookies: &str,
+    origin: &str,
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    let mut request = format!("ws://{}/realtime", app.addr)
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("origin", HeaderValue::from_str(origin).unwrap());
+    if !cookies.is_empty() {
+        request
+            .headers_mut()
+            .insert("cookie", HeaderValue::from_str(cookies).unwrap());
+    }
+    connect_async(request).await.map(|(socket, _)| socket)
+}
+
+async fn send(socket: &mut Socket, frame: Value) {
+    socket
+        .send(Message::Text(frame.to_string().into()))
+        .await
+        .unwrap();
+}
+
+/// The next text frame, within `wait`.
+async fn next_frame(socket: &mut Socket, wait: Duration) -> Option<Value> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        let message = tokio::time::timeout_at(deadline, socket.next())
+            .await
+            .ok()??
+            .ok()?;
+        if let Message::Text(text) = message {
+            return Some(serde_json::from_str(text.as_str()).unwrap());
+        }
+    }
+}
+
+/// Subscribes and returns the `subscribed` (or `refused`) answer, skipping other frames.
+async fn subscribe(socket: &mut Socket, channel: &str, after: Option<i64>) -> Value {
+    send(
+        socket,
+        serde_json::json!({ "type": "subscribe", "channel": channel, "after": after }),
+    )
+    .await;
+    loop {
+        let frame = next_frame(socket, Duration::from_secs(5))
+            .await
+            .expect("an answer to subscribe");
+        if frame["type"] == "subscribed" || frame["type"] == "refused" {
+            return frame;
+        }
+    }
+}
+
+/// Frames of type `event` until `count` arrived or `wait` passed.
+async fn events(socket: &mut Socket, count: usize, wait: Duration) -> Vec<Value> {
+    let deadline = Instant::now() + wait;
+    let mut found = Vec::new();
+    while found.len() < count {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        match next_frame(socket, left).await {
+            Some(frame) if frame["type"] == "event" => found.push(frame),
+            Some(_) => {}
+            None => break,
+        }
+    }
+    found
+}
+
+async fn reply(app: &TestApp, who: &Member, post: i64, body: &str) -> i64 {
+    let reply = call(
+        app,
+        "comments/create",
+        &[("post_id", &post.to_string()), ("body", body)],
+        &who.cookies,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let path = json(&reply).as_str().unwrap().to_owned();
+    path.rsplit('-').next().unwrap().parse().unwrap()
+}
+
+/// Two instances, a public circle with a post by Fern, and Moss who replies.
+struct World {
+    a: TestApp,
+    b: TestApp,
+    fern: Member,
+    moss: Member,
+    post: i64,
+}
+
+async fn world() -> World {
+    let a = spawn_app().await;
+    let b = spawn_second_instance(&a).await;
+    let chief = admin(&a, "chiefly", "Chief Keeper").await;
+    let fern = member(&a, "fernleaf", "Fern Leaf").await;
+    let moss = member(&a, "mossbank", "Moss Bank").await;
+    create_circle(&a, &chief, "morning-pages", "public", false).await;
+    join(&a, &fern, "morning-pages").await;
+    join(&a, &moss, "morning-pages").await;
+    let post = write_post(&a, &fern, "morning-pages", "First light", "Pages.").await;
+    World {
+        a,
+        b,
+        fern,
+        moss,
+        post,
+    }
+}
+
+#[tokio::test]
+async fn a_reply_written_through_one_instance_reaches_sockets_on_the_other_with_the_bell() {
+    let World {
+        a,
+        b,
+        fern,
+        moss,
+        post,
+    } = world().await;
+    // A visitor reads the post on B; Fern has it open on B with her bell.
+    let mut visitor = open(&b, "").await;
+    let answer = subscribe(&mut visitor, &format!("post:{post}"), None).await;
+    assert_eq!(answer["type"], "subscribed", "{answer}");
+    let mut fern_socket = open(&b, &fern.cookies).await;
+    assert_eq!(
+        subscribe(&mut fern_socket, &format!("post:{post}"), None).await["type"],
+        "subscribed"
+    );
+    send(
+        &mut fern_socket,
+        serde_json::json!({ "type": "subscribe", "channel": "notifications" }),
+    )
+    .await;
+
+    let comment = reply(&a, &moss, post, "Same here.").await;
+    let heard = events(&mut visitor, 1, Duration::from_secs(5)).await;
+    assert_eq!(heard.len(), 1, "the visitor on B hears the reply made on A");
+    assert_eq!(heard[0]["kind"], "comment.created");
+    assert_eq!(heard[0]["comment"], comment);
+    assert_eq!(heard[0]["channel"], format!("post:{post}"));
+
+    // Fern's socket: the event, and her unread count going from 0 to 1.
+    let mut unread = Vec::new();
+    let mut reply_heard = false;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline && !(reply_heard && unread.last() == Some(&1)) {
+        match next_frame(&mut fern_socket, Duration::from_secs(5)).await {
+            Some(frame) if frame["type"] == "unread" => {
+                unread.push(frame["count"].as_i64().unwrap())
+            }
+            Some(frame) if frame["type"] == "event" => reply_heard = true,
+            Some(_) => {}
+            None => break,
+        }
+    }
+    assert!(reply_heard);
+    assert_eq!(unread.first(), Some(&0), "the count on subscribing");
+    assert_eq!(unread.last(), Some(&1), "the count after the reply");
+}
+
+#[tokio::test]
+async fn private_channels_are_refused_to_outsiders_and_frames_never_name_the_actor() {
+    let a = spawn_app().await;
+    let chief = admin(&a, "chiefly", "Chief Keeper").await;
+    let fern = member(&a, "fernleaf", "Fern Leaf").await;
+    let moss = member(&a, "mossbank", "Moss Bank").await;
+    let outsider = member(&a, "outsider", "Out Sider").await;
+    create_circle(&a, &chief, "inner-room", "private", true).await;
+    for who in [&fern, &moss] {
+        join(&a, who, "inner-room").await;
+    }
+    // Their requests approved (the approval itself is tested with the circles).
+    sqlx::query(
+        "update app.circle_members set status = 'active'
+          where circle_id = (select id from app.circles where slug = 'inner-room')",
+    )
+    .execute(&a.pool)
+    .await
+    .unwrap();
+    let post = write_post(&a, &fern, "inner-room", "Heavy week", "Words.").await;
+    let circle: i64 = sqlx::query_scalar("select id from app.circles where slug = 'inner-room'")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
+
+    let mut outside = open(&a, &outsider.cookies).await;
+    for channel in [format!("post:{post}"), format!("circle:{circle}")] {
+        let answer = subscribe(&mut outside, &channel, None).await;
+        assert_eq!(answer["type"], "refused", "{channel}: {answer}");
+    }
+    let mut visitor = open(&a, "").await;
+    assert_eq!(
+        subscribe(&mut visitor, "notifications", None).await["type"],
+        "refused",
+        "a visitor has no notifications"
+    );
+    assert_eq!(
+        subscribe(&mut visitor, "post:nonsense", None).await["type"],
+        "refused"
+    );
+
+    // Fern follows her post; Moss replies anonymously. Nothing anyone receives names him.
+    let mut inside = open(&a, &fern.cookies).await;
+    assert_eq!(
+        subscribe(&mut inside, &format!("post:{post}"), None).await["type"],
+        "subscribed"
+    );
+    let reply = call(
+        &a,
+        "comments/create",
+        &[
+            ("post_id", &post.to_string()),
+            ("body", "With you."),
+            ("anonymous", "on"),
+        ],
+        &moss.cookies,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let heard = events(&mut inside, 1, Duration::from_secs(5)).await;
+    assert_eq!(heard.len(), 1);
+    let moss_id: uuid::Uuid =
+        sqlx::query_scalar("select user_id from app.profiles where handle = 'mossbank'")
+            .fetch_one(&a.pool)
+            .await
+            .unwrap();
+    let text = heard[0].to_string();
+    assert!(
+        !text.contains(&moss_id.to_string()) && !text.contains("mossbank"),
+        "{text}"
+    );
+    assert!(
+        events(&mut outside, 1, Duration::from_millis(500))
+            .await
+            .is_empty(),
+        "the outsider hears nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_revoked_sessions_socket_closes_within_a_second_and_other_sites_cannot_open_one() {
+    let World {
+        a, b, fern, post, ..
+    } = world().await;
+    let mut socket = open(&b, &fern.cookies).await;
+    assert_eq!(
+        subscribe(&mut socket, &format!("post:{post}"), None).await["type"],
+        "subscribed"
+    );
+    // Fern signs out everywhere from instance A.
+    sqlx::query("update auth.sessions set revoked_at = now() where revoked_at is null")
+        .execute(&a.pool)
+        .await
+        .unwrap();
+    let revoked_at = Instant::now();
+    let mut code = None;
+    while let Ok(Some(message)) = tokio::time::timeout(Duration::from_secs(3), socket.next()).await
+    {
+        if let Ok(Message::Close(frame)) = message {
+            code = frame.map(|f| u16::from(f.code));
+            break;
+        }
+    }
+    let took = revoked_at.elapsed();
+    assert_eq!(code, Some(4001), "closed as a session that ended");
+    assert!(took < Duration::from_secs(1), "closed after {took:?}");
+
+    let refused = try_open(&a, &fern.cookies, "https://evil.example").await;
+    match refused {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 403);
+        }
+        other => panic!("expected 403, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_page_that_was_away_resumes_from_its_last_event_and_a_killed_listener_misses_nothing() {
+    let World {
+        a, b, moss, post, ..
+    } = world().await;
+    let channel = format!("post:{post}");
+    let mut socket = open(&b, "").await;
+    subscribe(&mut socket, &channel, None).await;
+    let first = reply(&a, &moss, post, "One.").await;
+    let heard = events(&mut socket, 1, Duration::from_secs(5)).await;
+    assert_eq!(heard[0]["comment"], first);
+    let last_seen = heard[0]["id"].as_i64().unwrap();
+    drop(socket);
+
+    // While the page is away, two more replies.
+    let second = reply(&a, &moss, post, "Two.").await;
+    let third = reply(&a, &moss, post, "Three.").await;
+    // Both instances have heard of them (so the replay bound covers them).
+    let wait_for = |app: &TestApp, id: i64| {
+        let realtime = app.state.realtime.clone().unwrap();
+        async move {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while realtime.last_event() < id && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        }
+    };
+    let newest: i64 = sqlx::query_scalar("select max(id) from app.events")
+        .fetch_one(&a.pool)
+        .await
+        .unwrap();
+    wait_for(&b, newest).await;
+    let mut socket = open(&b, "").await;
+    subscribe(&mut socket, &channel, Some(last_seen)).await;
+    let replayed: Vec<Value> = events(&mut socket, 2, Duration::from_secs(5))
+        .await
+        .into_iter()
+        .filter(|e| e["kind"] == "comment.created")
+        .collect();
+    let ids: Vec<i64> = replayed
+        .iter()
+        .map(|e| e["comment"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![second, third], "what was missed, in order, once");
+
+    // Kill every LISTEN connection (both instances); replies written meanwhile still arrive,
+    // each exactly once.
+    let killed: i64 = sqlx::query_scalar(
+        "select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity
+          where datname = current_database() and query ilike 'listen%') t",
+    )
+    .fetch_one(&a.pool)
+    .await
+    .unwrap();
+    assert!(killed >= 2, "both listeners found ({killed})");
+    let mut written = Vec::new();
+    for body in ["Four.", "Five.", "Six."] {
+        written.push(reply(&a, &moss, post, body).await);
+    }
+    let heard: Vec<i64> = events(&mut socket, 3, Duration::from_secs(10))
+        .await
+        .iter()
+        .filter(|e| e["kind"] == "comment.created")
+        .map(|e| e["comment"].as_i64().unwrap())
+        .collect();
+    assert_eq!(heard, written, "every reply, once, in order");
+    assert!(
+        events(&mut socket, 1, Duration::from_millis(700))
+            .await
+            .is_empty(),
+        "and nothing twice"
+    );
+}
