@@ -7,6 +7,15 @@ CREATE SCHEMA app;
 
 CREATE SCHEMA auth;
 
+CREATE FUNCTION app.comment_author(p_comment bigint) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select coalesce(c.author_id, a.author_id)
+      from app.comments c left join app.anonymous_comment_authors a on a.comment_id = c.id
+     where c.id = p_comment
+$$;
+
 CREATE FUNCTION app.comment_events() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -26,6 +35,40 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.comment_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_actor uuid := coalesce((select auth.uid()), new.author_id);
+    v_shown uuid := case when new.is_anonymous then null else v_actor end;
+    v_circle bigint;
+    v_post_author uuid;
+    v_parent_author uuid;
+    v_member uuid;
+begin
+    if tg_op = 'UPDATE' then
+        if old.deleted_at is null and new.deleted_at is not null then
+            delete from app.notifications where comment_id = new.id;
+        end if;
+        return null;
+    end if;
+    select p.circle_id into v_circle from app.posts p where p.id = new.post_id;
+    v_post_author := app.post_author(new.post_id);
+    if new.parent_id is not null then
+        v_parent_author := app.comment_author(new.parent_id);
+    end if;
+    if v_parent_author is not null and v_parent_author is distinct from v_post_author then
+        perform app.notify(v_parent_author, 'comment_reply', v_circle, new.post_id, new.id, v_actor, v_shown);
+    end if;
+    perform app.notify(v_post_author, 'reply', v_circle, new.post_id, new.id, v_actor, v_shown);
+    for v_member in select app.mentioned_members(new.body_html) loop
+        perform app.notify(v_member, 'mention', v_circle, new.post_id, new.id, v_actor, v_shown);
+    end loop;
+    return null;
+end
+$$;
+
 CREATE FUNCTION app.comment_reaction_events() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -41,6 +84,22 @@ begin
     perform app.emit_event(
         case when tg_op = 'INSERT' then 'reaction.added' else 'reaction.removed' end,
         v_circle, v_post, r.comment_id, null, r.user_id);
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.comment_reaction_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_post bigint;
+    v_circle bigint;
+begin
+    select c.post_id, p.circle_id into v_post, v_circle
+      from app.comments c join app.posts p on p.id = c.post_id where c.id = new.comment_id;
+    perform app.notify(app.comment_author(new.comment_id), 'reaction', v_circle,
+        v_post, new.comment_id, new.user_id, new.user_id);
     return null;
 end
 $$;
@@ -139,7 +198,9 @@ begin
     insert into app.events (kind, circle_id, post_id, comment_id, subject_user_id, actor_id)
     values (p_kind, p_circle_id, p_post_id, p_comment_id, p_subject_user_id, p_actor_id)
     returning id into v_id;
-    perform pg_notify('wellspring_events', v_id::text);
+    perform pg_notify('wellspring_events', json_build_object(
+        'id', v_id, 'kind', p_kind, 'circle', p_circle_id, 'post', p_post_id,
+        'comment', p_comment_id, 'subject', p_subject_user_id)::text);
 end
 $$;
 
@@ -240,6 +301,20 @@ CREATE FUNCTION app.joined_circle_ids() RETURNS bigint[]
      where m.user_id = auth.uid() and m.status = 'active'
 $$;
 
+CREATE FUNCTION app.member_reads_circle(p_user uuid, p_circle bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select exists (
+        select 1 from app.circles c
+         where c.id = p_circle
+           and (c.visibility <> 'private'
+                or exists (select 1 from app.circle_members m
+                            where m.circle_id = c.id and m.user_id = p_user and m.status = 'active')))
+        or exists (select 1 from auth.users u
+                    where u.id = p_user and u.role in ('moderator', 'admin'))
+$$;
+
 CREATE FUNCTION app.membership_events() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -267,6 +342,43 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.membership_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_caller uuid := (select auth.uid());
+begin
+    if tg_op = 'UPDATE' then
+        if old.status = 'pending' and new.status = 'active' and v_caller is distinct from new.user_id then
+            perform app.notify(new.user_id, 'join_approved', new.circle_id, null, null, v_caller, null);
+        end if;
+    elsif old.status = 'pending' then
+        if v_caller is distinct from old.user_id then
+            -- The asker cannot read a private circle they were refused; tell them anyway,
+            -- naming only the circle (whose row everyone may read).
+            insert into app.notifications (recipient_id, kind, circle_id)
+            values (old.user_id, 'join_declined', old.circle_id);
+            perform app.emit_event('notification.created', old.circle_id, null, null, old.user_id, null);
+        end if;
+    elsif exists (select 1 from app.circles c where c.id = old.circle_id and c.visibility = 'private') then
+        delete from app.notifications
+         where recipient_id = old.user_id and circle_id = old.circle_id
+           and not app.member_reads_circle(old.user_id, old.circle_id);
+    end if;
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.mentioned_members(p_html text) RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select distinct pr.user_id
+      from regexp_matches(p_html, '<a href="/u/([a-z0-9_]{3,30})" class="mention"', 'g') as m(handle)
+      join app.profiles pr on pr.handle = m.handle[1]
+$$;
+
 CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -280,6 +392,41 @@ CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
                            and m.status = 'active' and m.role = 'moderator'))
 $$;
 
+CREATE FUNCTION app.notify(p_recipient uuid, p_kind text, p_circle bigint, p_post bigint, p_comment bigint, p_actor uuid, p_shown_actor uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if p_recipient is null or p_recipient is not distinct from p_actor
+       or not app.member_reads_circle(p_recipient, p_circle) then
+        return;
+    end if;
+    if p_kind = 'reaction' then
+        insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id, actor_id, actor_ids)
+        values (p_recipient, 'reaction', p_circle, p_post, p_comment, p_shown_actor,
+                case when p_shown_actor is null then '{}'::uuid[] else array[p_shown_actor] end)
+        on conflict (recipient_id, post_id, (coalesce(comment_id, 0)))
+            where kind = 'reaction' and read_at is null
+        do update set
+            actor_id = excluded.actor_id,
+            actor_ids = array_remove(app.notifications.actor_ids, excluded.actor_id) || excluded.actor_ids,
+            sort_key = nextval('app.notification_order'),
+            updated_at = now();
+    else
+        if exists (select 1 from app.notifications n
+                    where n.recipient_id = p_recipient and n.kind <> 'reaction'
+                      and n.post_id is not distinct from p_post
+                      and n.comment_id is not distinct from p_comment
+                      and p_post is not null) then
+            return;
+        end if;
+        insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id, actor_id)
+        values (p_recipient, p_kind, p_circle, p_post, p_comment, p_shown_actor);
+    end if;
+    perform app.emit_event('notification.created', p_circle, p_post, p_comment, p_recipient, null);
+end
+$$;
+
 CREATE FUNCTION app.original_poster_reply_ids(p_post_id bigint) RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -291,6 +438,15 @@ CREATE FUNCTION app.original_poster_reply_ids(p_post_id bigint) RETURNS bigint[]
       join app.anonymous_comment_authors ca on ca.comment_id = c.id and ca.author_id = pa.author_id
      where p.id = p_post_id and p.is_anonymous
        and p.circle_id = any ((select app.readable_circle_ids())::bigint[])
+$$;
+
+CREATE FUNCTION app.post_author(p_post bigint) RETURNS uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select coalesce(p.author_id, a.author_id)
+      from app.posts p left join app.anonymous_authors a on a.post_id = p.id
+     where p.id = p_post
 $$;
 
 CREATE FUNCTION app.post_events() RETURNS trigger
@@ -321,6 +477,26 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.post_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_actor uuid := coalesce((select auth.uid()), new.author_id);
+    v_shown uuid := case when new.is_anonymous then null else v_actor end;
+    v_member uuid;
+begin
+    if tg_op = 'INSERT' then
+        for v_member in select app.mentioned_members(new.body_html) loop
+            perform app.notify(v_member, 'mention', new.circle_id, new.id, null, v_actor, v_shown);
+        end loop;
+    elsif old.deleted_at is null and new.deleted_at is not null then
+        delete from app.notifications where post_id = new.id;
+    end if;
+    return null;
+end
+$$;
+
 CREATE FUNCTION app.post_reaction_events() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -332,6 +508,18 @@ begin
     perform app.emit_event(
         case when tg_op = 'INSERT' then 'reaction.added' else 'reaction.removed' end,
         (select p.circle_id from app.posts p where p.id = r.post_id), r.post_id, null, null, r.user_id);
+    return null;
+end
+$$;
+
+CREATE FUNCTION app.post_reaction_notifications() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    perform app.notify(app.post_author(new.post_id), 'reaction',
+        (select p.circle_id from app.posts p where p.id = new.post_id),
+        new.post_id, null, new.user_id, new.user_id);
     return null;
 end
 $$;
@@ -609,6 +797,16 @@ ALTER TABLE app.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE app.form_submissions (
+    user_id uuid NOT NULL,
+    key uuid NOT NULL,
+    result text,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT form_submissions_result_check CHECK ((char_length(result) <= 500))
+);
+
+ALTER TABLE ONLY app.form_submissions FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE app.job_schedules (
     name text NOT NULL,
     last_period_at timestamp with time zone NOT NULL
@@ -636,6 +834,42 @@ ALTER TABLE ONLY app.jobs FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE app.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app.jobs_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.notifications (
+    id bigint NOT NULL,
+    recipient_id uuid NOT NULL,
+    kind text NOT NULL,
+    circle_id bigint,
+    post_id bigint,
+    comment_id bigint,
+    actor_id uuid,
+    actor_ids uuid[] DEFAULT '{}'::uuid[] NOT NULL,
+    sort_key bigint NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    read_at timestamp with time zone,
+    CONSTRAINT notifications_kind_check CHECK ((kind = ANY (ARRAY['reply'::text, 'comment_reply'::text, 'mention'::text, 'reaction'::text, 'join_approved'::text, 'join_declined'::text])))
+);
+
+ALTER TABLE ONLY app.notifications FORCE ROW LEVEL SECURITY;
+
+CREATE SEQUENCE app.notification_order
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+ALTER SEQUENCE app.notification_order OWNED BY app.notifications.sort_key;
+
+ALTER TABLE app.notifications ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.notifications_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -930,6 +1164,8 @@ CREATE TABLE auth.users (
 
 ALTER TABLE ONLY auth.users FORCE ROW LEVEL SECURITY;
 
+ALTER TABLE ONLY app.notifications ALTER COLUMN sort_key SET DEFAULT nextval('app.notification_order'::regclass);
+
 ALTER TABLE ONLY app.anonymous_authors
     ADD CONSTRAINT anonymous_authors_pkey PRIMARY KEY (post_id);
 
@@ -960,11 +1196,17 @@ ALTER TABLE ONLY app.comments
 ALTER TABLE ONLY app.events
     ADD CONSTRAINT events_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.form_submissions
+    ADD CONSTRAINT form_submissions_pkey PRIMARY KEY (user_id, key);
+
 ALTER TABLE ONLY app.job_schedules
     ADD CONSTRAINT job_schedules_pkey PRIMARY KEY (name);
 
 ALTER TABLE ONLY app.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.notifications
+    ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY app.outbox_emails
     ADD CONSTRAINT outbox_emails_pkey PRIMARY KEY (id);
@@ -1043,9 +1285,21 @@ CREATE INDEX comments_post_idx ON app.comments USING btree (post_id, created_at,
 
 CREATE INDEX events_created_idx ON app.events USING btree (created_at);
 
+CREATE INDEX form_submissions_created_idx ON app.form_submissions USING btree (created_at);
+
 CREATE UNIQUE INDEX jobs_dedupe_key ON app.jobs USING btree (kind, dedupe_key) WHERE ((dedupe_key IS NOT NULL) AND (failed_at IS NULL));
 
 CREATE INDEX jobs_due_idx ON app.jobs USING btree (run_at, id) WHERE (failed_at IS NULL);
+
+CREATE INDEX notifications_comment_idx ON app.notifications USING btree (comment_id);
+
+CREATE INDEX notifications_list_idx ON app.notifications USING btree (recipient_id, sort_key DESC);
+
+CREATE INDEX notifications_post_idx ON app.notifications USING btree (post_id);
+
+CREATE UNIQUE INDEX notifications_reaction_batch_key ON app.notifications USING btree (recipient_id, post_id, COALESCE(comment_id, (0)::bigint)) WHERE ((kind = 'reaction'::text) AND (read_at IS NULL));
+
+CREATE INDEX notifications_unread_idx ON app.notifications USING btree (recipient_id) WHERE (read_at IS NULL);
 
 CREATE INDEX outbox_emails_pending_idx ON app.outbox_emails USING btree (next_attempt_at) WHERE (sent_at IS NULL);
 
@@ -1099,9 +1353,13 @@ CREATE TRIGGER circle_members_count AFTER INSERT OR DELETE OR UPDATE ON app.circ
 
 CREATE TRIGGER circle_members_events AFTER INSERT OR DELETE OR UPDATE ON app.circle_members FOR EACH ROW EXECUTE FUNCTION app.membership_events();
 
+CREATE TRIGGER circle_members_notifications AFTER DELETE OR UPDATE OF status ON app.circle_members FOR EACH ROW EXECUTE FUNCTION app.membership_notifications();
+
 CREATE TRIGGER comment_reactions_count AFTER INSERT OR DELETE ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.count_comment_reactions();
 
 CREATE TRIGGER comment_reactions_events AFTER INSERT OR DELETE ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.comment_reaction_events();
+
+CREATE TRIGGER comment_reactions_notifications AFTER INSERT ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.comment_reaction_notifications();
 
 CREATE TRIGGER comments_count AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.count_post_comments();
 
@@ -1109,15 +1367,21 @@ CREATE TRIGGER comments_events AFTER INSERT OR UPDATE OF body, deleted_at ON app
 
 CREATE TRIGGER comments_guard BEFORE UPDATE ON app.comments FOR EACH ROW EXECUTE FUNCTION app.guard_comment_update();
 
+CREATE TRIGGER comments_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.comment_notifications();
+
 CREATE TRIGGER post_reactions_count AFTER INSERT OR DELETE ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.count_post_reactions();
 
 CREATE TRIGGER post_reactions_events AFTER INSERT OR DELETE ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.post_reaction_events();
+
+CREATE TRIGGER post_reactions_notifications AFTER INSERT ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.post_reaction_notifications();
 
 CREATE TRIGGER posts_count AFTER INSERT OR UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.count_circle_posts();
 
 CREATE TRIGGER posts_events AFTER INSERT OR UPDATE OF title, body, content_warning, deleted_at, pinned, locked ON app.posts FOR EACH ROW EXECUTE FUNCTION app.post_events();
 
 CREATE TRIGGER posts_guard BEFORE UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCTION app.guard_post_update();
+
+CREATE TRIGGER posts_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.post_notifications();
 
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
 
@@ -1179,6 +1443,24 @@ ALTER TABLE ONLY app.comments
 
 ALTER TABLE ONLY app.comments
     ADD CONSTRAINT comments_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.form_submissions
+    ADD CONSTRAINT form_submissions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.notifications
+    ADD CONSTRAINT notifications_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.notifications
+    ADD CONSTRAINT notifications_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.notifications
+    ADD CONSTRAINT notifications_comment_id_fkey FOREIGN KEY (comment_id) REFERENCES app.comments(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.notifications
+    ADD CONSTRAINT notifications_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.notifications
+    ADD CONSTRAINT notifications_recipient_id_fkey FOREIGN KEY (recipient_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY app.post_reactions
     ADD CONSTRAINT post_reactions_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
@@ -1333,6 +1615,18 @@ CREATE POLICY events_steward ON app.events FOR INSERT TO community_steward WITH 
 
 CREATE POLICY events_steward_returning ON app.events FOR SELECT TO community_steward USING (true);
 
+ALTER TABLE app.form_submissions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY form_submissions_claim_own ON app.form_submissions FOR INSERT TO authenticated WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY form_submissions_read_own ON app.form_submissions FOR SELECT TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY form_submissions_record_own ON app.form_submissions FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY form_submissions_service_prune ON app.form_submissions FOR DELETE TO auth_admin USING (true);
+
+CREATE POLICY form_submissions_service_read ON app.form_submissions FOR SELECT TO auth_admin USING (true);
+
 ALTER TABLE app.job_schedules ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY job_schedules_service ON app.job_schedules TO auth_admin USING (true) WITH CHECK (true);
@@ -1340,6 +1634,14 @@ CREATE POLICY job_schedules_service ON app.job_schedules TO auth_admin USING (tr
 ALTER TABLE app.jobs ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY jobs_service ON app.jobs TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE app.notifications ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY notifications_mark_own ON app.notifications FOR UPDATE TO authenticated USING ((recipient_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((recipient_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY notifications_read_own ON app.notifications FOR SELECT TO authenticated USING ((recipient_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY notifications_steward ON app.notifications TO community_steward USING (true) WITH CHECK (true);
 
 ALTER TABLE app.outbox_emails ENABLE ROW LEVEL SECURITY;
 
@@ -1382,6 +1684,8 @@ ALTER TABLE app.profiles ENABLE ROW LEVEL SECURITY;
 CREATE POLICY profiles_read_all ON app.profiles FOR SELECT TO anon, authenticated USING (true);
 
 CREATE POLICY profiles_service ON app.profiles TO auth_admin USING (true) WITH CHECK (true);
+
+CREATE POLICY profiles_steward ON app.profiles FOR SELECT TO community_steward USING (true);
 
 CREATE POLICY profiles_update_own ON app.profiles FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
 
@@ -1443,6 +1747,8 @@ CREATE POLICY users_read_own ON auth.users FOR SELECT TO authenticated USING ((i
 
 CREATE POLICY users_service ON auth.users TO auth_admin USING (true) WITH CHECK (true);
 
+CREATE POLICY users_steward ON auth.users FOR SELECT TO community_steward USING (true);
+
 GRANT USAGE ON SCHEMA app TO anon;
 GRANT USAGE ON SCHEMA app TO authenticated;
 GRANT USAGE ON SCHEMA app TO auth_admin;
@@ -1452,6 +1758,8 @@ GRANT USAGE ON SCHEMA auth TO anon;
 GRANT USAGE ON SCHEMA auth TO authenticated;
 GRANT USAGE ON SCHEMA auth TO auth_admin;
 GRANT USAGE ON SCHEMA auth TO community_steward;
+
+REVOKE ALL ON FUNCTION app.comment_author(p_comment bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.emit_event(p_kind text, p_circle_id bigint, p_post_id bigint, p_comment_id bigint, p_subject_user_id uuid, p_actor_id uuid) FROM PUBLIC;
 
@@ -1477,13 +1785,21 @@ GRANT ALL ON FUNCTION app.joined_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.joined_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.joined_circle_ids() TO auth_admin;
 
+REVOKE ALL ON FUNCTION app.member_reads_circle(p_user uuid, p_circle bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.mentioned_members(p_html text) FROM PUBLIC;
+
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO auth_admin;
 
+REVOKE ALL ON FUNCTION app.notify(p_recipient uuid, p_kind text, p_circle bigint, p_post bigint, p_comment bigint, p_actor uuid, p_shown_actor uuid) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) TO anon;
 GRANT ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) TO authenticated;
+
+REVOKE ALL ON FUNCTION app.post_author(p_post bigint) FROM PUBLIC;
 
 GRANT ALL ON FUNCTION app.readable_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.readable_circle_ids() TO authenticated;
@@ -1603,9 +1919,25 @@ GRANT INSERT ON TABLE app.events TO community_steward;
 
 GRANT SELECT(id) ON TABLE app.events TO community_steward;
 
+GRANT SELECT ON TABLE app.form_submissions TO authenticated;
+GRANT SELECT,DELETE ON TABLE app.form_submissions TO auth_admin;
+
+GRANT INSERT(user_id) ON TABLE app.form_submissions TO authenticated;
+
+GRANT INSERT(key) ON TABLE app.form_submissions TO authenticated;
+
+GRANT UPDATE(result) ON TABLE app.form_submissions TO authenticated;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.job_schedules TO auth_admin;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.jobs TO auth_admin;
+
+GRANT SELECT ON TABLE app.notifications TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.notifications TO community_steward;
+
+GRANT UPDATE(read_at) ON TABLE app.notifications TO authenticated;
+
+GRANT USAGE ON SEQUENCE app.notification_order TO community_steward;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.outbox_emails TO auth_admin;
 
@@ -1688,6 +2020,10 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.profiles TO auth_admin;
 GRANT SELECT ON TABLE app.profiles TO anon;
 GRANT SELECT ON TABLE app.profiles TO authenticated;
 
+GRANT SELECT(user_id) ON TABLE app.profiles TO community_steward;
+
+GRANT SELECT(handle) ON TABLE app.profiles TO community_steward;
+
 GRANT UPDATE(display_name) ON TABLE app.profiles TO authenticated;
 
 GRANT UPDATE(bio) ON TABLE app.profiles TO authenticated;
@@ -1766,11 +2102,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.sign_in_failures TO auth_admin;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.users TO auth_admin;
 
 GRANT SELECT(id) ON TABLE auth.users TO authenticated;
+GRANT SELECT(id) ON TABLE auth.users TO community_steward;
 
 GRANT SELECT(email) ON TABLE auth.users TO authenticated;
 
 GRANT SELECT(email_confirmed_at) ON TABLE auth.users TO authenticated;
 
 GRANT SELECT(role) ON TABLE auth.users TO authenticated;
+GRANT SELECT(role) ON TABLE auth.users TO community_steward;
 
 GRANT SELECT(created_at) ON TABLE auth.users TO authenticated;

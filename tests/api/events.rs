@@ -231,6 +231,9 @@ async fn every_community_write_records_its_event_in_the_same_transaction() {
             ),
             ("post.created".into(), o, p, None, None, Some(ada)),
             ("comment.created".into(), o, p, c, None, Some(bea)),
+            // Ada is told of Bea's reply (migration 0018): an event about its recipient,
+            // naming no actor.
+            ("notification.created".into(), o, p, c, Some(ada), None),
             ("reaction.added".into(), o, p, None, None, Some(ada)),
             ("reaction.removed".into(), o, p, None, None, Some(ada)),
             ("reaction.added".into(), o, p, c, None, Some(bea)),
@@ -256,6 +259,8 @@ async fn every_community_write_records_its_event_in_the_same_transaction() {
                 Some(cy),
                 Some(ada)
             ),
+            // Cy is told her request was approved, the moderator unnamed.
+            ("notification.created".into(), q, None, None, Some(cy), None),
             (
                 "membership.left".into(),
                 o,

@@ -38,6 +38,7 @@ mod seed;
 mod shutdown;
 mod smtp_sink;
 mod step_up;
+mod submissions;
 mod text_rules;
 mod unavailable;
 mod visitor_pages;
