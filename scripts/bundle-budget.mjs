@@ -6,12 +6,14 @@
 // With islands (issue 13) one wasm serves every page, so its size is the post page's. It
 // was 655,295 bytes brotli before islands and 171,180 after; the budget sits a little above
 // that, under the issue's ceiling of 200,000, so the realtime and moderation islands to
-// come must earn their bytes. Override for an experiment with WASM_BROTLI_BUDGET=<bytes>;
+// come must earn their bytes. Realtime (issue 14) earned 10,500: the page's socket, its
+// reconnection and resumption, the live bell and the "new replies" banner (181,680 after);
+// the budget moved to 190,000. Override for an experiment with WASM_BROTLI_BUDGET=<bytes>;
 // change the default here, with the reason in the commit.
 import { readdirSync, statSync, existsSync } from "node:fs";
 import { join, extname } from "node:path";
 
-const WASM_BROTLI_BUDGET = Number(process.env.WASM_BROTLI_BUDGET ?? 180_000);
+const WASM_BROTLI_BUDGET = Number(process.env.WASM_BROTLI_BUDGET ?? 190_000);
 const GOAL = 200_000; // the issue's ceiling for the post page
 const dir = process.argv[2] ?? "target/site/pkg";
 

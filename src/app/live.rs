@@ -7,11 +7,11 @@
 //! channel from the last event id it saw there, so nothing is missed and nothing is shown
 //! twice (repeats are dropped by id).
 
-use crate::domain::realtime::ServerFrame;
+use crate::domain::realtime::Frame;
 
 /// Hears `channel` (`post:12`, `circle:3`, `notifications`) for as long as the page lives,
 /// calling `listener` with each frame for it.
-pub fn follow(channel: String, listener: impl Fn(&ServerFrame) + 'static) {
+pub fn follow(channel: String, listener: impl Fn(&Frame) + 'static) {
     #[cfg(feature = "hydrate")]
     browser::follow(channel, listener);
     #[cfg(not(feature = "hydrate"))]
@@ -20,12 +20,12 @@ pub fn follow(channel: String, listener: impl Fn(&ServerFrame) + 'static) {
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use crate::domain::realtime::{ClientFrame, ServerFrame};
-    use std::{cell::RefCell, collections::HashMap, rc::Rc, time::Duration};
+    use crate::domain::realtime::{Frame, subscribe_text};
+    use std::{cell::RefCell, rc::Rc, time::Duration};
     use wasm_bindgen::{JsCast, closure::Closure};
     use web_sys::{MessageEvent, WebSocket};
 
-    type Listener = Rc<dyn Fn(&ServerFrame)>;
+    type Listener = Rc<dyn Fn(&Frame)>;
 
     #[derive(Default)]
     struct Followed {
@@ -38,7 +38,8 @@ mod browser {
     struct Connection {
         socket: Option<WebSocket>,
         open: bool,
-        channels: HashMap<String, Followed>,
+        /// A page follows a handful of channels: a list is smaller in wasm than a map.
+        channels: Vec<(String, Followed)>,
         failures: u32,
     }
 
@@ -46,21 +47,26 @@ mod browser {
         static LIVE: Rc<RefCell<Connection>> = Rc::new(RefCell::new(Connection::default()));
     }
 
-    pub fn follow(channel: String, listener: impl Fn(&ServerFrame) + 'static) {
+    pub fn follow(channel: String, listener: impl Fn(&Frame) + 'static) {
         LIVE.with(|live| {
             let first = {
                 let mut connection = live.borrow_mut();
-                let followed = connection.channels.entry(channel.clone()).or_default();
-                followed.listeners.push(Rc::new(listener));
+                let index = match connection.channels.iter().position(|(c, _)| *c == channel) {
+                    Some(index) => index,
+                    None => {
+                        connection
+                            .channels
+                            .push((channel.clone(), Followed::default()));
+                        connection.channels.len() - 1
+                    }
+                };
+                connection.channels[index]
+                    .1
+                    .listeners
+                    .push(Rc::new(listener));
                 let first = connection.socket.is_none();
                 if !first && connection.open {
-                    send(
-                        &connection,
-                        &ClientFrame::Subscribe {
-                            channel,
-                            after: None,
-                        },
-                    );
+                    send(&connection, &subscribe_text(&channel, None));
                 }
                 first
             };
@@ -70,9 +76,9 @@ mod browser {
         });
     }
 
-    fn send(connection: &Connection, frame: &ClientFrame) {
-        if let (Some(socket), Ok(text)) = (&connection.socket, serde_json::to_string(frame)) {
-            let _ = socket.send_with_str(&text);
+    fn send(connection: &Connection, text: &str) {
+        if let Some(socket) = &connection.socket {
+            let _ = socket.send_with_str(text);
         }
     }
 
@@ -98,13 +104,10 @@ mod browser {
                 let mut connection = live.borrow_mut();
                 connection.open = true;
                 connection.failures = 0;
-                let subscriptions: Vec<ClientFrame> = connection
+                let subscriptions: Vec<String> = connection
                     .channels
                     .iter()
-                    .map(|(channel, followed)| ClientFrame::Subscribe {
-                        channel: channel.clone(),
-                        after: followed.last,
-                    })
+                    .map(|(channel, followed)| subscribe_text(channel, followed.last))
                     .collect();
                 for frame in &subscriptions {
                     send(&connection, frame);
@@ -117,7 +120,7 @@ mod browser {
                 let Some(text) = event.data().as_string() else {
                     return;
                 };
-                let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else {
+                let Ok(frame) = serde_json::from_str::<Frame>(&text) else {
                     return;
                 };
                 deliver(&live, &frame);
@@ -154,29 +157,27 @@ mod browser {
     }
 
     /// Hands a frame to its channel's listeners, dropping events already seen.
-    fn deliver(live: &Rc<RefCell<Connection>>, frame: &ServerFrame) {
-        let channel = match frame {
-            ServerFrame::Event { channel, .. }
-            | ServerFrame::Subscribed { channel, .. }
-            | ServerFrame::Gap { channel }
-            | ServerFrame::Refused { channel, .. } => channel.clone(),
-            ServerFrame::Unread { .. } => "notifications".to_owned(),
-            ServerFrame::Pong => return,
+    fn deliver(live: &Rc<RefCell<Connection>>, frame: &Frame) {
+        let channel = match frame.frame.as_str() {
+            "unread" => "notifications",
+            "pong" => return,
+            _ => frame.channel.as_str(),
         };
         let listeners: Vec<Listener> = {
             let mut connection = live.borrow_mut();
-            let Some(followed) = connection.channels.get_mut(&channel) else {
+            let Some((_, followed)) = connection.channels.iter_mut().find(|(c, _)| c == channel)
+            else {
                 return;
             };
-            match frame {
-                ServerFrame::Event { id, .. } => {
-                    if followed.last.is_some_and(|last| *id <= last) {
+            match frame.frame.as_str() {
+                "event" => {
+                    if followed.last.is_some_and(|last| frame.id <= last) {
                         return;
                     }
-                    followed.last = Some(*id);
+                    followed.last = Some(frame.id);
                 }
-                ServerFrame::Subscribed { last, .. } => {
-                    followed.last.get_or_insert(*last);
+                "subscribed" => {
+                    followed.last.get_or_insert(frame.last);
                 }
                 _ => {}
             }

@@ -4,7 +4,6 @@
 //! themselves (so what they are shown is what they may read). Without JavaScript there is
 //! no banner and the page is as it was drawn.
 
-use crate::domain::realtime::ServerFrame;
 use leptos::prelude::*;
 
 /// What is being watched, and what counts as new there.
@@ -23,16 +22,11 @@ pub enum Watched {
 pub fn LiveBanner(channel: String, watched: Watched, newest: i64, href: String) -> impl IntoView {
     let fresh = RwSignal::new(Vec::<i64>::new());
     let gap = RwSignal::new(false);
-    crate::app::live::follow(channel, move |frame| match frame {
-        ServerFrame::Event {
-            kind,
-            post,
-            comment,
-            ..
-        } => {
-            let id = match (watched, kind.as_str()) {
-                (Watched::Replies, "comment.created") => *comment,
-                (Watched::Posts, "post.created") => *post,
+    crate::app::live::follow(channel, move |frame| match frame.frame.as_str() {
+        "event" => {
+            let id = match (watched, frame.kind.as_str()) {
+                (Watched::Replies, "comment.created") => frame.comment,
+                (Watched::Posts, "post.created") => frame.post,
                 _ => None,
             };
             if let Some(id) = id.filter(|id| *id > newest) {
@@ -43,7 +37,7 @@ pub fn LiveBanner(channel: String, watched: Watched, newest: i64, href: String) 
                 });
             }
         }
-        ServerFrame::Gap { .. } => gap.set(true),
+        "gap" => gap.set(true),
         _ => {}
     });
     let label = Memo::new(move |_| {

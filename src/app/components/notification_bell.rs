@@ -3,7 +3,6 @@
 //! the page is in the browser, so a signed-in page costs the server what a visitor's does.
 
 use super::icon::{Icon, IconName};
-use crate::domain::realtime::ServerFrame;
 use leptos::prelude::*;
 
 #[component]
@@ -23,8 +22,8 @@ pub fn NotificationBell(#[prop(into)] class: String) -> impl IntoView {
 fn UnreadCount() -> impl IntoView {
     let count = RwSignal::new(0_i64);
     crate::app::live::follow("notifications".to_owned(), move |frame| {
-        if let ServerFrame::Unread { count: unread } = frame {
-            count.set(*unread);
+        if frame.frame == "unread" {
+            count.set(frame.count);
         }
     });
     view! {
