@@ -10,7 +10,7 @@ pub fn NotificationBell(#[prop(into)] class: String) -> impl IntoView {
     view! {
         <a href="/notifications" class=format!("{class} inline-flex items-center gap-1.5") data-testid="header-notifications">
             <Icon name=IconName::Bell class="h-5 w-5"/>
-            <span class="sm:sr-only">"Notifications"</span>
+            <span class="sr-only">"Notifications"</span>
             <UnreadCount/>
         </a>
     }

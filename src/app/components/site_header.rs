@@ -33,15 +33,18 @@ pub fn SiteHeader() -> impl IntoView {
                     <Icon name=IconName::Leaf class="h-7 w-7 text-accent"/>
                     "Wellspring"
                 </a>
-                <SiteMenu>
-                    <nav id="site-nav" aria-label="Main" class="flex flex-col gap-1 sm:flex-row">
-                        {NAV
-                            .into_iter()
-                            .map(|(href, label)| view! { <a href=href class=NAV_LINK>{label}</a> })
-                            .collect_view()}
-                    </nav>
-                    <AccountLinks/>
-                </SiteMenu>
+                <div class="flex items-center gap-2">
+                    <SiteMenu>
+                        <nav id="site-nav" aria-label="Main" class="flex flex-col gap-1 sm:flex-row">
+                            {NAV
+                                .into_iter()
+                                .map(|(href, label)| view! { <a href=href class=NAV_LINK>{label}</a> })
+                                .collect_view()}
+                        </nav>
+                        <AccountLinks/>
+                    </SiteMenu>
+                    <HeaderBell/>
+                </div>
             </div>
         </header>
     }
@@ -104,13 +107,26 @@ fn AccountLinks() -> impl IntoView {
     }
 }
 
+/// The bell, outside the folding menu so a phone shows the unread count too; members only.
+#[component]
+fn HeaderBell() -> impl IntoView {
+    let viewer = Resource::new(|| (), |()| get_viewer_summary());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(viewer.await, Ok(Some(_)))
+                    .then(|| view! { <NotificationBell class="rounded-full px-2 py-2 text-sm font-medium text-muted hover:bg-surface-raised hover:text-ink focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-focus min-h-11 min-w-11 justify-center"/> })
+            })}
+        </Transition>
+    }
+}
+
 #[component]
 fn SignedIn(viewer: ViewerSummary, logout: ServerAction<Logout>) -> impl IntoView {
     view! {
         <a href="/settings/profile" class=format!("{NAV_LINK} max-w-48 truncate") data-testid="viewer-name">
             {viewer.display_name}
         </a>
-        <NotificationBell class=NAV_LINK/>
         <a href="/bookmarks" class=NAV_LINK data-testid="header-saved">"Saved"</a>
         <ActionForm action=logout>
             <button
