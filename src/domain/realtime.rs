@@ -81,6 +81,11 @@ pub enum ServerFrame {
     Unread {
         count: i64,
     },
+    /// How many are reading this post now, on every instance.
+    Presence {
+        channel: String,
+        count: i64,
+    },
     /// More happened while the page was away than can be replayed: reload what is shown.
     Gap {
         channel: String,
@@ -99,7 +104,7 @@ pub enum ServerFrame {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
 #[serde(default)]
 pub struct Frame {
-    /// `subscribed`, `event`, `unread`, `gap`, `refused`, `pong`.
+    /// `subscribed`, `event`, `unread`, `presence`, `gap`, `refused`, `pong`.
     #[serde(rename = "type")]
     pub frame: String,
     pub channel: String,

@@ -209,6 +209,9 @@ fn start_background_work(
             },
         );
     let wake = Arc::new(Notify::new());
+    if let Some(realtime) = &state.realtime {
+        crate::server::realtime::presence::spawn(supervisor, background.clone(), realtime.clone());
+    }
     listener::spawn(
         supervisor,
         background.clone(),

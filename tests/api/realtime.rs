@@ -378,3 +378,49 @@ async fn a_page_that_was_away_resumes_from_its_last_event_and_a_killed_listener_
         "and nothing twice"
     );
 }
+
+/// The newest `presence` count a socket hears within `wait`, once it equals `want`.
+async fn presence_reaches(socket: &mut Socket, want: i64, wait: Duration) -> Option<i64> {
+    let deadline = Instant::now() + wait;
+    let mut last = None;
+    while Instant::now() < deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match next_frame(socket, left).await {
+            Some(frame) if frame["type"] == "presence" => {
+                last = frame["count"].as_i64();
+                if last == Some(want) {
+                    return last;
+                }
+            }
+            Some(_) => {}
+            None => break,
+        }
+    }
+    last
+}
+
+#[tokio::test]
+async fn readers_are_counted_across_instances_and_leaving_lowers_the_count() {
+    let World { a, b, post, .. } = world().await;
+    let channel = format!("post:{post}");
+    let mut on_a = open(&a, "").await;
+    subscribe(&mut on_a, &channel, None).await;
+    let mut on_b = open(&b, "").await;
+    let mut also_b = open(&b, "").await;
+    subscribe(&mut on_b, &channel, None).await;
+    subscribe(&mut also_b, &channel, None).await;
+    // Within a couple of announcement ticks every reader hears "3 reading".
+    assert_eq!(
+        presence_reaches(&mut on_a, 3, Duration::from_secs(5)).await,
+        Some(3)
+    );
+    assert_eq!(
+        presence_reaches(&mut on_b, 3, Duration::from_secs(5)).await,
+        Some(3)
+    );
+    drop(also_b);
+    assert_eq!(
+        presence_reaches(&mut on_a, 2, Duration::from_secs(5)).await,
+        Some(2)
+    );
+}

@@ -16,6 +16,7 @@ pub mod notification_bell;
 pub mod oauth_buttons;
 pub mod post_card;
 pub mod reaction_bar;
+pub mod reading_now;
 pub mod reply_anonymously;
 pub mod sign_in_prompt;
 pub mod site_feed;

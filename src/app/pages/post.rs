@@ -20,6 +20,7 @@ use crate::{
             form::{FormError, SubmissionKey, SubmitButton, action_error, fresh_submission_key},
             live_banner::{LiveBanner, Watched},
             reaction_bar::ReactionBar,
+            reading_now::ReadingNow,
             reply_anonymously::ReplyAnonymously,
             skeleton::Skeleton,
             text_area::escape_text,
@@ -260,7 +261,10 @@ fn PostView(
             })}
         </article>
         <section aria-labelledby="replies" class="mt-10 space-y-4">
-            <h2 id="replies" class="text-xl font-semibold">{replies_heading(summary.comment_count)}</h2>
+            <div class="flex flex-wrap items-baseline justify-between gap-2">
+                <h2 id="replies" class="text-xl font-semibold">{replies_heading(summary.comment_count)}</h2>
+                <ReadingNow channel=format!("post:{}", summary.id.get())/>
+            </div>
             {match comments {
                 Ok(thread) => {
                     let newest = thread.comments.iter().map(|c| c.id.get()).max().unwrap_or(0);

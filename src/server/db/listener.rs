@@ -63,7 +63,12 @@ async fn connect(pool: &PgPool, with_events: bool) -> Result<PgListener, sqlx::E
     let mut listener = PgListener::connect_with(pool).await?;
     if with_events {
         listener
-            .listen_all([REVOCATIONS, JOBS, events::CHANNEL])
+            .listen_all([
+                REVOCATIONS,
+                JOBS,
+                events::CHANNEL,
+                crate::server::realtime::presence::CHANNEL,
+            ])
             .await?;
     } else {
         listener.listen_all([REVOCATIONS, JOBS]).await?;
@@ -94,6 +99,11 @@ async fn listen(
                 Ok(Some(notice)) => match notice.channel() {
                     REVOCATIONS => subscribers.revocations.apply(notice.payload()),
                     JOBS => subscribers.jobs.notify_waiters(),
+                    crate::server::realtime::presence::CHANNEL => {
+                        if let Some(realtime) = &subscribers.realtime {
+                            realtime.presence_heard(notice.payload());
+                        }
+                    }
                     events::CHANNEL => {
                         if let Some(realtime) = &subscribers.realtime {
                             match events::Event::from_announcement(notice.payload()) {

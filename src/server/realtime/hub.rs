@@ -298,6 +298,32 @@ impl Hub {
         }
     }
 
+    /// Sends a frame to every socket following `channel` here.
+    pub fn send_to(&self, channel: Channel, frame: &ServerFrame) {
+        let mut state = self.lock();
+        send_to_channel(&mut state, channel, frame);
+    }
+
+    /// Sockets here following each post.
+    pub fn post_readers(&self) -> HashMap<i64, usize> {
+        self.lock()
+            .channels
+            .iter()
+            .filter_map(|(channel, sockets)| match channel {
+                Channel::Post(post) if !sockets.is_empty() => Some((*post, sockets.len())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Sockets here following one post.
+    pub fn local_readers(&self, post: i64) -> usize {
+        self.lock()
+            .channels
+            .get(&Channel::Post(post))
+            .map_or(0, HashSet::len)
+    }
+
     /// Whether `member` has an open socket here.
     pub fn has_member(&self, member: Uuid) -> bool {
         self.lock().members.contains_key(&member)
@@ -382,6 +408,9 @@ fn forget_circle(state: &mut HubState, member: Uuid, circle: i64) {
             }
             if let Some(set) = state.channels.get_mut(&channel) {
                 set.remove(&id);
+                if set.is_empty() {
+                    state.channels.remove(&channel);
+                }
             }
             let frame = ServerFrame::Refused {
                 channel: channel.name(),

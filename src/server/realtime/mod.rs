@@ -13,6 +13,7 @@
 
 pub mod access;
 pub mod hub;
+pub mod presence;
 pub mod socket;
 
 use crate::server::{config::RealtimeSettings, events::Event};
@@ -26,6 +27,8 @@ use std::sync::{
 /// The instance's live side: its hub, its limits and what it counts for `/metrics`.
 pub struct Realtime {
     pub hub: Arc<Hub>,
+    /// Readers per post across instances ("3 reading now").
+    pub presence: presence::Presence,
     pub settings: RealtimeSettings,
     pool: PgPool,
     refused: AtomicU64,
@@ -49,6 +52,7 @@ impl Realtime {
                 sockets_per_ip: settings.sockets_per_ip,
                 subscriptions_per_socket: settings.subscriptions_per_socket,
             })),
+            presence: presence::Presence::new(),
             settings,
             pool,
             refused: AtomicU64::new(0),
@@ -75,6 +79,12 @@ impl Realtime {
                 }
             });
         }
+    }
+
+    /// A presence announcement heard by the listener (from any instance).
+    pub fn presence_heard(&self, payload: &str) {
+        let posts = self.presence.heard(payload);
+        self.presence.send_changes(&self.hub, &posts);
     }
 
     /// The newest event this instance has published (where a replay starts).

@@ -276,6 +276,13 @@ async fn handle(
                     }
                 }
                 _ => {
+                    if let Channel::Post(post) = channel {
+                        let here = realtime.hub.local_readers(post);
+                        frames.push(ServerFrame::Presence {
+                            channel: name.clone(),
+                            count: realtime.presence.total(post, here) as i64,
+                        });
+                    }
                     if let Some(after) = after {
                         frames.extend(access::replay(state, channel, after, last).await);
                     }
