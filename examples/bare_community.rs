@@ -146,6 +146,7 @@ async fn circle(
         Ok(CirclePageData {
             info,
             feed: Ok(feed),
+            ..
         }) => {
             let mut body = circle_header(&info);
             body.push_str(&feed_html(&feed, &format!("/c/{}?after=", esc(&slug))));
@@ -171,6 +172,7 @@ async fn post(
         Ok(PostPageData {
             post: detail,
             thread: Ok(thread),
+            ..
         }) => {
             let body = post_html(&detail, &thread);
             html(&page_shell(&detail.summary.title, &body))

@@ -65,6 +65,9 @@ begin
     for v_member in select app.mentioned_members(new.body_html) loop
         perform app.notify(v_member, 'mention', v_circle, new.post_id, new.id, v_actor, v_shown);
     end loop;
+    for v_member in select app.followers(v_circle, new.post_id) loop
+        perform app.notify(v_member, 'activity', v_circle, new.post_id, new.id, v_actor, v_shown);
+    end loop;
     return null;
 end
 $$;
@@ -202,6 +205,17 @@ begin
         'id', v_id, 'kind', p_kind, 'circle', p_circle_id, 'post', p_post_id,
         'comment', p_comment_id, 'subject', p_subject_user_id)::text);
 end
+$$;
+
+CREATE FUNCTION app.followers(p_circle bigint, p_post bigint) RETURNS SETOF uuid
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select l.user_id from app.notification_levels l
+     where l.level = 'all' and (l.post_id = p_post
+        or (l.circle_id = p_circle
+            and not exists (select 1 from app.notification_levels o
+                             where o.user_id = l.user_id and o.post_id = p_post)))
 $$;
 
 CREATE FUNCTION app.guard_comment_update() RETURNS trigger
@@ -392,6 +406,16 @@ CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
                            and m.status = 'active' and m.role = 'moderator'))
 $$;
 
+CREATE FUNCTION app.notification_level(p_user uuid, p_circle bigint, p_post bigint) RETURNS text
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select coalesce(
+        (select l.level from app.notification_levels l where l.user_id = p_user and l.post_id = p_post),
+        (select l.level from app.notification_levels l where l.user_id = p_user and l.circle_id = p_circle),
+        'normal')
+$$;
+
 CREATE FUNCTION app.notify(p_recipient uuid, p_kind text, p_circle bigint, p_post bigint, p_comment bigint, p_actor uuid, p_shown_actor uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -400,6 +424,16 @@ begin
     if p_recipient is null or p_recipient is not distinct from p_actor
        or not app.member_reads_circle(p_recipient, p_circle) then
         return;
+    end if;
+    if p_kind not in ('join_approved', 'join_declined') then
+        if app.notification_level(p_recipient, p_circle, p_post) = 'mute' then
+            return;
+        end if;
+        -- Muting a member applies to what they sign, never to anonymous content.
+        if p_shown_actor is not null and exists (
+            select 1 from app.muted_members m where m.user_id = p_recipient and m.muted_id = p_shown_actor) then
+            return;
+        end if;
     end if;
     if p_kind = 'reaction' then
         insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id, actor_id, actor_ids)
@@ -489,6 +523,9 @@ begin
     if tg_op = 'INSERT' then
         for v_member in select app.mentioned_members(new.body_html) loop
             perform app.notify(v_member, 'mention', new.circle_id, new.id, null, v_actor, v_shown);
+        end loop;
+        for v_member in select app.followers(new.circle_id, null) loop
+            perform app.notify(v_member, 'new_post', new.circle_id, new.id, null, v_actor, v_shown);
         end loop;
     elsif old.deleted_at is null and new.deleted_at is not null then
         delete from app.notifications where post_id = new.id;
@@ -841,6 +878,27 @@ ALTER TABLE app.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE app.muted_members (
+    user_id uuid NOT NULL,
+    muted_id uuid NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT muted_members_not_self CHECK ((user_id <> muted_id))
+);
+
+ALTER TABLE ONLY app.muted_members FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.notification_levels (
+    user_id uuid NOT NULL,
+    circle_id bigint,
+    post_id bigint,
+    level text NOT NULL,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notification_levels_level_check CHECK ((level = ANY (ARRAY['all'::text, 'normal'::text, 'mute'::text]))),
+    CONSTRAINT notification_levels_one_target CHECK (((circle_id IS NULL) <> (post_id IS NULL)))
+);
+
+ALTER TABLE ONLY app.notification_levels FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE app.notifications (
     id bigint NOT NULL,
     recipient_id uuid NOT NULL,
@@ -854,7 +912,7 @@ CREATE TABLE app.notifications (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     read_at timestamp with time zone,
-    CONSTRAINT notifications_kind_check CHECK ((kind = ANY (ARRAY['reply'::text, 'comment_reply'::text, 'mention'::text, 'reaction'::text, 'join_approved'::text, 'join_declined'::text])))
+    CONSTRAINT notifications_kind_check CHECK ((kind = ANY (ARRAY['reply'::text, 'comment_reply'::text, 'mention'::text, 'reaction'::text, 'join_approved'::text, 'join_declined'::text, 'activity'::text, 'new_post'::text])))
 );
 
 ALTER TABLE ONLY app.notifications FORCE ROW LEVEL SECURITY;
@@ -1205,6 +1263,9 @@ ALTER TABLE ONLY app.job_schedules
 ALTER TABLE ONLY app.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.muted_members
+    ADD CONSTRAINT muted_members_pkey PRIMARY KEY (user_id, muted_id);
+
 ALTER TABLE ONLY app.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
 
@@ -1290,6 +1351,14 @@ CREATE INDEX form_submissions_created_idx ON app.form_submissions USING btree (c
 CREATE UNIQUE INDEX jobs_dedupe_key ON app.jobs USING btree (kind, dedupe_key) WHERE ((dedupe_key IS NOT NULL) AND (failed_at IS NULL));
 
 CREATE INDEX jobs_due_idx ON app.jobs USING btree (run_at, id) WHERE (failed_at IS NULL);
+
+CREATE INDEX notification_levels_circle_followers_idx ON app.notification_levels USING btree (circle_id) WHERE ((circle_id IS NOT NULL) AND (level = 'all'::text));
+
+CREATE UNIQUE INDEX notification_levels_circle_key ON app.notification_levels USING btree (user_id, circle_id) WHERE (circle_id IS NOT NULL);
+
+CREATE INDEX notification_levels_post_followers_idx ON app.notification_levels USING btree (post_id) WHERE ((post_id IS NOT NULL) AND (level = 'all'::text));
+
+CREATE UNIQUE INDEX notification_levels_post_key ON app.notification_levels USING btree (user_id, post_id) WHERE (post_id IS NOT NULL);
 
 CREATE INDEX notifications_comment_idx ON app.notifications USING btree (comment_id);
 
@@ -1446,6 +1515,21 @@ ALTER TABLE ONLY app.comments
 
 ALTER TABLE ONLY app.form_submissions
     ADD CONSTRAINT form_submissions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.muted_members
+    ADD CONSTRAINT muted_members_muted_id_fkey FOREIGN KEY (muted_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.muted_members
+    ADD CONSTRAINT muted_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.notification_levels
+    ADD CONSTRAINT notification_levels_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.notification_levels
+    ADD CONSTRAINT notification_levels_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.notification_levels
+    ADD CONSTRAINT notification_levels_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY app.notifications
     ADD CONSTRAINT notifications_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES auth.users(id) ON DELETE SET NULL;
@@ -1635,6 +1719,18 @@ ALTER TABLE app.jobs ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY jobs_service ON app.jobs TO auth_admin USING (true) WITH CHECK (true);
 
+ALTER TABLE app.muted_members ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY muted_members_own ON app.muted_members TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY muted_members_steward ON app.muted_members FOR SELECT TO community_steward USING (true);
+
+ALTER TABLE app.notification_levels ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY notification_levels_own ON app.notification_levels TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY notification_levels_steward ON app.notification_levels FOR SELECT TO community_steward USING (true);
+
 ALTER TABLE app.notifications ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY notifications_mark_own ON app.notifications FOR UPDATE TO authenticated USING ((recipient_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((recipient_id = ( SELECT auth.uid() AS uid)));
@@ -1763,6 +1859,8 @@ REVOKE ALL ON FUNCTION app.comment_author(p_comment bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.emit_event(p_kind text, p_circle_id bigint, p_post_id bigint, p_comment_id bigint, p_subject_user_id uuid, p_actor_id uuid) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.followers(p_circle bigint, p_post bigint) FROM PUBLIC;
+
 REVOKE ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) TO anon;
 GRANT ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) TO authenticated;
@@ -1792,6 +1890,8 @@ REVOKE ALL ON FUNCTION app.mentioned_members(p_html text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO auth_admin;
+
+REVOKE ALL ON FUNCTION app.notification_level(p_user uuid, p_circle bigint, p_post bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.notify(p_recipient uuid, p_kind text, p_circle bigint, p_post bigint, p_comment bigint, p_actor uuid, p_shown_actor uuid) FROM PUBLIC;
 
@@ -1931,6 +2031,12 @@ GRANT UPDATE(result) ON TABLE app.form_submissions TO authenticated;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.job_schedules TO auth_admin;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.jobs TO auth_admin;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.muted_members TO authenticated;
+GRANT SELECT ON TABLE app.muted_members TO community_steward;
+
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.notification_levels TO authenticated;
+GRANT SELECT ON TABLE app.notification_levels TO community_steward;
 
 GRANT SELECT ON TABLE app.notifications TO authenticated;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.notifications TO community_steward;

@@ -38,3 +38,57 @@ pub async fn mark_all_notifications_read() -> Result<u64, AppError> {
     super::circles::redirect_back_without_js("/notifications");
     Ok(marked)
 }
+
+/// Sets how much the member hears about a post or a circle (`target` "post" or "circle").
+#[server(prefix = "/api", endpoint = "notifications/level")]
+pub async fn set_notify_level(
+    target: String,
+    id: i64,
+    level: String,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::{
+        domain::{CircleId, PostId, identity::redirect::safe_redirect, notification::NotifyLevel},
+        server::{
+            auth::request,
+            http::errors::with_status,
+            services::notifications::{self, LevelTarget},
+        },
+    };
+    let ctx = request::context()?;
+    let target = match (target.as_str(), id) {
+        ("post", id) if id > 0 => LevelTarget::Post(PostId(id)),
+        ("circle", id) if id > 0 => LevelTarget::Circle(CircleId(id)),
+        _ => {
+            return with_status(Err(AppError::BadRequest(
+                "That is not something you can follow.".into(),
+            )));
+        }
+    };
+    let Some(level) = NotifyLevel::parse(&level) else {
+        return with_status(Err(AppError::BadRequest(
+            "Please choose one of the notification levels.".into(),
+        )));
+    };
+    with_status(notifications::set_level(&ctx, target, level).await)?;
+    super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
+    Ok(())
+}
+
+/// Mutes or unmutes a member (by handle): nothing they sign is announced to the caller.
+#[server(prefix = "/api", endpoint = "notifications/mute")]
+pub async fn set_member_muted(
+    handle: String,
+    muted: String,
+    back: Option<String>,
+) -> Result<(), AppError> {
+    use crate::{
+        domain::identity::redirect::safe_redirect,
+        server::{auth::request, http::errors::with_status, services::notifications},
+    };
+    let ctx = request::context()?;
+    let muted = muted == "true";
+    with_status(notifications::set_muted(&ctx, &handle, muted).await)?;
+    super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
+    Ok(())
+}

@@ -23,6 +23,10 @@ pub enum NotificationKind {
     JoinApproved,
     /// A circle's moderators declined my request.
     JoinDeclined,
+    /// A reply in a post I follow.
+    Activity,
+    /// A new post in a circle I follow.
+    NewPost,
 }
 
 impl NotificationKind {
@@ -34,6 +38,8 @@ impl NotificationKind {
             "reaction" => Self::Reaction,
             "join_approved" => Self::JoinApproved,
             "join_declined" => Self::JoinDeclined,
+            "activity" => Self::Activity,
+            "new_post" => Self::NewPost,
             _ => return None,
         })
     }
@@ -92,6 +98,14 @@ impl Notification {
             NotificationKind::JoinDeclined => {
                 format!("Your request to join {circle} was not accepted")
             }
+            NotificationKind::Activity if self.actor.is_none() => {
+                "Someone replied anonymously in a post you follow".to_owned()
+            }
+            NotificationKind::Activity => format!("{who} replied in a post you follow"),
+            NotificationKind::NewPost if self.actor.is_none() => {
+                format!("Someone posted anonymously in {circle}")
+            }
+            NotificationKind::NewPost => format!("{who} posted in {circle}"),
         }
     }
 
@@ -126,6 +140,50 @@ impl Notification {
         match comment {
             Some(comment) => format!("{path}#comment-{}", comment.get()),
             None => path,
+        }
+    }
+}
+
+/// How much a member hears about a circle or a post.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyLevel {
+    /// Every new post (circle) or reply (post): following it.
+    All,
+    /// Replies to what I wrote, mentions and reactions.
+    #[default]
+    Normal,
+    /// Nothing about it.
+    Mute,
+}
+
+impl NotifyLevel {
+    pub const ALL: [Self; 3] = [Self::All, Self::Normal, Self::Mute];
+
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "all" => Some(Self::All),
+            "normal" => Some(Self::Normal),
+            "mute" => Some(Self::Mute),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::All => "all",
+            Self::Normal => "normal",
+            Self::Mute => "mute",
+        }
+    }
+
+    /// The choice as a member reads it, for a post or a circle.
+    pub fn label(self, of_circle: bool) -> &'static str {
+        match (self, of_circle) {
+            (Self::All, false) => "Every reply",
+            (Self::All, true) => "Every new post",
+            (Self::Normal, _) => "Replies to me and mentions",
+            (Self::Mute, _) => "Nothing (muted)",
         }
     }
 }
@@ -213,6 +271,8 @@ mod tests {
             NotificationKind::Reaction,
             NotificationKind::JoinApproved,
             NotificationKind::JoinDeclined,
+            NotificationKind::Activity,
+            NotificationKind::NewPost,
         ] {
             let stored = serde_json::to_string(&kind).unwrap_or_default();
             assert_eq!(

@@ -582,3 +582,288 @@ mod through_http {
         assert_eq!(anonymous.status, StatusCode::UNAUTHORIZED);
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Levels and muted members (migration 0021)
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn following_muting_and_muted_members_decide_who_is_told() {
+    let db = TestDatabase::migrated().await;
+    let pool = db.pool().await;
+    let (ana, ben, cai, dev) = (
+        member(&pool, "ana").await,
+        member(&pool, "ben").await,
+        member(&pool, "cai").await,
+        member(&pool, "dev").await,
+    );
+    let open = circle(&pool, "open-circle", "public", true).await;
+    for who in [ana, ben, cai, dev] {
+        join(&pool, open, who, "member").await;
+    }
+    let post = post_by(&pool, open, ana).await;
+
+    // Dev follows the post: every reply reaches him, as "activity".
+    write(
+        &pool,
+        &as_member(dev),
+        &[&format!(
+            "insert into app.notification_levels (user_id, post_id, level) values ('{dev}', {post}, 'all')"
+        )],
+    )
+    .await;
+    let first = reply_by(&pool, post, None, ben, "<p>one</p>").await;
+    assert_eq!(
+        told(&pool, dev).await,
+        vec![format!("activity:{ben}:{first}")]
+    );
+
+    // Cai follows the circle: a new post there reaches him; so do its replies, until he
+    // sets that post back to normal (a post's level wins over its circle's).
+    write(
+        &pool,
+        &as_member(cai),
+        &[&format!(
+            "insert into app.notification_levels (user_id, circle_id, level) values ('{cai}', {open}, 'all')"
+        )],
+    )
+    .await;
+    let second_post = post_by(&pool, open, ben).await;
+    assert_eq!(
+        told(&pool, cai).await.last().map(String::as_str),
+        Some(format!("new_post:{ben}:-").as_str())
+    );
+    write(
+        &pool,
+        &as_member(cai),
+        &[&format!(
+            "insert into app.notification_levels (user_id, post_id, level) values ('{cai}', {second_post}, 'normal')"
+        )],
+    )
+    .await;
+    let before = told(&pool, cai).await.len();
+    reply_by(&pool, second_post, None, dev, "<p>hi</p>").await;
+    assert_eq!(
+        told(&pool, cai).await.len(),
+        before,
+        "normal on the post wins"
+    );
+
+    // Ana mutes Ben: his signed replies no longer reach her, Dev's still do. His anonymous
+    // reply does (muting never applies to anonymous content, or its silence would unmask him).
+    write(
+        &pool,
+        &as_member(ana),
+        &[&format!(
+            "insert into app.muted_members (user_id, muted_id) values ('{ana}', '{ben}')"
+        )],
+    )
+    .await;
+    let before = told(&pool, ana).await.len();
+    reply_by(&pool, post, None, ben, "<p>muted</p>").await;
+    assert_eq!(told(&pool, ana).await.len(), before);
+    let by_dev = reply_by(&pool, post, None, dev, "<p>heard</p>").await;
+    let sealed = anonymous_reply_by(&pool, post, ben).await;
+    let now = told(&pool, ana).await;
+    assert_eq!(
+        now[before..].to_vec(),
+        vec![
+            format!("reply:{dev}:{by_dev}"),
+            format!("reply:none:{sealed}")
+        ]
+    );
+
+    // Ana mutes her post: nothing about it reaches her any more.
+    write(
+        &pool,
+        &as_member(ana),
+        &[&format!(
+            "insert into app.notification_levels (user_id, post_id, level) values ('{ana}', {post}, 'mute')"
+        )],
+    )
+    .await;
+    let before = told(&pool, ana).await.len();
+    reply_by(&pool, post, None, dev, "<p>quiet</p>").await;
+    assert_eq!(told(&pool, ana).await.len(), before);
+}
+
+#[tokio::test]
+async fn levels_and_mutes_are_each_members_own() {
+    let db = TestDatabase::migrated().await;
+    let pool = db.pool().await;
+    let (ana, ben) = (member(&pool, "ana").await, member(&pool, "ben").await);
+    let open = circle(&pool, "open-circle", "public", false).await;
+    // Allowed: Ana sets her own.
+    write(
+        &pool,
+        &as_member(ana),
+        &[
+            &format!(
+                "insert into app.notification_levels (user_id, circle_id, level) values ('{ana}', {open}, 'mute')"
+            ),
+            &format!("insert into app.muted_members (user_id, muted_id) values ('{ana}', '{ben}')"),
+        ],
+    )
+    .await;
+    // Denied: Ben cannot write in her name, see hers, or change them.
+    for sql in [
+        format!(
+            "insert into app.notification_levels (user_id, circle_id, level) values ('{ana}', {open}, 'all')"
+        ),
+        format!("insert into app.muted_members (user_id, muted_id) values ('{ana}', '{ana}')"),
+    ] {
+        let error = try_exec(&pool, &as_member(ben), &sql).await.unwrap_err();
+        assert_eq!(
+            error.as_database_error().and_then(|e| e.code()).as_deref(),
+            Some("42501"),
+            "{sql}: {error}"
+        );
+    }
+    for sql in [
+        "update app.notification_levels set level = 'all'",
+        "delete from app.muted_members",
+    ] {
+        assert_eq!(
+            try_exec(&pool, &as_member(ben), sql).await.unwrap(),
+            0,
+            "{sql}"
+        );
+    }
+    let mut tx = scoped::begin(&pool, &as_member(ben)).await.unwrap();
+    let seen: i64 = sqlx::query_scalar(
+        "select (select count(*) from app.notification_levels) + (select count(*) from app.muted_members)",
+    )
+    .fetch_one(&mut *tx)
+    .await
+    .unwrap();
+    tx.rollback().await.unwrap();
+    assert_eq!(seen, 0);
+    // A visitor has no access.
+    let error = try_exec(
+        &pool,
+        &RequestClaims::anonymous(),
+        "select 1 from app.muted_members",
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        error.as_database_error().and_then(|e| e.code()).as_deref(),
+        Some("42501")
+    );
+}
+
+mod levels_through_http {
+    use crate::community::{admin, call, create_circle, join, member, page, write_post};
+    use crate::helpers::spawn_app;
+    use reqwest::StatusCode;
+
+    #[tokio::test]
+    async fn a_member_follows_a_post_from_its_page_and_bad_choices_change_nothing() {
+        let app = spawn_app().await;
+        let chief = admin(&app, "chiefly", "Chief Keeper").await;
+        let fern = member(&app, "fernleaf", "Fern Leaf").await;
+        let moss = member(&app, "mossbank", "Moss Bank").await;
+        create_circle(&app, &chief, "morning-pages", "public", false).await;
+        create_circle(&app, &chief, "inner-room", "private", false).await;
+        join(&app, &fern, "morning-pages").await;
+        join(&app, &moss, "morning-pages").await;
+        let post = write_post(&app, &fern, "morning-pages", "First light", "Pages.").await;
+        let id = post.to_string();
+
+        let saved = call(
+            &app,
+            "notifications/level",
+            &[("target", "post"), ("id", &id), ("level", "all")],
+            &moss.cookies,
+        )
+        .await;
+        assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+        let (_, html) = page(&app, &format!("/c/morning-pages/p/{post}"), &moss.cookies).await;
+        assert!(
+            html.contains(r#"<option value="all" selected"#),
+            "the page shows the choice"
+        );
+        call(
+            &app,
+            "comments/create",
+            &[("post_id", &id), ("body", "Hello.")],
+            &chief.cookies,
+        )
+        .await;
+        let kinds: Vec<String> = sqlx::query_scalar(
+            "select n.kind from app.notifications n join app.profiles p on p.user_id = n.recipient_id
+              where p.handle = 'mossbank'",
+        )
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(kinds, vec!["activity"]);
+
+        for (form, status) in [
+            (
+                vec![("target", "post"), ("id", id.as_str()), ("level", "loud")],
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                vec![("target", "profile"), ("id", id.as_str()), ("level", "all")],
+                StatusCode::BAD_REQUEST,
+            ),
+            (
+                vec![("target", "post"), ("id", "999999"), ("level", "all")],
+                StatusCode::NOT_FOUND,
+            ),
+        ] {
+            let reply = call(&app, "notifications/level", &form, &moss.cookies).await;
+            assert_eq!(reply.status, status, "{form:?}: {}", reply.body);
+        }
+        // A private circle a member cannot read cannot be followed (nor learned about).
+        let private: i64 =
+            sqlx::query_scalar("select id from app.circles where slug = 'inner-room'")
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        let reply = call(
+            &app,
+            "notifications/level",
+            &[
+                ("target", "circle"),
+                ("id", &private.to_string()),
+                ("level", "all"),
+            ],
+            &moss.cookies,
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+        let levels: i64 = sqlx::query_scalar("select count(*) from app.notification_levels")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(levels, 1, "only the one good choice was saved");
+
+        // Muting by handle; yourself is refused kindly.
+        let muted = call(
+            &app,
+            "notifications/mute",
+            &[("handle", "chiefly"), ("muted", "true")],
+            &moss.cookies,
+        )
+        .await;
+        assert_eq!(muted.status, StatusCode::OK, "{}", muted.body);
+        let myself = call(
+            &app,
+            "notifications/mute",
+            &[("handle", "mossbank"), ("muted", "true")],
+            &moss.cookies,
+        )
+        .await;
+        assert_eq!(myself.status, StatusCode::BAD_REQUEST, "{}", myself.body);
+        let visitor = call(
+            &app,
+            "notifications/mute",
+            &[("handle", "chiefly"), ("muted", "true")],
+            "",
+        )
+        .await;
+        assert_eq!(visitor.status, StatusCode::UNAUTHORIZED);
+    }
+}

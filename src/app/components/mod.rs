@@ -13,6 +13,7 @@ pub mod form_page;
 pub mod icon;
 pub mod live_banner;
 pub mod notification_bell;
+pub mod notify_level_form;
 pub mod oauth_buttons;
 pub mod post_card;
 pub mod reaction_bar;

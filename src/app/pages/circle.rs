@@ -12,6 +12,7 @@ use crate::{
             feed_list::{FeedList, FeedSource},
             form::{FormError, action_error},
             live_banner::{LiveBanner, Watched},
+            notify_level_form::NotifyLevelForm,
             skeleton::Skeleton,
         },
         viewer::login_href,
@@ -58,7 +59,7 @@ pub fn CirclePage() -> impl IntoView {
         <Transition fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(CirclePageData { info, feed }) => {
+                    Ok(CirclePageData { info, feed, notify_level }) => {
                         let slug = info.circle.slug.clone();
                         let readable = info.circle.can_read;
                         let circle_id = info.circle.id.get();
@@ -79,8 +80,14 @@ pub fn CirclePage() -> impl IntoView {
                             }.into_any(),
                             Err(error) => view! { <ErrorPanel title="We couldn't load the posts" message=error.to_string()/> }.into_any(),
                         };
+                        let level_form = info.circle.membership.is_active().then(|| view! {
+                            <div class="mt-4">
+                                <NotifyLevelForm target="circle" id=circle_id current=notify_level back=format!("/c/{}", info.circle.slug)/>
+                            </div>
+                        });
                         view! {
                             <CircleHeader info join leave follow answer error/>
+                            {level_form}
                             {if readable {
                                 view! {
                                     <section aria-labelledby="circle-posts" class="mt-8">

@@ -19,6 +19,7 @@ use crate::{
             error_panel::ErrorPanel,
             form::{FormError, SubmissionKey, SubmitButton, action_error, fresh_submission_key},
             live_banner::{LiveBanner, Watched},
+            notify_level_form::NotifyLevelForm,
             reaction_bar::ReactionBar,
             reading_now::ReadingNow,
             reply_anonymously::ReplyAnonymously,
@@ -32,6 +33,7 @@ use crate::{
         community::{
             CommentThread, CommentView, PostDetail, PostPageData, slug::post_id_from_segment,
         },
+        notification::NotifyLevel,
     },
 };
 use leptos::{form::ActionForm, prelude::*, server_fn::ServerFn};
@@ -116,7 +118,7 @@ pub fn PostPage() -> impl IntoView {
         <Transition fallback=|| view! { <Card><Skeleton lines=8/></Card> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(PostPageData { post, thread }) => view! { <PostView post comments=thread actions/> }.into_any(),
+                    Ok(PostPageData { post, thread, notify_level }) => view! { <PostView post comments=thread actions notify_level/> }.into_any(),
                     Err(AppError::NotFound) => view! {
                         <Title text="Post not found"/>
                         <ErrorPanel
@@ -136,6 +138,7 @@ fn PostView(
     post: PostDetail,
     comments: Result<CommentThread, AppError>,
     actions: PostActions,
+    notify_level: NotifyLevel,
 ) -> impl IntoView {
     let summary = post.summary.clone();
     let path = summary.path();
@@ -265,6 +268,9 @@ fn PostView(
                 <h2 id="replies" class="text-xl font-semibold">{replies_heading(summary.comment_count)}</h2>
                 <ReadingNow channel=format!("post:{}", summary.id.get())/>
             </div>
+            {(post.can_react && !post.deleted).then(|| view! {
+                <NotifyLevelForm target="post" id=summary.id.get() current=notify_level back=path.clone()/>
+            })}
             {match comments {
                 Ok(thread) => {
                     let newest = thread.comments.iter().map(|c| c.id.get()).max().unwrap_or(0);

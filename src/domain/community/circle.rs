@@ -100,4 +100,7 @@ pub struct JoinRequest {
 pub struct CirclePageData {
     pub info: CirclePage,
     pub feed: Result<super::FeedPage, crate::domain::AppError>,
+    /// How much the signed-in reader hears about this circle (`Normal` for visitors).
+    #[serde(default)]
+    pub notify_level: crate::domain::notification::NotifyLevel,
 }

@@ -89,4 +89,7 @@ pub struct PostPageData {
     pub post: PostDetail,
     /// A separate result: a post whose replies could not be read still shows.
     pub thread: Result<super::CommentThread, AppError>,
+    /// How much the signed-in reader hears about this post (`Normal` for visitors).
+    #[serde(default)]
+    pub notify_level: crate::domain::notification::NotifyLevel,
 }

@@ -8,7 +8,9 @@
 use crate::{
     domain::{
         AppError, CircleId, CommentId, PostId,
-        notification::{NOTIFICATION_PAGE_SIZE, Notification, NotificationKind, NotificationPage},
+        notification::{
+            NOTIFICATION_PAGE_SIZE, Notification, NotificationKind, NotificationPage, NotifyLevel,
+        },
     },
     server::{
         markdown::excerpt,
@@ -194,4 +196,119 @@ pub async fn mark_all_read(ctx: &ServiceContext) -> Result<u64, AppError> {
     .rows_affected();
     tx.commit().await?;
     Ok(marked)
+}
+
+/// What a member sets a level on.
+#[derive(Clone, Copy, Debug)]
+pub enum LevelTarget {
+    Post(PostId),
+    Circle(CircleId),
+}
+
+/// Sets how much the member hears about a post or circle they can read. `Normal` is the
+/// default, so it is stored as no row at all.
+#[tracing::instrument(skip(ctx))]
+pub async fn set_level(
+    ctx: &ServiceContext,
+    target: LevelTarget,
+    level: NotifyLevel,
+) -> Result<(), AppError> {
+    ctx.member()?;
+    let mut tx = ctx.begin().await?;
+    let (column, id, readable_sql) = match target {
+        LevelTarget::Post(post) => (
+            "post_id",
+            post.get(),
+            "select exists (select 1 from app.posts where id = $1 and deleted_at is null)",
+        ),
+        LevelTarget::Circle(circle) => (
+            "circle_id",
+            circle.get(),
+            "select $1 = any ((select app.readable_circle_ids())::bigint[])",
+        ),
+    };
+    let readable: bool = sqlx::query_scalar(readable_sql)
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !readable {
+        return Err(AppError::NotFound);
+    }
+    if level == NotifyLevel::Normal {
+        sqlx::query(&format!(
+            "delete from app.notification_levels where user_id = auth.uid() and {column} = $1"
+        ))
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        sqlx::query(&format!(
+            "insert into app.notification_levels (user_id, {column}, level) values (auth.uid(), $1, $2)
+             on conflict (user_id, {column}) where {column} is not null
+             do update set level = excluded.level, updated_at = now()"
+        ))
+        .bind(id)
+        .bind(level.as_str())
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Mutes (or unmutes) another member: nothing they sign is announced to the caller.
+#[tracing::instrument(skip(ctx))]
+pub async fn set_muted(ctx: &ServiceContext, handle: &str, muted: bool) -> Result<(), AppError> {
+    let me = ctx.member()?.user_id;
+    let mut tx = ctx.begin().await?;
+    let member: Option<uuid::Uuid> =
+        sqlx::query_scalar("select user_id from app.profiles where handle = $1")
+            .bind(handle.trim().to_lowercase())
+            .fetch_optional(&mut *tx)
+            .await?;
+    let member = member.ok_or(AppError::NotFound)?;
+    if member == me {
+        return Err(AppError::BadRequest(
+            "You can't mute yourself; you are never told about what you do.".into(),
+        ));
+    }
+    let sql = if muted {
+        "insert into app.muted_members (user_id, muted_id) values (auth.uid(), $1) on conflict do nothing"
+    } else {
+        "delete from app.muted_members where user_id = auth.uid() and muted_id = $1"
+    };
+    sqlx::query(sql).bind(member).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The member's level for a post or circle (`Normal` when none is set, or for a visitor).
+#[tracing::instrument(skip(tx))]
+pub async fn level(tx: &mut Tx, target: LevelTarget) -> Result<NotifyLevel, AppError> {
+    let (column, id) = match target {
+        LevelTarget::Post(post) => ("post_id", post.get()),
+        LevelTarget::Circle(circle) => ("circle_id", circle.get()),
+    };
+    let stored: Option<String> = sqlx::query_scalar(&format!(
+        "select level from app.notification_levels where user_id = auth.uid() and {column} = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(stored
+        .as_deref()
+        .and_then(NotifyLevel::parse)
+        .unwrap_or_default())
+}
+
+/// Whether the caller muted the member with this handle.
+#[tracing::instrument(skip(tx))]
+pub async fn is_muted(tx: &mut Tx, handle: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "select exists (select 1 from app.muted_members m join app.profiles p on p.user_id = m.muted_id
+                         where m.user_id = auth.uid() and p.handle = $1)",
+    )
+    .bind(handle)
+    .fetch_one(&mut **tx)
+    .await?)
 }

@@ -3,8 +3,11 @@
 
 use super::{circles, feeds};
 use crate::{
-    domain::{AppError, community::CirclePageData},
-    server::services::context::Tx,
+    domain::{AppError, community::CirclePageData, notification::NotifyLevel},
+    server::services::{
+        context::Tx,
+        notifications::{self, LevelTarget},
+    },
 };
 
 /// The circle (from its slug) and its posts older than `cursor`, in the caller's
@@ -22,5 +25,14 @@ pub async fn read(
         Ok(cursor) => Ok(feeds::circle_feed(tx, signed_in, info.circle.id, cursor).await?),
         Err(error) => Err(error),
     };
-    Ok(CirclePageData { info, feed })
+    let notify_level = if signed_in && info.circle.can_read {
+        notifications::level(tx, LevelTarget::Circle(info.circle.id)).await?
+    } else {
+        NotifyLevel::Normal
+    };
+    Ok(CirclePageData {
+        info,
+        feed,
+        notify_level,
+    })
 }

@@ -5,8 +5,11 @@
 
 use super::{comments, posts};
 use crate::{
-    domain::{AppError, CommentId, PostId, community::PostPageData},
-    server::services::context::Tx,
+    domain::{AppError, CommentId, PostId, community::PostPageData, notification::NotifyLevel},
+    server::services::{
+        context::Tx,
+        notifications::{self, LevelTarget},
+    },
 };
 
 /// The post and one page of its thread (from `root` when set, after reply `after`), in the
@@ -28,5 +31,14 @@ pub async fn read(
         Err(error) => return Err(error),
         Ok(thread) => Ok(thread),
     };
-    Ok(PostPageData { post, thread })
+    let notify_level = if signed_in {
+        notifications::level(tx, LevelTarget::Post(post_id)).await?
+    } else {
+        NotifyLevel::Normal
+    };
+    Ok(PostPageData {
+        post,
+        thread,
+        notify_level,
+    })
 }
