@@ -73,6 +73,7 @@ post=$(psql "$db_url" -qtAc "
   with c as (insert into app.circles (slug, name, visibility) values ('bench-live', 'Bench live', 'public') returning id)
   insert into app.posts (circle_id, title, body, body_html) select id, 'Live', 'Live', '<p>Live</p>' from c returning id" | head -1)
 
+mkdir -p bench/results
 loadavg=$(cut -d' ' -f1-3 /proc/loadavg)
 report=$("$CLIENT" --db "$db_url" --post "$post" --instances "$(IFS=,; echo "${urls[*]}")" \
   --subscribers "$SUBSCRIBERS" --events "$EVENTS" --rates "$RATES" --pids "$(IFS=,; echo "${pids[*]}")")

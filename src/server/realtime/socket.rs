@@ -86,8 +86,12 @@ pub async fn upgrade(
                     .into_response();
             }
         };
+    // tungstenite's defaults keep 128 KiB read and write buffers per socket; frames here are
+    // small and each is flushed as it is sent, so a page's socket costs a few KiB instead.
     ws.max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)
+        .read_buffer_size(4096)
+        .write_buffer_size(0)
         .on_upgrade(move |socket| {
             let hub = realtime.hub.clone();
             let id = registration.id;
