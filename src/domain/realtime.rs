@@ -13,12 +13,16 @@ pub enum Channel {
     Circle(i64),
     /// The member's own unread count.
     Notifications,
+    /// New posts anywhere the reader may read (the home page's "Latest").
+    Site,
 }
 
 impl Channel {
     pub fn parse(text: &str) -> Option<Self> {
-        if text == "notifications" {
-            return Some(Self::Notifications);
+        match text {
+            "notifications" => return Some(Self::Notifications),
+            "site" => return Some(Self::Site),
+            _ => {}
         }
         let (kind, id) = text.split_once(':')?;
         let id: i64 = id.parse().ok().filter(|id| *id > 0)?;
@@ -34,6 +38,7 @@ impl Channel {
             Self::Post(id) => format!("post:{id}"),
             Self::Circle(id) => format!("circle:{id}"),
             Self::Notifications => "notifications".to_owned(),
+            Self::Site => "site".to_owned(),
         }
     }
 }

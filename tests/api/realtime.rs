@@ -424,3 +424,105 @@ async fn readers_are_counted_across_instances_and_leaving_lowers_the_count() {
         Some(2)
     );
 }
+
+#[tokio::test]
+async fn a_database_outage_while_subscribed_loses_no_event_and_sends_none_twice() {
+    use crate::helpers::{DbProxy, TestDatabase, spawn_app_on};
+    let database = TestDatabase::migrated().await;
+    let proxy = DbProxy::start(&database.url).await;
+    let through_proxy = proxy.url_for(&database.url);
+    let app = spawn_app_on(database, through_proxy, |_| {}).await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let fern = member(&app, "fernleaf", "Fern Leaf").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    join(&app, &fern, "morning-pages").await;
+    let post = write_post(&app, &fern, "morning-pages", "First light", "Pages.").await;
+    let mut socket = open(&app, "").await;
+    assert_eq!(
+        subscribe(&mut socket, &format!("post:{post}"), None).await["type"],
+        "subscribed"
+    );
+
+    // The instance loses its database (every connection, the listener's included) while
+    // replies keep being committed elsewhere (here, as the owner, straight to PostgreSQL).
+    proxy.cut();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut written = Vec::new();
+    for n in 0..3 {
+        let id: i64 = sqlx::query_scalar(
+            "insert into app.comments (post_id, body, body_html, depth)
+             values ($1, $2, $2, 0) returning id",
+        )
+        .bind(post)
+        .bind(format!("written while away {n}"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        written.push(id);
+    }
+    proxy.restore();
+
+    // Once the listener is back, the hub replays what it missed: every reply, once, in order.
+    let heard: Vec<i64> = events(&mut socket, 3, Duration::from_secs(15))
+        .await
+        .iter()
+        .filter(|e| e["kind"] == "comment.created")
+        .map(|e| e["comment"].as_i64().unwrap())
+        .collect();
+    assert_eq!(heard, written);
+    assert!(
+        events(&mut socket, 1, Duration::from_millis(700))
+            .await
+            .is_empty(),
+        "nothing twice"
+    );
+    // And the instance serves again.
+    let fresh = reply(&app, &fern, post, "Back.").await;
+    let heard = events(&mut socket, 1, Duration::from_secs(5)).await;
+    assert_eq!(heard[0]["comment"], fresh);
+}
+
+#[tokio::test]
+async fn the_latest_feed_hears_new_public_posts_and_never_a_private_circles() {
+    let a = spawn_app().await;
+    let b = spawn_second_instance(&a).await;
+    let chief = admin(&a, "chiefly", "Chief Keeper").await;
+    let fern = member(&a, "fernleaf", "Fern Leaf").await;
+    create_circle(&a, &chief, "morning-pages", "public", false).await;
+    create_circle(&a, &chief, "inner-room", "private", false).await;
+    join(&a, &fern, "morning-pages").await;
+    join(&a, &fern, "inner-room").await;
+    sqlx::query("update app.circle_members set status = 'active'")
+        .execute(&a.pool)
+        .await
+        .unwrap();
+    let mut visitor = open(&b, "").await;
+    assert_eq!(
+        subscribe(&mut visitor, "site", None).await["type"],
+        "subscribed"
+    );
+    let mut insider = open(&b, &fern.cookies).await;
+    assert_eq!(
+        subscribe(&mut insider, "site", None).await["type"],
+        "subscribed"
+    );
+
+    let hidden = write_post(&a, &fern, "inner-room", "Just us", "Words.").await;
+    let shown = write_post(&a, &fern, "morning-pages", "Everyone", "Words.").await;
+    let heard: Vec<i64> = events(&mut visitor, 2, Duration::from_secs(3))
+        .await
+        .iter()
+        .map(|e| e["post"].as_i64().unwrap())
+        .collect();
+    assert_eq!(heard, vec![shown], "the visitor hears the public post only");
+    let heard: Vec<i64> = events(&mut insider, 2, Duration::from_secs(5))
+        .await
+        .iter()
+        .map(|e| e["post"].as_i64().unwrap())
+        .collect();
+    assert_eq!(
+        heard,
+        vec![hidden, shown],
+        "a member of the private circle hears both"
+    );
+}

@@ -5,6 +5,7 @@ use super::{
     card::Card,
     error_panel::ErrorPanel,
     feed_list::{FeedList, FeedSource},
+    live_banner::{LiveBanner, Watched},
     skeleton::Skeleton,
 };
 use crate::{
@@ -58,6 +59,14 @@ pub fn SiteFeed() -> impl IntoView {
                                         }).collect_view()}
                                     </nav>
                                 </div>
+                                {(current == FeedKind::Latest && !page.posts.is_empty()).then(|| view! {
+                                    <LiveBanner
+                                        channel="site".to_owned()
+                                        watched=Watched::Posts
+                                        newest=page.posts.iter().map(|p| p.id.get()).max().unwrap_or(0)
+                                        href="/?feed=latest".to_owned()
+                                    />
+                                })}
                                 <FeedList
                                     page
                                     source=FeedSource::Site(current.as_str().to_owned())

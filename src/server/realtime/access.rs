@@ -27,6 +27,8 @@ pub async fn authorise(
     let claims = session.map_or_else(RequestClaims::anonymous, CurrentSession::request_claims);
     match channel {
         Channel::Notifications => Ok(session.map(|_| None)),
+        // The circles themselves are given by `readable_circles`.
+        Channel::Site => Ok(Some(None)),
         Channel::Post(post) => {
             let mut tx = scoped::begin(&state.pool, &claims).await?;
             let circle: Option<i64> = sqlx::query_scalar(
@@ -50,6 +52,20 @@ pub async fn authorise(
             Ok(readable.then_some(Some(circle)))
         }
     }
+}
+
+/// The circles the caller may read now, for the `site` channel.
+pub async fn readable_circles(
+    state: &AppState,
+    session: Option<&CurrentSession>,
+) -> Result<std::collections::HashSet<i64>, sqlx::Error> {
+    let claims = session.map_or_else(RequestClaims::anonymous, CurrentSession::request_claims);
+    let mut tx = scoped::begin(&state.pool, &claims).await?;
+    let circles: Vec<i64> = sqlx::query_scalar("select unnest(app.readable_circle_ids())")
+        .fetch_all(&mut *tx)
+        .await?;
+    tx.rollback().await?;
+    Ok(circles.into_iter().collect())
 }
 
 /// The member's unread count, read as them.
@@ -114,7 +130,8 @@ async fn replay_rows(
             post,
         ),
         Channel::Circle(circle) => ("circle_id = $3 and kind = 'post.created'", circle),
-        Channel::Notifications => return Ok(Some(Vec::new())),
+        // A page that was away reloads its latest posts rather than replaying the site.
+        Channel::Notifications | Channel::Site => return Ok(Some(Vec::new())),
     };
     let mut tx = scoped::begin(pool, &RequestClaims::auth_admin()).await?;
     let oldest: Option<i64> = sqlx::query_scalar("select min(id) from app.events")

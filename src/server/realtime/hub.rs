@@ -49,6 +49,9 @@ struct SocketEntry {
     /// Each subscription with the circle it lives in (for a post or a circle), so leaving a
     /// private circle drops what the member no longer may hear.
     channels: HashMap<Channel, Option<i64>>,
+    /// For the `site` channel: the circles this socket may read, as they were when it
+    /// subscribed; a new post elsewhere is not its news.
+    site_circles: HashSet<i64>,
     close: CancellationToken,
 }
 
@@ -143,6 +146,7 @@ impl Hub {
                 member,
                 ip,
                 channels: HashMap::new(),
+                site_circles: HashSet::new(),
                 close: close.clone(),
             },
         );
@@ -200,6 +204,17 @@ impl Hub {
         }
         entry.channels.insert(channel, circle);
         state.channels.entry(channel).or_default().insert(id);
+        true
+    }
+
+    /// Subscribes to `site`, hearing new posts in `circles` only.
+    pub fn subscribe_site(&self, id: u64, circles: HashSet<i64>) -> bool {
+        if !self.subscribe(id, Channel::Site, None) {
+            return false;
+        }
+        if let Some(entry) = self.lock().sockets.get_mut(&id) {
+            entry.site_circles = circles;
+        }
         true
     }
 
@@ -270,6 +285,7 @@ impl Hub {
             && let Some(circle) = event.circle_id
         {
             targets.push(Channel::Circle(circle));
+            send_to_site(&mut state, circle, event);
         }
         for channel in targets {
             let frame = ServerFrame::Event {
@@ -354,6 +370,37 @@ fn encode(frame: &ServerFrame) -> Option<Outgoing> {
     serde_json::to_string(frame).ok().map(Arc::from)
 }
 
+/// A new post to the `site` sockets that may read its circle.
+fn send_to_site(state: &mut HubState, circle: i64, event: &Event) {
+    let ids: Vec<u64> = match state.channels.get(&Channel::Site) {
+        Some(set) => set
+            .iter()
+            .copied()
+            .filter(|id| {
+                state
+                    .sockets
+                    .get(id)
+                    .is_some_and(|entry| entry.site_circles.contains(&circle))
+            })
+            .collect(),
+        None => return,
+    };
+    if ids.is_empty() {
+        return;
+    }
+    let frame = ServerFrame::Event {
+        channel: Channel::Site.name(),
+        id: event.id,
+        kind: event.kind.clone(),
+        post: event.post_id,
+        comment: None,
+    };
+    let Some(text) = encode(&frame) else { return };
+    for id in ids {
+        offer(state, id, &text);
+    }
+}
+
 fn send_to_channel(state: &mut HubState, channel: Channel, frame: &ServerFrame) {
     let ids: Vec<u64> = match state.channels.get(&channel) {
         Some(set) if !set.is_empty() => set.iter().copied().collect(),
@@ -390,6 +437,9 @@ fn forget_circle(state: &mut HubState, member: Uuid, circle: i64) {
         .map(|set| set.iter().copied().collect())
         .unwrap_or_default();
     for id in ids {
+        if let Some(entry) = state.sockets.get_mut(&id) {
+            entry.site_circles.remove(&circle);
+        }
         let dropped: Vec<Channel> = state
             .sockets
             .get(&id)
@@ -477,6 +527,33 @@ mod tests {
             "another post hears nothing"
         );
         assert_eq!(hub.last_event(), 1);
+    }
+
+    #[test]
+    fn the_site_channel_hears_new_posts_only_in_circles_its_reader_may_read() {
+        let hub = hub();
+        let mut reader = hub.register(None, IP, 8).unwrap_or_else(|_| panic!());
+        assert!(hub.subscribe_site(reader.id, HashSet::from([1, 2])));
+        hub.publish(&event(1, "post.created", Some(10), Some(9)));
+        assert!(
+            reader.receiver.try_recv().is_err(),
+            "a private circle's post is not news here"
+        );
+        hub.publish(&event(2, "post.created", Some(11), Some(2)));
+        let frame = reader
+            .receiver
+            .try_recv()
+            .map(|f| f.to_string())
+            .unwrap_or_default();
+        assert!(
+            frame.contains(r#""channel":"site""#) && frame.contains(r#""post":11"#),
+            "{frame}"
+        );
+        hub.publish(&event(3, "comment.created", Some(11), Some(2)));
+        assert!(
+            reader.receiver.try_recv().is_err(),
+            "replies are not site news"
+        );
     }
 
     #[test]

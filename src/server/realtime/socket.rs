@@ -262,7 +262,18 @@ async fn handle(
             };
             // Register first, then replay: an event published in between arrives twice at
             // worst, and the page drops repeats by id.
-            if !realtime.hub.subscribe(id, channel, circle) {
+            let subscribed = if channel == Channel::Site {
+                match access::readable_circles(state, session).await {
+                    Ok(circles) => realtime.hub.subscribe_site(id, circles),
+                    Err(error) => {
+                        tracing::warn!(%error, "could not read the circles a socket may hear");
+                        return refused("Live updates are unavailable for a moment.");
+                    }
+                }
+            } else {
+                realtime.hub.subscribe(id, channel, circle)
+            };
+            if !subscribed {
                 return refused("This page follows too many things at once.");
             }
             let last = realtime.hub.last_event();
