@@ -4,7 +4,8 @@ import { publicCircle, signedInMember } from "./members";
 /**
  * Live updates and notifications in two Chromium contexts: one member replies, the other,
  * reading the post, sees a "new reply" banner without reloading and their bell count rise;
- * the notifications page lists the reply and opening it lands on it, read. A reply sent
+ * and a reaction count follow live; the notifications page lists the reply and opening it
+ * lands on it, read. A reply sent
  * twice (the same form, resent) writes one reply, and the box is empty after sending.
  */
 
@@ -49,6 +50,13 @@ test("a reply reaches the author's open page live: the banner, the bell, the not
   await expect(author.getByTestId("live-banner")).toHaveText(/1 new reply/, { timeout: 10_000 });
   await expect(bell).toHaveAttribute("data-count", "1");
   await expect(bell).toBeVisible();
+  // Moss reacts; the count on the author's open page follows without a reload.
+  const authorSupport = author.getByTestId(/^reactions-post-/).getByTestId("react-support");
+  await expect(authorSupport).toContainText("0");
+  await replier.getByTestId(/^reactions-post-/).getByTestId("react-support").click();
+  await expect(authorSupport).toContainText("1", { timeout: 10_000 });
+  await expect(authorSupport).toHaveAttribute("aria-pressed", "false");
+
   await author.getByTestId("live-banner").click();
   await expect(author.getByTestId("comment")).toHaveCount(1);
   await expect(author.getByTestId("comment").first()).toContainText(`Up with the ${word}.`);
@@ -56,13 +64,19 @@ test("a reply reaches the author's open page live: the banner, the bell, the not
   // The notifications page lists it; opening it marks it read and lands on the reply.
   await author.getByTestId("header-notifications").click();
   await expect(author).toHaveURL(/\/notifications$/);
-  const item = author.getByTestId("notification").first();
+  // Newest first: Moss's reaction, then his reply.
+  await expect(author.getByTestId("notification-sentence")).toHaveText([
+    "Moss Bank reacted to your post",
+    "Moss Bank replied to your post",
+  ]);
+  const item = author.getByTestId("notification").filter({ hasText: "replied to your post" });
   await expect(item).toHaveAttribute("data-unread", "true");
-  await expect(item.getByTestId("notification-sentence")).toHaveText("Moss Bank replied to your post");
   await item.getByRole("button").click();
   await expect(author).toHaveURL(new RegExp(`${postPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}#comment-\\d+$`));
   await author.goto("/notifications");
-  await expect(author.getByTestId("notification").first()).toHaveAttribute("data-unread", "false");
+  await expect(author.getByTestId("notification").filter({ hasText: "replied to your post" })).toHaveAttribute("data-unread", "false");
+  await expect(author.getByTestId("notifications-unread")).toHaveText("1 unread");
+  await author.getByTestId("notifications-read-all").click();
   await expect(author.getByTestId("notifications-unread")).toHaveText("Nothing new");
 
   await authorContext.close();

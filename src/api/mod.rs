@@ -37,6 +37,7 @@ pub const READ_ONLY: &[&str] = &[
     <profiles::GetProfilePage as ServerFn>::PATH,
     <search::Search as ServerFn>::PATH,
     <bookmarks::ListBookmarks as ServerFn>::PATH,
+    <reactions::ReactionCounts as ServerFn>::PATH,
     <status::GetServiceStatus as ServerFn>::PATH,
     <account::GetViewerSummary as ServerFn>::PATH,
     <account::GetViewer as ServerFn>::PATH,

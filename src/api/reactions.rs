@@ -34,3 +34,18 @@ pub async fn toggle_reaction(
     super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
     Ok(counts)
 }
+
+/// A post's or reply's reaction counts now (and which are the caller's), for a live page.
+#[server(prefix = "/api", endpoint = "reactions/counts")]
+pub async fn reaction_counts(target: String, id: i64) -> Result<Reactions, AppError> {
+    use crate::{
+        domain::community::ReactionTarget,
+        server::{auth::request, http::errors::with_status, services::community::reactions},
+    };
+    let ctx = request::context()?;
+    let target = with_status(
+        ReactionTarget::parse(&target, id)
+            .ok_or_else(|| AppError::BadRequest("Reactions go on posts or comments.".into())),
+    )?;
+    with_status(reactions::counts(&ctx, target).await)
+}

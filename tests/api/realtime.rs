@@ -526,3 +526,76 @@ async fn the_latest_feed_hears_new_public_posts_and_never_a_private_circles() {
         "a member of the private circle hears both"
     );
 }
+
+#[tokio::test]
+async fn a_live_page_reads_reaction_counts_as_its_reader() {
+    let World {
+        a,
+        fern,
+        moss,
+        post,
+        ..
+    } = world().await;
+    let id = post.to_string();
+    let pressed = call(
+        &a,
+        "reactions/toggle",
+        &[("target", "post"), ("id", &id), ("kind", "hug")],
+        &moss.cookies,
+    )
+    .await;
+    assert_eq!(pressed.status, StatusCode::OK, "{}", pressed.body);
+    let as_moss = json(
+        &call(
+            &a,
+            "reactions/counts",
+            &[("target", "post"), ("id", &id)],
+            &moss.cookies,
+        )
+        .await,
+    );
+    let as_fern = json(
+        &call(
+            &a,
+            "reactions/counts",
+            &[("target", "post"), ("id", &id)],
+            &fern.cookies,
+        )
+        .await,
+    );
+    let as_visitor = json(
+        &call(
+            &a,
+            "reactions/counts",
+            &[("target", "post"), ("id", &id)],
+            "",
+        )
+        .await,
+    );
+    for who in [&as_moss, &as_fern, &as_visitor] {
+        assert_eq!(who["hug"], 1, "everyone sees the same counts: {who}");
+    }
+    assert_eq!(as_moss["mine"], serde_json::json!(["hug"]));
+    assert_eq!(
+        as_fern["mine"],
+        serde_json::json!([]),
+        "only Moss's own reaction is his"
+    );
+    assert_eq!(as_visitor["mine"], serde_json::json!([]));
+    let missing = call(
+        &a,
+        "reactions/counts",
+        &[("target", "post"), ("id", "999999")],
+        "",
+    )
+    .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let bad = call(
+        &a,
+        "reactions/counts",
+        &[("target", "profile"), ("id", &id)],
+        "",
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}

@@ -14,6 +14,8 @@ pub fn ReactionBar(
     /// "post" or "comment".
     target: &'static str,
     id: i64,
+    /// The post it is on (itself, for a post): whose live channel tells of new reactions.
+    post: i64,
     reactions: Reactions,
     can_react: bool,
     /// Where a browser without JavaScript comes back to.
@@ -22,7 +24,8 @@ pub fn ReactionBar(
 ) -> impl IntoView {
     let testid = format!("reactions-{target}-{id}");
     if can_react {
-        view! { <ReactionButtons target=target.to_owned() id reactions back testid/> }.into_any()
+        view! { <ReactionButtons target=target.to_owned() id post reactions back testid/> }
+            .into_any()
     } else {
         view! { <ReactionCounts reactions testid/> }.into_any()
     }
@@ -34,6 +37,7 @@ pub fn ReactionBar(
 fn ReactionButtons(
     target: String,
     id: i64,
+    post: i64,
     reactions: Reactions,
     back: String,
     testid: String,
@@ -43,6 +47,25 @@ fn ReactionButtons(
     Effect::new(move |_| {
         if let Some(Ok(counts)) = action.value().get() {
             shown.set(counts);
+        }
+    });
+    // Someone else reacted: fetch the counts as this reader (the frame says only that it
+    // happened, and to what).
+    let on_comment = target == "comment";
+    crate::app::live::follow(format!("post:{post}"), move |frame| {
+        let about_this = frame.kind.starts_with("reaction.")
+            && if on_comment {
+                frame.comment == Some(id)
+            } else {
+                frame.comment.is_none()
+            };
+        if about_this {
+            let target = if on_comment { "comment" } else { "post" }.to_owned();
+            leptos::task::spawn_local(async move {
+                if let Ok(counts) = crate::api::reactions::reaction_counts(target, id).await {
+                    shown.set(counts);
+                }
+            });
         }
     });
     let failed = move || {

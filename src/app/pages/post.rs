@@ -222,7 +222,7 @@ fn PostView(
             <FormError error/>
             {(!post.deleted).then(|| view! {
                 <div class="flex flex-wrap items-center justify-between gap-3">
-                    <ReactionBar target="post" id=summary.id.get() reactions=post.reactions.clone() can_react=post.can_react back=back.clone()/>
+                    <ReactionBar target="post" id=summary.id.get() post=summary.id.get() reactions=post.reactions.clone() can_react=post.can_react back=back.clone()/>
                     <div class="flex flex-wrap items-center gap-2">
                         {post.can_react.then(|| view! {
                             <ActionForm action=actions.bookmark>
@@ -447,7 +447,7 @@ fn CommentItem(
             {sealed_author}
             {body}
             {(!comment.deleted).then(|| view! {
-                <ReactionBar target="comment" id=comment.id.get() reactions=comment.reactions.clone() can_react=post.can_react back=path.clone()/>
+                <ReactionBar target="comment" id=comment.id.get() post=post.summary.id.get() reactions=comment.reactions.clone() can_react=post.can_react back=path.clone()/>
             })}
             {has_tools.then(|| view! {
             <div class="comment-tools">

@@ -74,6 +74,42 @@ pub async fn toggle(
     ))
 }
 
+/// A post's or reply's counts now, and which kinds are the caller's: what a live page asks
+/// for when it hears that someone reacted. Read as the caller, so an unreadable target is
+/// "not found".
+#[tracing::instrument(skip(ctx))]
+pub async fn counts(ctx: &ServiceContext, target: ReactionTarget) -> Result<Reactions, AppError> {
+    let (table, column, parent) = match target {
+        ReactionTarget::Post(_) => ("app.post_reactions", "post_id", "app.posts"),
+        ReactionTarget::Comment(_) => ("app.comment_reactions", "comment_id", "app.comments"),
+    };
+    let mut tx = ctx.begin().await?;
+    // A visitor has no reactions of their own (and no grant to look for them).
+    let mine = if ctx.signed_in() {
+        format!("array(select kind from {table} where {column} = $1 and user_id = auth.uid())")
+    } else {
+        "'{}'::text[]".to_owned()
+    };
+    let row: Option<CountsRow> = sqlx::query_as(&format!(
+        "select support_count, grateful_count, insightful_count, hug_count, {mine} as mine
+           from {parent} where id = $1 and deleted_at is null"
+    ))
+    .bind(target.id())
+    .fetch_optional(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    Ok(reactions(
+        [
+            row.support_count,
+            row.grateful_count,
+            row.insightful_count,
+            row.hug_count,
+        ],
+        &row.mine,
+    ))
+}
+
 /// The counts after a toggle, and which kinds are now the caller's.
 #[derive(sqlx::FromRow)]
 struct CountsRow {
