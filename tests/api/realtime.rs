@@ -599,3 +599,62 @@ async fn a_live_page_reads_reaction_counts_as_its_reader() {
     .await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn sockets_past_the_limits_are_refused_and_everything_is_counted_in_metrics() {
+    let a = crate::helpers::spawn_app_with(|settings| {
+        settings.realtime.sockets_per_ip = 2;
+        settings.realtime.subscriptions_per_socket = 1;
+    })
+    .await;
+    let mut first = open(&a, "").await;
+    let _second = open(&a, "").await;
+    match try_open(&a, "", &a.address).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), 429, "a third socket from one address");
+        }
+        other => panic!("expected 429, got {other:?}"),
+    }
+    assert_eq!(
+        subscribe(&mut first, "site", None).await["type"],
+        "subscribed"
+    );
+    let answer = subscribe(&mut first, "post:1", None).await;
+    assert_eq!(
+        answer["type"], "refused",
+        "one channel per socket here: {answer}"
+    );
+    // A message past the size limit closes the socket with 1009.
+    send(
+        &mut first,
+        serde_json::json!({ "type": "ping", "pad": "x".repeat(8000) }),
+    )
+    .await;
+    let mut code = None;
+    while let Ok(Some(message)) = tokio::time::timeout(Duration::from_secs(3), first.next()).await {
+        match message {
+            Ok(Message::Close(frame)) => {
+                code = frame.map(|f| u16::from(f.code));
+                break;
+            }
+            Err(_) => break,
+            _ => {}
+        }
+    }
+    assert!(
+        matches!(code, Some(1009) | None),
+        "closed for size: {code:?}"
+    );
+
+    let (_, _, metrics) = a.get_text("/metrics").await;
+    for line in [
+        "wellspring_realtime_refused_total 1",
+        "wellspring_realtime_opened_total 2",
+        "wellspring_realtime_sockets",
+        "wellspring_realtime_subscriptions",
+        "wellspring_realtime_frames_total",
+        "wellspring_realtime_closed_total{reason=\"slow_consumer\"} 0",
+    ] {
+        assert!(metrics.contains(line), "{line} in\n{metrics}");
+    }
+}
