@@ -603,6 +603,8 @@ async fn a_live_page_reads_reaction_counts_as_its_reader() {
 #[tokio::test]
 async fn sockets_past_the_limits_are_refused_and_everything_is_counted_in_metrics() {
     let a = crate::helpers::spawn_app_with(|settings| {
+        // As deployed: visitors' pages cached. A visitor's upgrade must pass the cache by.
+        settings.server.visitor_page_cache_ms = 1000;
         settings.realtime.sockets_per_ip = 2;
         settings.realtime.subscriptions_per_socket = 1;
     })

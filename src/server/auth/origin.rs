@@ -19,9 +19,15 @@ use http::{HeaderMap, Method, header};
 
 /// Whether a request with these headers may change state.
 pub fn is_same_origin(method: &Method, headers: &HeaderMap, public_url: &str) -> bool {
-    if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
-        return true;
-    }
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+        || comes_from_this_site(headers, public_url)
+}
+
+/// Whether a request was sent by one of this site's own pages (or typed by a person), by
+/// `Sec-Fetch-Site`, else `Origin`; no `Origin` at all is not a browser's cross-site request.
+/// Writes ask it through [`is_same_origin`]; the live socket's handshake, a GET that carries
+/// the cookie, asks it directly.
+pub fn comes_from_this_site(headers: &HeaderMap, public_url: &str) -> bool {
     if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
         // `none` is the person typing the URL or using a bookmark.
         return matches!(site, "same-origin" | "none");

@@ -1,11 +1,15 @@
 //! What a socket may hear, asked of the database as the subscriber, and what it missed.
 
 use crate::{
-    domain::realtime::{Channel, ServerFrame},
+    domain::{
+        AppError,
+        realtime::{Channel, ServerFrame},
+    },
     server::{
         auth::session::CurrentSession,
         db::scoped::{self, DbRole, RequestClaims},
         events::Event,
+        services::notifications,
         state::AppState,
     },
 };
@@ -68,23 +72,14 @@ pub async fn readable_circles(
     Ok(circles.into_iter().collect())
 }
 
-/// The member's unread count, read as them.
-pub async fn unread(state: &AppState, member: Uuid) -> Result<i64, sqlx::Error> {
-    unread_on(&state.pool, member).await
-}
-
-pub async fn unread_on(pool: &PgPool, member: Uuid) -> Result<i64, sqlx::Error> {
+/// The member's unread count, read as them (the notifications page's own count).
+pub async fn unread(pool: &PgPool, member: Uuid) -> Result<i64, AppError> {
     let claims = RequestClaims {
         role: DbRole::Authenticated,
         claims: serde_json::json!({ "sub": member, "role": "authenticated", "app_role": "member" }),
     };
     let mut tx = scoped::begin(pool, &claims).await?;
-    let count = sqlx::query_scalar(
-        "select count(*) from app.notifications
-          where recipient_id = (select auth.uid()) and read_at is null",
-    )
-    .fetch_one(&mut *tx)
-    .await?;
+    let count = notifications::unread_count(&mut tx).await?;
     tx.rollback().await?;
     Ok(count)
 }

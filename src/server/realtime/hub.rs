@@ -308,10 +308,7 @@ impl Hub {
             .get(&member)
             .map(|set| set.iter().copied().collect())
             .unwrap_or_default();
-        let Some(text) = encode(frame) else { return };
-        for id in ids {
-            offer(&mut state, id, &text);
-        }
+        offer_all(&mut state, &ids, frame);
     }
 
     /// Sends a frame to every socket following `channel` here.
@@ -385,9 +382,6 @@ fn send_to_site(state: &mut HubState, circle: i64, event: &Event) {
             .collect(),
         None => return,
     };
-    if ids.is_empty() {
-        return;
-    }
     let frame = ServerFrame::Event {
         channel: Channel::Site.name(),
         id: event.id,
@@ -395,20 +389,25 @@ fn send_to_site(state: &mut HubState, circle: i64, event: &Event) {
         post: event.post_id,
         comment: None,
     };
-    let Some(text) = encode(&frame) else { return };
-    for id in ids {
-        offer(state, id, &text);
-    }
+    offer_all(state, &ids, &frame);
 }
 
 fn send_to_channel(state: &mut HubState, channel: Channel, frame: &ServerFrame) {
     let ids: Vec<u64> = match state.channels.get(&channel) {
-        Some(set) if !set.is_empty() => set.iter().copied().collect(),
-        _ => return,
+        Some(set) => set.iter().copied().collect(),
+        None => return,
     };
+    offer_all(state, &ids, frame);
+}
+
+/// Serialises `frame` once and queues it for each of `ids`.
+fn offer_all(state: &mut HubState, ids: &[u64], frame: &ServerFrame) {
+    if ids.is_empty() {
+        return;
+    }
     let Some(text) = encode(frame) else { return };
     for id in ids {
-        offer(state, id, &text);
+        offer(state, *id, &text);
     }
 }
 
@@ -466,9 +465,7 @@ fn forget_circle(state: &mut HubState, member: Uuid, circle: i64) {
                 channel: channel.name(),
                 reason: "You left this circle.".into(),
             };
-            if let Some(text) = encode(&frame) {
-                offer(state, id, &text);
-            }
+            offer_all(state, &[id], &frame);
         }
     }
 }

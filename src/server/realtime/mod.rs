@@ -70,7 +70,7 @@ impl Realtime {
             let hub = self.hub.clone();
             let pool = self.pool.clone();
             tokio::spawn(async move {
-                match access::unread_on(&pool, member).await {
+                match access::unread(&pool, member).await {
                     Ok(count) => hub.send_to_member(
                         member,
                         &crate::domain::realtime::ServerFrame::Unread { count },

@@ -14,6 +14,7 @@ use crate::{
     domain::realtime::{Channel, ClientFrame, ServerFrame},
     server::{
         auth::{
+            origin,
             revocation::TokenStanding,
             session::{Caller, CurrentSession},
         },
@@ -28,7 +29,7 @@ use axum::{
         State, WebSocketUpgrade,
         ws::{CloseFrame, Message, Utf8Bytes, WebSocket},
     },
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
 };
 use futures_util::{SinkExt, StreamExt};
@@ -58,7 +59,9 @@ pub async fn upgrade(
     client_ip: Option<axum::Extension<ClientIp>>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !same_site(&headers, &state.settings.server.public_url) {
+    // Another site's page may not open ours (cross-site WebSocket hijacking): the cookie
+    // would ride along.
+    if !origin::comes_from_this_site(&headers, &state.settings.server.public_url) {
         return (
             StatusCode::FORBIDDEN,
             "This socket is for Wellspring's own pages.",
@@ -100,23 +103,6 @@ pub async fn upgrade(
                 hub.unregister(id);
             }
         })
-}
-
-/// Browsers always send `Origin` on a WebSocket handshake; another site's page may not
-/// open ours (cross-site WebSocket hijacking), since the cookie would ride along.
-fn same_site(headers: &HeaderMap, public_url: &str) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        // Not a browser (a script with no cookie of a member's): it can only be a visitor
-        // or hold its own cookies.
-        return true;
-    };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
-    origin.trim_end_matches('/') == public_url.trim_end_matches('/')
-        || (!host.is_empty() && origin_host == host)
 }
 
 async fn serve(
@@ -284,7 +270,7 @@ async fn handle(
             match channel {
                 Channel::Notifications => {
                     if let Some(session) = session {
-                        match access::unread(state, session.user_id).await {
+                        match access::unread(&state.pool, session.user_id).await {
                             Ok(count) => frames.push(ServerFrame::Unread { count }),
                             Err(error) => tracing::warn!(%error, "could not count unread"),
                         }

@@ -205,6 +205,16 @@ pub enum LevelTarget {
     Circle(CircleId),
 }
 
+impl LevelTarget {
+    /// The `app.notification_levels` column it is stored in, and the id.
+    fn column_and_id(self) -> (&'static str, i64) {
+        match self {
+            LevelTarget::Post(post) => ("post_id", post.get()),
+            LevelTarget::Circle(circle) => ("circle_id", circle.get()),
+        }
+    }
+}
+
 /// Sets how much the member hears about a post or circle they can read. `Normal` is the
 /// default, so it is stored as no row at all.
 #[tracing::instrument(skip(ctx))]
@@ -215,17 +225,12 @@ pub async fn set_level(
 ) -> Result<(), AppError> {
     ctx.member()?;
     let mut tx = ctx.begin().await?;
-    let (column, id, readable_sql) = match target {
-        LevelTarget::Post(post) => (
-            "post_id",
-            post.get(),
-            "select exists (select 1 from app.posts where id = $1 and deleted_at is null)",
-        ),
-        LevelTarget::Circle(circle) => (
-            "circle_id",
-            circle.get(),
-            "select $1 = any ((select app.readable_circle_ids())::bigint[])",
-        ),
+    let (column, id) = target.column_and_id();
+    let readable_sql = match target {
+        LevelTarget::Post(_) => {
+            "select exists (select 1 from app.posts where id = $1 and deleted_at is null)"
+        }
+        LevelTarget::Circle(_) => "select $1 = any ((select app.readable_circle_ids())::bigint[])",
     };
     let readable: bool = sqlx::query_scalar(readable_sql)
         .bind(id)
@@ -285,10 +290,7 @@ pub async fn set_muted(ctx: &ServiceContext, handle: &str, muted: bool) -> Resul
 /// The member's level for a post or circle (`Normal` when none is set, or for a visitor).
 #[tracing::instrument(skip(tx))]
 pub async fn level(tx: &mut Tx, target: LevelTarget) -> Result<NotifyLevel, AppError> {
-    let (column, id) = match target {
-        LevelTarget::Post(post) => ("post_id", post.get()),
-        LevelTarget::Circle(circle) => ("circle_id", circle.get()),
-    };
+    let (column, id) = target.column_and_id();
     let stored: Option<String> = sqlx::query_scalar(&format!(
         "select level from app.notification_levels where user_id = auth.uid() and {column} = $1"
     ))

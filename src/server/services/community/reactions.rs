@@ -5,7 +5,7 @@ use crate::domain::{
     AppError,
     community::{ReactionKind, ReactionTarget, Reactions},
 };
-use crate::server::services::context::ServiceContext;
+use crate::server::services::context::{ServiceContext, Tx};
 
 #[tracing::instrument(skip(ctx))]
 pub async fn toggle(
@@ -54,24 +54,11 @@ pub async fn toggle(
             other => other,
         })?;
     }
-    let row: CountsRow = sqlx::query_as(&format!(
-            "select support_count, grateful_count, insightful_count, hug_count,
-                    array(select kind from {table} where {column} = $1 and user_id = auth.uid()) as mine
-               from {parent} where id = $1"
-        ))
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let counts = read_counts(&mut tx, target, true)
+        .await?
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
-    Ok(reactions(
-        [
-            row.support_count,
-            row.grateful_count,
-            row.insightful_count,
-            row.hug_count,
-        ],
-        &row.mine,
-    ))
+    Ok(counts)
 }
 
 /// A post's or reply's counts now, and which kinds are the caller's: what a live page asks
@@ -79,13 +66,24 @@ pub async fn toggle(
 /// "not found".
 #[tracing::instrument(skip(ctx))]
 pub async fn counts(ctx: &ServiceContext, target: ReactionTarget) -> Result<Reactions, AppError> {
+    let mut tx = ctx.begin().await?;
+    let counts = read_counts(&mut tx, target, ctx.signed_in()).await?;
+    tx.commit().await?;
+    counts.ok_or(AppError::NotFound)
+}
+
+/// The target's counts and which kinds are the caller's (none for a visitor, who has no
+/// grant to look); `None` when it is deleted or unreadable.
+async fn read_counts(
+    tx: &mut Tx,
+    target: ReactionTarget,
+    signed_in: bool,
+) -> Result<Option<Reactions>, AppError> {
     let (table, column, parent) = match target {
         ReactionTarget::Post(_) => ("app.post_reactions", "post_id", "app.posts"),
         ReactionTarget::Comment(_) => ("app.comment_reactions", "comment_id", "app.comments"),
     };
-    let mut tx = ctx.begin().await?;
-    // A visitor has no reactions of their own (and no grant to look for them).
-    let mine = if ctx.signed_in() {
+    let mine = if signed_in {
         format!("array(select kind from {table} where {column} = $1 and user_id = auth.uid())")
     } else {
         "'{}'::text[]".to_owned()
@@ -95,19 +93,19 @@ pub async fn counts(ctx: &ServiceContext, target: ReactionTarget) -> Result<Reac
            from {parent} where id = $1 and deleted_at is null"
     ))
     .bind(target.id())
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    tx.commit().await?;
-    let row = row.ok_or(AppError::NotFound)?;
-    Ok(reactions(
-        [
-            row.support_count,
-            row.grateful_count,
-            row.insightful_count,
-            row.hug_count,
-        ],
-        &row.mine,
-    ))
+    Ok(row.map(|row| {
+        reactions(
+            [
+                row.support_count,
+                row.grateful_count,
+                row.insightful_count,
+                row.hug_count,
+            ],
+            &row.mine,
+        )
+    }))
 }
 
 /// The counts after a toggle, and which kinds are now the caller's.
