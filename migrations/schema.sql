@@ -191,6 +191,34 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.digest_period(p_frequency text) RETURNS interval
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+    select case p_frequency when 'daily' then interval '1 day'
+                            when 'weekly' then interval '7 days' end
+$$;
+
+CREATE FUNCTION app.digest_schedule() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+    new.updated_at := now();
+    if tg_op = 'INSERT' or new.frequency is distinct from old.frequency then
+        if new.frequency = 'off' then
+            new.next_due_at := null;
+        else
+            if tg_op = 'INSERT' or old.frequency = 'off' then
+                new.covered_until := now();
+            end if;
+            new.next_due_at := new.covered_until + app.digest_period(new.frequency);
+        end if;
+    end if;
+    return new;
+end
+$$;
+
 CREATE FUNCTION app.emit_event(p_kind text, p_circle_id bigint, p_post_id bigint, p_comment_id bigint, p_subject_user_id uuid, p_actor_id uuid) RETURNS void
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -887,6 +915,18 @@ CREATE TABLE app.muted_members (
 
 ALTER TABLE ONLY app.muted_members FORCE ROW LEVEL SECURITY;
 
+CREATE TABLE app.notification_digests (
+    user_id uuid NOT NULL,
+    frequency text DEFAULT 'off'::text NOT NULL,
+    covered_until timestamp with time zone DEFAULT now() NOT NULL,
+    next_due_at timestamp with time zone,
+    last_sent_at timestamp with time zone,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT notification_digests_frequency_check CHECK ((frequency = ANY (ARRAY['off'::text, 'daily'::text, 'weekly'::text])))
+);
+
+ALTER TABLE ONLY app.notification_digests FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE app.notification_levels (
     user_id uuid NOT NULL,
     circle_id bigint,
@@ -944,7 +984,8 @@ CREATE TABLE app.outbox_emails (
     attempts integer DEFAULT 0 NOT NULL,
     next_attempt_at timestamp with time zone DEFAULT now() NOT NULL,
     sent_at timestamp with time zone,
-    last_error text
+    last_error text,
+    list_unsubscribe text
 );
 
 ALTER TABLE ONLY app.outbox_emails FORCE ROW LEVEL SECURITY;
@@ -1266,6 +1307,9 @@ ALTER TABLE ONLY app.jobs
 ALTER TABLE ONLY app.muted_members
     ADD CONSTRAINT muted_members_pkey PRIMARY KEY (user_id, muted_id);
 
+ALTER TABLE ONLY app.notification_digests
+    ADD CONSTRAINT notification_digests_pkey PRIMARY KEY (user_id);
+
 ALTER TABLE ONLY app.notifications
     ADD CONSTRAINT notifications_pkey PRIMARY KEY (id);
 
@@ -1351,6 +1395,8 @@ CREATE INDEX form_submissions_created_idx ON app.form_submissions USING btree (c
 CREATE UNIQUE INDEX jobs_dedupe_key ON app.jobs USING btree (kind, dedupe_key) WHERE ((dedupe_key IS NOT NULL) AND (failed_at IS NULL));
 
 CREATE INDEX jobs_due_idx ON app.jobs USING btree (run_at, id) WHERE (failed_at IS NULL);
+
+CREATE INDEX notification_digests_due_idx ON app.notification_digests USING btree (next_due_at) WHERE (frequency <> 'off'::text);
 
 CREATE INDEX notification_levels_circle_followers_idx ON app.notification_levels USING btree (circle_id) WHERE ((circle_id IS NOT NULL) AND (level = 'all'::text));
 
@@ -1438,6 +1484,8 @@ CREATE TRIGGER comments_guard BEFORE UPDATE ON app.comments FOR EACH ROW EXECUTE
 
 CREATE TRIGGER comments_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.comment_notifications();
 
+CREATE TRIGGER notification_digests_schedule BEFORE INSERT OR UPDATE ON app.notification_digests FOR EACH ROW EXECUTE FUNCTION app.digest_schedule();
+
 CREATE TRIGGER post_reactions_count AFTER INSERT OR DELETE ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.count_post_reactions();
 
 CREATE TRIGGER post_reactions_events AFTER INSERT OR DELETE ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.post_reaction_events();
@@ -1521,6 +1569,9 @@ ALTER TABLE ONLY app.muted_members
 
 ALTER TABLE ONLY app.muted_members
     ADD CONSTRAINT muted_members_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.notification_digests
+    ADD CONSTRAINT notification_digests_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY app.notification_levels
     ADD CONSTRAINT notification_levels_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE CASCADE;
@@ -1724,6 +1775,12 @@ ALTER TABLE app.muted_members ENABLE ROW LEVEL SECURITY;
 CREATE POLICY muted_members_own ON app.muted_members TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
 
 CREATE POLICY muted_members_steward ON app.muted_members FOR SELECT TO community_steward USING (true);
+
+ALTER TABLE app.notification_digests ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY notification_digests_own ON app.notification_digests TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY notification_digests_service ON app.notification_digests TO auth_admin USING (true) WITH CHECK (true);
 
 ALTER TABLE app.notification_levels ENABLE ROW LEVEL SECURITY;
 
@@ -2034,6 +2091,13 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.jobs TO auth_admin;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.muted_members TO authenticated;
 GRANT SELECT ON TABLE app.muted_members TO community_steward;
+
+GRANT SELECT ON TABLE app.notification_digests TO authenticated;
+GRANT SELECT,INSERT,UPDATE ON TABLE app.notification_digests TO auth_admin;
+
+GRANT INSERT(user_id) ON TABLE app.notification_digests TO authenticated;
+
+GRANT INSERT(frequency),UPDATE(frequency) ON TABLE app.notification_digests TO authenticated;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.notification_levels TO authenticated;
 GRANT SELECT ON TABLE app.notification_levels TO community_steward;

@@ -92,3 +92,37 @@ pub async fn set_member_muted(
     super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
     Ok(())
 }
+
+/// Sets how often the member is mailed a digest of unread notifications ("off", "daily",
+/// "weekly").
+#[server(prefix = "/api", endpoint = "notifications/digest")]
+pub async fn set_digest_frequency(frequency: String) -> Result<(), AppError> {
+    use crate::{
+        domain::digest::DigestFrequency,
+        server::{auth::request, http::errors::with_status, services::digests},
+    };
+    let ctx = request::context()?;
+    let Some(frequency) = DigestFrequency::parse(&frequency) else {
+        return with_status(Err(AppError::BadRequest(
+            "Please choose how often you'd like the digest.".into(),
+        )));
+    };
+    with_status(digests::set_frequency(&ctx, frequency).await)?;
+    super::circles::redirect_back_without_js("/notifications?digest=saved");
+    Ok(())
+}
+
+/// Stops the digest from the signed link in one, without signing in.
+#[server(prefix = "/api", endpoint = "notifications/unsubscribe")]
+pub async fn stop_digest(member: String, sig: String) -> Result<String, AppError> {
+    use crate::{
+        domain::AccountNotice,
+        server::{auth::request, http::errors::with_status, services::digests},
+    };
+    let state = request::state()?;
+    let ctx = request::context()?;
+    with_status(digests::stop_by_link(&ctx, &state.keys.links, &member, &sig).await)?;
+    let notice = AccountNotice::DigestStopped;
+    super::circles::redirect_back_without_js(&notice.return_path());
+    Ok(notice.message().to_owned())
+}

@@ -41,6 +41,7 @@ use pages::{
     },
     signup::SignupPage,
     status::StatusPage,
+    unsubscribe::UnsubscribeDigestPage,
     verify::VerifyPage,
 };
 
@@ -121,6 +122,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/reset") view=ResetPage/>
                         <Route path=path!("/verify") view=VerifyPage/>
                         <Route path=path!("/email-cancel") view=EmailCancelPage/>
+                        <Route path=path!("/unsubscribe/digest") view=UnsubscribeDigestPage/>
                         <Route path=path!("/magic") view=MagicPage/>
                         <Route path=path!("/magic-request") view=MagicRequestPage/>
                         <Route path=path!("/settings/profile") view=ProfileSettingsPage ssr=SsrMode::Async/>

@@ -194,6 +194,8 @@ pub struct NotificationPage {
     pub items: Vec<Notification>,
     pub next_cursor: Option<String>,
     pub unread: i64,
+    /// How often the member asked to be mailed a digest.
+    pub digest: crate::domain::digest::DigestFrequency,
 }
 
 #[cfg(test)]

@@ -19,6 +19,7 @@ use crate::{
         mail::drainer::{self, MailDrain},
         security, seed,
         services::{
+            digests,
             identity::{AuthKeys, oauth, unconfirmed},
             submissions,
         },
@@ -178,6 +179,14 @@ fn start_background_work(
             kind: submissions::PRUNE,
             payload: serde_json::json!({}),
         },
+        // Digests are due at the minute a member's day or week comes round; a quarter of an
+        // hour is close enough for a digest, and the query is one index range.
+        Schedule {
+            name: digests::SEND,
+            every: Duration::from_secs(900),
+            kind: digests::SEND,
+            payload: serde_json::json!({}),
+        },
         Schedule {
             name: unconfirmed::EXPIRE,
             every: Duration::from_secs(3600),
@@ -202,6 +211,13 @@ fn start_background_work(
             },
         )
         .register(submissions::PRUNE, submissions::Prune)
+        .register(
+            digests::SEND,
+            digests::SendDigests {
+                links: state.keys.links.clone(),
+                public_url: settings.server.public_url.clone(),
+            },
+        )
         .register(
             events::PRUNE,
             events::Prune {
@@ -280,6 +296,10 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/realtime", get(crate::server::realtime::socket::upgrade))
         .route("/metrics", get(metrics::serve))
+        .route(
+            "/unsubscribe/digest/one-click",
+            axum::routing::post(crate::server::http::unsubscribe::one_click),
+        )
         .nest_service("/pkg", assets::pkg_service(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos_options.clone();

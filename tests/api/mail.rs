@@ -28,6 +28,7 @@ fn sender() -> Mailbox {
 fn mail_to(to: &str, subject: &str) -> OutgoingEmail {
     OutgoingEmail {
         to: to.to_owned(),
+        list_unsubscribe: None,
         subject: subject.to_owned(),
         body_text: format!("Hello!\n\nConfirm here: https://wellspring.test/confirm?t={subject}\n"),
     }

@@ -7,6 +7,7 @@ mod helpers;
 mod abuse;
 mod anonymous_replies;
 mod community;
+mod digests;
 mod embedded;
 mod events;
 mod header;

@@ -24,4 +24,5 @@ pub mod search;
 pub mod settings;
 pub mod signup;
 pub mod status;
+pub mod unsubscribe;
 pub mod verify;

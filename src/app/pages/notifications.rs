@@ -7,6 +7,7 @@ use crate::{
     app::components::{
         button::{ButtonVariant, button_classes},
         card::Card,
+        digest_form::DigestForm,
         empty_state::EmptyState,
         error_panel::ErrorPanel,
         form::{FormError, action_error},
@@ -59,6 +60,7 @@ fn NotificationList(
         1 => "1 unread".to_owned(),
         n => format!("{n} unread"),
     };
+    let digest = page.digest;
     let older = page
         .next_cursor
         .map(|cursor| format!("/notifications?before={cursor}"));
@@ -95,6 +97,7 @@ fn NotificationList(
                 <a href=href class="text-sm font-medium text-accent-ink hover:underline" data-testid="notifications-older">"Older notifications →"</a>
             </p>
         })}
+        <DigestForm current=digest/>
     }
 }
 

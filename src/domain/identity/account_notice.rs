@@ -18,6 +18,8 @@ pub enum AccountNotice {
     EmailConfirmedPasswordCleared,
     NewEmailConfirmed,
     EmailChangeCancelled,
+    /// The email digest was turned off from the link in one.
+    DigestStopped,
 }
 
 /// "Please check your inbox", in words that do not say whether the address has an account.
@@ -28,7 +30,7 @@ impl AccountNotice {
     /// The query parameter that carries the flag.
     pub const QUERY_KEY: &'static str = "done";
 
-    const ALL: [AccountNotice; 8] = [
+    const ALL: [AccountNotice; 9] = [
         AccountNotice::SignedUp,
         AccountNotice::ResetLinkSent,
         AccountNotice::SignInLinkSent,
@@ -37,6 +39,7 @@ impl AccountNotice {
         AccountNotice::EmailConfirmedPasswordCleared,
         AccountNotice::NewEmailConfirmed,
         AccountNotice::EmailChangeCancelled,
+        AccountNotice::DigestStopped,
     ];
 
     /// The flag as it appears in the address.
@@ -50,6 +53,7 @@ impl AccountNotice {
             AccountNotice::EmailConfirmedPasswordCleared => "confirmed-cleared",
             AccountNotice::NewEmailConfirmed => "new-email",
             AccountNotice::EmailChangeCancelled => "cancelled",
+            AccountNotice::DigestStopped => "digest-off",
         }
     }
 
@@ -69,6 +73,7 @@ impl AccountNotice {
             | AccountNotice::EmailConfirmedPasswordCleared
             | AccountNotice::NewEmailConfirmed => "/verify",
             AccountNotice::EmailChangeCancelled => "/email-cancel",
+            AccountNotice::DigestStopped => "/unsubscribe/digest",
         }
     }
 
@@ -99,6 +104,10 @@ impl AccountNotice {
                 "The change is cancelled: your account keeps this address, and every device is \
                  signed out. Please choose a new password now with \"Forgot your password?\", in \
                  case someone else knows it."
+            }
+            AccountNotice::DigestStopped => {
+                "Done: we won't send you the email digest any more. You can turn it back on \
+                 from your notifications page whenever you like."
             }
         }
     }

@@ -11,5 +11,6 @@ pub mod request;
 pub mod revocation;
 pub mod secretbox;
 pub mod session;
+pub mod signed_link;
 pub mod token;
 pub mod totp;

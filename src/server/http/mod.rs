@@ -10,4 +10,5 @@ pub mod metrics;
 pub mod oauth;
 pub mod route_groups;
 pub mod serve;
+pub mod unsubscribe;
 pub mod visitor_pages;

@@ -8,7 +8,10 @@
 use anyhow::Context as _;
 use lettre::{
     AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
-    message::{Mailbox, header::ContentType},
+    message::{
+        Mailbox,
+        header::{ContentType, Header, HeaderName, HeaderValue},
+    },
 };
 use sqlx::{PgConnection, PgPool};
 use std::time::Duration;
@@ -89,6 +92,7 @@ struct PendingEmail {
     subject: String,
     body_text: String,
     attempts: i32,
+    list_unsubscribe: Option<String>,
 }
 
 /// Why a mail was not sent, and so when to try again.
@@ -115,7 +119,7 @@ pub async fn drain_once(
         .await
         .context("beginning the outbox transaction")?;
     let pending: Vec<PendingEmail> = sqlx::query_as(
-        "select id, to_address, subject, body_text, attempts
+        "select id, to_address, subject, body_text, attempts, list_unsubscribe
            from app.outbox_emails
           where sent_at is null and next_attempt_at <= now()
           order by id
@@ -230,11 +234,17 @@ async fn deliver(
         .to_address
         .parse()
         .map_err(|error| Failure::Permanent(format!("invalid recipient address: {error}")))?;
-    let message = Message::builder()
+    let mut builder = Message::builder()
         .from(from.clone())
         .to(to)
         .subject(email.subject.as_str())
-        .header(ContentType::TEXT_PLAIN)
+        .header(ContentType::TEXT_PLAIN);
+    if let Some(address) = &email.list_unsubscribe {
+        builder = builder
+            .header(ListUnsubscribe(address.clone()))
+            .header(ListUnsubscribePost);
+    }
+    let message = builder
         .body(email.body_text.clone())
         .map_err(|error| Failure::Permanent(format!("building the message: {error}")))?;
     // Every SMTP error is retried, permanent replies included: a 5xx is as often our own
@@ -244,6 +254,48 @@ async fn deliver(
         .await
         .map(|_| ())
         .map_err(|error| Failure::Transient(format!("SMTP: {error}")))
+}
+
+/// `List-Unsubscribe: <https://…>` (RFC 2369): where a mail program unsubscribes the reader.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(
+            s.trim()
+                .trim_start_matches('<')
+                .trim_end_matches('>')
+                .to_owned(),
+        ))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): the address above takes
+/// one POST, with no page to visit and no sign-in.
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
+    }
 }
 
 #[tracing::instrument(skip(tx))]

@@ -10,6 +10,9 @@ pub struct OutgoingEmail {
     pub to: String,
     pub subject: String,
     pub body_text: String,
+    /// A one-click unsubscribe address (RFC 8058) for mail a member can opt out of: sent as
+    /// `List-Unsubscribe` with `List-Unsubscribe-Post`, so mail programs offer the button.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// A mail as the outbox holds it, sent or not.
@@ -23,6 +26,7 @@ pub struct StoredEmail {
     pub sent_at: Option<OffsetDateTime>,
     pub attempts: i32,
     pub last_error: Option<String>,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Queues `email` inside the caller's transaction (which must run as `auth_admin`);
@@ -30,13 +34,14 @@ pub struct StoredEmail {
 #[tracing::instrument(skip_all)]
 pub async fn enqueue(tx: &mut PgConnection, email: &OutgoingEmail) -> Result<i64, sqlx::Error> {
     let id: i64 = sqlx::query_scalar(
-        "insert into app.outbox_emails (to_address, subject, body_text)
-         values ($1, $2, $3)
+        "insert into app.outbox_emails (to_address, subject, body_text, list_unsubscribe)
+         values ($1, $2, $3, $4)
          returning id",
     )
     .bind(&email.to)
     .bind(&email.subject)
     .bind(&email.body_text)
+    .bind(&email.list_unsubscribe)
     .fetch_one(tx)
     .await?;
     tracing::debug!(outbox_id = id, "mail queued");
@@ -47,7 +52,8 @@ pub async fn enqueue(tx: &mut PgConnection, email: &OutgoingEmail) -> Result<i64
 #[tracing::instrument(skip(tx))]
 pub async fn recent(tx: &mut PgConnection, limit: i64) -> Result<Vec<StoredEmail>, sqlx::Error> {
     sqlx::query_as(
-        "select id, to_address, subject, body_text, created_at, sent_at, attempts, last_error
+        "select id, to_address, subject, body_text, created_at, sent_at, attempts, last_error,
+                list_unsubscribe
            from app.outbox_emails
           order by id desc
           limit $1",

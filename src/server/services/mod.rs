@@ -2,6 +2,7 @@
 
 pub mod community;
 pub mod context;
+pub mod digests;
 pub mod identity;
 pub mod notifications;
 pub mod status;

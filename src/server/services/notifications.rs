@@ -20,7 +20,7 @@ use crate::{
         },
     },
 };
-use sqlx::{Postgres, QueryBuilder};
+use sqlx::{PgConnection, Postgres, QueryBuilder};
 use time::OffsetDateTime;
 
 /// Characters of a reply shown under its notification.
@@ -68,6 +68,21 @@ impl NotificationRow {
     }
 }
 
+/// The member's notifications with what they are about, leaving out those whose post the
+/// member can no longer read; callers add conditions and the order.
+const SELECT_MINE: &str = "select n.id, n.kind, n.sort_key, n.updated_at, n.read_at,
+        pr.display_name as actor_name,
+        greatest(cardinality(n.actor_ids) - 1, 0)::int4 as others,
+        n.circle_id, ci.name as circle_name, ci.slug as circle_slug,
+        n.post_id, p.title as post_title, n.comment_id, c.body as comment_body
+   from app.notifications n
+   left join app.profiles pr on pr.user_id = n.actor_id
+   left join app.circles ci on ci.id = n.circle_id
+   left join app.posts p on p.id = n.post_id and p.deleted_at is null
+   left join app.comments c on c.id = n.comment_id and c.deleted_at is null
+  where n.recipient_id = (select auth.uid())
+    and (n.post_id is null or p.id is not null)";
+
 #[derive(sqlx::FromRow)]
 struct OpenedRow {
     post_id: Option<PostId>,
@@ -101,20 +116,7 @@ pub async fn page(tx: &mut Tx, cursor: &str) -> Result<NotificationPage, AppErro
                 .ok_or_else(|| AppError::BadRequest("That page link is not valid.".into()))?,
         ),
     };
-    let mut query = QueryBuilder::<Postgres>::new(
-        "select n.id, n.kind, n.sort_key, n.updated_at, n.read_at,
-                pr.display_name as actor_name,
-                greatest(cardinality(n.actor_ids) - 1, 0)::int4 as others,
-                n.circle_id, ci.name as circle_name, ci.slug as circle_slug,
-                n.post_id, p.title as post_title, n.comment_id, c.body as comment_body
-           from app.notifications n
-           left join app.profiles pr on pr.user_id = n.actor_id
-           left join app.circles ci on ci.id = n.circle_id
-           left join app.posts p on p.id = n.post_id and p.deleted_at is null
-           left join app.comments c on c.id = n.comment_id and c.deleted_at is null
-          where n.recipient_id = (select auth.uid())
-            and (n.post_id is null or p.id is not null)",
-    );
+    let mut query = QueryBuilder::<Postgres>::new(SELECT_MINE);
     if let Some(before) = before {
         query.push(" and n.sort_key < ").push_bind(before);
     }
@@ -128,6 +130,7 @@ pub async fn page(tx: &mut Tx, cursor: &str) -> Result<NotificationPage, AppErro
         .then(|| rows.last().map(|row| row.sort_key.to_string()))
         .flatten();
     let unread = unread_count(tx).await?;
+    let digest = super::digests::frequency_of_caller(tx).await?;
     Ok(NotificationPage {
         items: rows
             .into_iter()
@@ -135,7 +138,41 @@ pub async fn page(tx: &mut Tx, cursor: &str) -> Result<NotificationPage, AppErro
             .collect(),
         next_cursor,
         unread,
+        digest,
     })
+}
+
+/// The member's unread notifications that changed after `since`, newest first, at most
+/// `limit` of them, and how many there are in all: what a digest tells. Runs as the member
+/// (the connection's role and claims are theirs), so RLS decides as it does for the page.
+#[tracing::instrument(skip(conn))]
+pub async fn unread_since(
+    conn: &mut PgConnection,
+    since: OffsetDateTime,
+    limit: i64,
+) -> Result<(Vec<Notification>, i64), AppError> {
+    let mut query = QueryBuilder::<Postgres>::new(SELECT_MINE);
+    query
+        .push(" and n.read_at is null and n.updated_at > ")
+        .push_bind(since)
+        .push(" order by n.sort_key desc limit ")
+        .push_bind(limit);
+    let rows: Vec<NotificationRow> = query.build_query_as().fetch_all(&mut *conn).await?;
+    let total: i64 = sqlx::query_scalar(
+        "select count(*) from app.notifications n
+           left join app.posts p on p.id = n.post_id and p.deleted_at is null
+          where n.recipient_id = (select auth.uid()) and n.read_at is null
+            and n.updated_at > $1 and (n.post_id is null or p.id is not null)",
+    )
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((
+        rows.into_iter()
+            .filter_map(NotificationRow::into_notification)
+            .collect(),
+        total,
+    ))
 }
 
 /// The member's notifications page.

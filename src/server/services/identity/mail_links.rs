@@ -228,6 +228,7 @@ pub async fn send_confirmation(
         conn,
         &OutgoingEmail {
             to: email.to_owned(),
+            list_unsubscribe: None,
             subject: "Confirm your email for Wellspring".into(),
             body_text: format!(
                 "Welcome to Wellspring.\n\nPlease confirm your email address by opening this link \
@@ -278,6 +279,7 @@ pub async fn send_account_link(
             &mut tx,
             &OutgoingEmail {
                 to: email.to_owned(),
+                list_unsubscribe: None,
                 subject: subject.into(),
                 body_text: body,
             },

@@ -165,6 +165,7 @@ pub async fn verify_enrollment(
         &mut tx,
         &OutgoingEmail {
             to: email,
+            list_unsubscribe: None,
             subject: "Two-step sign-in is now on for your Wellspring account".into(),
             body_text: format!(
                 "Two-step sign-in was just turned on for your Wellspring account, and your other \

@@ -221,6 +221,7 @@ pub async fn request_email_change(
             &mut tx,
             &OutgoingEmail {
                 to: new_email.clone(),
+                list_unsubscribe: None,
                 subject: "Confirm your new email for Wellspring".into(),
                 body_text: format!(
                     "Please confirm that this is your new Wellspring email address by opening \
@@ -256,6 +257,7 @@ pub async fn request_email_change(
             &mut tx,
             &OutgoingEmail {
                 to: current.clone(),
+                list_unsubscribe: None,
                 subject: "Your Wellspring email is being changed".into(),
                 body_text: format!(
                     "Someone signed in to your Wellspring account asked to change its email \

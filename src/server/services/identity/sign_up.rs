@@ -107,6 +107,7 @@ pub async fn sign_up(
                 &mut tx,
                 &OutgoingEmail {
                     to: email.clone(),
+                    list_unsubscribe: None,
                     subject: "Someone tried to join Wellspring with your email".into(),
                     body_text: format!(
                         "Hello,\n\nSomeone (perhaps you) tried to create a Wellspring account with this \
