@@ -3,6 +3,7 @@
 
 pub mod components;
 pub mod live;
+pub mod live_thread;
 pub mod pages;
 pub mod viewer;
 

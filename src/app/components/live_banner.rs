@@ -1,9 +1,11 @@
-//! "2 new replies — show them": a banner that appears, with JavaScript, when something new
-//! arrives on a post or in a circle while the page is open. The page does not move under
-//! the reader; the new content comes when they ask for it, as a fresh page fetched as
-//! themselves (so what they are shown is what they may read). Without JavaScript there is
-//! no banner and the page is as it was drawn.
+//! Live news on a post or a circle while its page is open, with JavaScript. On a post, new,
+//! edited and deleted replies show in place (`app::live_thread`); a reply that cannot be
+//! placed on this page, and new posts in a circle, bring a "2 new replies — show" banner
+//! instead: the page does not move under the reader, and the new content comes when they
+//! ask for it, as a fresh page fetched as themselves (so what they are shown is what they
+//! may read). Without JavaScript there is no banner and the page is as it was drawn.
 
+use crate::app::live_thread::{self, ReplyChange};
 use leptos::prelude::*;
 
 /// What is being watched, and what counts as new there.
@@ -22,19 +24,35 @@ pub enum Watched {
 pub fn LiveBanner(channel: String, watched: Watched, newest: i64, href: String) -> impl IntoView {
     let fresh = RwSignal::new(Vec::<i64>::new());
     let gap = RwSignal::new(false);
+    let post_path = href.clone();
     crate::app::live::follow(channel, move |frame| match frame.frame.as_str() {
         "event" => {
-            let id = match (watched, frame.kind.as_str()) {
-                (Watched::Replies, "comment.created") => frame.comment,
-                (Watched::Posts, "post.created") => frame.post,
-                _ => None,
-            };
-            if let Some(id) = id.filter(|id| *id > newest) {
+            let fresh_one = move |id: i64| {
                 fresh.update(|ids| {
                     if !ids.contains(&id) {
                         ids.push(id);
                     }
                 });
+            };
+            match watched {
+                // Replies are shown in place when they can be (`live_thread`); the banner
+                // is for those that cannot.
+                Watched::Replies => {
+                    let change = ReplyChange::from_event(&frame.kind);
+                    if let (Some(change), Some(id)) = (change, frame.comment)
+                        && (change != ReplyChange::Created || id > newest)
+                    {
+                        live_thread::apply(post_path.clone(), id, change, fresh_one);
+                    }
+                }
+                Watched::Posts => {
+                    if let Some(id) = frame
+                        .post
+                        .filter(|id| frame.kind == "post.created" && *id > newest)
+                    {
+                        fresh_one(id);
+                    }
+                }
             }
         }
         "gap" => gap.set(true),

@@ -372,9 +372,10 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
     let empty = thread.comments.is_empty() && thread.after.is_none();
     view! {
         {new_comment}
-        {empty.then_some(view! { <p class="text-muted">"No replies yet."</p> })}
+        {empty.then_some(view! { <p class="text-muted" data-testid="no-replies">"No replies yet."</p> })}
         {earlier}
-        <ol class="space-y-3" data-testid="comments">
+        // The depth this page indents from: where live replies place themselves.
+        <ol class="space-y-3" data-testid="comments" data-base-depth=base_depth>
             {thread.comments.into_iter().map(|comment| {
                 let indent = (comment.depth - base_depth).clamp(0, 6);
                 let reply_open = reply_to == Some(comment.id);
@@ -437,7 +438,8 @@ fn CommentItem(
     let can_reply = post.can_comment && !comment.deleted;
     let has_tools = can_reply || comment.viewer_is_author || comment.hidden_replies > 0;
     view! {
-        <li id=anchor class=indent_class data-testid="comment">
+        <li id=anchor class=indent_class data-testid="comment"
+            data-depth=comment.depth data-parent=comment.parent_id.map(|parent| parent.get())>
             <p class="byline">
                 {author}
                 <span aria-hidden="true">"·"</span>
