@@ -660,3 +660,176 @@ async fn sockets_past_the_limits_are_refused_and_everything_is_counted_in_metric
         assert!(metrics.contains(line), "{line} in\n{metrics}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// How sockets are closed: a silent peer, a restart, a reader too far behind
+// ---------------------------------------------------------------------------------------
+
+/// Reads (so answering the server's pings, as a browser does) until a closing frame comes,
+/// the socket ends, or `wait` passes; the closing frame's code, if one came.
+async fn close_code(socket: &mut Socket, wait: Duration) -> Option<u16> {
+    let deadline = tokio::time::Instant::now() + wait;
+    loop {
+        match tokio::time::timeout_at(deadline, socket.next()).await {
+            Ok(Some(Ok(Message::Close(frame)))) => return frame.map(|f| u16::from(f.code)),
+            Ok(Some(Ok(_))) => {}
+            Ok(Some(Err(_)) | None) | Err(_) => return None,
+        }
+    }
+}
+
+/// A peer that completes the handshake and then never says another word, not even a pong
+/// (a client library would answer pings by itself), and the server's frames as raw bytes.
+async fn silent_peer(app: &TestApp) -> TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = TcpStream::connect(app.addr).await.unwrap();
+    let handshake = format!(
+        "GET /realtime HTTP/1.1\r\nHost: {}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
+         Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\
+         Origin: {}\r\n\r\n",
+        app.addr, app.address
+    );
+    stream.write_all(handshake.as_bytes()).await.unwrap();
+    let mut head = Vec::new();
+    while !head.ends_with(b"\r\n\r\n") {
+        let mut byte = [0u8; 1];
+        stream.read_exact(&mut byte).await.unwrap();
+        head.push(byte[0]);
+    }
+    assert!(
+        head.starts_with(b"HTTP/1.1 101"),
+        "{}",
+        String::from_utf8_lossy(&head)
+    );
+    stream
+}
+
+/// The close code in the first closing frame among `bytes` (unmasked server frames).
+fn close_code_in(bytes: &[u8]) -> Option<u16> {
+    let mut at = 0;
+    while at + 2 <= bytes.len() {
+        let opcode = bytes[at] & 0x0f;
+        let (len, start) = match bytes[at + 1] & 0x7f {
+            126 => (
+                usize::from(u16::from_be_bytes([
+                    *bytes.get(at + 2)?,
+                    *bytes.get(at + 3)?,
+                ])),
+                at + 4,
+            ),
+            127 => return None,
+            n => (usize::from(n), at + 2),
+        };
+        if opcode == 0x8 {
+            return Some(u16::from_be_bytes([
+                *bytes.get(start)?,
+                *bytes.get(start + 1)?,
+            ]));
+        }
+        at = start + len;
+    }
+    None
+}
+
+#[tokio::test]
+async fn a_silent_peer_is_closed_with_4002_and_one_that_answers_pings_stays() {
+    use tokio::io::AsyncReadExt;
+    let app = crate::helpers::spawn_app_with(|settings| settings.realtime.heartbeat_secs = 1).await;
+    let mut silent = silent_peer(&app).await;
+    let mut answering = open(&app, "").await;
+    // This one reads all along, and so answers every ping with a pong, as browsers do.
+    let answering = tokio::spawn(async move {
+        let code = close_code(&mut answering, Duration::from_millis(5500)).await;
+        (code, answering)
+    });
+    // The silent one hears pings and, after three heartbeats without a word, a goodbye.
+    let mut heard = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(8), silent.read_to_end(&mut heard)).await;
+    assert!(heard.starts_with(&[0x89]), "pinged first: {heard:?}");
+    assert_eq!(
+        close_code_in(&heard),
+        Some(4002),
+        "a peer silent for three heartbeats is closed with 4002: {heard:?}"
+    );
+    let (code, mut answering) = answering.await.unwrap();
+    assert_eq!(code, None, "a peer that answers stays open");
+    assert_eq!(
+        subscribe(&mut answering, "site", None).await["type"],
+        "subscribed"
+    );
+}
+
+#[tokio::test]
+async fn a_restarting_server_closes_its_sockets_with_1001_and_still_stops_in_time() {
+    let mut app = spawn_app().await;
+    let mut socket = open(&app, "").await;
+    assert_eq!(
+        subscribe(&mut socket, "site", None).await["type"],
+        "subscribed"
+    );
+    let started = Instant::now();
+    let server = app.begin_shutdown();
+    assert_eq!(
+        close_code(&mut socket, Duration::from_secs(5)).await,
+        Some(1001),
+        "going away: pages reconnect, to another instance if there is one"
+    );
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("an open socket does not hold the shutdown")
+        .unwrap()
+        .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+}
+
+#[tokio::test]
+async fn a_socket_that_falls_behind_is_closed_with_4008_not_buffered_without_end() {
+    let app = crate::helpers::spawn_app_with(|settings| settings.realtime.send_queue = 4).await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    let post = write_post(&app, &chief, "morning-pages", "First light", "Pages.").await;
+    let circle: i64 = sqlx::query_scalar("select circle_id from app.posts where id = $1")
+        .bind(post)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    // A reader on a slow line: a small receive window, and it stops reading.
+    let tcp = tokio::net::TcpSocket::new_v4().unwrap();
+    tcp.set_recv_buffer_size(2048).unwrap();
+    let stream = tcp.connect(app.addr).await.unwrap();
+    let mut request = format!("ws://{}/realtime", app.addr)
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("origin", HeaderValue::from_str(&app.address).unwrap());
+    let (socket, _) = tokio_tungstenite::client_async(request, MaybeTlsStream::Plain(stream))
+        .await
+        .unwrap();
+    let mut socket: Socket = socket;
+    assert_eq!(
+        subscribe(&mut socket, &format!("post:{post}"), None).await["type"],
+        "subscribed"
+    );
+    // A burst of activity on the post, committed at once.
+    sqlx::query(
+        "select app.emit_event('reaction.added', $1, $2, null, null, null)
+           from generate_series(1, 3000)",
+    )
+    .bind(circle)
+    .bind(post)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        close_code(&mut socket, Duration::from_secs(10)).await,
+        Some(4008),
+        "too far behind: closed, to reconnect and catch up from the table"
+    );
+    let (_, _, metrics) = app.get_text("/metrics").await;
+    assert!(
+        !metrics.contains("wellspring_realtime_closed_total{reason=\"slow_consumer\"} 0"),
+        "{metrics}"
+    );
+}
