@@ -32,19 +32,31 @@ impl ReplyChange {
     }
 }
 
-/// Shows `change` to reply `id` in this page's thread, in order with the others; calls
-/// `unplaced(id)` for a new reply that could not be shown in place. `post_path` is the
-/// post's address.
-pub fn apply(post_path: String, id: i64, change: ReplyChange, unplaced: impl Fn(i64) + 'static) {
+/// What to show: a change to a reply, announced as event `event`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Arrival {
+    /// The post's address.
+    pub post_path: String,
+    pub reply: i64,
+    pub change: ReplyChange,
+    /// The event's id. The fetch asks for `?live=<event>`: a visitor's page cache (keyed by
+    /// address) then never answers with a page drawn before the change, and every visitor
+    /// reading the post shares one render of it.
+    pub event: i64,
+}
+
+/// Shows `arrival` in this page's thread, in order with the others; calls `unplaced(id)`
+/// for a new reply that could not be shown in place.
+pub fn apply(arrival: Arrival, unplaced: impl Fn(i64) + 'static) {
     #[cfg(feature = "hydrate")]
-    browser::enqueue(post_path, id, change, Box::new(unplaced));
+    browser::enqueue(arrival, Box::new(unplaced));
     #[cfg(not(feature = "hydrate"))]
-    let _ = (post_path, id, change, unplaced);
+    let _ = (arrival, unplaced);
 }
 
 #[cfg(feature = "hydrate")]
 mod browser {
-    use super::ReplyChange;
+    use super::{Arrival, ReplyChange};
     use crate::domain::community::MAX_RENDER_DEPTH;
     use std::{cell::RefCell, collections::VecDeque, rc::Rc};
     use wasm_bindgen::JsCast;
@@ -55,7 +67,7 @@ mod browser {
 
     #[derive(Default)]
     struct Queue {
-        waiting: VecDeque<(String, i64, ReplyChange, Unplaced)>,
+        waiting: VecDeque<(Arrival, Unplaced)>,
         busy: bool,
     }
 
@@ -65,10 +77,10 @@ mod browser {
 
     /// Changes are applied one at a time, in the order they arrived, so two replies to one
     /// parent land in the order they were written.
-    pub fn enqueue(post_path: String, id: i64, change: ReplyChange, unplaced: Unplaced) {
+    pub fn enqueue(arrival: Arrival, unplaced: Unplaced) {
         let start = QUEUE.with(|queue| {
             let mut queue = queue.borrow_mut();
-            queue.waiting.push_back((post_path, id, change, unplaced));
+            queue.waiting.push_back((arrival, unplaced));
             !std::mem::replace(&mut queue.busy, true)
         });
         if start {
@@ -80,13 +92,13 @@ mod browser {
                         queue.busy = next.is_some();
                         next
                     });
-                    let Some((post_path, id, change, unplaced)) = next else {
+                    let Some((arrival, unplaced)) = next else {
                         return;
                     };
-                    if !place(&post_path, id, change).await.unwrap_or(false)
-                        && change == ReplyChange::Created
+                    if !place(&arrival).await.unwrap_or(false)
+                        && arrival.change == ReplyChange::Created
                     {
-                        unplaced(id);
+                        unplaced(arrival.reply);
                     }
                 }
             });
@@ -102,7 +114,8 @@ mod browser {
     }
 
     /// Applies one change; `Some(true)` when the page now shows it.
-    async fn place(post_path: &str, id: i64, change: ReplyChange) -> Option<bool> {
+    async fn place(arrival: &Arrival) -> Option<bool> {
+        let (id, change) = (arrival.reply, arrival.change);
         let document = document()?;
         let list = document.query_selector("[data-testid=comments]").ok()??;
         let base: i32 = list.get_attribute("data-base-depth")?.parse().ok()?;
@@ -126,7 +139,11 @@ mod browser {
             // Later pages come first: a new reply belongs on the last one.
             return Some(false);
         }
-        let fetched = fetch_page(&format!("{post_path}/thread/{id}")).await?;
+        let fetched = fetch_page(&format!(
+            "{}/thread/{id}?live={}",
+            arrival.post_path, arrival.event
+        ))
+        .await?;
         let Some(drawn) = fetched.get_element_by_id(&anchor) else {
             // Gone for this reader (deleted, or no longer theirs to read).
             if let Some(existing) = existing {
@@ -168,6 +185,8 @@ mod browser {
             }
             // A reply to one that is not on this page.
             (None, Some(_)) => return Some(false),
+            // A reply to the post belongs to the whole thread, not to one reply's page.
+            (None, None) if list.has_attribute("data-focus") => return Some(false),
             (None, None) => None,
         };
         let html = drawn.outer_html();

@@ -42,7 +42,13 @@ pub fn LiveBanner(channel: String, watched: Watched, newest: i64, href: String) 
                     if let (Some(change), Some(id)) = (change, frame.comment)
                         && (change != ReplyChange::Created || id > newest)
                     {
-                        live_thread::apply(post_path.clone(), id, change, fresh_one);
+                        let arrival = live_thread::Arrival {
+                            post_path: post_path.clone(),
+                            reply: id,
+                            change,
+                            event: frame.id,
+                        };
+                        live_thread::apply(arrival, fresh_one);
                     }
                 }
                 Watched::Posts => {

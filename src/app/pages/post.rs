@@ -375,7 +375,8 @@ fn Thread(thread: CommentThread, post: PostDetail, actions: PostActions) -> impl
         {empty.then_some(view! { <p class="text-muted" data-testid="no-replies">"No replies yet."</p> })}
         {earlier}
         // The depth this page indents from: where live replies place themselves.
-        <ol class="space-y-3" data-testid="comments" data-base-depth=base_depth>
+        <ol class="space-y-3" data-testid="comments" data-base-depth=base_depth
+            data-focus=thread.focus.map(|focus| focus.get())>
             {thread.comments.into_iter().map(|comment| {
                 let indent = (comment.depth - base_depth).clamp(0, 6);
                 let reply_open = reply_to == Some(comment.id);
