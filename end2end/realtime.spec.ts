@@ -152,7 +152,7 @@ test("replies, edits and deletions appear in place, under their parent, and run 
   // What a member writes arrives as text and markup, never as code that runs.
   const hostile = await reply('<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> [x](javascript:window.__pwned=3) Careful.');
   await expect(reader.locator(`#comment-${hostile}`)).toContainText("Careful.", { timeout: 10_000 });
-  await reader.locator(`#comment-${hostile}`).getByText("x", { exact: true }).click({ trial: true }).catch(() => {});
+  expect(await reader.locator(`#comment-${hostile} a[href^="javascript:"]`).count()).toBe(0);
   expect(await reader.evaluate(() => (window as any).__pwned)).toBeUndefined();
   expect(await reader.locator(`#comment-${hostile} script, #comment-${hostile} [onerror]`).count()).toBe(0);
 

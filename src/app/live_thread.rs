@@ -144,10 +144,17 @@ mod browser {
             arrival.post_path, arrival.event
         ))
         .await?;
+        // The heading counts the post's replies as the fetched page saw them.
+        if let (Some(ours), Some(theirs)) = (
+            document.get_element_by_id("replies"),
+            fetched.get_element_by_id("replies"),
+        ) {
+            ours.set_text_content(theirs.text_content().as_deref());
+        }
         let Some(drawn) = fetched.get_element_by_id(&anchor) else {
             // Gone for this reader (deleted, or no longer theirs to read).
             if let Some(existing) = existing {
-                remove_or_leave_placeholder(&existing, &fetched);
+                remove_or_leave_placeholder(&existing);
             }
             return Some(true);
         };
@@ -158,8 +165,11 @@ mod browser {
         } else {
             format!("comment depth-{indent}")
         });
+        // The parsed node itself moves into the page: serialising it and parsing the text
+        // again could read differently the second time (mutation XSS).
+        let node = document.import_node_with_deep(&drawn, true).ok()?;
         if let Some(existing) = existing {
-            existing.set_outer_html(&drawn.outer_html());
+            list.replace_child(&node, &existing).ok()?;
             return Some(true);
         }
         // Where it goes: after the last reply under its parent, or at the end.
@@ -189,27 +199,21 @@ mod browser {
             (None, None) if list.has_attribute("data-focus") => return Some(false),
             (None, None) => None,
         };
-        let html = drawn.outer_html();
         match after {
-            Some(after) => after.insert_adjacent_html("afterend", &html).ok()?,
-            None => list.insert_adjacent_html("beforeend", &html).ok()?,
-        }
+            Some(after) => list
+                .insert_before(&node, after.next_sibling().as_ref())
+                .ok()?,
+            None => list.append_child(&node).ok()?,
+        };
         if let Some(empty) = document.query_selector("[data-testid=no-replies]").ok()? {
             empty.remove();
-        }
-        // The heading counts the post's replies as the fetched page saw them.
-        if let (Some(ours), Some(theirs)) = (
-            document.get_element_by_id("replies"),
-            fetched.get_element_by_id("replies"),
-        ) {
-            ours.set_text_content(theirs.text_content().as_deref());
         }
         Some(true)
     }
 
     /// A deleted reply with replies shown under it keeps its place, as on a fresh page;
     /// one without goes.
-    fn remove_or_leave_placeholder(existing: &Element, _fetched: &Document) {
+    fn remove_or_leave_placeholder(existing: &Element) {
         let depth = depth_of(existing);
         let has_replies = existing
             .next_element_sibling()

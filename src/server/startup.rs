@@ -298,7 +298,8 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::serve))
         .route(
             "/unsubscribe/digest/one-click",
-            axum::routing::post(crate::server::http::unsubscribe::one_click),
+            axum::routing::post(crate::server::http::unsubscribe::one_click)
+                .get(crate::server::http::unsubscribe::open_page),
         )
         .nest_service("/pkg", assets::pkg_service(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, context.clone(), {

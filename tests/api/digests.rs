@@ -75,15 +75,25 @@ async fn make_due(pool: &PgPool, who: Uuid) {
     .unwrap();
 }
 
-async fn reply(app: &TestApp, cookies: &str, post: i64, body: &str) {
-    let reply = call(
-        app,
-        "comments/create",
-        &[("post_id", &post.to_string()), ("body", body)],
-        cookies,
-    )
-    .await;
+/// Replies to `post` (or to reply `parent`); the new reply's id.
+async fn reply_to(app: &TestApp, cookies: &str, post: i64, parent: Option<i64>, body: &str) -> i64 {
+    let parent = parent.map(|p| p.to_string());
+    let mut form = vec![("post_id", post.to_string()), ("body", body.to_owned())];
+    if let Some(parent) = parent {
+        form.push(("parent_id", parent));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let reply = call(app, "comments/create", &form, cookies).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    crate::community::json(&reply)
+        .as_str()
+        .and_then(|path| path.rsplit("comment-").next())
+        .and_then(|id| id.parse().ok())
+        .unwrap()
+}
+
+async fn reply(app: &TestApp, cookies: &str, post: i64, body: &str) {
+    reply_to(app, cookies, post, None, body).await;
 }
 
 #[tokio::test]
@@ -340,6 +350,41 @@ async fn the_signed_link_stops_the_digest_without_signing_in_and_a_forged_one_ch
         .unwrap();
     assert_eq!(done.status(), StatusCode::OK);
     assert_eq!(frequency(&app.pool, moss_id).await.as_deref(), Some("off"));
+    // A mail program that can only open the address is sent to the page that asks first;
+    // opening it changes nothing.
+    sqlx::query("update app.notification_digests set frequency = 'weekly' where user_id = $1")
+        .bind(moss_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let opened = bare_client().get(&one_click).send().await.unwrap();
+    assert_eq!(opened.status(), StatusCode::SEE_OTHER);
+    let location = opened.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        format!("{}{location}", app.address),
+        digests::unsubscribe_url(&app.address, links, moss_id)
+    );
+    assert_eq!(
+        frequency(&app.pool, moss_id).await.as_deref(),
+        Some("weekly")
+    );
+    let opened = bare_client()
+        .get(format!(
+            "{}/unsubscribe/digest/one-click?member=x&sig=%0d%0a",
+            app.address
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(opened.headers()[header::LOCATION], "/unsubscribe/digest");
+    sqlx::query("update app.notification_digests set frequency = 'off' where user_id = $1")
+        .bind(moss_id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     // Off means off: when the period comes round, nothing is sent.
     sqlx::query("update app.notification_digests set next_due_at = now() - interval '1 day'")
         .execute(&app.pool)

@@ -11,7 +11,7 @@ use crate::server::{
 use axum::{
     extract::{Query, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::{IntoResponse, Redirect, Response},
 };
 use serde::Deserialize;
 
@@ -34,5 +34,28 @@ pub async fn one_click(State(state): State<AppState>, Query(link): Query<StopDig
         )
             .into_response(),
         Err(error) => error_response(error),
+    }
+}
+
+/// `GET /unsubscribe/digest/one-click?…`: a mail program that knows only RFC 2369 opens the
+/// header's address in a browser. It is sent to the page that asks first (a GET must never
+/// act: link scanners open every address), with the same member and signature when they are
+/// well formed.
+pub async fn open_page(Query(link): Query<StopDigest>) -> Redirect {
+    let well_formed = link.member.parse::<uuid::Uuid>().is_ok()
+        && !link.sig.is_empty()
+        && link
+            .sig
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if well_formed {
+        Redirect::to(&format!(
+            "{}?member={}&sig={}",
+            digests::UNSUBSCRIBE_PATH,
+            link.member,
+            link.sig
+        ))
+    } else {
+        Redirect::to(digests::UNSUBSCRIBE_PATH)
     }
 }

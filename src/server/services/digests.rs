@@ -174,7 +174,6 @@ struct Due {
     frequency: String,
     covered_until: OffsetDateTime,
     email: String,
-    role: String,
     display_name: Option<String>,
 }
 
@@ -189,7 +188,7 @@ pub async fn send_due(
 ) -> anyhow::Result<DigestReport> {
     // Only confirmed addresses: a digest never goes to an address nobody has proved is theirs.
     let due: Vec<Due> = sqlx::query_as(
-        "select d.user_id, d.frequency, d.covered_until, u.email, u.role, pr.display_name
+        "select d.user_id, d.frequency, d.covered_until, u.email, pr.display_name
            from app.notification_digests d
            join auth.users u on u.id = d.user_id
            left join app.profiles pr on pr.user_id = d.user_id
@@ -209,37 +208,22 @@ pub async fn send_due(
         mailed: 0,
     };
     for member in due {
-        let frequency = DigestFrequency::parse(&member.frequency).unwrap_or_default();
-        let told = read_as_member(conn, &member).await?;
-        let mailed = match told {
-            Some((items, total, public_circles)) if total > 0 => {
-                let email = compose(
-                    &Recipient {
-                        name: member.display_name.as_deref(),
-                        frequency,
-                        unsubscribe: unsubscribe_url(public_url, links, member.user_id),
-                        public_url,
-                    },
-                    &items,
-                    total,
-                    &public_circles,
-                );
-                outbox::enqueue(
-                    conn,
-                    &OutgoingEmail {
-                        to: member.email.clone(),
-                        list_unsubscribe: Some(one_click_url(public_url, links, member.user_id)),
-                        ..email
-                    },
-                )
-                .await
-                .context("queueing a digest")?;
-                true
+        // Each member in a savepoint of their own: one whose digest cannot be made (a bad
+        // row, a failing query) is logged and skipped until their next period; the others
+        // still get theirs, and the job is not retried for everyone because of one.
+        let mailed = match digest_one(conn, links, public_url, &member).await {
+            Ok(mailed) => mailed,
+            Err(error) => {
+                tracing::warn!(member = %member.user_id, error = format!("{error:#}"),
+                    "a digest could not be made; it waits for the member's next period");
+                false
             }
-            _ => false,
         };
         // Nothing unread: nothing sent, and what is covered stays where it was, so the
-        // next digest still tells anything that arrives before it.
+        // next digest still tells anything that arrives before it. (A notification whose
+        // transaction began before this one and commits after it carries an earlier time
+        // and is not mailed; it is still on the notifications page. A margin here would
+        // mail others twice instead.)
         sqlx::query(
             "update app.notification_digests
                 set covered_until = case when $2 then now() else covered_until end,
@@ -260,18 +244,63 @@ pub async fn send_due(
     Ok(report)
 }
 
+/// Reads `member`'s unread notifications as them and, when there are any, queues their
+/// digest; whether one was queued. Runs in a savepoint: on any error everything it did,
+/// the change of role included, is undone and the connection is the service's again.
+async fn digest_one(
+    conn: &mut PgConnection,
+    links: &LinkKey,
+    public_url: &str,
+    member: &Due,
+) -> anyhow::Result<bool> {
+    let mut savepoint = sqlx::Connection::begin(&mut *conn)
+        .await
+        .context("opening the member's savepoint")?;
+    let (items, total, public_circles) = read_as_member(&mut savepoint, member).await?;
+    if total > 0 {
+        let email = compose(
+            &Recipient {
+                name: member.display_name.as_deref(),
+                frequency: DigestFrequency::parse(&member.frequency).unwrap_or_default(),
+                unsubscribe: unsubscribe_url(public_url, links, member.user_id),
+                public_url,
+            },
+            &items,
+            total,
+            &public_circles,
+        );
+        outbox::enqueue(
+            &mut savepoint,
+            &OutgoingEmail {
+                to: member.email.clone(),
+                list_unsubscribe: Some(one_click_url(public_url, links, member.user_id)),
+                ..email
+            },
+        )
+        .await
+        .context("queueing a digest")?;
+    }
+    savepoint
+        .commit()
+        .await
+        .context("releasing the savepoint")?;
+    Ok(total > 0)
+}
+
 /// The member's unread notifications since their last digest, how many there are, and
 /// which of their circles are public, read as the member; the connection is back to the
-/// identity service afterwards.
+/// identity service afterwards. The member is read as a plain member at the first level
+/// of assurance, whatever their account's role: staff powers belong to sessions that
+/// passed a second factor, and a digest is not one.
 async fn read_as_member(
     conn: &mut PgConnection,
     member: &Due,
-) -> anyhow::Result<Option<(Vec<Notification>, i64, Vec<CircleId>)>> {
-    let role = AccountRole::parse(&member.role).unwrap_or(AccountRole::Member);
+) -> anyhow::Result<(Vec<Notification>, i64, Vec<CircleId>)> {
     let claims = serde_json::json!({
         "sub": member.user_id.to_string(),
         "role": "authenticated",
-        "app_role": role.as_str(),
+        "app_role": AccountRole::Member.as_str(),
+        "aal": "aal1",
     });
     sqlx::query(
         "select set_config('role', 'authenticated', true),
@@ -281,21 +310,20 @@ async fn read_as_member(
     .execute(&mut *conn)
     .await
     .context("acting as the member")?;
-    let read = async {
-        let (items, total) = unread_since(conn, member.covered_until, ITEMS).await?;
-        let circles: Vec<i64> = items
-            .iter()
-            .filter_map(|item| item.circle_id.map(CircleId::get))
-            .collect();
-        let public: Vec<CircleId> = sqlx::query_scalar(
-            "select id from app.circles where id = any($1) and visibility = 'public'",
-        )
-        .bind(&circles)
-        .fetch_all(&mut *conn)
-        .await?;
-        Ok::<_, AppError>((items, total, public))
-    }
-    .await;
+    let (items, total) = unread_since(conn, member.covered_until, ITEMS)
+        .await
+        .context("reading the member's unread notifications")?;
+    let circles: Vec<i64> = items
+        .iter()
+        .filter_map(|item| item.circle_id.map(CircleId::get))
+        .collect();
+    let public: Vec<CircleId> = sqlx::query_scalar(
+        "select id from app.circles where id = any($1) and visibility = 'public'",
+    )
+    .bind(&circles)
+    .fetch_all(&mut *conn)
+    .await
+    .context("reading which circles are public")?;
     sqlx::query(
         "select set_config('role', 'auth_admin', true),
                 set_config('request.jwt.claims', '{\"role\":\"auth_admin\"}', true)",
@@ -303,7 +331,7 @@ async fn read_as_member(
     .execute(&mut *conn)
     .await
     .context("returning to the identity service")?;
-    Ok(Some(read.map_err(|error| anyhow::anyhow!("{error}"))?))
+    Ok((items, total, public))
 }
 
 /// Who a digest is for and where its links lead.
