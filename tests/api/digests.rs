@@ -543,3 +543,86 @@ async fn a_digest_reaches_the_smtp_server_with_one_click_unsubscribe_headers() {
         "{data}"
     );
 }
+
+#[tokio::test]
+async fn one_members_digest_failing_does_not_stop_the_others() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let fern = member(&app, "fernleaf", "Fern Leaf").await;
+    let moss = member(&app, "mossbank", "Moss Bank").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    join(&app, &fern, "morning-pages").await;
+    join(&app, &moss, "morning-pages").await;
+    for who in [&fern, &moss] {
+        call(
+            &app,
+            "notifications/digest",
+            &[("frequency", "daily")],
+            &who.cookies,
+        )
+        .await;
+    }
+    let fern_post = write_post(&app, &fern, "morning-pages", "First light", "Pages.").await;
+    let moss_post = write_post(&app, &moss, "morning-pages", "Slow dusk", "Pages.").await;
+    reply(&app, &moss.cookies, fern_post, "Lovely").await;
+    reply(&app, &fern.cookies, moss_post, "Lovely too").await;
+    // A fault for Fern's mail alone: the outbox refuses her address.
+    sqlx::raw_sql(
+        "create function public.refuse_fern() returns trigger language plpgsql as $$
+         begin
+             if new.to_address = 'fernleaf@example.org' then raise exception 'injected fault'; end if;
+             return new;
+         end $$;
+         create trigger refuse_fern before insert on app.outbox_emails
+             for each row execute function public.refuse_fern();",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let fern_id = user_id(&app.pool, "fernleaf").await;
+    let moss_id = user_id(&app.pool, "mossbank").await;
+    make_due(&app.pool, fern_id).await;
+    make_due(&app.pool, moss_id).await;
+
+    assert_eq!(
+        send_due(&app).await,
+        DigestReport {
+            members: 2,
+            mailed: 1
+        },
+        "the pass itself succeeds"
+    );
+    assert!(
+        digests_to(&app.pool, "fernleaf@example.org")
+            .await
+            .is_empty()
+    );
+    assert_eq!(digests_to(&app.pool, "mossbank@example.org").await.len(), 1);
+    // Fern waits for her next period (no retry storm), and what she was not told stays
+    // uncovered, so her next digest still tells it.
+    let (due_later, covered_before_reply): (bool, bool) = sqlx::query_as(
+        "select d.next_due_at > now() + interval '23 hours',
+                d.covered_until < (select max(updated_at) from app.notifications
+                                    where recipient_id = d.user_id)
+           from app.notification_digests d where d.user_id = $1",
+    )
+    .bind(fern_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(due_later && covered_before_reply);
+    // With the fault gone, her next digest carries it.
+    sqlx::raw_sql("drop trigger refuse_fern on app.outbox_emails")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    make_due(&app.pool, fern_id).await;
+    assert_eq!(send_due(&app).await.mailed, 1);
+    let mails = digests_to(&app.pool, "fernleaf@example.org").await;
+    assert_eq!(mails.len(), 1);
+    assert!(
+        mails[0].1.contains("Moss Bank replied to your post"),
+        "{}",
+        mails[0].1
+    );
+}
