@@ -6,7 +6,7 @@
 //! application code asks. Both settings are transaction-local and vanish at commit/rollback.
 
 use serde_json::{Value, json};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 /// The database role a request runs as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,6 +61,14 @@ pub async fn begin(
     who: &RequestClaims,
 ) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
     let mut tx = pool.begin().await?;
+    act_as(&mut tx, who).await?;
+    Ok(tx)
+}
+
+/// Makes the rest of an open transaction run as `who` (role and claims), until it ends or
+/// another call: how a request's transaction starts, and how a job that acts for several
+/// members in one transaction reads each one's rows under their own policies.
+pub async fn act_as(conn: &mut PgConnection, who: &RequestClaims) -> Result<(), sqlx::Error> {
     // One round trip: `set_config('role', ..., true)` is `SET LOCAL ROLE`. JIT is off for
     // request work: its queries take milliseconds, and a plan whose cost is overestimated
     // (a branch that never runs) was JIT-compiled for 250 ms before running for 2.
@@ -70,9 +78,9 @@ pub async fn begin(
     )
     .bind(who.role.as_str())
     .bind(who.claims.to_string())
-    .execute(&mut *tx)
+    .execute(conn)
     .await?;
-    Ok(tx)
+    Ok(())
 }
 
 /// Switches an open request transaction to the identity service's role, after the member's

@@ -21,6 +21,7 @@ use crate::{
     },
     server::{
         auth::signed_link::{LinkKey, LinkPurpose},
+        db::scoped::{self, DbRole, RequestClaims},
         jobs::{Job, JobHandler, JobResult, NewJob, enqueue},
         mail::outbox::{self, OutgoingEmail},
         services::{
@@ -110,22 +111,28 @@ pub async fn stop_by_link(
     Ok(())
 }
 
-/// The page that asks "stop the digest?" for `member`, signed.
-pub fn unsubscribe_url(public_url: &str, links: &LinkKey, member: Uuid) -> String {
+/// `?member=…&sig=…`: the member and their stop-the-digest signature.
+fn signed_query(links: &LinkKey, member: Uuid) -> String {
     let member = member.to_string();
     let signature = links.sign(LinkPurpose::StopDigest, &member);
+    format!("member={member}&sig={signature}")
+}
+
+/// The page that asks "stop the digest?" for `member`, signed.
+pub fn unsubscribe_url(public_url: &str, links: &LinkKey, member: Uuid) -> String {
     format!(
-        "{}{UNSUBSCRIBE_PATH}?member={member}&sig={signature}",
-        public_url.trim_end_matches('/')
+        "{}{UNSUBSCRIBE_PATH}?{}",
+        public_url.trim_end_matches('/'),
+        signed_query(links, member)
     )
 }
 
 /// The address mail programs POST to for one-click unsubscribe (RFC 8058).
 pub fn one_click_url(public_url: &str, links: &LinkKey, member: Uuid) -> String {
-    unsubscribe_url(public_url, links, member).replacen(
-        UNSUBSCRIBE_PATH,
-        &format!("{UNSUBSCRIBE_PATH}/one-click"),
-        1,
+    format!(
+        "{}{UNSUBSCRIBE_PATH}/one-click?{}",
+        public_url.trim_end_matches('/'),
+        signed_query(links, member)
     )
 }
 
@@ -296,20 +303,18 @@ async fn read_as_member(
     conn: &mut PgConnection,
     member: &Due,
 ) -> anyhow::Result<(Vec<Notification>, i64, Vec<CircleId>)> {
-    let claims = serde_json::json!({
-        "sub": member.user_id.to_string(),
-        "role": "authenticated",
-        "app_role": AccountRole::Member.as_str(),
-        "aal": "aal1",
-    });
-    sqlx::query(
-        "select set_config('role', 'authenticated', true),
-                set_config('request.jwt.claims', $1, true)",
-    )
-    .bind(claims.to_string())
-    .execute(&mut *conn)
-    .await
-    .context("acting as the member")?;
+    let as_member = RequestClaims {
+        role: DbRole::Authenticated,
+        claims: serde_json::json!({
+            "sub": member.user_id.to_string(),
+            "role": "authenticated",
+            "app_role": AccountRole::Member.as_str(),
+            "aal": "aal1",
+        }),
+    };
+    scoped::act_as(conn, &as_member)
+        .await
+        .context("acting as the member")?;
     let (items, total) = unread_since(conn, member.covered_until, ITEMS)
         .await
         .context("reading the member's unread notifications")?;
@@ -324,13 +329,9 @@ async fn read_as_member(
     .fetch_all(&mut *conn)
     .await
     .context("reading which circles are public")?;
-    sqlx::query(
-        "select set_config('role', 'auth_admin', true),
-                set_config('request.jwt.claims', '{\"role\":\"auth_admin\"}', true)",
-    )
-    .execute(&mut *conn)
-    .await
-    .context("returning to the identity service")?;
+    scoped::act_as(conn, &RequestClaims::auth_admin())
+        .await
+        .context("returning to the identity service")?;
     Ok((items, total, public))
 }
 

@@ -151,28 +151,31 @@ pub async fn unread_since(
     since: OffsetDateTime,
     limit: i64,
 ) -> Result<(Vec<Notification>, i64), AppError> {
-    let mut query = QueryBuilder::<Postgres>::new(SELECT_MINE);
+    // One query: the count of them all is taken over the whole set before the limit.
+    let mut query =
+        QueryBuilder::<Postgres>::new("select mine.*, count(*) over () as total from (");
     query
+        .push(SELECT_MINE)
         .push(" and n.read_at is null and n.updated_at > ")
         .push_bind(since)
-        .push(" order by n.sort_key desc limit ")
+        .push(") mine order by mine.sort_key desc limit ")
         .push_bind(limit);
-    let rows: Vec<NotificationRow> = query.build_query_as().fetch_all(&mut *conn).await?;
-    let total: i64 = sqlx::query_scalar(
-        "select count(*) from app.notifications n
-           left join app.posts p on p.id = n.post_id and p.deleted_at is null
-          where n.recipient_id = (select auth.uid()) and n.read_at is null
-            and n.updated_at > $1 and (n.post_id is null or p.id is not null)",
-    )
-    .bind(since)
-    .fetch_one(&mut *conn)
-    .await?;
+    let rows: Vec<CountedRow> = query.build_query_as().fetch_all(&mut *conn).await?;
+    let total = rows.first().map_or(0, |row| row.total);
     Ok((
         rows.into_iter()
-            .filter_map(NotificationRow::into_notification)
+            .filter_map(|row| row.row.into_notification())
             .collect(),
         total,
     ))
+}
+
+/// A notification with the size of the set it was read from.
+#[derive(sqlx::FromRow)]
+struct CountedRow {
+    #[sqlx(flatten)]
+    row: NotificationRow,
+    total: i64,
 }
 
 /// The member's notifications page.
