@@ -133,6 +133,8 @@ begin
         update app.circles set post_count = post_count + 1 where id = new.circle_id;
     elsif old.deleted_at is null and new.deleted_at is not null then
         update app.circles set post_count = greatest(post_count - 1, 0) where id = new.circle_id;
+    elsif old.deleted_at is not null and new.deleted_at is null then
+        update app.circles set post_count = post_count + 1 where id = new.circle_id;
     end if;
     return null;
 end
@@ -167,6 +169,8 @@ begin
          where id = new.post_id;
     elsif old.deleted_at is null and new.deleted_at is not null then
         update app.posts set comment_count = greatest(comment_count - 1, 0) where id = new.post_id;
+    elsif old.deleted_at is not null and new.deleted_at is null then
+        update app.posts set comment_count = comment_count + 1 where id = new.post_id;
     end if;
     return null;
 end
@@ -256,6 +260,13 @@ begin
        or new.depth <> old.depth or new.created_at <> old.created_at then
         raise exception 'a comment''s place, author and date never change' using errcode = '42501';
     end if;
+    if new.removed_at is distinct from old.removed_at then
+        if not exists (select 1 from app.posts p where p.id = old.post_id
+                         and p.circle_id = any (app.moderated_circle_ids())) then
+            raise exception 'only moderators remove or restore replies' using errcode = '42501';
+        end if;
+        return new;
+    end if;
     if (new.body, new.deleted_at) is distinct from (old.body, old.deleted_at) then
         if not app.is_comment_author(old.id) then
             raise exception 'only the author edits or deletes a comment' using errcode = '42501';
@@ -282,6 +293,12 @@ begin
     if (new.pinned <> old.pinned or new.locked <> old.locked)
        and not (old.circle_id = any (app.moderated_circle_ids())) then
         raise exception 'only moderators pin or lock posts' using errcode = '42501';
+    end if;
+    if new.removed_at is distinct from old.removed_at then
+        if not (old.circle_id = any (app.moderated_circle_ids())) then
+            raise exception 'only moderators remove or restore posts' using errcode = '42501';
+        end if;
+        return new;
     end if;
     if (new.title, new.body, new.body_html, new.content_warning, new.edited_at, new.deleted_at)
            is distinct from
@@ -421,6 +438,167 @@ CREATE FUNCTION app.mentioned_members(p_html text) RETURNS SETOF uuid
       join app.profiles pr on pr.handle = m.handle[1]
 $$;
 
+CREATE FUNCTION app.moderate(p_action text, p_post bigint, p_comment bigint, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_actor uuid := auth.uid();
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_circle bigint;
+    v_post app.posts%rowtype;
+    v_comment app.comments%rowtype;
+    v_author uuid;
+    v_author_role text;
+    v_subject text;
+    v_log bigint;
+    v_resolved integer := 0;
+    v_key text;
+    v_kind text;
+    v_saved app.removed_texts%rowtype;
+    v_reporters uuid[] := '{}';
+begin
+    if v_actor is null then
+        raise exception 'sign in first' using errcode = '42501';
+    end if;
+    if p_action not in ('remove', 'hide', 'restore', 'lock', 'unlock', 'pin', 'unpin') then
+        raise exception 'That is not an action moderators take.' using errcode = '22023';
+    end if;
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters: the member is told it.' using errcode = '22023';
+    end if;
+    select * into v_post from app.posts where id = p_post;
+    if not found then
+        raise exception 'no such post' using errcode = 'P0002';
+    end if;
+    v_circle := v_post.circle_id;
+    if p_comment is not null then
+        select * into v_comment from app.comments where id = p_comment and post_id = p_post;
+        if not found then
+            raise exception 'no such reply' using errcode = 'P0002';
+        end if;
+        if p_action in ('lock', 'unlock', 'pin', 'unpin') then
+            raise exception 'Replies are not locked or pinned: the post is.' using errcode = '22023';
+        end if;
+        v_author := coalesce(v_comment.author_id,
+            (select a.author_id from app.anonymous_comment_authors a where a.comment_id = p_comment));
+        v_key := 'comment:' || p_comment;
+        v_kind := 'comment';
+    else
+        v_author := coalesce(v_post.author_id,
+            (select a.author_id from app.anonymous_authors a where a.post_id = p_post));
+        v_key := 'post:' || p_post;
+        v_kind := 'post';
+    end if;
+
+    -- Guard.
+    if not (v_circle = any (app.moderated_circle_ids())) then
+        raise exception 'only this circle''s moderators act here' using errcode = '42501';
+    end if;
+    v_author_role := (select u.role from auth.users u where u.id = v_author);
+    if v_author_role = 'admin' and not app.is_site_admin() then
+        raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
+    end if;
+
+    -- Change.
+    if p_action in ('remove', 'hide') then
+        if v_kind = 'post' and v_post.deleted_at is not null
+           or v_kind = 'comment' and v_comment.deleted_at is not null then
+            raise exception 'This is already removed or deleted.' using errcode = '22023';
+        end if;
+        if v_kind = 'post' then
+            v_subject := v_post.title;
+            insert into app.removed_texts (post_id, title, body, body_html, content_warning)
+            values (p_post, v_post.title, v_post.body, v_post.body_html, v_post.content_warning);
+            update app.posts set title = 'Removed post', body = '', body_html = '', content_warning = null,
+                   deleted_at = now(), removed_at = now()
+             where id = p_post;
+        else
+            v_subject := left(v_comment.body, 120);
+            insert into app.removed_texts (comment_id, body, body_html)
+            values (p_comment, v_comment.body, v_comment.body_html);
+            update app.comments set body = '', body_html = '', deleted_at = now(), removed_at = now()
+             where id = p_comment;
+        end if;
+    elsif p_action = 'restore' then
+        if v_kind = 'post' then
+            select * into v_saved from app.removed_texts where post_id = p_post;
+        else
+            select * into v_saved from app.removed_texts where comment_id = p_comment;
+        end if;
+        if not found then
+            raise exception 'Only content moderators removed can be restored.' using errcode = '22023';
+        end if;
+        delete from app.removed_texts where id = v_saved.id;
+        if v_kind = 'post' then
+            v_subject := v_saved.title;
+            update app.posts set title = v_saved.title, body = v_saved.body, body_html = v_saved.body_html,
+                   content_warning = v_saved.content_warning, deleted_at = null, removed_at = null
+             where id = p_post;
+        else
+            v_subject := left(v_saved.body, 120);
+            update app.comments set body = v_saved.body, body_html = v_saved.body_html,
+                   deleted_at = null, removed_at = null
+             where id = p_comment;
+        end if;
+    else
+        if v_post.deleted_at is not null then
+            raise exception 'This post is removed or deleted: restore it first.' using errcode = '22023';
+        end if;
+        v_subject := v_post.title;
+        if p_action = 'lock' and v_post.locked or p_action = 'unlock' and not v_post.locked
+           or p_action = 'pin' and v_post.pinned or p_action = 'unpin' and not v_post.pinned then
+            raise exception 'The post is already %.',
+                case p_action when 'lock' then 'locked' when 'unlock' then 'unlocked'
+                              when 'pin' then 'pinned' else 'unpinned' end
+                using errcode = '22023';
+        end if;
+        update app.posts set
+               locked = case p_action when 'lock' then true when 'unlock' then false else locked end,
+               pinned = case p_action when 'pin' then true when 'unpin' then false else pinned end
+         where id = p_post;
+    end if;
+
+    -- Reports about it are settled by a removal (an at-risk report stays: outreach is not
+    -- removal).
+    if p_action in ('remove', 'hide') then
+        with settled as (
+            update app.reports set status = 'acted', resolved_at = now(), resolved_by = v_actor
+             where target_key = v_key and status = 'open' and reason <> 'at_risk'
+            returning reporter_id)
+        select coalesce(array_agg(distinct reporter_id), '{}') into v_reporters from settled;
+        v_resolved := cardinality(v_reporters);
+    end if;
+
+    -- Log.
+    insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
+                                    member_id, subject, reports_resolved)
+    values (v_actor,
+            case when p_action in ('remove', 'hide', 'restore') then p_action || '_' || v_kind
+                 else p_action end,
+            v_reason, v_circle, p_post, p_comment, v_author, coalesce(v_subject, ''), v_resolved)
+    returning id into v_log;
+
+    -- Notices: the author is told what and why (never who); reporters that it was acted on.
+    if v_author is not null and v_author <> v_actor then
+        insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
+                                       moderation_action, moderation_reason, subject)
+        values (v_author, 'moderation', v_circle, p_post, p_comment,
+                case when p_action in ('remove', 'hide', 'restore') then p_action || '_' || v_kind
+                     else p_action end,
+                v_reason, coalesce(v_subject, ''));
+        perform app.emit_event('notification.created', v_circle, p_post, p_comment, v_author, null);
+    end if;
+    insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
+                                   moderation_action, subject)
+    select r, 'report_outcome', v_circle, p_post, p_comment, 'acted', coalesce(v_subject, '')
+      from unnest(v_reporters) r where r <> v_actor;
+    perform app.emit_event('notification.created', v_circle, p_post, p_comment, r, null)
+       from unnest(v_reporters) r where r <> v_actor;
+    return v_log;
+end
+$$;
+
 CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -432,6 +610,15 @@ CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
             and exists (select 1 from app.circle_members m
                          where m.circle_id = c.id and m.user_id = auth.uid()
                            and m.status = 'active' and m.role = 'moderator'))
+$$;
+
+CREATE FUNCTION app.moderation_log_is_append_only() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+    raise exception 'the moderation log is append-only' using errcode = '42501';
+end
 $$;
 
 CREATE FUNCTION app.notification_level(p_user uuid, p_circle bigint, p_post bigint) RETURNS text
@@ -500,6 +687,24 @@ CREATE FUNCTION app.original_poster_reply_ids(p_post_id bigint) RETURNS bigint[]
       join app.anonymous_comment_authors ca on ca.comment_id = c.id and ca.author_id = pa.author_id
      where p.id = p_post_id and p.is_anonymous
        and p.circle_id = any ((select app.readable_circle_ids())::bigint[])
+$$;
+
+CREATE FUNCTION app.place_report() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if new.target = 'member' then
+        new.circle_id := null;
+        return new;
+    end if;
+    if new.target = 'comment' and not exists (
+        select 1 from app.comments c where c.id = new.comment_id and c.post_id = new.post_id) then
+        raise exception 'that reply is not under that post' using errcode = '42501';
+    end if;
+    new.circle_id := (select p.circle_id from app.posts p where p.id = new.post_id);
+    return new;
+end
 $$;
 
 CREATE FUNCTION app.post_author(p_post bigint) RETURNS uuid
@@ -589,6 +794,23 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) RETURNS TABLE(id bigint, at timestamp with time zone, action text, reason text, circle_name text, circle_slug text, post_id bigint, post_title text, comment_id bigint)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select l.id, l.at, l.action, l.reason, c.name, c.slug,
+           case when p.deleted_at is null then p.id end,
+           case when p.deleted_at is null then p.title end,
+           case when p.deleted_at is null then l.comment_id end
+      from app.moderation_log l
+      left join app.circles c on c.id = l.circle_id
+      left join app.posts p on p.id = l.post_id
+     where l.id < coalesce(p_before, 9223372036854775807)
+       and (l.circle_id is null or l.circle_id = any (app.readable_circle_ids()))
+     order by l.id desc
+     limit least(greatest(p_limit, 1), 100)
+$$;
+
 CREATE FUNCTION app.readable_circle_ids() RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -629,6 +851,18 @@ CREATE FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) RETURNS in
            end
 $$;
 
+CREATE FUNCTION app.reporter_weight(p_reporter uuid) RETURNS numeric
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select round((count(*) filter (where r.status = 'acted') + 1)::numeric
+                 / (count(*) filter (where r.status in ('acted', 'dismissed')) + 2), 3)
+      from app.reports r
+     where r.reporter_id = p_reporter
+       -- Staff's business only.
+       and cardinality(app.moderated_circle_ids()) > 0
+$$;
+
 CREATE FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) RETURNS SETOF bigint
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -638,6 +872,71 @@ CREATE FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) RETURNS SE
        and p.circle_id = any ((select app.readable_circle_ids())::bigint[])
      order by p.created_at desc
      limit least(greatest(p_limit, 0), 1000)
+$$;
+
+CREATE FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_actor uuid := auth.uid();
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_report app.reports%rowtype;
+    v_resolved integer;
+    v_log bigint;
+    v_subject text := '';
+    v_reporters uuid[];
+begin
+    if v_actor is null then
+        raise exception 'sign in first' using errcode = '42501';
+    end if;
+    if p_outcome not in ('dismissed', 'ignored') then
+        raise exception 'Reports are dismissed or ignored.' using errcode = '22023';
+    end if;
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters.' using errcode = '22023';
+    end if;
+    select * into v_report from app.reports
+     where target_key = p_target_key and status = 'open' order by id limit 1;
+    if not found then
+        raise exception 'There are no open reports about that any more.' using errcode = '22023';
+    end if;
+    if not (app.is_site_staff()
+            or (v_report.reason <> 'at_risk' and v_report.circle_id = any (app.moderated_circle_ids()))) then
+        raise exception 'only this circle''s moderators settle its reports' using errcode = '42501';
+    end if;
+    if v_report.target = 'post' then
+        v_subject := coalesce((select p.title from app.posts p where p.id = v_report.post_id), '');
+    elsif v_report.target = 'comment' then
+        v_subject := coalesce((select left(c.body, 120) from app.comments c where c.id = v_report.comment_id), '');
+    else
+        v_subject := coalesce((select '@' || pr.handle from app.profiles pr where pr.user_id = v_report.member_id), '');
+    end if;
+    with settled as (
+        update app.reports set status = p_outcome, resolved_at = now(), resolved_by = v_actor
+         where target_key = p_target_key and status = 'open'
+           and (app.is_site_staff() or reason <> 'at_risk')
+        returning reporter_id)
+    select coalesce(array_agg(distinct reporter_id), '{}') into v_reporters from settled;
+    v_resolved := cardinality(v_reporters);
+    insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
+                                    member_id, subject, reports_resolved)
+    values (v_actor, case p_outcome when 'dismissed' then 'dismiss_reports' else 'ignore_reports' end,
+            v_reason, v_report.circle_id, v_report.post_id, v_report.comment_id, v_report.member_id,
+            v_subject, v_resolved)
+    returning id into v_log;
+    if p_outcome = 'dismissed' then
+        insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
+                                       moderation_action, subject)
+        select r, 'report_outcome', v_report.circle_id, v_report.post_id, v_report.comment_id,
+               'dismissed', v_subject
+          from unnest(v_reporters) r where r <> v_actor;
+        perform app.emit_event('notification.created', v_report.circle_id, v_report.post_id,
+                               v_report.comment_id, r, null)
+           from unnest(v_reporters) r where r <> v_actor;
+    end if;
+    return v_log;
+end
 $$;
 
 CREATE FUNCTION auth.announce_session_end() RETURNS trigger
@@ -822,6 +1121,7 @@ CREATE TABLE app.comments (
     insightful_count integer DEFAULT 0 NOT NULL,
     hug_count integer DEFAULT 0 NOT NULL,
     is_anonymous boolean DEFAULT false NOT NULL,
+    removed_at timestamp with time zone,
     CONSTRAINT comments_anonymous_has_no_author CHECK (((NOT is_anonymous) OR (author_id IS NULL))),
     CONSTRAINT comments_body_check CHECK ((char_length(body) <= 10000)),
     CONSTRAINT comments_body_present CHECK (((deleted_at IS NOT NULL) OR (char_length(body) >= 1))),
@@ -906,6 +1206,33 @@ ALTER TABLE app.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE app.moderation_log (
+    id bigint NOT NULL,
+    at timestamp with time zone DEFAULT now() NOT NULL,
+    actor_id uuid,
+    action text NOT NULL,
+    reason text NOT NULL,
+    circle_id bigint,
+    post_id bigint,
+    comment_id bigint,
+    member_id uuid,
+    subject text DEFAULT ''::text NOT NULL,
+    reports_resolved integer DEFAULT 0 NOT NULL,
+    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text]))),
+    CONSTRAINT moderation_log_reason_check CHECK (((char_length(reason) >= 3) AND (char_length(reason) <= 500)))
+);
+
+ALTER TABLE ONLY app.moderation_log FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.moderation_log ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.moderation_log_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE app.muted_members (
     user_id uuid NOT NULL,
     muted_id uuid NOT NULL,
@@ -952,7 +1279,10 @@ CREATE TABLE app.notifications (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
     read_at timestamp with time zone,
-    CONSTRAINT notifications_kind_check CHECK ((kind = ANY (ARRAY['reply'::text, 'comment_reply'::text, 'mention'::text, 'reaction'::text, 'join_approved'::text, 'join_declined'::text, 'activity'::text, 'new_post'::text])))
+    moderation_action text,
+    moderation_reason text,
+    subject text,
+    CONSTRAINT notifications_kind_check CHECK ((kind = ANY (ARRAY['reply'::text, 'comment_reply'::text, 'mention'::text, 'reaction'::text, 'join_approved'::text, 'join_declined'::text, 'activity'::text, 'new_post'::text, 'moderation'::text, 'report_outcome'::text])))
 );
 
 ALTER TABLE ONLY app.notifications FORCE ROW LEVEL SECURITY;
@@ -1051,6 +1381,7 @@ CREATE TABLE app.posts (
     insightful_count integer DEFAULT 0 NOT NULL,
     hug_count integer DEFAULT 0 NOT NULL,
     search tsvector GENERATED ALWAYS AS ((setweight(to_tsvector('english'::regconfig, title), 'A'::"char") || setweight(to_tsvector('english'::regconfig, body), 'B'::"char"))) STORED,
+    removed_at timestamp with time zone,
     CONSTRAINT posts_anonymous_has_no_author CHECK (((NOT is_anonymous) OR (author_id IS NULL))),
     CONSTRAINT posts_body_check CHECK ((char_length(body) <= 20000)),
     CONSTRAINT posts_body_present CHECK (((deleted_at IS NOT NULL) OR (char_length(body) >= 1))),
@@ -1093,6 +1424,67 @@ CREATE TABLE app.profiles (
 );
 
 ALTER TABLE ONLY app.profiles FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.removed_texts (
+    id bigint NOT NULL,
+    post_id bigint,
+    comment_id bigint,
+    title text,
+    body text NOT NULL,
+    body_html text NOT NULL,
+    content_warning text,
+    removed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT removed_texts_one_target CHECK (((post_id IS NULL) <> (comment_id IS NULL)))
+);
+
+ALTER TABLE ONLY app.removed_texts FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.removed_texts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.removed_texts_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.reports (
+    id bigint NOT NULL,
+    reporter_id uuid NOT NULL,
+    target text NOT NULL,
+    post_id bigint,
+    comment_id bigint,
+    member_id uuid,
+    circle_id bigint,
+    reason text NOT NULL,
+    details text DEFAULT ''::text NOT NULL,
+    status text DEFAULT 'open'::text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    resolved_at timestamp with time zone,
+    resolved_by uuid,
+    target_key text GENERATED ALWAYS AS (((target || ':'::text) || COALESCE((comment_id)::text,
+CASE
+    WHEN (target = 'post'::text) THEN (post_id)::text
+    ELSE NULL::text
+END, (member_id)::text))) STORED,
+    CONSTRAINT reports_details_check CHECK ((char_length(details) <= 1000)),
+    CONSTRAINT reports_reason_check CHECK ((reason = ANY (ARRAY['spam'::text, 'harassment'::text, 'misinformation'::text, 'off_topic'::text, 'other'::text, 'at_risk'::text]))),
+    CONSTRAINT reports_resolution CHECK (((status = 'open'::text) = (resolved_at IS NULL))),
+    CONSTRAINT reports_status_check CHECK ((status = ANY (ARRAY['open'::text, 'acted'::text, 'dismissed'::text, 'ignored'::text]))),
+    CONSTRAINT reports_target_check CHECK ((target = ANY (ARRAY['post'::text, 'comment'::text, 'member'::text]))),
+    CONSTRAINT reports_target_shape CHECK ((((target = 'post'::text) AND (post_id IS NOT NULL) AND (comment_id IS NULL) AND (member_id IS NULL)) OR ((target = 'comment'::text) AND (post_id IS NOT NULL) AND (comment_id IS NOT NULL) AND (member_id IS NULL)) OR ((target = 'member'::text) AND (post_id IS NULL) AND (comment_id IS NULL) AND (member_id IS NOT NULL))))
+);
+
+ALTER TABLE ONLY app.reports FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.reports ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.reports_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
 
 CREATE TABLE auth.audit_log (
     id bigint NOT NULL,
@@ -1304,6 +1696,9 @@ ALTER TABLE ONLY app.job_schedules
 ALTER TABLE ONLY app.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.moderation_log
+    ADD CONSTRAINT moderation_log_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY app.muted_members
     ADD CONSTRAINT muted_members_pkey PRIMARY KEY (user_id, muted_id);
 
@@ -1327,6 +1722,12 @@ ALTER TABLE ONLY app.posts
 
 ALTER TABLE ONLY app.profiles
     ADD CONSTRAINT profiles_pkey PRIMARY KEY (user_id);
+
+ALTER TABLE ONLY app.removed_texts
+    ADD CONSTRAINT removed_texts_pkey PRIMARY KEY (id);
+
+ALTER TABLE ONLY app.reports
+    ADD CONSTRAINT reports_pkey PRIMARY KEY (id);
 
 ALTER TABLE ONLY auth.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
@@ -1396,6 +1797,12 @@ CREATE UNIQUE INDEX jobs_dedupe_key ON app.jobs USING btree (kind, dedupe_key) W
 
 CREATE INDEX jobs_due_idx ON app.jobs USING btree (run_at, id) WHERE (failed_at IS NULL);
 
+CREATE INDEX moderation_log_circle_idx ON app.moderation_log USING btree (circle_id, id DESC);
+
+CREATE INDEX moderation_log_order_idx ON app.moderation_log USING btree (id DESC);
+
+CREATE INDEX moderation_log_post_idx ON app.moderation_log USING btree (post_id);
+
 CREATE INDEX notification_digests_due_idx ON app.notification_digests USING btree (next_due_at) WHERE (frequency <> 'off'::text);
 
 CREATE INDEX notification_levels_circle_followers_idx ON app.notification_levels USING btree (circle_id) WHERE ((circle_id IS NOT NULL) AND (level = 'all'::text));
@@ -1442,6 +1849,18 @@ CREATE UNIQUE INDEX profiles_handle_key ON app.profiles USING btree (handle);
 
 CREATE INDEX profiles_handle_trgm_idx ON app.profiles USING gist (handle public.gist_trgm_ops);
 
+CREATE UNIQUE INDEX removed_texts_comment_key ON app.removed_texts USING btree (comment_id) WHERE (comment_id IS NOT NULL);
+
+CREATE UNIQUE INDEX removed_texts_post_key ON app.removed_texts USING btree (post_id) WHERE (post_id IS NOT NULL);
+
+CREATE INDEX reports_circle_open_idx ON app.reports USING btree (circle_id, created_at) WHERE (status = 'open'::text);
+
+CREATE UNIQUE INDEX reports_once ON app.reports USING btree (reporter_id, target_key, ((reason = 'at_risk'::text))) WHERE (status = 'open'::text);
+
+CREATE INDEX reports_open_idx ON app.reports USING btree (target_key, created_at) WHERE (status = 'open'::text);
+
+CREATE INDEX reports_reporter_idx ON app.reports USING btree (reporter_id, status);
+
 CREATE INDEX audit_log_actor_idx ON auth.audit_log USING btree (actor, at DESC);
 
 CREATE INDEX identities_user_id_idx ON auth.identities USING btree (user_id);
@@ -1484,6 +1903,10 @@ CREATE TRIGGER comments_guard BEFORE UPDATE ON app.comments FOR EACH ROW EXECUTE
 
 CREATE TRIGGER comments_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.comment_notifications();
 
+CREATE TRIGGER moderation_log_append_only BEFORE DELETE OR UPDATE ON app.moderation_log FOR EACH ROW EXECUTE FUNCTION app.moderation_log_is_append_only();
+
+CREATE TRIGGER moderation_log_no_truncate BEFORE TRUNCATE ON app.moderation_log FOR EACH STATEMENT EXECUTE FUNCTION app.moderation_log_is_append_only();
+
 CREATE TRIGGER notification_digests_schedule BEFORE INSERT OR UPDATE ON app.notification_digests FOR EACH ROW EXECUTE FUNCTION app.digest_schedule();
 
 CREATE TRIGGER post_reactions_count AFTER INSERT OR DELETE ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.count_post_reactions();
@@ -1499,6 +1922,8 @@ CREATE TRIGGER posts_events AFTER INSERT OR UPDATE OF title, body, content_warni
 CREATE TRIGGER posts_guard BEFORE UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCTION app.guard_post_update();
 
 CREATE TRIGGER posts_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.post_notifications();
+
+CREATE TRIGGER reports_place BEFORE INSERT ON app.reports FOR EACH ROW EXECUTE FUNCTION app.place_report();
 
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
 
@@ -1564,6 +1989,21 @@ ALTER TABLE ONLY app.comments
 ALTER TABLE ONLY app.form_submissions
     ADD CONSTRAINT form_submissions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY app.moderation_log
+    ADD CONSTRAINT moderation_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.moderation_log
+    ADD CONSTRAINT moderation_log_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.moderation_log
+    ADD CONSTRAINT moderation_log_comment_id_fkey FOREIGN KEY (comment_id) REFERENCES app.comments(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.moderation_log
+    ADD CONSTRAINT moderation_log_member_id_fkey FOREIGN KEY (member_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.moderation_log
+    ADD CONSTRAINT moderation_log_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE SET NULL;
+
 ALTER TABLE ONLY app.muted_members
     ADD CONSTRAINT muted_members_muted_id_fkey FOREIGN KEY (muted_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
@@ -1614,6 +2054,30 @@ ALTER TABLE ONLY app.posts
 
 ALTER TABLE ONLY app.profiles
     ADD CONSTRAINT profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.removed_texts
+    ADD CONSTRAINT removed_texts_comment_id_fkey FOREIGN KEY (comment_id) REFERENCES app.comments(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.removed_texts
+    ADD CONSTRAINT removed_texts_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.reports
+    ADD CONSTRAINT reports_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.reports
+    ADD CONSTRAINT reports_comment_id_fkey FOREIGN KEY (comment_id) REFERENCES app.comments(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.reports
+    ADD CONSTRAINT reports_member_id_fkey FOREIGN KEY (member_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.reports
+    ADD CONSTRAINT reports_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.reports
+    ADD CONSTRAINT reports_reporter_id_fkey FOREIGN KEY (reporter_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.reports
+    ADD CONSTRAINT reports_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES auth.users(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY auth.identities
     ADD CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
@@ -1770,6 +2234,14 @@ ALTER TABLE app.jobs ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY jobs_service ON app.jobs TO auth_admin USING (true) WITH CHECK (true);
 
+ALTER TABLE app.moderation_log ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY moderation_log_staff_read ON app.moderation_log FOR SELECT TO authenticated USING ((( SELECT app.is_site_staff() AS is_site_staff) OR (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))));
+
+CREATE POLICY moderation_log_steward_read ON app.moderation_log FOR SELECT TO community_steward USING (true);
+
+CREATE POLICY moderation_log_steward_write ON app.moderation_log FOR INSERT TO community_steward WITH CHECK (true);
+
 ALTER TABLE app.muted_members ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY muted_members_own ON app.muted_members TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
@@ -1841,6 +2313,36 @@ CREATE POLICY profiles_service ON app.profiles TO auth_admin USING (true) WITH C
 CREATE POLICY profiles_steward ON app.profiles FOR SELECT TO community_steward USING (true);
 
 CREATE POLICY profiles_update_own ON app.profiles FOR UPDATE TO authenticated USING ((user_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((user_id = ( SELECT auth.uid() AS uid)));
+
+ALTER TABLE app.removed_texts ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY removed_texts_moderators ON app.removed_texts FOR SELECT TO authenticated USING ((((post_id IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = removed_texts.post_id) AND (p.circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])))))) OR ((comment_id IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM (app.comments c
+     JOIN app.posts p ON ((p.id = c.post_id)))
+  WHERE ((c.id = removed_texts.comment_id) AND (p.circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))))))));
+
+CREATE POLICY removed_texts_steward ON app.removed_texts TO community_steward USING (true) WITH CHECK (true);
+
+ALTER TABLE app.reports ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY reports_file ON app.reports FOR INSERT TO authenticated WITH CHECK (((reporter_id = ( SELECT auth.uid() AS uid)) AND (status = 'open'::text) AND
+CASE target
+    WHEN 'post'::text THEN (EXISTS ( SELECT 1
+       FROM app.posts p
+      WHERE ((p.id = reports.post_id) AND (p.deleted_at IS NULL) AND (NOT app.is_post_author(p.id)))))
+    WHEN 'comment'::text THEN (EXISTS ( SELECT 1
+       FROM app.comments c
+      WHERE ((c.id = reports.comment_id) AND (c.deleted_at IS NULL) AND (NOT app.is_comment_author(c.id)))))
+    ELSE ((member_id <> ( SELECT auth.uid() AS uid)) AND (EXISTS ( SELECT 1
+       FROM app.profiles pr
+      WHERE (pr.user_id = reports.member_id))))
+END));
+
+CREATE POLICY reports_read ON app.reports FOR SELECT TO authenticated USING (((reporter_id = ( SELECT auth.uid() AS uid)) OR ( SELECT app.is_site_staff() AS is_site_staff) OR ((reason <> 'at_risk'::text) AND (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])))));
+
+CREATE POLICY reports_steward ON app.reports TO community_steward USING (true) WITH CHECK (true);
 
 ALTER TABLE auth.audit_log ENABLE ROW LEVEL SECURITY;
 
@@ -1944,6 +2446,9 @@ REVOKE ALL ON FUNCTION app.member_reads_circle(p_user uuid, p_circle bigint) FRO
 
 REVOKE ALL ON FUNCTION app.mentioned_members(p_html text) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.moderate(p_action text, p_post bigint, p_comment bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.moderate(p_action text, p_post bigint, p_comment bigint, p_reason text) TO authenticated;
+
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO auth_admin;
@@ -1958,6 +2463,10 @@ GRANT ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) TO authent
 
 REVOKE ALL ON FUNCTION app.post_author(p_post bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) TO anon;
+GRANT ALL ON FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) TO authenticated;
+
 GRANT ALL ON FUNCTION app.readable_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.readable_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.readable_circle_ids() TO auth_admin;
@@ -1970,9 +2479,15 @@ GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO a
 GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO authenticated;
 GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO auth_admin;
 
+REVOKE ALL ON FUNCTION app.reporter_weight(p_reporter uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.reporter_weight(p_reporter uuid) TO authenticated;
+
 REVOKE ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO anon;
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO authenticated;
+
+REVOKE ALL ON FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_reason text) TO authenticated;
 
 REVOKE ALL ON FUNCTION auth.forget_reveals_of_ended_session() FROM PUBLIC;
 
@@ -2019,9 +2534,13 @@ GRANT SELECT ON TABLE app.circles TO community_steward;
 GRANT SELECT ON TABLE app.circles TO anon;
 GRANT SELECT ON TABLE app.circles TO authenticated;
 
+GRANT SELECT(id) ON TABLE app.circles TO community_steward;
+
 GRANT INSERT(slug) ON TABLE app.circles TO authenticated;
+GRANT SELECT(slug) ON TABLE app.circles TO community_steward;
 
 GRANT INSERT(name),UPDATE(name) ON TABLE app.circles TO authenticated;
+GRANT SELECT(name) ON TABLE app.circles TO community_steward;
 
 GRANT INSERT(description),UPDATE(description) ON TABLE app.circles TO authenticated;
 
@@ -2052,14 +2571,17 @@ GRANT INSERT(parent_id) ON TABLE app.comments TO authenticated;
 GRANT INSERT(author_id) ON TABLE app.comments TO authenticated;
 
 GRANT INSERT(body),UPDATE(body) ON TABLE app.comments TO authenticated;
+GRANT UPDATE(body) ON TABLE app.comments TO community_steward;
 
 GRANT INSERT(body_html),UPDATE(body_html) ON TABLE app.comments TO authenticated;
+GRANT UPDATE(body_html) ON TABLE app.comments TO community_steward;
 
 GRANT INSERT(depth) ON TABLE app.comments TO authenticated;
 
 GRANT UPDATE(edited_at) ON TABLE app.comments TO authenticated;
 
 GRANT UPDATE(deleted_at) ON TABLE app.comments TO authenticated;
+GRANT UPDATE(deleted_at) ON TABLE app.comments TO community_steward;
 
 GRANT UPDATE(support_count) ON TABLE app.comments TO community_steward;
 
@@ -2070,6 +2592,8 @@ GRANT UPDATE(insightful_count) ON TABLE app.comments TO community_steward;
 GRANT UPDATE(hug_count) ON TABLE app.comments TO community_steward;
 
 GRANT INSERT(is_anonymous) ON TABLE app.comments TO authenticated;
+
+GRANT UPDATE(removed_at) ON TABLE app.comments TO community_steward;
 
 GRANT SELECT,DELETE ON TABLE app.events TO auth_admin;
 GRANT INSERT ON TABLE app.events TO community_steward;
@@ -2088,6 +2612,9 @@ GRANT UPDATE(result) ON TABLE app.form_submissions TO authenticated;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.job_schedules TO auth_admin;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.jobs TO auth_admin;
+
+GRANT SELECT,INSERT ON TABLE app.moderation_log TO community_steward;
+GRANT SELECT ON TABLE app.moderation_log TO authenticated;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.muted_members TO authenticated;
 GRANT SELECT ON TABLE app.muted_members TO community_steward;
@@ -2134,21 +2661,27 @@ GRANT SELECT(is_anonymous),INSERT(is_anonymous) ON TABLE app.posts TO authentica
 
 GRANT SELECT(title) ON TABLE app.posts TO anon;
 GRANT SELECT(title),INSERT(title),UPDATE(title) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(title) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(body) ON TABLE app.posts TO anon;
 GRANT SELECT(body),INSERT(body),UPDATE(body) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(body) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(body_html) ON TABLE app.posts TO anon;
 GRANT SELECT(body_html),INSERT(body_html),UPDATE(body_html) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(body_html) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(content_warning) ON TABLE app.posts TO anon;
 GRANT SELECT(content_warning),INSERT(content_warning),UPDATE(content_warning) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(content_warning) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(pinned) ON TABLE app.posts TO anon;
 GRANT SELECT(pinned),UPDATE(pinned) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(pinned) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(locked) ON TABLE app.posts TO anon;
 GRANT SELECT(locked),UPDATE(locked) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(locked) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(created_at) ON TABLE app.posts TO anon;
 GRANT SELECT(created_at) ON TABLE app.posts TO authenticated;
@@ -2158,6 +2691,7 @@ GRANT SELECT(edited_at),UPDATE(edited_at) ON TABLE app.posts TO authenticated;
 
 GRANT SELECT(deleted_at) ON TABLE app.posts TO anon;
 GRANT SELECT(deleted_at),UPDATE(deleted_at) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(deleted_at) ON TABLE app.posts TO community_steward;
 
 GRANT UPDATE(last_activity_at) ON TABLE app.posts TO community_steward;
 GRANT SELECT(last_activity_at) ON TABLE app.posts TO anon;
@@ -2186,6 +2720,10 @@ GRANT SELECT(hug_count) ON TABLE app.posts TO authenticated;
 GRANT SELECT(search) ON TABLE app.posts TO anon;
 GRANT SELECT(search) ON TABLE app.posts TO authenticated;
 
+GRANT SELECT(removed_at) ON TABLE app.posts TO anon;
+GRANT SELECT(removed_at) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(removed_at) ON TABLE app.posts TO community_steward;
+
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.profiles TO auth_admin;
 GRANT SELECT ON TABLE app.profiles TO anon;
 GRANT SELECT ON TABLE app.profiles TO authenticated;
@@ -2209,6 +2747,26 @@ GRANT UPDATE(modalities) ON TABLE app.profiles TO authenticated;
 GRANT UPDATE(credentials) ON TABLE app.profiles TO authenticated;
 
 GRANT UPDATE(booking_url) ON TABLE app.profiles TO authenticated;
+
+GRANT SELECT ON TABLE app.removed_texts TO authenticated;
+GRANT SELECT,INSERT,DELETE ON TABLE app.removed_texts TO community_steward;
+
+GRANT SELECT,INSERT,UPDATE ON TABLE app.reports TO community_steward;
+GRANT SELECT ON TABLE app.reports TO authenticated;
+
+GRANT INSERT(reporter_id) ON TABLE app.reports TO authenticated;
+
+GRANT INSERT(target) ON TABLE app.reports TO authenticated;
+
+GRANT INSERT(post_id) ON TABLE app.reports TO authenticated;
+
+GRANT INSERT(comment_id) ON TABLE app.reports TO authenticated;
+
+GRANT INSERT(member_id) ON TABLE app.reports TO authenticated;
+
+GRANT INSERT(reason) ON TABLE app.reports TO authenticated;
+
+GRANT INSERT(details) ON TABLE app.reports TO authenticated;
 
 GRANT SELECT,INSERT ON TABLE auth.audit_log TO auth_admin;
 

@@ -8,6 +8,7 @@ pub mod bookmarks;
 pub mod circles;
 pub mod comments;
 pub mod feeds;
+pub mod moderation;
 pub mod notifications;
 pub mod posts;
 pub mod profiles;

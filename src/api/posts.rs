@@ -115,9 +115,14 @@ pub async fn delete_post(id: PostId) -> Result<(), AppError> {
 }
 
 /// A circle moderator pins or unpins, locks or unlocks a post: `flag` is "pinned" or
-/// "locked", `on` is "true" or "false".
+/// "locked", `on` is "true" or "false", and `reason` is logged and told to the author.
 #[server(prefix = "/api", endpoint = "posts/moderate")]
-pub async fn moderate_post(id: PostId, flag: String, on: String) -> Result<(), AppError> {
+pub async fn moderate_post(
+    id: PostId,
+    flag: String,
+    on: String,
+    #[server(default)] reason: String,
+) -> Result<(), AppError> {
     use crate::server::{
         auth::request,
         http::errors::with_status,
@@ -133,7 +138,7 @@ pub async fn moderate_post(id: PostId, flag: String, on: String) -> Result<(), A
             )));
         }
     };
-    let path = with_status(posts::set_flag(&ctx, id, flag, on == "true").await)?;
+    let path = with_status(posts::set_flag(&ctx, id, flag, on == "true", &reason).await)?;
     super::circles::redirect_back_without_js(&path);
     Ok(())
 }

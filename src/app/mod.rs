@@ -17,6 +17,7 @@ use leptos_router::{
 };
 use pages::{
     about::AboutPage,
+    admin::{modlog::StaffModlogPage, queue::ReviewQueuePage},
     bookmarks::BookmarksPage,
     circle::CirclePage,
     circle_new::NewCirclePage,
@@ -28,6 +29,7 @@ use pages::{
     login_mfa::LoginMfaPage,
     logout::LogoutPage,
     magic::{MagicPage, MagicRequestPage},
+    modlog::ModlogPage,
     not_found::NotFoundPage,
     notifications::NotificationsPage,
     post::PostPage,
@@ -35,6 +37,8 @@ use pages::{
     post_link::PostLinkPage,
     post_new::NewPostPage,
     profile::MemberProfilePage,
+    report::ReportPage,
+    report_thanks::ReportThanksPage,
     reset::ResetPage,
     search::SearchPage,
     settings::{
@@ -112,6 +116,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/search") view=SearchPage ssr=SsrMode::Async/>
                         <Route path=path!("/bookmarks") view=BookmarksPage ssr=SsrMode::Async/>
                         <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/report") view=ReportPage ssr=SsrMode::Async/>
+                        <Route path=path!("/report/thanks") view=ReportThanksPage ssr=SsrMode::Async/>
+                        <Route path=path!("/modlog") view=ModlogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/queue") view=ReviewQueuePage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/modlog") view=StaffModlogPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=SignupPage/>

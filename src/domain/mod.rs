@@ -6,6 +6,7 @@ pub mod error;
 pub mod field_errors;
 pub mod identity;
 pub mod ids;
+pub mod moderation;
 pub mod notification;
 pub mod realtime;
 pub mod request_id;

@@ -27,6 +27,10 @@ pub enum NotificationKind {
     Activity,
     /// A new post in a circle I follow.
     NewPost,
+    /// Moderators acted on my post or reply: what and why (never who).
+    Moderation,
+    /// What became of something I reported.
+    ReportOutcome,
 }
 
 impl NotificationKind {
@@ -40,6 +44,8 @@ impl NotificationKind {
             "join_declined" => Self::JoinDeclined,
             "activity" => Self::Activity,
             "new_post" => Self::NewPost,
+            "moderation" => Self::Moderation,
+            "report_outcome" => Self::ReportOutcome,
             _ => return None,
         })
     }
@@ -66,6 +72,20 @@ pub struct Notification {
     pub at: String,
     pub at_label: String,
     pub unread: bool,
+    /// For moderation notices and report outcomes: what was done, why, and to what.
+    #[serde(default)]
+    pub moderation: Option<ModerationNotice>,
+}
+
+/// What a moderation notice or a report outcome says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModerationNotice {
+    /// As logged: `remove_post`, `lock`, …; for a report outcome `acted` or `dismissed`.
+    pub action: String,
+    /// The moderators' reason, told to the author (not to reporters).
+    pub reason: Option<String>,
+    /// The post's title or the reply's start, as it was when they acted.
+    pub subject: String,
 }
 
 impl Notification {
@@ -106,6 +126,29 @@ impl Notification {
                 format!("Someone posted anonymously in {circle}")
             }
             NotificationKind::NewPost => format!("{who} posted in {circle}"),
+            NotificationKind::Moderation => {
+                let action = self.moderation.as_ref().map_or("", |m| m.action.as_str());
+                let what = match action {
+                    "remove_post" => "removed your post",
+                    "hide_post" => "hid your post while they look at it",
+                    "restore_post" => "restored your post",
+                    "remove_comment" => "removed your reply",
+                    "hide_comment" => "hid your reply while they look at it",
+                    "restore_comment" => "restored your reply",
+                    "lock" => "locked your post to new replies",
+                    "unlock" => "opened your post to replies again",
+                    "pin" => "pinned your post",
+                    "unpin" => "unpinned your post",
+                    _ => "acted on your post",
+                };
+                format!("Moderators {what} in {circle}")
+            }
+            NotificationKind::ReportOutcome => {
+                match self.moderation.as_ref().map(|m| m.action.as_str()) {
+                    Some("acted") => "Thank you: moderators acted on what you reported".to_owned(),
+                    _ => "Moderators looked at what you reported and left it up".to_owned(),
+                }
+            }
         }
     }
 
@@ -218,6 +261,7 @@ mod tests {
             at: String::new(),
             at_label: String::new(),
             unread: true,
+            moderation: None,
         }
     }
 

@@ -71,6 +71,50 @@ pub struct Settings {
     pub jobs: JobSettings,
     #[serde(default)]
     pub realtime: RealtimeSettings,
+    #[serde(default)]
+    pub moderation: ModerationSettings,
+}
+
+/// Moderation (`services::moderation`).
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct ModerationSettings {
+    /// Where a member who reports that someone may be at risk is pointed at once, by
+    /// region. Replace the list in a configuration file (`[[moderation.crisis_resources]]`
+    /// with `region`, `name`, `contact`) for the countries your members live in.
+    pub crisis_resources: Vec<crate::domain::moderation::CrisisResource>,
+}
+
+impl Default for ModerationSettings {
+    fn default() -> Self {
+        let resource =
+            |region: &str, name: &str, contact: &str| crate::domain::moderation::CrisisResource {
+                region: region.to_owned(),
+                name: name.to_owned(),
+                contact: contact.to_owned(),
+            };
+        Self {
+            crisis_resources: vec![
+                resource(
+                    "Anywhere",
+                    "Find A Helpline (free, confidential lines by country)",
+                    "findahelpline.com",
+                ),
+                resource(
+                    "United States",
+                    "988 Suicide & Crisis Lifeline",
+                    "Call or text 988",
+                ),
+                resource(
+                    "Canada",
+                    "9-8-8 Suicide Crisis Helpline",
+                    "Call or text 988",
+                ),
+                resource("United Kingdom and Ireland", "Samaritans", "Call 116 123"),
+                resource("Australia", "Lifeline", "Call 13 11 14"),
+            ],
+        }
+    }
 }
 
 /// Live updates over `/realtime` (`server::realtime`): its limits, all counted in
@@ -298,6 +342,8 @@ pub struct LimitSettings {
     pub bookmarks_per_window: i32,
     pub join_requests_per_window: i32,
     pub searches_per_window: i32,
+    /// Reports one member may file per window.
+    pub reports_per_window: i32,
     /// Failed sign-ins for one account before each further attempt waits, doubling.
     pub failures_before_delay: i32,
 }
@@ -447,6 +493,7 @@ impl Settings {
             .set_default("limits.bookmarks_per_window", 500)?
             .set_default("limits.join_requests_per_window", 60)?
             .set_default("limits.searches_per_window", 600)?
+            .set_default("limits.reports_per_window", 60)?
             .set_default("seed.demo_on_empty", false)?
             .add_source(
                 config::File::from(config_dir.join(format!("{app_env}.toml"))).required(false),
@@ -573,10 +620,12 @@ mod tests {
                 bookmarks_per_window: 500,
                 join_requests_per_window: 60,
                 searches_per_window: 600,
+                reports_per_window: 60,
             },
             seed: SeedSettings::default(),
             jobs: JobSettings::default(),
             realtime: RealtimeSettings::default(),
+            moderation: ModerationSettings::default(),
         }
     }
 

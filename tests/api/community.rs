@@ -1076,7 +1076,12 @@ async fn circle_moderators_pin_and_lock_posts_and_members_cannot() {
     let refused = call(
         &app,
         "posts/moderate",
-        &[("id", &id), ("flag", "pinned"), ("on", "true")],
+        &[
+            ("id", &id),
+            ("flag", "pinned"),
+            ("on", "true"),
+            ("reason", "Worth keeping in view"),
+        ],
         &fern.cookies,
     )
     .await;
@@ -1095,7 +1100,12 @@ async fn circle_moderators_pin_and_lock_posts_and_members_cannot() {
         let done = call(
             &app,
             "posts/moderate",
-            &[("id", &id), ("flag", flag), ("on", "true")],
+            &[
+                ("id", &id),
+                ("flag", flag),
+                ("on", "true"),
+                ("reason", "Worth keeping in view"),
+            ],
             &chief.cookies,
         )
         .await;

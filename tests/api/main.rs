@@ -22,6 +22,7 @@ mod long_threads;
 mod mail;
 mod metrics;
 mod migrations;
+mod moderation;
 mod notifications;
 mod oauth;
 mod oauth_provider;

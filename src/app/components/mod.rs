@@ -13,6 +13,7 @@ pub mod form_guard;
 pub mod form_page;
 pub mod icon;
 pub mod live_banner;
+pub mod moderate_form;
 pub mod notification_bell;
 pub mod notify_level_form;
 pub mod oauth_buttons;

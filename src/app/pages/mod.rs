@@ -1,6 +1,7 @@
 //! One file per page.
 
 pub mod about;
+pub mod admin;
 pub mod bookmarks;
 pub mod circle;
 pub mod circle_new;
@@ -12,6 +13,7 @@ pub mod login;
 pub mod login_mfa;
 pub mod logout;
 pub mod magic;
+pub mod modlog;
 pub mod not_found;
 pub mod notifications;
 pub mod post;
@@ -19,6 +21,8 @@ pub mod post_edit;
 pub mod post_link;
 pub mod post_new;
 pub mod profile;
+pub mod report;
+pub mod report_thanks;
 pub mod reset;
 pub mod search;
 pub mod settings;

@@ -105,9 +105,16 @@ fn NotificationList(
 fn NotificationItem(item: Notification, open: ServerAction<OpenNotification>) -> impl IntoView {
     let sentence = item.sentence();
     let unread = item.unread;
-    let context = item
-        .post_title
-        .clone()
+    // A moderation notice names what it was about as it was (a removed post's title is gone
+    // from the post) and the moderators' reason.
+    let subject = item
+        .moderation
+        .as_ref()
+        .map(|m| m.subject.clone())
+        .filter(|s| !s.is_empty());
+    let reason = item.moderation.as_ref().and_then(|m| m.reason.clone());
+    let context = subject
+        .or_else(|| item.post_title.clone())
         .map(|title| format!("“{title}”"))
         .or_else(|| item.circle_name.clone());
     view! {
@@ -125,6 +132,9 @@ fn NotificationItem(item: Notification, open: ServerAction<OpenNotification>) ->
                         <span class=if unread { "font-semibold" } else { "" } data-testid="notification-sentence">{sentence}</span>
                     </span>
                     {context.map(|context| view! { <span class="mt-0.5 block text-sm text-muted">{context}</span> })}
+                    {reason.map(|reason| view! {
+                        <span class="mt-1 block text-sm text-ink/80" data-testid="notification-reason">{format!("Reason: {reason}")}</span>
+                    })}
                     {item.excerpt.clone().map(|excerpt| view! {
                         <span class="mt-1 block text-sm text-ink/80" data-testid="notification-excerpt">{excerpt}</span>
                     })}

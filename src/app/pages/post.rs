@@ -9,7 +9,7 @@ use crate::{
     api::{
         bookmarks::ToggleBookmark,
         comments::{CreateComment, DeleteComment, EditComment},
-        posts::{DeletePost, ModeratePost, get_post_page},
+        posts::{DeletePost, get_post_page},
         reactions::ToggleReaction,
     },
     app::{
@@ -19,6 +19,7 @@ use crate::{
             error_panel::ErrorPanel,
             form::{FormError, SubmissionKey, SubmitButton, action_error, fresh_submission_key},
             live_banner::{LiveBanner, Watched},
+            moderate_form::ModerateForm,
             notify_level_form::NotifyLevelForm,
             reaction_bar::ReactionBar,
             reading_now::ReadingNow,
@@ -50,7 +51,6 @@ struct PostActions {
     edit_comment: ServerAction<EditComment>,
     delete_comment: ServerAction<DeleteComment>,
     delete_post: ServerAction<DeletePost>,
-    moderate: ServerAction<ModeratePost>,
 }
 
 impl PostActions {
@@ -62,7 +62,6 @@ impl PostActions {
             edit_comment: ServerAction::new(),
             delete_comment: ServerAction::new(),
             delete_post: ServerAction::new(),
-            moderate: ServerAction::new(),
         }
     }
 
@@ -75,7 +74,6 @@ impl PostActions {
                 .or_else(|| action_error(this.edit_comment.value()).get())
                 .or_else(|| action_error(this.delete_comment.value()).get())
                 .or_else(|| action_error(this.delete_post.value()).get())
-                .or_else(|| action_error(this.moderate.value()).get())
         })
     }
 }
@@ -154,7 +152,16 @@ fn PostView(
     } else {
         view! { <span data-testid="post-author">"A former member"</span> }.into_any()
     };
-    let body = if post.deleted {
+    let body = if post.removed {
+        view! {
+            <p class="italic text-muted" data-testid="post-removed">
+                "This post was removed by the moderators. The "
+                <a href="/modlog" class="link">"moderation log"</a>
+                " says why."
+            </p>
+        }
+        .into_any()
+    } else if post.deleted {
         view! { <p class="italic text-muted" data-testid="post-deleted">"This post was deleted by its author."</p> }.into_any()
     } else {
         let html = post.body_html.clone();
@@ -176,6 +183,7 @@ fn PostView(
     let error = actions.error();
     let bookmark_label = if post.bookmarked { "Saved ✓" } else { "Save" };
     let back = path.clone();
+    let report_href = format!("/report?target=post&id={}&back={path}", summary.id.get());
     let edit_href = format!("{path}/edit");
     view! {
         <Title text=summary.title.clone()/>
@@ -231,27 +239,6 @@ fn PostView(
                                 <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="bookmark">{bookmark_label}</button>
                             </ActionForm>
                         })}
-                        {post.can_moderate.then(|| {
-                            let (pinned, locked) = (summary.pinned, summary.locked);
-                            view! {
-                                <ActionForm action=actions.moderate>
-                                    <input type="hidden" name="id" value=summary.id.get()/>
-                                    <input type="hidden" name="flag" value="pinned"/>
-                                    <input type="hidden" name="on" value=if pinned { "false" } else { "true" }/>
-                                    <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="pin-post">
-                                        {if pinned { "Unpin" } else { "Pin" }}
-                                    </button>
-                                </ActionForm>
-                                <ActionForm action=actions.moderate>
-                                    <input type="hidden" name="id" value=summary.id.get()/>
-                                    <input type="hidden" name="flag" value="locked"/>
-                                    <input type="hidden" name="on" value=if locked { "false" } else { "true" }/>
-                                    <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="lock-post">
-                                        {if locked { "Unlock" } else { "Lock" }}
-                                    </button>
-                                </ActionForm>
-                            }
-                        })}
                         {post.viewer_is_author.then(|| view! {
                             <ButtonLink href=edit_href.clone() variant=ButtonVariant::Quiet attr:data-testid="edit-post">"Edit"</ButtonLink>
                             <ActionForm action=actions.delete_post>
@@ -259,8 +246,16 @@ fn PostView(
                                 <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="delete-post">"Delete"</button>
                             </ActionForm>
                         })}
+                        {(post.signed_in && !post.viewer_is_author).then(|| view! {
+                            <a href=report_href.clone()
+                                class=button_classes(ButtonVariant::Quiet, "") data-testid="report-post">"Report"</a>
+                        })}
                     </div>
                 </div>
+            })}
+            {(post.can_moderate && (!post.deleted || post.removed)).then(|| view! {
+                <ModerateForm post=summary.id.get() comment=None removed=post.removed
+                    pinned=summary.pinned locked=summary.locked back=path.clone()/>
             })}
         </article>
         <section aria-labelledby="replies" class="mt-10 space-y-4">
@@ -431,13 +426,21 @@ fn CommentItem(
         }
     });
     let continue_href = format!("{path}/thread/{}", comment.id);
-    let body = if comment.deleted {
+    let body = if comment.removed {
+        view! { <p class="mt-2 italic text-muted" data-testid="comment-removed">"This reply was removed by the moderators."</p> }.into_any()
+    } else if comment.deleted {
         view! { <p class="mt-2 italic text-muted" data-testid="comment-deleted">"This reply was deleted."</p> }.into_any()
     } else {
         view! { <div class="comment-body post-body" data-testid="comment-body-html" inner_html=comment.body_html.clone()></div> }.into_any()
     };
     let can_reply = post.can_comment && !comment.deleted;
-    let has_tools = can_reply || comment.viewer_is_author || comment.hidden_replies > 0;
+    let can_report = post.signed_in && !comment.viewer_is_author && !comment.deleted;
+    let can_moderate = post.can_moderate && (!comment.deleted || comment.removed);
+    let has_tools = can_reply
+        || comment.viewer_is_author
+        || comment.hidden_replies > 0
+        || can_report
+        || can_moderate;
     view! {
         <li id=anchor class=indent_class data-testid="comment"
             data-depth=comment.depth data-parent=comment.parent_id.map(|parent| parent.get())>
@@ -486,6 +489,14 @@ fn CommentItem(
                             <button type="submit" class="text-muted hover:underline" data-testid="delete-comment">"Delete"</button>
                         </ActionForm>
                     }
+                })}
+                {can_report.then(|| view! {
+                    <a href=format!("/report?target=comment&id={}&back={}", comment.id.get(), path)
+                        class="text-muted hover:underline" data-testid="report-comment">"Report"</a>
+                })}
+                {can_moderate.then(|| view! {
+                    <ModerateForm post=post.summary.id.get() comment=Some(comment.id.get()) removed=comment.removed
+                        pinned=false locked=false back=path.clone()/>
                 })}
                 {(comment.hidden_replies > 0).then(|| view! {
                     <a href=continue_href class="link" data-testid="continue-thread">

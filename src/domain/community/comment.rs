@@ -28,6 +28,8 @@ pub struct CommentView {
     pub created_label: String,
     pub edited: bool,
     pub deleted: bool,
+    /// Removed by the circle's moderators (then `deleted` too).
+    pub removed: bool,
     pub reactions: Reactions,
     pub viewer_is_author: bool,
     /// Replies below the render cap, to be continued on the comment's own page.
@@ -110,6 +112,7 @@ mod tests {
             created_label: String::new(),
             edited: false,
             deleted: false,
+            removed: false,
             reactions: Reactions::default(),
             viewer_is_author: false,
             hidden_replies: 0,

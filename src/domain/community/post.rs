@@ -52,12 +52,16 @@ pub struct PostDetail {
     pub is_support_circle: bool,
     pub edited: bool,
     pub deleted: bool,
+    /// Removed by the circle's moderators (then `deleted` too): the page says so.
+    pub removed: bool,
     pub reactions: Reactions,
     pub bookmarked: bool,
     pub viewer_is_author: bool,
     pub can_comment: bool,
     pub can_react: bool,
     pub can_moderate: bool,
+    /// Signed in: may report this post (when not its author) and its replies.
+    pub signed_in: bool,
     /// The sealed author of an anonymous post, for the circle's moderators only.
     pub sealed_author: Option<Author>,
     /// Earlier versions, newest first, for the circle's moderators only (empty otherwise).

@@ -125,6 +125,21 @@ pub fn require_staff() -> Result<CurrentSession, AppError> {
     Err(AppError::Forbidden)
 }
 
+/// A member whose session passed a second factor, for moderation: site staff, or a circle's
+/// moderator (the database then limits them to their circles). A member without two-step
+/// sign-in is told how to get it rather than just "no".
+pub fn require_moderator() -> Result<CurrentSession, AppError> {
+    let session = require_member()?;
+    if session.aal == "aal2" {
+        return Ok(session);
+    }
+    Err(AppError::BadRequest(
+        "Moderation needs two-step sign-in: turn it on in Settings, Security (or sign in again \
+         with your authenticator app), then try again."
+            .into(),
+    ))
+}
+
 /// The value binding a confirmation mail to this browser: the one it already holds, or a new
 /// one, set (again) as the `ws_confirm` cookie for as long as a mailed link lives.
 pub fn confirmation_binding(state: &AppState) -> String {

@@ -435,6 +435,7 @@ mod tests {
             at: String::new(),
             at_label: String::new(),
             unread: true,
+            moderation: None,
         }
     }
 

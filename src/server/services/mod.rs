@@ -4,6 +4,7 @@ pub mod community;
 pub mod context;
 pub mod digests;
 pub mod identity;
+pub mod moderation;
 pub mod notifications;
 pub mod status;
 pub mod submissions;

@@ -9,7 +9,8 @@ use crate::{
     domain::{
         AppError, CircleId, CommentId, PostId,
         notification::{
-            NOTIFICATION_PAGE_SIZE, Notification, NotificationKind, NotificationPage, NotifyLevel,
+            ModerationNotice, NOTIFICATION_PAGE_SIZE, Notification, NotificationKind,
+            NotificationPage, NotifyLevel,
         },
     },
     server::{
@@ -42,6 +43,9 @@ struct NotificationRow {
     post_title: Option<String>,
     comment_id: Option<CommentId>,
     comment_body: Option<String>,
+    moderation_action: Option<String>,
+    moderation_reason: Option<String>,
+    subject: Option<String>,
 }
 
 impl NotificationRow {
@@ -64,6 +68,11 @@ impl NotificationRow {
             at: rfc3339(self.updated_at),
             at_label: date_label(self.updated_at),
             unread: self.read_at.is_none(),
+            moderation: self.moderation_action.map(|action| ModerationNotice {
+                action,
+                reason: self.moderation_reason,
+                subject: self.subject.unwrap_or_default(),
+            }),
         })
     }
 }
@@ -74,14 +83,15 @@ const SELECT_MINE: &str = "select n.id, n.kind, n.sort_key, n.updated_at, n.read
         pr.display_name as actor_name,
         greatest(cardinality(n.actor_ids) - 1, 0)::int4 as others,
         n.circle_id, ci.name as circle_name, ci.slug as circle_slug,
-        n.post_id, p.title as post_title, n.comment_id, c.body as comment_body
+        n.post_id, p.title as post_title, n.comment_id, c.body as comment_body,
+        n.moderation_action, n.moderation_reason, n.subject
    from app.notifications n
    left join app.profiles pr on pr.user_id = n.actor_id
    left join app.circles ci on ci.id = n.circle_id
    left join app.posts p on p.id = n.post_id and p.deleted_at is null
    left join app.comments c on c.id = n.comment_id and c.deleted_at is null
   where n.recipient_id = (select auth.uid())
-    and (n.post_id is null or p.id is not null)";
+    and (n.post_id is null or p.id is not null or n.kind in ('moderation', 'report_outcome'))";
 
 #[derive(sqlx::FromRow)]
 struct OpenedRow {

@@ -27,6 +27,7 @@ pub enum WriteAction {
     Bookmark,
     JoinRequest,
     Search,
+    Report,
 }
 
 impl WriteAction {
@@ -38,6 +39,7 @@ impl WriteAction {
             WriteAction::Bookmark => "bookmark",
             WriteAction::JoinRequest => "join_request",
             WriteAction::Search => "search",
+            WriteAction::Report => "report",
         }
     }
 
@@ -49,6 +51,7 @@ impl WriteAction {
             WriteAction::Bookmark => limits.bookmarks_per_window,
             WriteAction::JoinRequest => limits.join_requests_per_window,
             WriteAction::Search => limits.searches_per_window,
+            WriteAction::Report => limits.reports_per_window,
         }
     }
 }

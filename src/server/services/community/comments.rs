@@ -29,6 +29,7 @@ struct CommentRow {
     created_at: time::OffsetDateTime,
     edited_at: Option<time::OffsetDateTime>,
     deleted_at: Option<time::OffsetDateTime>,
+    removed_at: Option<time::OffsetDateTime>,
     is_anonymous: bool,
     support_count: i32,
     grateful_count: i32,
@@ -117,7 +118,7 @@ pub async fn thread(
                   from app.posts p where p.id = $1)
          select c.id, c.parent_id, c.depth,
                 case when w.is_author then c.body else '' end as body,
-                c.body_html, c.created_at, c.edited_at, c.deleted_at, c.is_anonymous,
+                c.body_html, c.created_at, c.edited_at, c.deleted_at, c.removed_at, c.is_anonymous,
                 c.support_count, c.grateful_count, c.insightful_count, c.hug_count,
                 a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified,
                 w.is_author,
@@ -259,6 +260,7 @@ fn into_view(row: CommentRow, sealed_author: Option<Author>) -> CommentView {
         created_label: date_label(row.created_at),
         edited: row.edited_at.is_some(),
         deleted,
+        removed: row.removed_at.is_some(),
         reactions: reactions(
             [
                 row.support_count,

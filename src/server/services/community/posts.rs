@@ -115,6 +115,7 @@ struct DetailRow {
     is_support: bool,
     edited_at: Option<time::OffsetDateTime>,
     deleted_at: Option<time::OffsetDateTime>,
+    removed_at: Option<time::OffsetDateTime>,
     support_count: i32,
     grateful_count: i32,
     insightful_count: i32,
@@ -135,7 +136,7 @@ pub async fn read(
 ) -> Result<PostDetail, AppError> {
     let sql = POST_SUMMARY_SELECT.replacen(
         "select p.id,",
-        "select p.body, p.body_html, c.is_support, p.edited_at, p.deleted_at,
+        "select p.body, p.body_html, c.is_support, p.edited_at, p.deleted_at, p.removed_at,
                 p.support_count, p.grateful_count, p.insightful_count, p.hug_count,
                 app.is_post_author(p.id) as is_author,
                 p.circle_id = any ((select app.moderated_circle_ids())::bigint[]) as can_moderate,
@@ -200,6 +201,7 @@ pub async fn read(
         is_support_circle: row.is_support,
         edited: row.edited_at.is_some(),
         deleted,
+        removed: row.removed_at.is_some(),
         reactions: reactions(
             [
                 row.support_count,
@@ -214,6 +216,7 @@ pub async fn read(
         can_comment: signed_in && row.is_member && !locked && !deleted,
         can_react: signed_in && row.is_member && !deleted,
         can_moderate: row.can_moderate,
+        signed_in,
         sealed_author,
         revisions,
         summary: row.summary.into_summary(),
@@ -318,38 +321,27 @@ pub enum PostFlag {
     Locked,
 }
 
-/// A circle moderator (or site staff) pins or locks a post. The guard trigger refuses anyone
-/// else, so this check only gives the kind message first.
-#[tracing::instrument(skip(ctx))]
+/// A circle moderator (or site staff) pins or locks a post, with a reason: one moderation
+/// action (`app.moderate`: guard, change, log row and the author's notice in one
+/// transaction), like the review queue's.
+#[tracing::instrument(skip(ctx, reason))]
 pub async fn set_flag(
     ctx: &ServiceContext,
     post_id: PostId,
     flag: PostFlag,
     on: bool,
+    reason: &str,
 ) -> Result<String, AppError> {
-    ctx.member()?;
-    let mut tx = ctx.begin().await?;
-    let found: Option<(String, String, bool)> = sqlx::query_as(
-        "select c.slug, p.title, p.circle_id = any ((select app.moderated_circle_ids())::bigint[])
-           from app.posts p join app.circles c on c.id = p.circle_id
-          where p.id = $1 and p.deleted_at is null",
-    )
-    .bind(post_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (circle_slug, title, moderates) = found.ok_or(AppError::NotFound)?;
-    if !moderates {
-        return Err(AppError::Forbidden);
-    }
-    let sql = match flag {
-        PostFlag::Pinned => "update app.posts set pinned = $2 where id = $1",
-        PostFlag::Locked => "update app.posts set locked = $2 where id = $1",
+    use crate::{domain::moderation::ContentAction, server::services::moderation::actions};
+    let action = match (flag, on) {
+        (PostFlag::Pinned, true) => ContentAction::Pin,
+        (PostFlag::Pinned, false) => ContentAction::Unpin,
+        (PostFlag::Locked, true) => ContentAction::Lock,
+        (PostFlag::Locked, false) => ContentAction::Unlock,
     };
-    sqlx::query(sql)
-        .bind(post_id)
-        .bind(on)
-        .execute(&mut *tx)
-        .await?;
+    actions::act(ctx, post_id, None, action, reason).await?;
+    let mut tx = ctx.begin().await?;
+    let place = path(&mut tx, post_id).await?;
     tx.commit().await?;
-    Ok(post_path(&circle_slug, post_id, &title))
+    Ok(place)
 }

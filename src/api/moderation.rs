@@ -1,0 +1,197 @@
+//! Moderation: members report; moderators read the queue and the log and act. Every staff
+//! function asks for a session that passed two-step sign-in, and the database decides the
+//! rest (which circles the caller moderates; nobody but an admin acts on an admin).
+
+use crate::domain::{
+    AppError,
+    moderation::{CrisisResource, ModlogPage, QueuePage, ReportSubject},
+};
+use leptos::prelude::*;
+
+/// What is being reported, from the form's `target` ("post", "comment", "member") and `id`
+/// (a post's or reply's) or `handle`.
+#[cfg(feature = "ssr")]
+fn reported(
+    target: &str,
+    id: Option<i64>,
+    handle: Option<&str>,
+) -> Result<crate::server::services::moderation::reports::Reported, AppError> {
+    use crate::{
+        domain::{CommentId, PostId},
+        server::services::moderation::reports::Reported,
+    };
+    match (target, id.filter(|id| *id > 0), handle.map(str::trim)) {
+        ("post", Some(id), _) => Ok(Reported::Post(PostId(id))),
+        ("comment", Some(id), _) => Ok(Reported::Comment(CommentId(id))),
+        ("member", _, Some(handle)) if !handle.is_empty() => {
+            Ok(Reported::Member(handle.to_owned()))
+        }
+        _ => Err(AppError::BadRequest(
+            "That is not something that can be reported.".into(),
+        )),
+    }
+}
+
+/// What the report page shows of the thing being reported.
+#[server(prefix = "/api", endpoint = "moderation/report-subject")]
+pub async fn get_report_subject(
+    target: String,
+    id: Option<i64>,
+    handle: Option<String>,
+) -> Result<ReportSubject, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::reports};
+    let ctx = request::context()?;
+    let reported = with_status(reported(&target, id, handle.as_deref()))?;
+    with_status(reports::subject(&ctx, &reported).await)
+}
+
+/// Files a report, then (from the form) goes to the thank-you page, which shows places to
+/// find help at once after an at-risk report.
+#[server(prefix = "/api", endpoint = "moderation/report")]
+pub async fn file_report(
+    target: String,
+    id: Option<i64>,
+    handle: Option<String>,
+    reason: String,
+    #[server(default)] details: String,
+    back: Option<String>,
+) -> Result<bool, AppError> {
+    use crate::{
+        domain::{identity::redirect::safe_redirect, moderation::ReportReason},
+        server::{
+            auth::request,
+            http::errors::with_status,
+            services::{moderation::reports, write_limits::WriteAction},
+        },
+    };
+    let state = request::state()?;
+    let ctx = request::context()?;
+    let reported = with_status(reported(&target, id, handle.as_deref()))?;
+    let Some(reason) = ReportReason::parse(reason.trim()) else {
+        return with_status(Err(AppError::BadRequest(
+            "Please choose what is wrong.".into(),
+        )));
+    };
+    with_status(request::within_limit(WriteAction::Report).await)?;
+    let receipt = with_status(
+        reports::file(
+            &ctx,
+            &reported,
+            reason,
+            &details,
+            &state.settings.moderation.crisis_resources,
+        )
+        .await,
+    )?;
+    let back = safe_redirect(back.as_deref());
+    let mut thanks = form_urlencoded::Serializer::new(String::new());
+    thanks.append_pair("back", &back);
+    if reason == ReportReason::AtRisk {
+        thanks.append_pair("at_risk", "1");
+    }
+    if !receipt.new {
+        thanks.append_pair("again", "1");
+    }
+    super::circles::redirect_back_without_js(&format!("/report/thanks?{}", thanks.finish()));
+    Ok(receipt.new)
+}
+
+/// The configured places to find help, shown after an at-risk report (and to anyone: they
+/// are public numbers).
+#[server(prefix = "/api", endpoint = "moderation/crisis-resources")]
+pub async fn crisis_resources() -> Result<Vec<CrisisResource>, AppError> {
+    use crate::server::auth::request;
+    Ok(request::state()?
+        .settings
+        .moderation
+        .crisis_resources
+        .clone())
+}
+
+/// One page (from 1) of the review queue.
+#[server(prefix = "/api", endpoint = "moderation/queue")]
+pub async fn review_queue(page: Option<u32>) -> Result<QueuePage, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::queue};
+    with_status(request::require_moderator())?;
+    let ctx = request::context()?;
+    with_status(queue::page(&ctx, page.unwrap_or(1)).await)
+}
+
+/// A moderator acts on a post (`comment` empty) or a reply, with a reason the author is told.
+#[server(prefix = "/api", endpoint = "moderation/act")]
+pub async fn moderate_content(
+    post: i64,
+    comment: Option<i64>,
+    action: String,
+    reason: String,
+    back: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::{
+        domain::{CommentId, PostId, identity::redirect::safe_redirect, moderation::ContentAction},
+        server::{auth::request, http::errors::with_status, services::moderation::actions},
+    };
+    with_status(request::require_moderator())?;
+    let ctx = request::context()?;
+    let Some(action) = ContentAction::parse(action.trim()) else {
+        return with_status(Err(AppError::BadRequest(
+            "That is not an action moderators take.".into(),
+        )));
+    };
+    let log = with_status(
+        actions::act(
+            &ctx,
+            PostId(post),
+            comment.filter(|c| *c > 0).map(CommentId),
+            action,
+            &reason,
+        )
+        .await,
+    )?;
+    super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
+    Ok(log)
+}
+
+/// A moderator closes a target's reports without acting on it: `dismissed` or `ignored`.
+#[server(prefix = "/api", endpoint = "moderation/settle")]
+pub async fn settle_reports(
+    target_key: String,
+    outcome: String,
+    reason: String,
+    back: Option<String>,
+) -> Result<i64, AppError> {
+    use crate::{
+        domain::{identity::redirect::safe_redirect, moderation::Settlement},
+        server::{auth::request, http::errors::with_status, services::moderation::actions},
+    };
+    with_status(request::require_moderator())?;
+    let ctx = request::context()?;
+    let Some(outcome) = Settlement::parse(outcome.trim()) else {
+        return with_status(Err(AppError::BadRequest(
+            "Reports are dismissed or set aside.".into(),
+        )));
+    };
+    let log = with_status(actions::settle(&ctx, target_key.trim(), outcome, &reason).await)?;
+    super::circles::redirect_back_without_js(&safe_redirect(back.as_deref()));
+    Ok(log)
+}
+
+/// The public moderation log: what was done and why, never by whom.
+#[server(prefix = "/api", endpoint = "moderation/log")]
+pub async fn public_modlog(before: Option<i64>) -> Result<ModlogPage, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::modlog};
+    let ctx = request::context()?;
+    with_status(modlog::public(&ctx, before).await)
+}
+
+/// The staff moderation log: who acted, on what, and why; searchable.
+#[server(prefix = "/api", endpoint = "moderation/staff-log")]
+pub async fn staff_modlog(
+    before: Option<i64>,
+    #[server(default)] q: String,
+    #[server(default)] action: String,
+) -> Result<ModlogPage, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::modlog};
+    with_status(request::require_moderator())?;
+    let ctx = request::context()?;
+    with_status(modlog::staff(&ctx, before, &q, &action).await)
+}

@@ -1,0 +1,5 @@
+//! Staff pages under `/admin`. Each asks the server, which refuses anyone without the role
+//! or without two-step sign-in, and says so in words.
+
+pub mod modlog;
+pub mod queue;

@@ -1,0 +1,58 @@
+//! A moderator acts on a post or a reply, or settles a target's reports. Each is one call of
+//! a database function in one transaction: guard, change, log row, notices — all or nothing.
+
+use super::{reason, refusal};
+use crate::{
+    domain::{
+        AppError, CommentId, PostId,
+        moderation::{ContentAction, Settlement},
+    },
+    server::services::context::ServiceContext,
+};
+
+/// Acts on a post (`comment` `None`) or one of its replies. Returns the moderation log
+/// row's id.
+#[tracing::instrument(skip(ctx, why))]
+pub async fn act(
+    ctx: &ServiceContext,
+    post: PostId,
+    comment: Option<CommentId>,
+    action: ContentAction,
+    why: &str,
+) -> Result<i64, AppError> {
+    ctx.member()?;
+    let why = reason(why)?;
+    crate::as_caller!(ctx, |tx| {
+        sqlx::query_scalar::<_, i64>("select app.moderate($1, $2, $3, $4)")
+            .bind(action.as_str())
+            .bind(post)
+            .bind(comment)
+            .bind(&why)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(refusal)
+    })
+    .await
+}
+
+/// Closes a target's open reports without acting on it. Returns the log row's id.
+#[tracing::instrument(skip(ctx, why))]
+pub async fn settle(
+    ctx: &ServiceContext,
+    target_key: &str,
+    outcome: Settlement,
+    why: &str,
+) -> Result<i64, AppError> {
+    ctx.member()?;
+    let why = reason(why)?;
+    crate::as_caller!(ctx, |tx| {
+        sqlx::query_scalar::<_, i64>("select app.settle_reports($1, $2, $3)")
+            .bind(target_key)
+            .bind(outcome.as_str())
+            .bind(&why)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(refusal)
+    })
+    .await
+}
