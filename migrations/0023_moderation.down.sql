@@ -101,5 +101,8 @@ begin
 end
 $$;
 
+revoke update (title, body, body_html, content_warning, deleted_at, pinned, locked) on app.posts from community_steward;
+revoke update (body, body_html, deleted_at) on app.comments from community_steward;
+grant update (pinned, locked) on app.posts to authenticated;
 alter table app.posts drop column if exists removed_at;
 alter table app.comments drop column if exists removed_at;

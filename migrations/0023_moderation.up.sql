@@ -211,9 +211,11 @@ begin
         new.circle_id := null;
         return new;
     end if;
-    if new.target = 'comment' and not exists (
-        select 1 from app.comments c where c.id = new.comment_id and c.post_id = new.post_id) then
-        raise exception 'that reply is not under that post' using errcode = '42501';
+    -- A reply's post is the one it is under, whatever the form said (and without an error
+    -- that would tell a hidden reply from a missing one: the policy decides).
+    if new.target = 'comment' then
+        new.post_id := coalesce((select c.post_id from app.comments c where c.id = new.comment_id),
+                                new.post_id);
     end if;
     new.circle_id := (select p.circle_id from app.posts p where p.id = new.post_id);
     return new;
@@ -227,7 +229,9 @@ grant select, insert, update on app.reports to community_steward;
 create policy reports_steward on app.reports to community_steward using (true) with check (true);
 grant select on app.comments to community_steward;
 
-grant select on app.reports to authenticated;
+-- Everything but who settled it: a reporter never learns which moderator decided.
+grant select (id, reporter_id, target, post_id, comment_id, member_id, circle_id, reason, details,
+              status, created_at, resolved_at, target_key) on app.reports to authenticated;
 grant insert (reporter_id, target, post_id, comment_id, member_id, reason, details)
     on app.reports to authenticated;
 -- Members report what they can read (the subqueries read through their own policies), never
@@ -266,8 +270,10 @@ as $$
                  / (count(*) filter (where r.status in ('acted', 'dismissed')) + 2), 3)
       from app.reports r
      where r.reporter_id = p_reporter
-       -- Staff's business only.
-       and cardinality(app.moderated_circle_ids()) > 0
+       -- Counted from what the caller may see: site staff everything, a circle moderator
+       -- their circles' reports (never at-risk ones).
+       and (app.is_site_staff()
+            or (r.reason <> 'at_risk' and r.circle_id = any (app.moderated_circle_ids())))
 $$;
 alter function app.reporter_weight(uuid) owner to community_steward;
 revoke execute on function app.reporter_weight(uuid) from public;
@@ -293,17 +299,33 @@ create table app.moderation_log (
     -- What was acted on, as staff read it: a post's title, the start of a reply.
     subject text not null default '',
     -- How many open reports the action resolved.
-    reports_resolved integer not null default 0
+    reports_resolved integer not null default 0,
+    -- Settling at-risk reports or reports about a member: site staff's business only, never
+    -- a circle moderator's or the public log's.
+    staff_only boolean not null default false
 );
 create index moderation_log_order_idx on app.moderation_log (id desc);
 create index moderation_log_circle_idx on app.moderation_log (circle_id, id desc);
 create index moderation_log_post_idx on app.moderation_log (post_id);
 
+-- Nothing in a line ever changes, except that a deleted account, circle, post or reply
+-- leaves a null behind (the foreign keys' `on delete set null`), so deleting them works.
 create function app.moderation_log_is_append_only() returns trigger
     language plpgsql
     set search_path = ''
 as $$
 begin
+    if tg_op = 'UPDATE'
+       and (new.id, new.at, new.action, new.reason, new.subject, new.reports_resolved, new.staff_only)
+           is not distinct from
+           (old.id, old.at, old.action, old.reason, old.subject, old.reports_resolved, old.staff_only)
+       and (new.actor_id is not distinct from old.actor_id or new.actor_id is null)
+       and (new.circle_id is not distinct from old.circle_id or new.circle_id is null)
+       and (new.post_id is not distinct from old.post_id or new.post_id is null)
+       and (new.comment_id is not distinct from old.comment_id or new.comment_id is null)
+       and (new.member_id is not distinct from old.member_id or new.member_id is null) then
+        return new;
+    end if;
     raise exception 'the moderation log is append-only' using errcode = '42501';
 end
 $$;
@@ -321,7 +343,7 @@ create policy moderation_log_steward_read on app.moderation_log for select to co
 grant select on app.moderation_log to authenticated;
 create policy moderation_log_staff_read on app.moderation_log for select to authenticated
     using ((select app.is_site_staff())
-           or circle_id = any ((select app.moderated_circle_ids())::bigint[]));
+           or (not staff_only and circle_id = any ((select app.moderated_circle_ids())::bigint[])));
 
 -- The public log: every action in a circle the caller can read, with its reason, never the
 -- moderator, and never the removed words (only the kind of thing and where).
@@ -339,7 +361,8 @@ as $$
       left join app.circles c on c.id = l.circle_id
       left join app.posts p on p.id = l.post_id
      where l.id < coalesce(p_before, 9223372036854775807)
-       and (l.circle_id is null or l.circle_id = any (app.readable_circle_ids()))
+       and not l.staff_only
+       and l.circle_id = any (app.readable_circle_ids())
      order by l.id desc
      limit least(greatest(p_limit, 1), 100)
 $$;
@@ -402,13 +425,20 @@ begin
     if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
         raise exception 'Give a reason of 3 to 500 characters: the member is told it.' using errcode = '22023';
     end if;
-    select * into v_post from app.posts where id = p_post;
+    -- Locked, so the author cannot edit or delete it between this read and the change.
+    select * into v_post from app.posts where id = p_post for update;
     if not found then
+        if cardinality(app.moderated_circle_ids()) = 0 then
+            raise exception 'only moderators act' using errcode = '42501';
+        end if;
         raise exception 'no such post' using errcode = 'P0002';
     end if;
     v_circle := v_post.circle_id;
+    if not (v_circle = any (app.moderated_circle_ids())) then
+        raise exception 'only this circle''s moderators act here' using errcode = '42501';
+    end if;
     if p_comment is not null then
-        select * into v_comment from app.comments where id = p_comment and post_id = p_post;
+        select * into v_comment from app.comments where id = p_comment and post_id = p_post for update;
         if not found then
             raise exception 'no such reply' using errcode = 'P0002';
         end if;
@@ -426,10 +456,7 @@ begin
         v_kind := 'post';
     end if;
 
-    -- Guard.
-    if not (v_circle = any (app.moderated_circle_ids())) then
-        raise exception 'only this circle''s moderators act here' using errcode = '42501';
-    end if;
+    -- Guard (the circle was checked above).
     v_author_role := (select u.role from auth.users u where u.id = v_author);
     if v_author_role = 'admin' and not app.is_site_admin() then
         raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
@@ -553,6 +580,7 @@ declare
     v_log bigint;
     v_subject text := '';
     v_reporters uuid[];
+    v_staff_only boolean;
 begin
     if v_actor is null then
         raise exception 'sign in first' using errcode = '42501';
@@ -563,14 +591,17 @@ begin
     if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
         raise exception 'Give a reason of 3 to 500 characters.' using errcode = '22023';
     end if;
+    if cardinality(app.moderated_circle_ids()) = 0 then
+        raise exception 'only moderators settle reports' using errcode = '42501';
+    end if;
+    -- Only reports the caller may see: the answer is the same whether others exist or not.
     select * into v_report from app.reports
-     where target_key = p_target_key and status = 'open' order by id limit 1;
+     where target_key = p_target_key and status = 'open'
+       and (app.is_site_staff()
+            or (reason <> 'at_risk' and circle_id = any (app.moderated_circle_ids())))
+     order by id limit 1;
     if not found then
         raise exception 'There are no open reports about that any more.' using errcode = '22023';
-    end if;
-    if not (app.is_site_staff()
-            or (v_report.reason <> 'at_risk' and v_report.circle_id = any (app.moderated_circle_ids()))) then
-        raise exception 'only this circle''s moderators settle its reports' using errcode = '42501';
     end if;
     if v_report.target = 'post' then
         v_subject := coalesce((select p.title from app.posts p where p.id = v_report.post_id), '');
@@ -583,14 +614,15 @@ begin
         update app.reports set status = p_outcome, resolved_at = now(), resolved_by = v_actor
          where target_key = p_target_key and status = 'open'
            and (app.is_site_staff() or reason <> 'at_risk')
-        returning reporter_id)
-    select coalesce(array_agg(distinct reporter_id), '{}') into v_reporters from settled;
+        returning reporter_id, reason = 'at_risk' or target = 'member' as private)
+    select coalesce(array_agg(distinct reporter_id), '{}'), coalesce(bool_or(private), false)
+      into v_reporters, v_staff_only from settled;
     v_resolved := cardinality(v_reporters);
     insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
-                                    member_id, subject, reports_resolved)
+                                    member_id, subject, reports_resolved, staff_only)
     values (v_actor, case p_outcome when 'dismissed' then 'dismiss_reports' else 'ignore_reports' end,
             v_reason, v_report.circle_id, v_report.post_id, v_report.comment_id, v_report.member_id,
-            v_subject, v_resolved)
+            v_subject, v_resolved, v_staff_only)
     returning id into v_log;
     if p_outcome = 'dismissed' then
         insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
@@ -608,6 +640,10 @@ $$;
 alter function app.settle_reports(text, text, text) owner to community_steward;
 revoke execute on function app.settle_reports(text, text, text) from public;
 grant execute on function app.settle_reports(text, text, text) to authenticated;
+
+-- Pinning and locking go through `app.moderate` now (logged, with a reason, and an admin's
+-- posts left to admins): members' sessions lose the direct column rights.
+revoke update (pinned, locked) on app.posts from authenticated;
 
 -- What the steward needs for the functions above.
 grant select (id, role) on auth.users to community_steward;

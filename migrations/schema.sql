@@ -467,13 +467,20 @@ begin
     if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
         raise exception 'Give a reason of 3 to 500 characters: the member is told it.' using errcode = '22023';
     end if;
-    select * into v_post from app.posts where id = p_post;
+    -- Locked, so the author cannot edit or delete it between this read and the change.
+    select * into v_post from app.posts where id = p_post for update;
     if not found then
+        if cardinality(app.moderated_circle_ids()) = 0 then
+            raise exception 'only moderators act' using errcode = '42501';
+        end if;
         raise exception 'no such post' using errcode = 'P0002';
     end if;
     v_circle := v_post.circle_id;
+    if not (v_circle = any (app.moderated_circle_ids())) then
+        raise exception 'only this circle''s moderators act here' using errcode = '42501';
+    end if;
     if p_comment is not null then
-        select * into v_comment from app.comments where id = p_comment and post_id = p_post;
+        select * into v_comment from app.comments where id = p_comment and post_id = p_post for update;
         if not found then
             raise exception 'no such reply' using errcode = 'P0002';
         end if;
@@ -491,10 +498,7 @@ begin
         v_kind := 'post';
     end if;
 
-    -- Guard.
-    if not (v_circle = any (app.moderated_circle_ids())) then
-        raise exception 'only this circle''s moderators act here' using errcode = '42501';
-    end if;
+    -- Guard (the circle was checked above).
     v_author_role := (select u.role from auth.users u where u.id = v_author);
     if v_author_role = 'admin' and not app.is_site_admin() then
         raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
@@ -617,6 +621,17 @@ CREATE FUNCTION app.moderation_log_is_append_only() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
+    if tg_op = 'UPDATE'
+       and (new.id, new.at, new.action, new.reason, new.subject, new.reports_resolved, new.staff_only)
+           is not distinct from
+           (old.id, old.at, old.action, old.reason, old.subject, old.reports_resolved, old.staff_only)
+       and (new.actor_id is not distinct from old.actor_id or new.actor_id is null)
+       and (new.circle_id is not distinct from old.circle_id or new.circle_id is null)
+       and (new.post_id is not distinct from old.post_id or new.post_id is null)
+       and (new.comment_id is not distinct from old.comment_id or new.comment_id is null)
+       and (new.member_id is not distinct from old.member_id or new.member_id is null) then
+        return new;
+    end if;
     raise exception 'the moderation log is append-only' using errcode = '42501';
 end
 $$;
@@ -698,9 +713,11 @@ begin
         new.circle_id := null;
         return new;
     end if;
-    if new.target = 'comment' and not exists (
-        select 1 from app.comments c where c.id = new.comment_id and c.post_id = new.post_id) then
-        raise exception 'that reply is not under that post' using errcode = '42501';
+    -- A reply's post is the one it is under, whatever the form said (and without an error
+    -- that would tell a hidden reply from a missing one: the policy decides).
+    if new.target = 'comment' then
+        new.post_id := coalesce((select c.post_id from app.comments c where c.id = new.comment_id),
+                                new.post_id);
     end if;
     new.circle_id := (select p.circle_id from app.posts p where p.id = new.post_id);
     return new;
@@ -806,7 +823,8 @@ CREATE FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) RETU
       left join app.circles c on c.id = l.circle_id
       left join app.posts p on p.id = l.post_id
      where l.id < coalesce(p_before, 9223372036854775807)
-       and (l.circle_id is null or l.circle_id = any (app.readable_circle_ids()))
+       and not l.staff_only
+       and l.circle_id = any (app.readable_circle_ids())
      order by l.id desc
      limit least(greatest(p_limit, 1), 100)
 $$;
@@ -859,8 +877,10 @@ CREATE FUNCTION app.reporter_weight(p_reporter uuid) RETURNS numeric
                  / (count(*) filter (where r.status in ('acted', 'dismissed')) + 2), 3)
       from app.reports r
      where r.reporter_id = p_reporter
-       -- Staff's business only.
-       and cardinality(app.moderated_circle_ids()) > 0
+       -- Counted from what the caller may see: site staff everything, a circle moderator
+       -- their circles' reports (never at-risk ones).
+       and (app.is_site_staff()
+            or (r.reason <> 'at_risk' and r.circle_id = any (app.moderated_circle_ids())))
 $$;
 
 CREATE FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) RETURNS SETOF bigint
@@ -886,6 +906,7 @@ declare
     v_log bigint;
     v_subject text := '';
     v_reporters uuid[];
+    v_staff_only boolean;
 begin
     if v_actor is null then
         raise exception 'sign in first' using errcode = '42501';
@@ -896,14 +917,17 @@ begin
     if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
         raise exception 'Give a reason of 3 to 500 characters.' using errcode = '22023';
     end if;
+    if cardinality(app.moderated_circle_ids()) = 0 then
+        raise exception 'only moderators settle reports' using errcode = '42501';
+    end if;
+    -- Only reports the caller may see: the answer is the same whether others exist or not.
     select * into v_report from app.reports
-     where target_key = p_target_key and status = 'open' order by id limit 1;
+     where target_key = p_target_key and status = 'open'
+       and (app.is_site_staff()
+            or (reason <> 'at_risk' and circle_id = any (app.moderated_circle_ids())))
+     order by id limit 1;
     if not found then
         raise exception 'There are no open reports about that any more.' using errcode = '22023';
-    end if;
-    if not (app.is_site_staff()
-            or (v_report.reason <> 'at_risk' and v_report.circle_id = any (app.moderated_circle_ids()))) then
-        raise exception 'only this circle''s moderators settle its reports' using errcode = '42501';
     end if;
     if v_report.target = 'post' then
         v_subject := coalesce((select p.title from app.posts p where p.id = v_report.post_id), '');
@@ -916,14 +940,15 @@ begin
         update app.reports set status = p_outcome, resolved_at = now(), resolved_by = v_actor
          where target_key = p_target_key and status = 'open'
            and (app.is_site_staff() or reason <> 'at_risk')
-        returning reporter_id)
-    select coalesce(array_agg(distinct reporter_id), '{}') into v_reporters from settled;
+        returning reporter_id, reason = 'at_risk' or target = 'member' as private)
+    select coalesce(array_agg(distinct reporter_id), '{}'), coalesce(bool_or(private), false)
+      into v_reporters, v_staff_only from settled;
     v_resolved := cardinality(v_reporters);
     insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
-                                    member_id, subject, reports_resolved)
+                                    member_id, subject, reports_resolved, staff_only)
     values (v_actor, case p_outcome when 'dismissed' then 'dismiss_reports' else 'ignore_reports' end,
             v_reason, v_report.circle_id, v_report.post_id, v_report.comment_id, v_report.member_id,
-            v_subject, v_resolved)
+            v_subject, v_resolved, v_staff_only)
     returning id into v_log;
     if p_outcome = 'dismissed' then
         insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
@@ -1218,6 +1243,7 @@ CREATE TABLE app.moderation_log (
     member_id uuid,
     subject text DEFAULT ''::text NOT NULL,
     reports_resolved integer DEFAULT 0 NOT NULL,
+    staff_only boolean DEFAULT false NOT NULL,
     CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text]))),
     CONSTRAINT moderation_log_reason_check CHECK (((char_length(reason) >= 3) AND (char_length(reason) <= 500)))
 );
@@ -2236,7 +2262,7 @@ CREATE POLICY jobs_service ON app.jobs TO auth_admin USING (true) WITH CHECK (tr
 
 ALTER TABLE app.moderation_log ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY moderation_log_staff_read ON app.moderation_log FOR SELECT TO authenticated USING ((( SELECT app.is_site_staff() AS is_site_staff) OR (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[]))));
+CREATE POLICY moderation_log_staff_read ON app.moderation_log FOR SELECT TO authenticated USING ((( SELECT app.is_site_staff() AS is_site_staff) OR ((NOT staff_only) AND (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])))));
 
 CREATE POLICY moderation_log_steward_read ON app.moderation_log FOR SELECT TO community_steward USING (true);
 
@@ -2676,11 +2702,11 @@ GRANT SELECT(content_warning),INSERT(content_warning),UPDATE(content_warning) ON
 GRANT UPDATE(content_warning) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(pinned) ON TABLE app.posts TO anon;
-GRANT SELECT(pinned),UPDATE(pinned) ON TABLE app.posts TO authenticated;
+GRANT SELECT(pinned) ON TABLE app.posts TO authenticated;
 GRANT UPDATE(pinned) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(locked) ON TABLE app.posts TO anon;
-GRANT SELECT(locked),UPDATE(locked) ON TABLE app.posts TO authenticated;
+GRANT SELECT(locked) ON TABLE app.posts TO authenticated;
 GRANT UPDATE(locked) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(created_at) ON TABLE app.posts TO anon;
@@ -2752,21 +2778,32 @@ GRANT SELECT ON TABLE app.removed_texts TO authenticated;
 GRANT SELECT,INSERT,DELETE ON TABLE app.removed_texts TO community_steward;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE app.reports TO community_steward;
-GRANT SELECT ON TABLE app.reports TO authenticated;
 
-GRANT INSERT(reporter_id) ON TABLE app.reports TO authenticated;
+GRANT SELECT(id) ON TABLE app.reports TO authenticated;
 
-GRANT INSERT(target) ON TABLE app.reports TO authenticated;
+GRANT SELECT(reporter_id),INSERT(reporter_id) ON TABLE app.reports TO authenticated;
 
-GRANT INSERT(post_id) ON TABLE app.reports TO authenticated;
+GRANT SELECT(target),INSERT(target) ON TABLE app.reports TO authenticated;
 
-GRANT INSERT(comment_id) ON TABLE app.reports TO authenticated;
+GRANT SELECT(post_id),INSERT(post_id) ON TABLE app.reports TO authenticated;
 
-GRANT INSERT(member_id) ON TABLE app.reports TO authenticated;
+GRANT SELECT(comment_id),INSERT(comment_id) ON TABLE app.reports TO authenticated;
 
-GRANT INSERT(reason) ON TABLE app.reports TO authenticated;
+GRANT SELECT(member_id),INSERT(member_id) ON TABLE app.reports TO authenticated;
 
-GRANT INSERT(details) ON TABLE app.reports TO authenticated;
+GRANT SELECT(circle_id) ON TABLE app.reports TO authenticated;
+
+GRANT SELECT(reason),INSERT(reason) ON TABLE app.reports TO authenticated;
+
+GRANT SELECT(details),INSERT(details) ON TABLE app.reports TO authenticated;
+
+GRANT SELECT(status) ON TABLE app.reports TO authenticated;
+
+GRANT SELECT(created_at) ON TABLE app.reports TO authenticated;
+
+GRANT SELECT(resolved_at) ON TABLE app.reports TO authenticated;
+
+GRANT SELECT(target_key) ON TABLE app.reports TO authenticated;
 
 GRANT SELECT,INSERT ON TABLE auth.audit_log TO auth_admin;
 

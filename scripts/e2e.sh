@@ -48,4 +48,6 @@ for _ in $(seq 1 150); do
   kill -0 "$server_pid" 2>/dev/null || { cat "$log"; exit 1; }
   sleep 0.2
 done
-BASE_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts "$@"
+# The moderation spec makes a member a moderator the way an admin would, straight in the
+# database it owns (the role change itself is tested in the integration suite).
+E2E_DATABASE_URL="$e2e_url" BASE_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts "$@"

@@ -17,7 +17,7 @@ use leptos_router::{
 };
 use pages::{
     about::AboutPage,
-    admin::{modlog::StaffModlogPage, queue::ReviewQueuePage},
+    admin::{dashboard::AdminDashboardPage, modlog::StaffModlogPage, queue::ReviewQueuePage},
     bookmarks::BookmarksPage,
     circle::CirclePage,
     circle_new::NewCirclePage,
@@ -119,6 +119,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/report") view=ReportPage ssr=SsrMode::Async/>
                         <Route path=path!("/report/thanks") view=ReportThanksPage ssr=SsrMode::Async/>
                         <Route path=path!("/modlog") view=ModlogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/queue") view=ReviewQueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/modlog") view=StaffModlogPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>

@@ -130,10 +130,10 @@ impl Notification {
                 let action = self.moderation.as_ref().map_or("", |m| m.action.as_str());
                 let what = match action {
                     "remove_post" => "removed your post",
-                    "hide_post" => "hid your post while they look at it",
+                    "hide_post" => "hid your post for review",
                     "restore_post" => "restored your post",
                     "remove_comment" => "removed your reply",
-                    "hide_comment" => "hid your reply while they look at it",
+                    "hide_comment" => "hid your reply for review",
                     "restore_comment" => "restored your reply",
                     "lock" => "locked your post to new replies",
                     "unlock" => "opened your post to replies again",
@@ -263,6 +263,36 @@ mod tests {
             unread: true,
             moderation: None,
         }
+    }
+
+    #[test]
+    fn moderation_notices_say_what_was_done_never_who() {
+        let notice = |kind, action: &str| Notification {
+            kind,
+            actor: None,
+            moderation: Some(ModerationNotice {
+                action: action.to_owned(),
+                reason: Some("Advertising".into()),
+                subject: "Pills".into(),
+            }),
+            ..reaction(None, 0, None)
+        };
+        assert_eq!(
+            notice(NotificationKind::Moderation, "remove_post").sentence(),
+            "Moderators removed your post in Sleep"
+        );
+        assert_eq!(
+            notice(NotificationKind::Moderation, "hide_comment").sentence(),
+            "Moderators hid your reply for review in Sleep"
+        );
+        assert_eq!(
+            notice(NotificationKind::ReportOutcome, "acted").sentence(),
+            "Thank you: moderators acted on what you reported"
+        );
+        assert_eq!(
+            notice(NotificationKind::ReportOutcome, "dismissed").sentence(),
+            "Moderators looked at what you reported and left it up"
+        );
     }
 
     #[test]

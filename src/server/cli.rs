@@ -134,14 +134,23 @@ async fn create_admin(settings: Settings, email: &str, handle: &str) -> anyhow::
 }
 
 async fn run_seed(settings: Settings, options: SeedOptions) -> anyhow::Result<()> {
+    use crate::server::{config::AppEnv, services::identity::keys::AuthKeys};
+    let keys = AuthKeys::from_settings(&settings.auth)?;
     let database = Database::open(&settings.database).await?;
     let result = async {
         migrate::up(&database.owner_pool).await?;
-        Ok::<_, anyhow::Error>(seed::seed(&database.owner_pool, options).await?)
+        let summary = seed::seed(&database.owner_pool, options).await?;
+        // Staff with known two-step secrets: in development only.
+        let staff = if settings.app_env == AppEnv::Development {
+            Some(seed::seed_staff(&database.owner_pool, &keys.secrets).await?)
+        } else {
+            None
+        };
+        Ok::<_, anyhow::Error>((summary, staff))
     }
     .await;
     database.close().await?;
-    let summary = result?;
+    let (summary, staff) = result?;
     println!(
         "Seeded the demo community (seed {}):\n{summary}",
         options.seed
@@ -151,7 +160,27 @@ async fn run_seed(settings: Settings, options: SeedOptions) -> anyhow::Result<()
         seed::DEMO_EMAIL,
         seed::DEMO_PASSWORD
     );
+    if let Some(staff) = staff {
+        print_staff(&staff);
+    }
     Ok(())
+}
+
+/// The demo staff's sign-ins, for a newcomer to try the staff side (development only).
+pub(crate) fn print_staff(staff: &seed::DemoStaff) {
+    for account in &staff.accounts {
+        println!(
+            "Staff ({}): {} with the password {}, two-step secret {} (add it to an authenticator app)",
+            account.role,
+            account.email,
+            seed::DEMO_PASSWORD,
+            account.totp_secret
+        );
+    }
+    println!(
+        "{} demo reports wait in the review queue at /admin/queue",
+        staff.reports
+    );
 }
 
 async fn serve(settings: Settings) -> anyhow::Result<()> {

@@ -58,7 +58,9 @@ impl Application {
             return Err(error);
         }
         if settings.seed.demo_on_empty {
-            seed_demo(&database.owner_pool).await;
+            let staff_secrets = (settings.app_env == crate::server::config::AppEnv::Development)
+                .then_some(&keys.secrets);
+            seed_demo(&database.owner_pool, staff_secrets).await;
         }
         let visitor_pages = Arc::new(VisitorPages::new(settings.server.visitor_page_cache()));
         let revocations = Arc::new(Revocations::new(settings.auth.access_token_ttl_secs));
@@ -255,16 +257,38 @@ fn start_background_work(
 }
 
 /// A development convenience: a failure is reported and the site starts without demo data.
-async fn seed_demo(owner_pool: &sqlx::PgPool) {
+/// With `staff_secrets` (development only) the demo staff and reports are added too.
+async fn seed_demo(
+    owner_pool: &sqlx::PgPool,
+    staff_secrets: Option<&crate::server::auth::secretbox::SecretBox>,
+) {
     match seed::demo_on_empty(owner_pool).await {
-        Ok(Some(summary)) => tracing::info!(
-            posts = summary.posts,
-            comments = summary.comments,
-            elapsed_ms = summary.elapsed.as_millis() as u64,
-            "seeded the demo community; sign in as {} / {}",
-            seed::DEMO_EMAIL,
-            seed::DEMO_PASSWORD
-        ),
+        Ok(Some(summary)) => {
+            tracing::info!(
+                posts = summary.posts,
+                comments = summary.comments,
+                elapsed_ms = summary.elapsed.as_millis() as u64,
+                "seeded the demo community; sign in as {} / {}",
+                seed::DEMO_EMAIL,
+                seed::DEMO_PASSWORD
+            );
+            if let Some(secrets) = staff_secrets {
+                match seed::seed_staff(owner_pool, secrets).await {
+                    Ok(staff) => {
+                        for account in &staff.accounts {
+                            tracing::info!(
+                                role = account.role,
+                                totp_secret = %account.totp_secret,
+                                "demo staff: sign in as {} / {} with a code for the two-step secret",
+                                account.email,
+                                seed::DEMO_PASSWORD
+                            );
+                        }
+                    }
+                    Err(error) => tracing::warn!(error = %error, "could not seed the demo staff"),
+                }
+            }
+        }
         Ok(None) => {}
         Err(error) => {
             tracing::warn!(error = %error, "could not seed the demo community; starting without it")

@@ -167,14 +167,14 @@ async fn every_community_write_records_its_event_in_the_same_transaction() {
     write(
         &pool,
         &staff,
-        "update app.posts set pinned = true where id = $1",
+        "select app.moderate('pin', $1, null, 'Keep it in view')",
         &[post],
     )
     .await;
     write(
         &pool,
         &staff,
-        "update app.posts set locked = true where id = $1",
+        "select app.moderate('lock', $1, null, 'Quiet for now')",
         &[post],
     )
     .await;
@@ -239,8 +239,12 @@ async fn every_community_write_records_its_event_in_the_same_transaction() {
             ("reaction.added".into(), o, p, c, None, Some(bea)),
             ("post.edited".into(), o, p, None, None, Some(ada)),
             ("comment.edited".into(), o, p, c, None, Some(bea)),
+            // Pinning and locking are moderation actions (migration 0023): the author is
+            // told of each.
             ("post.pinned".into(), o, p, None, None, Some(cy)),
+            ("notification.created".into(), o, p, None, Some(ada), None),
             ("post.locked".into(), o, p, None, None, Some(cy)),
+            ("notification.created".into(), o, p, None, Some(ada), None),
             ("comment.deleted".into(), o, p, c, None, Some(bea)),
             ("post.deleted".into(), o, p, None, None, Some(ada)),
             (

@@ -117,11 +117,17 @@ async fn owner_text(pool: &PgPool, sql: &str) -> String {
 /// A moderator's change to a post (pin, lock): the guard trigger refuses it even to the
 /// owner, so fixtures make it as site staff.
 async fn as_staff_exec(pool: &PgPool, sql: &str) {
-    let staff = RequestClaims {
-        role: DbRole::Authenticated,
-        claims: json!({ "sub": Uuid::nil(), "role": "authenticated", "app_role": "admin" }),
-    };
-    let mut tx = scoped::begin(pool, &staff).await.unwrap();
+    // As the owner with an admin's claims: the guard triggers ask the claims, and members'
+    // sessions no longer hold every column right this arranges (pinning and locking go
+    // through `app.moderate`).
+    let mut tx = pool.begin().await.unwrap();
+    sqlx::query("select set_config('request.jwt.claims', $1, true)")
+        .bind(
+            json!({ "sub": Uuid::nil(), "role": "authenticated", "app_role": "admin" }).to_string(),
+        )
+        .execute(&mut *tx)
+        .await
+        .unwrap();
     assert_eq!(
         sqlx::query(sql)
             .execute(&mut *tx)
@@ -1177,9 +1183,16 @@ async fn only_circle_moderators_and_staff_pin_and_lock_posts() {
     let pool = database.pool().await;
     let world = one_thread(&pool).await;
     let p = world.post;
-    let pin = format!("update app.posts set pinned = true where id = {p}");
-    let lock = format!("update app.posts set locked = true where id = {p}");
-    // The author may edit the post but not pin or lock it: the guard trigger says no.
+    // Pinning and locking are moderation actions: `app.moderate` guards, changes and logs.
+    let pin = format!("select app.moderate('pin', {p}, null, 'Keep it in view')");
+    let lock = format!("select app.moderate('lock', {p}, null, 'Quiet for now')");
+    let direct = format!("update app.posts set pinned = true where id = {p}");
+    // Nobody's session changes the columns directly any more, the circle's moderator included.
+    assert_refused(
+        run(&pool, &as_member(world.moderator), &direct).await,
+        "pinning by a direct update",
+    );
+    // The author may edit the post but not pin or lock it.
     assert_refused(
         run(&pool, &as_member(world.author), &pin).await,
         "author pinning",
@@ -1188,26 +1201,27 @@ async fn only_circle_moderators_and_staff_pin_and_lock_posts() {
         run(&pool, &as_member(world.author), &lock).await,
         "author locking",
     );
-    // Another member does not reach the row at all.
-    assert_eq!(run(&pool, &as_member(world.other), &pin).await.unwrap(), 0);
+    // Another member neither.
+    assert_refused(
+        run(&pool, &as_member(world.other), &pin).await,
+        "another member pinning",
+    );
     // A moderator of another circle neither.
     let elsewhere = circle(&pool, "other-room", "public", false).await;
     let other_moderator = member(&pool, "keeper2").await;
     membership(&pool, elsewhere, other_moderator, "moderator", "active").await;
-    assert_eq!(
-        run(&pool, &as_member(other_moderator), &pin).await.unwrap(),
-        0
+    assert_refused(
+        run(&pool, &as_member(other_moderator), &pin).await,
+        "another circle's moderator pinning",
     );
     let state =
         format!("select (pinned::int * 10 + locked::int)::bigint from app.posts where id = {p}");
     assert_eq!(owner_i64(&pool, &state).await, 0);
 
     // Denied: the circle's moderator from a session without a second factor.
-    assert_eq!(
-        run(&pool, &signed_in_aal1(world.moderator), &pin)
-            .await
-            .unwrap(),
-        0
+    assert_refused(
+        run(&pool, &signed_in_aal1(world.moderator), &pin).await,
+        "a moderator without a second factor pinning",
     );
     assert_eq!(
         count(

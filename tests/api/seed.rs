@@ -402,3 +402,65 @@ async fn tests_never_seed_on_start_but_a_development_server_does_once() {
         demo.posts as i64
     );
 }
+
+/// Development's demo staff sign in with the printed secret (password, then a code from
+/// it) and find the demo reports waiting in the queue.
+#[tokio::test]
+async fn the_demo_staff_sign_in_with_their_printed_secret_and_find_reports_waiting() {
+    use wellspring::server::auth::totp;
+    let app = spawn_app().await;
+    seed::seed(&app.pool, options(7)).await.unwrap();
+    let staff = seed::seed_staff(&app.pool, &app.state.keys.secrets)
+        .await
+        .unwrap();
+    assert_eq!(staff.reports, 4);
+    // Seeding them again changes nothing.
+    let again = seed::seed_staff(&app.pool, &app.state.keys.secrets)
+        .await
+        .unwrap();
+    assert_eq!(again.reports, 0);
+    assert_eq!(
+        count(&app.pool, "select count(*) from app.reports").await,
+        4
+    );
+
+    let moderator = &staff.accounts[0];
+    assert_eq!(moderator.role, "moderator");
+    let first = post(
+        &app,
+        "auth/login",
+        &[
+            ("email", moderator.email),
+            ("password", seed::DEMO_PASSWORD),
+        ],
+        "",
+    )
+    .await;
+    let ticket = first
+        .set_cookie("ws_mfa")
+        .expect("a second step is asked for");
+    let secret = totp::base32_decode(&moderator.totp_secret).unwrap();
+    let code = totp::code_at(
+        &secret,
+        totp::step_at(time::OffsetDateTime::now_utc().unix_timestamp()),
+    );
+    let second = post(
+        &app,
+        "auth/login-mfa",
+        &[("code", code.as_str())],
+        &format!("ws_mfa={ticket}"),
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    let access = second.set_cookie("ws_access").unwrap();
+    let queue = post(
+        &app,
+        "moderation/queue",
+        &[],
+        &format!("ws_access={access}"),
+    )
+    .await;
+    assert_eq!(queue.status, StatusCode::OK, "{}", queue.body);
+    assert_eq!(queue.json()["open_targets"], 4);
+    assert_eq!(queue.json()["items"][0]["at_risk"], true);
+}

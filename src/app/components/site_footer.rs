@@ -14,6 +14,7 @@ pub fn SiteFooter() -> impl IntoView {
                 <nav aria-label="Footer" class="flex gap-4 sm:justify-end">
                     <a class="underline-offset-4 hover:underline" href="/about">"About"</a>
                     <a class="underline-offset-4 hover:underline" href="/status">"Service status"</a>
+                    <a class="underline-offset-4 hover:underline" href="/modlog">"Moderation log"</a>
                 </nav>
             </div>
         </footer>

@@ -128,6 +128,9 @@ fn SignedIn(viewer: ViewerSummary, logout: ServerAction<Logout>) -> impl IntoVie
             {viewer.display_name}
         </a>
         <a href="/bookmarks" class=NAV_LINK data-testid="header-saved">"Saved"</a>
+        {viewer.role.is_staff().then(|| view! {
+            <a href="/admin" class=NAV_LINK data-testid="header-staff">"Staff"</a>
+        })}
         <ActionForm action=logout>
             <button
                 type="submit"

@@ -11,11 +11,13 @@ mod community;
 mod copy_text;
 mod load;
 mod phrases;
+mod staff;
 
 pub use community::{
     DEMO_EMAIL, DEMO_HANDLE, DEMO_PASSWORD, MAX_DEPTH, MEMBER_EMAIL_DOMAIN, Scale,
 };
 pub use load::seed;
+pub use staff::{DemoStaff, DemoStaffAccount, seed_staff};
 
 use std::{fmt, time::Duration};
 

@@ -1,5 +1,6 @@
 //! Staff pages under `/admin`. Each asks the server, which refuses anyone without the role
 //! or without two-step sign-in, and says so in words.
 
+pub mod dashboard;
 pub mod modlog;
 pub mod queue;

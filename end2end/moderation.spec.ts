@@ -1,0 +1,143 @@
+import { execFileSync } from "node:child_process";
+import type { Page } from "@playwright/test";
+import { test, expect, waitForHydration } from "./fixtures";
+import { publicCircle, signedInMember, type Member } from "./members";
+import { totp } from "./totp";
+
+/**
+ * Moderation end to end, in four Chromium contexts: a member reports a post; a moderator,
+ * signed in with a code from an authenticator app, finds it in the review queue and removes
+ * it with a reason; the author sees the removal notice with the reason; the public
+ * moderation log shows the action and its reason without the moderator's name.
+ */
+
+/** Makes a member a site moderator, as an admin would (the role change itself is tested in
+ * the integration suite); their next sign-in carries the role. */
+function makeModerator(email: string) {
+  const url = process.env.E2E_DATABASE_URL;
+  if (!url) throw new Error("E2E_DATABASE_URL is not set (scripts/e2e.sh sets it)");
+  execFileSync("psql", [url, "-qc", `update auth.users set role = 'moderator' where email = '${email.replace(/'/g, "''")}'`]);
+}
+
+/** Turns two-step sign-in on from the security page; returns the secret and the time step
+ * its confirming code used (a code works once). */
+async function enrollTotp(page: Page): Promise<{ secret: string; usedStep: number }> {
+  await page.goto("/settings/security");
+  await waitForHydration(page);
+  await page.getByTestId("totp-start").click();
+  const secret = (await page.getByTestId("totp-secret").textContent())!.replace(/\s/g, "");
+  const usedStep = Math.floor(Date.now() / 30_000);
+  await page.getByLabel("6-digit code from the app").fill(totp(secret));
+  await page.getByTestId("totp-verify").click();
+  await page.getByRole("button", { name: "I've stored them safely" }).click();
+  await expect(page.getByTestId("mfa-status")).toHaveText("on");
+  return { secret, usedStep };
+}
+
+/** Signs in with the password, then a fresh code from the app (waiting for the next time
+ * step if the last code was from this one). */
+async function signInWithCode(page: Page, who: Member, secret: string, usedStep: number, next: string) {
+  const logout = await page.request.post("/api/auth/logout", { form: {} });
+  expect(logout.status()).toBeLessThan(400);
+  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+  await waitForHydration(page);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByTestId("login-submit").click();
+  await expect(page).toHaveURL(/\/login\/mfa/);
+  const wait = (usedStep + 1) * 30_000 - Date.now();
+  if (wait > 0) await page.waitForTimeout(wait + 250);
+  await page.getByLabel("Code from your authenticator app").fill(totp(secret));
+  await page.getByTestId("mfa-submit").click();
+  await expect(page).toHaveURL(new RegExp(`${next.replace(/\//g, "\\/")}$`));
+}
+
+test("a report reaches the queue; a moderator with two-step sign-in removes the post with a reason; the author is told; the public log shows why, not who", async ({ browser }) => {
+  test.setTimeout(150_000);
+  const [authorContext, reporterContext, moderatorContext, visitorContext] = await Promise.all(
+    [0, 1, 2, 3].map(() => browser.newContext()),
+  );
+  const author = await authorContext.newPage();
+  const reporter = await reporterContext.newPage();
+  const moderator = await moderatorContext.newPage();
+  const visitor = await visitorContext.newPage();
+  await signedInMember(author, "Fern Meadow");
+  await signedInMember(reporter, "Wren Watch");
+  const keeper = await signedInMember(moderator, "Heron Keeper");
+
+  const circle = await publicCircle(author.request);
+  const joined = await author.request.post("/api/circles/join", { form: { slug: circle.slug } });
+  expect(joined.ok(), await joined.text()).toBeTruthy();
+  const word = `pills${Date.now().toString(36)}`;
+  const created = await author.request.post("/api/posts/create", {
+    form: { circle: circle.slug, title: `Miracle ${word}`, body: "Buy my miracle cure today." },
+    maxRedirects: 0,
+  });
+  const postPath = created.headers()["location"];
+  expect(postPath, await created.text()).toMatch(/\/p\/\d+/);
+
+  // The reporter reports it from the post page.
+  await reporter.goto(postPath);
+  await reporter.getByTestId("report-post").click();
+  await expect(reporter.getByTestId("report-subject")).toHaveText(`Miracle ${word}`);
+  await reporter.getByTestId("reason-spam").check();
+  await reporter.getByTestId("report-details").fill("Selling cures in a wellness circle.");
+  await reporter.getByTestId("report-submit").click();
+  await expect(reporter).toHaveURL(/\/report\/thanks/);
+  await expect(reporter.getByTestId("report-thanks")).toContainText("The moderators will look at it");
+  await expect(reporter.getByTestId("crisis-resources")).toHaveCount(0);
+
+  // The moderator: two-step sign-in on, made a moderator, signed in again with a code.
+  const { secret, usedStep } = await enrollTotp(moderator);
+  makeModerator(keeper.email);
+  await signInWithCode(moderator, keeper, secret, usedStep, "/admin/queue");
+  const item = moderator.getByTestId("queue-item").filter({ hasText: `Miracle ${word}` });
+  await expect(item).toHaveCount(1);
+  await expect(item.getByTestId("queue-reporters")).toHaveText("1 reporter");
+  await expect(item.getByTestId("queue-text")).toContainText("Buy my miracle cure today.");
+  await expect(item.getByTestId("queue-report")).toContainText("Selling cures in a wellness circle.");
+  await item.getByTestId("queue-act-reason").fill("Selling remedies is not allowed here");
+  await item.getByTestId("queue-remove").click();
+  await expect(moderator).toHaveURL(/\/admin\/queue$/);
+  await expect(moderator.getByTestId("queue-item").filter({ hasText: `Miracle ${word}` })).toHaveCount(0);
+
+  // The post is gone for members.
+  await author.goto(postPath);
+  await expect(author.getByTestId("post-removed")).toBeVisible();
+  await expect(author.getByText("Buy my miracle cure today.")).toHaveCount(0);
+
+  // The author is told what and why, never who.
+  await author.goto("/notifications");
+  const notice = author.getByTestId("notification").filter({ hasText: "Moderators removed your post" });
+  await expect(notice).toHaveCount(1);
+  await expect(notice.getByTestId("notification-reason")).toHaveText("Reason: Selling remedies is not allowed here");
+  await expect(notice).toContainText(`Miracle ${word}`);
+  await expect(notice).not.toContainText("Heron Keeper");
+
+  // The reporter hears it was acted on.
+  await reporter.goto("/notifications");
+  await expect(reporter.getByTestId("notification").filter({ hasText: "moderators acted on what you reported" })).toHaveCount(1);
+
+  // The public log: the action and the reason, not the moderator.
+  await visitor.goto("/modlog");
+  const line = visitor.getByTestId("modlog-entry").filter({ hasText: "Selling remedies is not allowed here" });
+  await expect(line).toHaveCount(1);
+  await expect(line.getByTestId("modlog-who")).toHaveText("A moderator");
+  await expect(line.getByTestId("modlog-what")).toHaveText("removed a post");
+  await expect(visitor.getByText("Heron Keeper")).toHaveCount(0);
+  await expect(visitor.getByText(keeper.handle)).toHaveCount(0);
+
+  // The staff log names the moderator.
+  await moderator.goto("/admin/modlog");
+  const staffLine = moderator.getByTestId("modlog-entry").filter({ hasText: "Selling remedies is not allowed here" });
+  await expect(staffLine.getByTestId("modlog-who")).toContainText("Heron Keeper");
+
+  await Promise.all([authorContext, reporterContext, moderatorContext, visitorContext].map((c) => c.close()));
+});
+
+test("without two-step sign-in, the queue says how to get it; members are refused", async ({ page }) => {
+  await signedInMember(page, "Moss Bank");
+  await page.goto("/admin/queue");
+  await expect(page.getByText("two-step sign-in")).toBeVisible();
+  await expect(page.getByTestId("queue")).toHaveCount(0);
+});
