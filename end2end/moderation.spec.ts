@@ -96,7 +96,7 @@ test("a report reaches the queue; a moderator with two-step sign-in removes the 
   await expect(item.getByTestId("queue-reporters")).toHaveText("1 reporter");
   await expect(item.getByTestId("queue-text")).toContainText("Buy my miracle cure today.");
   await expect(item.getByTestId("queue-report")).toContainText("Selling cures in a wellness circle.");
-  await item.getByTestId("queue-act-reason").fill("Selling remedies is not allowed here");
+  await item.getByTestId("queue-act-reason").fill(`Selling remedies is not allowed here (${word})`);
   await item.getByTestId("queue-remove").click();
   await expect(moderator).toHaveURL(/\/admin\/queue$/);
   await expect(moderator.getByTestId("queue-item").filter({ hasText: `Miracle ${word}` })).toHaveCount(0);
@@ -110,7 +110,7 @@ test("a report reaches the queue; a moderator with two-step sign-in removes the 
   await author.goto("/notifications");
   const notice = author.getByTestId("notification").filter({ hasText: "Moderators removed your post" });
   await expect(notice).toHaveCount(1);
-  await expect(notice.getByTestId("notification-reason")).toHaveText("Reason: Selling remedies is not allowed here");
+  await expect(notice.getByTestId("notification-reason")).toHaveText(`Reason: Selling remedies is not allowed here (${word})`);
   await expect(notice).toContainText(`Miracle ${word}`);
   await expect(notice).not.toContainText("Heron Keeper");
 
@@ -120,7 +120,7 @@ test("a report reaches the queue; a moderator with two-step sign-in removes the 
 
   // The public log: the action and the reason, not the moderator.
   await visitor.goto("/modlog");
-  const line = visitor.getByTestId("modlog-entry").filter({ hasText: "Selling remedies is not allowed here" });
+  const line = visitor.getByTestId("modlog-entry").filter({ hasText: `Selling remedies is not allowed here (${word})` });
   await expect(line).toHaveCount(1);
   await expect(line.getByTestId("modlog-who")).toHaveText("A moderator");
   await expect(line.getByTestId("modlog-what")).toHaveText("removed a post");
@@ -129,13 +129,15 @@ test("a report reaches the queue; a moderator with two-step sign-in removes the 
 
   // The staff log names the moderator.
   await moderator.goto("/admin/modlog");
-  const staffLine = moderator.getByTestId("modlog-entry").filter({ hasText: "Selling remedies is not allowed here" });
+  const staffLine = moderator.getByTestId("modlog-entry").filter({ hasText: `Selling remedies is not allowed here (${word})` });
   await expect(staffLine.getByTestId("modlog-who")).toContainText("Heron Keeper");
 
   await Promise.all([authorContext, reporterContext, moderatorContext, visitorContext].map((c) => c.close()));
 });
 
-test("without two-step sign-in, the queue says how to get it; members are refused", async ({ page }) => {
+test("without two-step sign-in, the queue says how to get it; members are refused", async ({ page, pageProblems }) => {
+  // The page answers 400 on purpose: the refusal is the point.
+  pageProblems.allow(/status of 400 \(Bad Request\) \(http:\/\/[^)]*\/admin\/queue/, "a refused staff page");
   await signedInMember(page, "Moss Bank");
   await page.goto("/admin/queue");
   await expect(page.getByText("two-step sign-in")).toBeVisible();
