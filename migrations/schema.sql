@@ -1512,6 +1512,26 @@ ALTER TABLE app.reports ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE app.staff_notes (
+    id bigint NOT NULL,
+    member_id uuid NOT NULL,
+    author_id uuid,
+    body text NOT NULL,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT staff_notes_body_check CHECK (((char_length(btrim(body)) >= 1) AND (char_length(btrim(body)) <= 2000)))
+);
+
+ALTER TABLE ONLY app.staff_notes FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.staff_notes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.staff_notes_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
 CREATE TABLE auth.audit_log (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
@@ -1755,6 +1775,9 @@ ALTER TABLE ONLY app.removed_texts
 ALTER TABLE ONLY app.reports
     ADD CONSTRAINT reports_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.staff_notes
+    ADD CONSTRAINT staff_notes_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY auth.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
@@ -1886,6 +1909,8 @@ CREATE UNIQUE INDEX reports_once ON app.reports USING btree (reporter_id, target
 CREATE INDEX reports_open_idx ON app.reports USING btree (target_key, created_at) WHERE (status = 'open'::text);
 
 CREATE INDEX reports_reporter_idx ON app.reports USING btree (reporter_id, status);
+
+CREATE INDEX staff_notes_member_idx ON app.staff_notes USING btree (member_id, id DESC);
 
 CREATE INDEX audit_log_actor_idx ON auth.audit_log USING btree (actor, at DESC);
 
@@ -2104,6 +2129,12 @@ ALTER TABLE ONLY app.reports
 
 ALTER TABLE ONLY app.reports
     ADD CONSTRAINT reports_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.staff_notes
+    ADD CONSTRAINT staff_notes_author_id_fkey FOREIGN KEY (author_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.staff_notes
+    ADD CONSTRAINT staff_notes_member_id_fkey FOREIGN KEY (member_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY auth.identities
     ADD CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
@@ -2369,6 +2400,12 @@ END));
 CREATE POLICY reports_read ON app.reports FOR SELECT TO authenticated USING (((reporter_id = ( SELECT auth.uid() AS uid)) OR ( SELECT app.is_site_staff() AS is_site_staff) OR ((reason <> 'at_risk'::text) AND (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])))));
 
 CREATE POLICY reports_steward ON app.reports TO community_steward USING (true) WITH CHECK (true);
+
+ALTER TABLE app.staff_notes ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY staff_notes_read ON app.staff_notes FOR SELECT TO authenticated USING (( SELECT app.is_site_staff() AS is_site_staff));
+
+CREATE POLICY staff_notes_write ON app.staff_notes FOR INSERT TO authenticated WITH CHECK ((( SELECT app.is_site_staff() AS is_site_staff) AND (author_id = ( SELECT auth.uid() AS uid))));
 
 ALTER TABLE auth.audit_log ENABLE ROW LEVEL SECURITY;
 
@@ -2804,6 +2841,14 @@ GRANT SELECT(created_at) ON TABLE app.reports TO authenticated;
 GRANT SELECT(resolved_at) ON TABLE app.reports TO authenticated;
 
 GRANT SELECT(target_key) ON TABLE app.reports TO authenticated;
+
+GRANT SELECT ON TABLE app.staff_notes TO authenticated;
+
+GRANT INSERT(member_id) ON TABLE app.staff_notes TO authenticated;
+
+GRANT INSERT(author_id) ON TABLE app.staff_notes TO authenticated;
+
+GRANT INSERT(body) ON TABLE app.staff_notes TO authenticated;
 
 GRANT SELECT,INSERT ON TABLE auth.audit_log TO auth_admin;
 

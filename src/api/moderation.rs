@@ -4,7 +4,7 @@
 
 use crate::domain::{
     AppError,
-    moderation::{CrisisResource, ModlogPage, QueuePage, ReportSubject},
+    moderation::{CrisisResource, ModlogPage, QueuePage, ReportSubject, StaffNote},
 };
 use leptos::prelude::*;
 
@@ -194,4 +194,32 @@ pub async fn staff_modlog(
     with_status(request::require_moderator())?;
     let ctx = request::context()?;
     with_status(modlog::staff(&ctx, before, &q, &action).await)
+}
+
+/// Staff notes about a member (by handle): `None` for anyone who is not site staff with
+/// two-step sign-in, so the profile page shows members nothing.
+#[server(prefix = "/api", endpoint = "moderation/notes")]
+pub async fn staff_notes(handle: String) -> Result<Option<Vec<StaffNote>>, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::notes};
+    let ctx = request::context()?;
+    with_status(notes::for_member(&ctx, &handle).await)
+}
+
+/// A site staff member adds a note about a member, then (from the form) goes back to the
+/// member's profile.
+#[server(prefix = "/api", endpoint = "moderation/add-note")]
+pub async fn add_staff_note(handle: String, body: String) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::notes};
+    with_status(request::require_staff())?;
+    let ctx = request::context()?;
+    with_status(notes::add(&ctx, &handle, &body).await)?;
+    let handle: String = handle
+        .trim()
+        .trim_start_matches('@')
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    super::circles::redirect_back_without_js(&format!("/u/{handle}#staff-notes"));
+    Ok(())
 }

@@ -285,6 +285,10 @@ pub struct ModlogEntry {
     pub moderator: Option<String>,
     pub subject: Option<String>,
     pub circle_id: Option<CircleId>,
+    /// Staff only: the post or reply this line removed is still removed, so the line offers
+    /// "restore" (a removed reply with no answers has no place left on its page).
+    #[serde(default)]
+    pub restorable: Option<(PostId, Option<CommentId>)>,
     pub at: String,
     pub at_label: String,
 }
@@ -305,6 +309,18 @@ impl ModlogEntry {
             None => base,
         })
     }
+}
+
+/// Characters a staff note may hold.
+pub const STAFF_NOTE_MAX: usize = 2000;
+
+/// A note staff keep about a member, for staff only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffNote {
+    pub author: String,
+    pub body: String,
+    pub at: String,
+    pub at_label: String,
 }
 
 /// One page of the moderation log, newest first.

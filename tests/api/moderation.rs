@@ -297,6 +297,11 @@ async fn a_report_reaches_the_queue_and_a_removal_tells_the_author_and_the_repor
             .unwrap()
             .contains("@keeperly")
     );
+    // Still removed: the staff line offers to restore it.
+    assert_eq!(
+        staff["entries"][0]["restorable"],
+        serde_json::json!([post, null])
+    );
     let searched = json(
         &call(
             &app,
@@ -939,4 +944,92 @@ async fn members_and_replies_can_be_reported_and_the_report_page_shows_what() {
     // Visitors are asked to sign in first.
     let (_, html) = page(&app, &format!("/report?target=post&id={post}"), "").await;
     assert!(html.contains("sign-in-prompt"), "{html}");
+}
+
+/// Staff notes: site staff read and add them on a member's profile; members and circle
+/// moderators never see them, and the database refuses them too.
+#[tokio::test]
+async fn staff_notes_are_for_site_staff_only() {
+    let World {
+        app,
+        chief,
+        author,
+        reporter,
+        ..
+    } = world().await;
+    let keeper = circle_moderator(&app, "gardenkeep", "gardens").await;
+    let added = call(
+        &app,
+        "moderation/add-note",
+        &[
+            ("handle", "@fernleaf"),
+            ("body", "Warned about selling remedies."),
+        ],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.body);
+    let notes = json(
+        &call(
+            &app,
+            "moderation/notes",
+            &[("handle", "fernleaf")],
+            &chief.cookies,
+        )
+        .await,
+    );
+    assert_eq!(notes[0]["body"], "Warned about selling remedies.");
+    assert!(notes[0]["author"].as_str().unwrap().contains("@chiefly"));
+    let (_, html) = page(&app, "/u/fernleaf", &chief.cookies).await;
+    assert!(html.contains("Warned about selling remedies."), "{html}");
+
+    // Members (the noted member included) and a circle's moderator: nothing shown, refused.
+    for who in [&author, &reporter, &keeper] {
+        let notes = call(
+            &app,
+            "moderation/notes",
+            &[("handle", "fernleaf")],
+            &who.cookies,
+        )
+        .await;
+        assert_eq!(json(&notes), serde_json::Value::Null, "{}", notes.body);
+        let (_, html) = page(&app, "/u/fernleaf", &who.cookies).await;
+        assert!(!html.contains("Warned about selling remedies."));
+        let refused = call(
+            &app,
+            "moderation/add-note",
+            &[("handle", "fernleaf"), ("body", "Sneaky")],
+            &who.cookies,
+        )
+        .await;
+        assert_ne!(refused.status, StatusCode::OK, "{}", refused.body);
+    }
+    let empty = call(
+        &app,
+        "moderation/add-note",
+        &[("handle", "fernleaf"), ("body", "  ")],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST, "{}", empty.body);
+    assert_eq!(count(&app, "select count(*) from app.staff_notes").await, 1);
+
+    // The database itself: a member's session reads none and writes none.
+    let pool = app.state.pool.clone();
+    let member = user_id(&app, &reporter.handle).await;
+    let mut tx = scoped::begin(&pool, &signed_in(member, "member"))
+        .await
+        .unwrap();
+    let seen: i64 = sqlx::query_scalar("select count(*) from app.staff_notes")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    assert_eq!(seen, 0);
+    let written = sqlx::query(
+        "insert into app.staff_notes (member_id, author_id, body) values ($1, $1, 'forged')",
+    )
+    .bind(member)
+    .execute(&mut *tx)
+    .await;
+    assert!(written.is_err());
 }

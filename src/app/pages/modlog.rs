@@ -5,7 +5,8 @@
 use crate::{
     api::moderation::public_modlog,
     app::components::{
-        card::Card, empty_state::EmptyState, error_panel::ErrorPanel, skeleton::Skeleton,
+        card::Card, empty_state::EmptyState, error_panel::ErrorPanel, moderate_form::ModerateForm,
+        skeleton::Skeleton,
     },
     domain::moderation::{ModlogEntry, ModlogPage},
 };
@@ -96,6 +97,10 @@ fn ModlogLine(entry: ModlogEntry) -> impl IntoView {
                 <p class="mt-0.5 text-sm text-muted" data-testid="modlog-subject">{format!("“{subject}”")}</p>
             })}
             <p class="mt-1 text-sm" data-testid="modlog-reason">{format!("Reason: {}", entry.reason)}</p>
+            {entry.restorable.map(|(post, comment)| view! {
+                <ModerateForm post=post.get() comment=comment.map(|c| c.get()) removed=true
+                    pinned=false locked=false back="/admin/modlog"/>
+            })}
             <time class="mt-1 block text-xs text-muted" datetime=entry.at.clone()>{entry.at_label.clone()}</time>
         </li>
     }

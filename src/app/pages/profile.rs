@@ -10,6 +10,7 @@ use crate::{
         feed_list::{FeedList, FeedSource},
         form::{FormError, action_error},
         skeleton::Skeleton,
+        staff_notes::StaffNotes,
     },
     domain::{
         AppError,
@@ -40,6 +41,7 @@ pub fn MemberProfilePage() -> impl IntoView {
                         let handle = profile.handle.clone();
                         view! {
                             <ProfileView profile verify/>
+                            <StaffNotes handle=handle.clone()/>
                             <MemberPosts handle feed/>
                         }.into_any()
                     }
@@ -71,6 +73,8 @@ fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>)
                 {profile.is_verified.then_some(view! {
                     <span class="badge" data-testid="verified-badge">"Verified practitioner"</span>
                 })}
+                <a href=format!("/report?target=member&handle={}&back=/u/{}", profile.handle, profile.handle)
+                    class="text-sm hover:underline" data-testid="report-member">"Report"</a>
             </p>
         </header>
         {(!profile.bio_html.is_empty()).then(|| view! {

@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod modlog;
+pub mod notes;
 pub mod queue;
 pub mod reports;
 

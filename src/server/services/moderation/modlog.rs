@@ -31,6 +31,7 @@ struct EntryRow {
     comment_id: Option<CommentId>,
     moderator: Option<String>,
     subject: Option<String>,
+    still_removed: bool,
 }
 
 impl EntryRow {
@@ -46,6 +47,10 @@ impl EntryRow {
             post_title: self.post_title,
             comment_id: self.comment_id,
             moderator: self.moderator,
+            restorable: match (self.still_removed, self.post_id) {
+                (true, Some(post)) => Some((post, self.comment_id)),
+                _ => None,
+            },
             subject: self.subject,
             at: rfc3339(self.at),
             at_label: date_label(self.at),
@@ -70,7 +75,7 @@ pub async fn public(ctx: &ServiceContext, before: Option<i64>) -> Result<ModlogP
         sqlx::query_as(
             "select l.id, l.at, l.action, l.reason, null::bigint as circle_id, l.circle_name,
                     l.circle_slug, l.post_id, l.post_title, l.comment_id,
-                    null::text as moderator, null::text as subject
+                    null::text as moderator, null::text as subject, false as still_removed
                from app.public_moderation_log($1, $2::int4) l",
         )
         .bind(before)
@@ -104,10 +109,14 @@ pub async fn staff(
                     ci.slug as circle_slug, l.post_id,
                     case when p.deleted_at is null then p.title end as post_title, l.comment_id,
                     coalesce(pr.display_name || ' (@' || pr.handle || ')', 'A former moderator') as moderator,
-                    l.subject
+                    l.subject,
+                    l.action in ('remove_post', 'hide_post', 'remove_comment', 'hide_comment')
+                    and coalesce(c.removed_at, case when l.comment_id is null then p.removed_at end)
+                        is not null as still_removed
                from app.moderation_log l
                left join app.circles ci on ci.id = l.circle_id
                left join app.posts p on p.id = l.post_id
+               left join app.comments c on c.id = l.comment_id
                left join app.profiles pr on pr.user_id = l.actor_id
               where true",
         );
