@@ -134,8 +134,8 @@ page_bytes=$(wc -c <"$work/queue.html")
 
 # ---------------------------------------------------------------- the baseline's script
 keys=$(node -e 'const q=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log("{"+q.items.map(i=>i.target_key).join(",")+"}")' "$work/queue.json")
-queue_sql=$(grep -v '^--' src/server/services/moderation/queue.sql | sed 's/\$1/25/; s/\$2/0/')
-notes_sql=$(grep -v '^--' src/server/services/moderation/queue_notes.sql | sed "s/\$1/'$keys'::text[]/")
+queue_sql=$(sed 's/--.*$//' src/server/services/moderation/queue.sql | sed 's/\$1/25/; s/\$2/0/')
+notes_sql=$(sed 's/--.*$//' src/server/services/moderation/queue_notes.sql | sed "s/\$1/'$keys'::text[]/")
 {
   echo "begin;"
   echo "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', '$claims', true);"

@@ -264,5 +264,6 @@ mkdir -p bench/results
 say "written to $RESULTS"
 bench/auth.sh # identity benchmarks, appended to the same report; see bench/README.md
 bench/community.sh # community pages on the 200,000-post data set, appended to the same report; see bench/README.md
+bench/moderation.sh # the review queue with 10,000 open reports on that data set, beside the same SQL through pgbench; see bench/README.md
 bench/wasm-profile.sh # where the browser bundle's bytes come from (by crate, largest items); see bench/README.md
 bench/realtime.sh # live updates: commit-to-socket latency over two instances beside a bare LISTEN client; see bench/README.md

@@ -14,7 +14,7 @@ alter table app.notifications
 drop function if exists app.public_moderation_log(bigint, integer);
 drop table if exists app.moderation_log;
 drop function if exists app.moderation_log_is_append_only();
-drop function if exists app.reporter_weight(uuid);
+drop function if exists app.reporter_weights(uuid[]);
 drop table if exists app.reports;
 drop function if exists app.place_report();
 drop table if exists app.removed_texts;

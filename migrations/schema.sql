@@ -869,18 +869,19 @@ CREATE FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) RETURNS in
            end
 $$;
 
-CREATE FUNCTION app.reporter_weight(p_reporter uuid) RETURNS numeric
+CREATE FUNCTION app.reporter_weights(p_reporters uuid[]) RETURNS TABLE(reporter_id uuid, weight numeric)
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-    select round((count(*) filter (where r.status = 'acted') + 1)::numeric
+    -- The scope as sub-selects: evaluated once (init plans), not per report.
+    select r.reporter_id,
+           round((count(*) filter (where r.status = 'acted') + 1)::numeric
                  / (count(*) filter (where r.status in ('acted', 'dismissed')) + 2), 3)
-      from app.reports r
-     where r.reporter_id = p_reporter
-       -- Counted from what the caller may see: site staff everything, a circle moderator
-       -- their circles' reports (never at-risk ones).
-       and (app.is_site_staff()
-            or (r.reason <> 'at_risk' and r.circle_id = any (app.moderated_circle_ids())))
+      from (select distinct unnest(p_reporters) as id) asked
+      join app.reports r on r.reporter_id = asked.id
+     where (select app.is_site_staff())
+        or (r.reason <> 'at_risk' and r.circle_id = any ((select app.moderated_circle_ids())::bigint[]))
+     group by r.reporter_id
 $$;
 
 CREATE FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) RETURNS SETOF bigint
@@ -1908,7 +1909,7 @@ CREATE UNIQUE INDEX reports_once ON app.reports USING btree (reporter_id, target
 
 CREATE INDEX reports_open_idx ON app.reports USING btree (target_key, created_at) WHERE (status = 'open'::text);
 
-CREATE INDEX reports_reporter_idx ON app.reports USING btree (reporter_id, status);
+CREATE INDEX reports_reporter_idx ON app.reports USING btree (reporter_id) INCLUDE (status, reason, circle_id);
 
 CREATE INDEX staff_notes_member_idx ON app.staff_notes USING btree (member_id, id DESC);
 
@@ -2542,8 +2543,8 @@ GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO a
 GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO authenticated;
 GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO auth_admin;
 
-REVOKE ALL ON FUNCTION app.reporter_weight(p_reporter uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION app.reporter_weight(p_reporter uuid) TO authenticated;
+REVOKE ALL ON FUNCTION app.reporter_weights(p_reporters uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.reporter_weights(p_reporters uuid[]) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO anon;

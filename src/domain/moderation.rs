@@ -107,6 +107,8 @@ pub struct ReportSubject {
     pub title: String,
     /// The start of what was written, plain text.
     pub excerpt: String,
+    /// Where it lives, to come back to after reporting.
+    pub href: String,
 }
 
 /// A place to turn to when someone may be at risk.

@@ -934,13 +934,15 @@ async fn members_and_replies_can_be_reported_and_the_report_page_shows_what() {
     );
     let (status, html) = page(
         &app,
-        &format!("/report?target=comment&id={reply}&back=/"),
+        &format!("/report?target=comment&id={reply}"),
         &reporter.cookies,
     )
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Unkind words here"), "{html}");
     assert!(html.contains("Someone may be at risk"));
+    // Without a `back`, the form returns to where the reply lives.
+    assert!(html.contains(&format!("#comment-{reply}\"")), "{html}");
     // Visitors are asked to sign in first.
     let (_, html) = page(&app, &format!("/report?target=post&id={post}"), "").await;
     assert!(html.contains("sign-in-prompt"), "{html}");

@@ -491,7 +491,7 @@ fn CommentItem(
                     }
                 })}
                 {can_report.then(|| view! {
-                    <a href=format!("/report?target=comment&id={}&back={}", comment.id.get(), path)
+                    <a href=format!("/report?target=comment&id={}", comment.id.get())
                         class="text-muted hover:underline" data-testid="report-comment">"Report"</a>
                 })}
                 {can_moderate.then(|| view! {

@@ -73,7 +73,7 @@ fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>)
                 {profile.is_verified.then_some(view! {
                     <span class="badge" data-testid="verified-badge">"Verified practitioner"</span>
                 })}
-                <a href=format!("/report?target=member&handle={}&back=/u/{}", profile.handle, profile.handle)
+                <a href=format!("/report?target=member&handle={}", profile.handle)
                     class="text-sm hover:underline" data-testid="report-member">"Report"</a>
             </p>
         </header>

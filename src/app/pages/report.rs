@@ -27,7 +27,8 @@ pub fn ReportPage() -> impl IntoView {
     let target = Memo::new(move |_| query.read().get("target").unwrap_or_default());
     let id = Memo::new(move |_| query.read().get("id").and_then(|id| id.parse::<i64>().ok()));
     let handle = Memo::new(move |_| query.read().get("handle"));
-    let back = Memo::new(move |_| query.read().get("back").unwrap_or_else(|| "/".into()));
+    // Where to return: the address's `back`, else where the reported thing lives.
+    let back = Memo::new(move |_| query.read().get("back").filter(|b| !b.is_empty()));
     let subject = Resource::new_blocking(
         move || (target.get(), id.get(), handle.get()),
         |(target, id, handle)| get_report_subject(target, id, handle),
@@ -53,9 +54,12 @@ pub fn ReportPage() -> impl IntoView {
             <Suspense fallback=|| view! { <Card class="mt-6"><Skeleton lines=4/></Card> }>
                 {move || Suspend::new(async move {
                     match subject.await {
-                        Ok(subject) => view! {
-                            <ReportForm subject report error target=target.get() id=id.get() handle=handle.get() back=back.get()/>
-                        }.into_any(),
+                        Ok(subject) => {
+                            let back = back.get().unwrap_or_else(|| subject.href.clone());
+                            view! {
+                                <ReportForm subject report error target=target.get() id=id.get() handle=handle.get() back/>
+                            }.into_any()
+                        }
                         Err(AppError::Unauthorized) => view! { <SignInPrompt next=here.get()/> }.into_any(),
                         Err(AppError::NotFound) => view! {
                             <ErrorPanel title="There is nothing to report here" message="It may have been deleted or removed already, or the link is incomplete."/>

@@ -5,6 +5,7 @@
 use crate::{
     domain::{
         AppError, CommentId, PostId,
+        community::slug::post_path,
         moderation::{
             CrisisResource, REPORT_DETAILS_MAX, ReportReason, ReportReceipt, ReportSubject,
             ReportTarget,
@@ -93,39 +94,54 @@ pub async fn subject(ctx: &ServiceContext, reported: &Reported) -> Result<Report
     ctx.member()?;
     crate::as_caller!(ctx, |tx| {
         let (post, comment, member) = locate(tx, reported).await?;
-        let row: Option<(String, String)> = match (post, comment, member) {
+        // (title, text, where it lives)
+        let row: Option<(String, String, String)> = match (post, comment, member) {
             (_, Some(comment), _) => {
-                sqlx::query_as(
-                    "select p.title, c.body from app.comments c join app.posts p on p.id = c.post_id
+                let found: Option<(String, String, String, PostId)> = sqlx::query_as(
+                    "select p.title, c.body, ci.slug, p.id from app.comments c
+                       join app.posts p on p.id = c.post_id
+                       join app.circles ci on ci.id = p.circle_id
                       where c.id = $1 and c.deleted_at is null",
                 )
                 .bind(comment)
                 .fetch_optional(&mut **tx)
-                .await?
+                .await?;
+                found.map(|(title, body, slug, post)| {
+                    let href = format!("{}#comment-{}", post_path(&slug, post, &title), comment.get());
+                    (title, body, href)
+                })
             }
             (Some(post), None, _) => {
-                sqlx::query_as(
-                    "select title, body from app.posts where id = $1 and deleted_at is null",
+                let found: Option<(String, String, String)> = sqlx::query_as(
+                    "select p.title, p.body, ci.slug from app.posts p
+                       join app.circles ci on ci.id = p.circle_id
+                      where p.id = $1 and p.deleted_at is null",
                 )
                 .bind(post)
                 .fetch_optional(&mut **tx)
-                .await?
+                .await?;
+                found.map(|(title, body, slug)| {
+                    let href = post_path(&slug, post, &title);
+                    (title, body, href)
+                })
             }
             (_, _, Some(member)) => {
-                sqlx::query_as(
-                    "select display_name || ' (@' || handle || ')', bio from app.profiles where user_id = $1",
+                let found: Option<(String, String, String)> = sqlx::query_as(
+                    "select display_name || ' (@' || handle || ')', bio, handle from app.profiles where user_id = $1",
                 )
                 .bind(member)
                 .fetch_optional(&mut **tx)
-                .await?
+                .await?;
+                found.map(|(title, bio, handle)| (title, bio, format!("/u/{handle}")))
             }
             _ => None,
         };
-        let (title, text) = row.ok_or(AppError::NotFound)?;
+        let (title, text, href) = row.ok_or(AppError::NotFound)?;
         Ok::<_, AppError>(ReportSubject {
             target: reported.target(),
             title,
             excerpt: excerpt(&text, 200),
+            href,
         })
     })
     .await
