@@ -259,7 +259,11 @@ create policy reports_read on app.reports for select to authenticated
     using (
         reporter_id = (select auth.uid())
         or (select app.is_site_staff())
-        or (reason <> 'at_risk' and circle_id = any ((select app.moderated_circle_ids())::bigint[]))
+        or (reason <> 'at_risk' and circle_id = any ((select app.moderated_circle_ids())::bigint[])
+            -- A circle moderator never sees reports about what they wrote themselves (nor who
+            -- filed them): those are for site staff.
+            and not (target = 'post' and app.is_post_author(post_id))
+            and not (target = 'comment' and app.is_comment_author(comment_id)))
     );
 
 -- Reporters' weights: their past accuracy, counted from what the caller may see (site staff
@@ -278,8 +282,10 @@ as $$
                  / (count(*) filter (where r.status in ('acted', 'dismissed')) + 2), 3)
       from (select distinct unnest(p_reporters) as id) asked
       join app.reports r on r.reporter_id = asked.id
-     where (select app.is_site_staff())
-        or (r.reason <> 'at_risk' and r.circle_id = any ((select app.moderated_circle_ids())::bigint[]))
+     -- At-risk reports are never "acted on": they count neither for nor against.
+     where r.reason <> 'at_risk'
+       and ((select app.is_site_staff())
+            or r.circle_id = any ((select app.moderated_circle_ids())::bigint[]))
      group by r.reporter_id
 $$;
 alter function app.reporter_weights(uuid[]) owner to community_steward;
@@ -308,7 +314,7 @@ create table app.moderation_log (
     -- How many open reports the action resolved.
     reports_resolved integer not null default 0,
     -- Settling at-risk reports or reports about a member: site staff's business only, never
-    -- a circle moderator's or the public log's.
+    -- a circle moderator's. (No settlement reaches the public log at all.)
     staff_only boolean not null default false
 );
 create index moderation_log_order_idx on app.moderation_log (id desc);
@@ -350,7 +356,10 @@ create policy moderation_log_steward_read on app.moderation_log for select to co
 grant select on app.moderation_log to authenticated;
 create policy moderation_log_staff_read on app.moderation_log for select to authenticated
     using ((select app.is_site_staff())
-           or (not staff_only and circle_id = any ((select app.moderated_circle_ids())::bigint[])));
+           or (not staff_only and circle_id = any ((select app.moderated_circle_ids())::bigint[])
+               -- Lines about a circle moderator's own writing are site staff's.
+               and not (comment_id is null and post_id is not null and app.is_post_author(post_id))
+               and not (comment_id is not null and app.is_comment_author(comment_id))));
 
 -- The public log: every action in a circle the caller can read, with its reason, never the
 -- moderator, and never the removed words (only the kind of thing and where).
@@ -369,6 +378,9 @@ as $$
       left join app.posts p on p.id = l.post_id
      where l.id < coalesce(p_before, 9223372036854775807)
        and not l.staff_only
+       -- Settling reports is the queue's own business: a public line would tell everyone,
+       -- the author included, that the post was reported.
+       and l.action not in ('dismiss_reports', 'ignore_reports')
        and l.circle_id = any (app.readable_circle_ids())
      order by l.id desc
      limit least(greatest(p_limit, 1), 100)
@@ -463,7 +475,10 @@ begin
         v_kind := 'post';
     end if;
 
-    -- Guard (the circle was checked above).
+    -- Guard (the circle was checked above). Nobody but site staff handles their own content.
+    if v_author = v_actor and not app.is_site_staff() then
+        raise exception 'moderators do not act on their own posts' using errcode = '42501';
+    end if;
     v_author_role := (select u.role from auth.users u where u.id = v_author);
     if v_author_role = 'admin' and not app.is_site_admin() then
         raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
@@ -610,6 +625,11 @@ begin
     if not found then
         raise exception 'There are no open reports about that any more.' using errcode = '22023';
     end if;
+    if not app.is_site_staff()
+       and (v_report.target = 'post' and app.is_post_author(v_report.post_id)
+            or v_report.target = 'comment' and app.is_comment_author(v_report.comment_id)) then
+        raise exception 'moderators do not settle reports about their own posts' using errcode = '42501';
+    end if;
     if v_report.target = 'post' then
         v_subject := coalesce((select p.title from app.posts p where p.id = v_report.post_id), '');
     elsif v_report.target = 'comment' then
@@ -621,10 +641,11 @@ begin
         update app.reports set status = p_outcome, resolved_at = now(), resolved_by = v_actor
          where target_key = p_target_key and status = 'open'
            and (app.is_site_staff() or reason <> 'at_risk')
-        returning reporter_id, reason = 'at_risk' or target = 'member' as private)
-    select coalesce(array_agg(distinct reporter_id), '{}'), coalesce(bool_or(private), false)
-      into v_reporters, v_staff_only from settled;
-    v_resolved := cardinality(v_reporters);
+        returning reporter_id, reason, target)
+    -- At-risk reporters are not told "left it up": outreach is not a verdict on their words.
+    select coalesce(array_agg(distinct reporter_id) filter (where reason <> 'at_risk'), '{}'),
+           count(*), coalesce(bool_or(reason = 'at_risk' or target = 'member'), false)
+      into v_reporters, v_resolved, v_staff_only from settled;
     insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
                                     member_id, subject, reports_resolved, staff_only)
     values (v_actor, case p_outcome when 'dismissed' then 'dismiss_reports' else 'ignore_reports' end,

@@ -498,7 +498,10 @@ begin
         v_kind := 'post';
     end if;
 
-    -- Guard (the circle was checked above).
+    -- Guard (the circle was checked above). Nobody but site staff handles their own content.
+    if v_author = v_actor and not app.is_site_staff() then
+        raise exception 'moderators do not act on their own posts' using errcode = '42501';
+    end if;
     v_author_role := (select u.role from auth.users u where u.id = v_author);
     if v_author_role = 'admin' and not app.is_site_admin() then
         raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
@@ -824,6 +827,9 @@ CREATE FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) RETU
       left join app.posts p on p.id = l.post_id
      where l.id < coalesce(p_before, 9223372036854775807)
        and not l.staff_only
+       -- Settling reports is the queue's own business: a public line would tell everyone,
+       -- the author included, that the post was reported.
+       and l.action not in ('dismiss_reports', 'ignore_reports')
        and l.circle_id = any (app.readable_circle_ids())
      order by l.id desc
      limit least(greatest(p_limit, 1), 100)
@@ -879,8 +885,10 @@ CREATE FUNCTION app.reporter_weights(p_reporters uuid[]) RETURNS TABLE(reporter_
                  / (count(*) filter (where r.status in ('acted', 'dismissed')) + 2), 3)
       from (select distinct unnest(p_reporters) as id) asked
       join app.reports r on r.reporter_id = asked.id
-     where (select app.is_site_staff())
-        or (r.reason <> 'at_risk' and r.circle_id = any ((select app.moderated_circle_ids())::bigint[]))
+     -- At-risk reports are never "acted on": they count neither for nor against.
+     where r.reason <> 'at_risk'
+       and ((select app.is_site_staff())
+            or r.circle_id = any ((select app.moderated_circle_ids())::bigint[]))
      group by r.reporter_id
 $$;
 
@@ -930,6 +938,11 @@ begin
     if not found then
         raise exception 'There are no open reports about that any more.' using errcode = '22023';
     end if;
+    if not app.is_site_staff()
+       and (v_report.target = 'post' and app.is_post_author(v_report.post_id)
+            or v_report.target = 'comment' and app.is_comment_author(v_report.comment_id)) then
+        raise exception 'moderators do not settle reports about their own posts' using errcode = '42501';
+    end if;
     if v_report.target = 'post' then
         v_subject := coalesce((select p.title from app.posts p where p.id = v_report.post_id), '');
     elsif v_report.target = 'comment' then
@@ -941,10 +954,11 @@ begin
         update app.reports set status = p_outcome, resolved_at = now(), resolved_by = v_actor
          where target_key = p_target_key and status = 'open'
            and (app.is_site_staff() or reason <> 'at_risk')
-        returning reporter_id, reason = 'at_risk' or target = 'member' as private)
-    select coalesce(array_agg(distinct reporter_id), '{}'), coalesce(bool_or(private), false)
-      into v_reporters, v_staff_only from settled;
-    v_resolved := cardinality(v_reporters);
+        returning reporter_id, reason, target)
+    -- At-risk reporters are not told "left it up": outreach is not a verdict on their words.
+    select coalesce(array_agg(distinct reporter_id) filter (where reason <> 'at_risk'), '{}'),
+           count(*), coalesce(bool_or(reason = 'at_risk' or target = 'member'), false)
+      into v_reporters, v_resolved, v_staff_only from settled;
     insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
                                     member_id, subject, reports_resolved, staff_only)
     values (v_actor, case p_outcome when 'dismissed' then 'dismiss_reports' else 'ignore_reports' end,
@@ -2294,7 +2308,7 @@ CREATE POLICY jobs_service ON app.jobs TO auth_admin USING (true) WITH CHECK (tr
 
 ALTER TABLE app.moderation_log ENABLE ROW LEVEL SECURITY;
 
-CREATE POLICY moderation_log_staff_read ON app.moderation_log FOR SELECT TO authenticated USING ((( SELECT app.is_site_staff() AS is_site_staff) OR ((NOT staff_only) AND (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])))));
+CREATE POLICY moderation_log_staff_read ON app.moderation_log FOR SELECT TO authenticated USING ((( SELECT app.is_site_staff() AS is_site_staff) OR ((NOT staff_only) AND (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])) AND (NOT ((comment_id IS NULL) AND (post_id IS NOT NULL) AND app.is_post_author(post_id))) AND (NOT ((comment_id IS NOT NULL) AND app.is_comment_author(comment_id))))));
 
 CREATE POLICY moderation_log_steward_read ON app.moderation_log FOR SELECT TO community_steward USING (true);
 
@@ -2398,7 +2412,7 @@ CASE target
       WHERE (pr.user_id = reports.member_id))))
 END));
 
-CREATE POLICY reports_read ON app.reports FOR SELECT TO authenticated USING (((reporter_id = ( SELECT auth.uid() AS uid)) OR ( SELECT app.is_site_staff() AS is_site_staff) OR ((reason <> 'at_risk'::text) AND (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])))));
+CREATE POLICY reports_read ON app.reports FOR SELECT TO authenticated USING (((reporter_id = ( SELECT auth.uid() AS uid)) OR ( SELECT app.is_site_staff() AS is_site_staff) OR ((reason <> 'at_risk'::text) AND (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])) AND (NOT ((target = 'post'::text) AND app.is_post_author(post_id))) AND (NOT ((target = 'comment'::text) AND app.is_comment_author(comment_id))))));
 
 CREATE POLICY reports_steward ON app.reports TO community_steward USING (true) WITH CHECK (true);
 

@@ -322,9 +322,10 @@ async fn a_report_reaches_the_queue_and_a_removal_tells_the_author_and_the_repor
         .await,
     );
     assert_eq!(missed["entries"].as_array().unwrap().len(), 0);
-    // Members cannot read the staff log.
-    let refused = call(&app, "moderation/staff-log", &[], &reporter.cookies).await;
-    assert_ne!(refused.status, StatusCode::OK);
+    // Members cannot read the staff log, even with two-step sign-in on.
+    let curious = with_second_factor(&app, member(&app, "curious", "Curious Cat").await).await;
+    let refused = call(&app, "moderation/staff-log", &[], &curious.cookies).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
 
     // Restored: the words are back and the restore is logged.
     let restored = act(
@@ -747,15 +748,18 @@ async fn dismissals_weigh_against_a_reporters_accuracy_and_at_risk_reports_go_fi
     // removal of the post does not settle it.
     let keeper = circle_moderator(&app, "gardenkeep", "gardens").await;
     let theirs = json(&call(&app, "moderation/queue", &[], &keeper.cookies).await);
-    assert!(
-        theirs["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|i| i["at_risk"] == false),
+    let keys: Vec<&str> = theirs["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["target_key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        vec![format!("post:{third}"), format!("post:{post}")],
         "{theirs}"
     );
-    act(
+    let hidden = act(
         &app,
         &chief,
         second,
@@ -764,6 +768,17 @@ async fn dismissals_weigh_against_a_reporters_accuracy_and_at_risk_reports_go_fi
         "Checking in with the author",
     )
     .await;
+    assert_eq!(hidden.status, StatusCode::OK, "{}", hidden.body);
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from app.posts where id = {second} and removed_at is not null"
+            )
+        )
+        .await,
+        1
+    );
     assert_eq!(
         count(
             &app,
@@ -908,6 +923,97 @@ async fn reports_removed_texts_and_the_log_are_read_only_by_those_concerned() {
         .execute(&mut *tx)
         .await;
     assert!(acted.is_err(), "a member acted");
+    drop(tx);
+    let mut tx = scoped::begin(&pool, &signed_in(reporter_id, "member"))
+        .await
+        .unwrap();
+    let settled = sqlx::query("select app.settle_reports($1, 'dismissed', 'Nothing wrong')")
+        .bind(format!("post:{post}"))
+        .execute(&mut *tx)
+        .await;
+    assert!(settled.is_err(), "a member settled reports");
+    drop(tx);
+
+    // Another circle's moderator reads none of it.
+    create_circle(&app, &chief, "rivers", "public", false).await;
+    let elsewhere = circle_moderator(&app, "riverkeep", "rivers").await;
+    let elsewhere_id = user_id(&app, &elsewhere.handle).await;
+    for sql in [
+        "select count(*) from app.reports",
+        "select count(*) from app.removed_texts",
+        "select count(*) from app.moderation_log",
+    ] {
+        assert_eq!(read(elsewhere_id, "member", sql).await, 0, "{sql}");
+    }
+}
+
+/// A circle moderator never handles what they wrote: they do not see its reports (nor who
+/// filed them), and cannot act on it or settle them; site staff can.
+#[tokio::test]
+async fn moderators_do_not_handle_their_own_posts() {
+    let World {
+        app,
+        chief,
+        reporter,
+        ..
+    } = world().await;
+    let keeper = circle_moderator(&app, "gardenkeep", "gardens").await;
+    let own = write_post(
+        &app,
+        &keeper,
+        "gardens",
+        "My own words",
+        "Written by the keeper.",
+    )
+    .await;
+    let filed = report(&app, &reporter, "post", &own.to_string(), "harassment").await;
+    assert_eq!(filed.status, StatusCode::OK, "{}", filed.body);
+    let queue = json(&call(&app, "moderation/queue", &[], &keeper.cookies).await);
+    assert_eq!(queue["open_targets"], 0, "{queue}");
+    let refused = act(&app, &keeper, own, None, "lock", "Closing my own thread").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let refused = call(
+        &app,
+        "moderation/settle",
+        &[
+            ("target_key", &format!("post:{own}")),
+            ("outcome", "dismissed"),
+            ("reason", "It is fine"),
+        ],
+        &keeper.cookies,
+    )
+    .await;
+    assert_ne!(refused.status, StatusCode::OK, "{}", refused.body);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from app.reports where status = 'open'"
+        )
+        .await,
+        1
+    );
+    // Site staff see it and decide; the dismissal stays out of the public log.
+    let queue = json(&call(&app, "moderation/queue", &[], &chief.cookies).await);
+    assert_eq!(queue["open_targets"], 1);
+    let dismissed = call(
+        &app,
+        "moderation/settle",
+        &[
+            ("target_key", &format!("post:{own}")),
+            ("outcome", "dismissed"),
+            ("reason", "Robust, not harassment"),
+        ],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(dismissed.status, StatusCode::OK, "{}", dismissed.body);
+    let public = json(&call(&app, "moderation/log", &[], "").await);
+    assert_eq!(public["entries"].as_array().unwrap().len(), 0, "{public}");
+    let staff = json(&call(&app, "moderation/staff-log", &[], &chief.cookies).await);
+    assert_eq!(staff["entries"][0]["action"], "dismiss_reports", "{staff}");
+    // Not even the line in the circle's staff log tells the keeper their post was reported.
+    let theirs = json(&call(&app, "moderation/staff-log", &[], &keeper.cookies).await);
+    assert_eq!(theirs["entries"].as_array().unwrap().len(), 0, "{theirs}");
 }
 
 #[tokio::test]

@@ -2,7 +2,10 @@
 //! plain form to add one. Drawn only for site staff with two-step sign-in (the server
 //! answers `None` to everyone else, and Row Level Security would refuse them anyway).
 
-use super::button::{ButtonVariant, button_classes};
+use super::{
+    button::{ButtonVariant, button_classes},
+    form::{FormError, action_error},
+};
 use crate::{
     api::moderation::{AddStaffNote, staff_notes},
     domain::moderation::{STAFF_NOTE_MAX, StaffNote},
@@ -30,6 +33,9 @@ pub fn StaffNotes(handle: String) -> impl IntoView {
 
 #[component]
 fn NotesSection(handle: String, notes: Vec<StaffNote>) -> impl IntoView {
+    // A refused note comes back with its error in the address.
+    let add = ServerAction::<AddStaffNote>::new();
+    let refused = action_error(add.value());
     view! {
         <section id="staff-notes" aria-labelledby="staff-notes-heading" class="mt-8 rounded-2xl border border-line bg-surface p-5" data-testid="staff-notes">
             <h2 id="staff-notes-heading" class="text-lg font-semibold">"Staff notes"</h2>
@@ -50,6 +56,7 @@ fn NotesSection(handle: String, notes: Vec<StaffNote>) -> impl IntoView {
                     </ol>
                 }.into_any()
             }}
+            <FormError error=refused/>
             <form method="post" action=AddStaffNote::url() class="mt-4 space-y-2">
                 <input type="hidden" name="handle" value=handle/>
                 <label for="staff-note-body" class="block text-sm font-medium">"Add a note"</label>

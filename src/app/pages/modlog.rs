@@ -33,7 +33,7 @@ pub fn ModlogPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Card><Skeleton lines=5/></Card> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <ModlogList page base="/modlog"/> }.into_any(),
+                    Ok(page) => view! { <ModlogList page base="/modlog".to_owned()/> }.into_any(),
                     Err(error) => view! { <ErrorPanel title="We couldn't load the moderation log" message=error.to_string()/> }.into_any(),
                 }
             })}
@@ -46,8 +46,8 @@ pub fn ModlogPage() -> impl IntoView {
 #[component]
 pub fn ModlogList(
     page: ModlogPage,
-    /// The page's address up to its query, for the "older" link.
-    base: &'static str,
+    /// The page's address (with any search), for the "older" link.
+    base: String,
 ) -> impl IntoView {
     if page.entries.is_empty() {
         return view! {

@@ -9,6 +9,7 @@ use crate::{
     api::{
         bookmarks::ToggleBookmark,
         comments::{CreateComment, DeleteComment, EditComment},
+        moderation::ModerateContent,
         posts::{DeletePost, get_post_page},
         reactions::ToggleReaction,
     },
@@ -51,6 +52,7 @@ struct PostActions {
     edit_comment: ServerAction<EditComment>,
     delete_comment: ServerAction<DeleteComment>,
     delete_post: ServerAction<DeletePost>,
+    moderate: ServerAction<ModerateContent>,
 }
 
 impl PostActions {
@@ -62,6 +64,7 @@ impl PostActions {
             edit_comment: ServerAction::new(),
             delete_comment: ServerAction::new(),
             delete_post: ServerAction::new(),
+            moderate: ServerAction::new(),
         }
     }
 
@@ -74,6 +77,7 @@ impl PostActions {
                 .or_else(|| action_error(this.edit_comment.value()).get())
                 .or_else(|| action_error(this.delete_comment.value()).get())
                 .or_else(|| action_error(this.delete_post.value()).get())
+                .or_else(|| action_error(this.moderate.value()).get())
         })
     }
 }

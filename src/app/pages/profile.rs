@@ -73,8 +73,10 @@ fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>)
                 {profile.is_verified.then_some(view! {
                     <span class="badge" data-testid="verified-badge">"Verified practitioner"</span>
                 })}
-                <a href=format!("/report?target=member&handle={}", profile.handle)
-                    class="text-sm hover:underline" data-testid="report-member">"Report"</a>
+                {profile.can_report.then(|| view! {
+                    <a href=format!("/report?target=member&handle={}", profile.handle)
+                        class="text-sm hover:underline" data-testid="report-member">"Report"</a>
+                })}
             </p>
         </header>
         {(!profile.bio_html.is_empty()).then(|| view! {

@@ -12,6 +12,7 @@ use crate::{
         sign_in_prompt::SignInPrompt,
         skeleton::Skeleton,
     },
+    app::viewer::encode_query_value,
     domain::{
         AppError,
         moderation::{REPORT_DETAILS_MAX, ReportReason, ReportSubject, ReportTarget},
@@ -35,14 +36,16 @@ pub fn ReportPage() -> impl IntoView {
     );
     let report = ServerAction::<FileReport>::new();
     let error = action_error(report.value());
+    // This page's own address, to come back to after signing in.
     let here = Memo::new(move |_| {
         let query = query.read();
-        format!(
-            "/report?target={}&id={}&back={}",
-            query.get("target").unwrap_or_default(),
-            query.get("id").unwrap_or_default(),
-            query.get("back").unwrap_or_default()
-        )
+        let mut here = "/report?".to_owned();
+        for key in ["target", "id", "handle", "back"] {
+            if let Some(value) = query.get(key).filter(|v| !v.is_empty()) {
+                here.push_str(&format!("{key}={}&", encode_query_value(&value)));
+            }
+        }
+        here.trim_end_matches(['&', '?']).to_owned()
     });
     view! {
         <Title text="Report to the moderators"/>

@@ -21,6 +21,9 @@ pub struct PublicProfile {
     /// The viewer is a site admin, who alone may give or take the verified badge. Only shows
     /// the control: the server function checks the role (and second factor) again.
     pub can_verify: bool,
+    /// A signed-in member looking at someone else's profile: the "Report" link shows.
+    #[serde(default)]
+    pub can_report: bool,
 }
 
 /// Everything a member's profile page shows, read in one transaction: who they are and a

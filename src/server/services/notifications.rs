@@ -91,7 +91,10 @@ const SELECT_MINE: &str = "select n.id, n.kind, n.sort_key, n.updated_at, n.read
    left join app.posts p on p.id = n.post_id and p.deleted_at is null
    left join app.comments c on c.id = n.comment_id and c.deleted_at is null
   where n.recipient_id = (select auth.uid())
-    and (n.post_id is null or p.id is not null or n.kind in ('moderation', 'report_outcome'))";
+    and (n.post_id is null or p.id is not null
+         -- A moderation notice outlives its (removed) post, while its circle stays readable.
+         or (n.kind in ('moderation', 'report_outcome')
+             and n.circle_id = any ((select app.readable_circle_ids())::bigint[])))";
 
 #[derive(sqlx::FromRow)]
 struct OpenedRow {

@@ -3,8 +3,9 @@
 //! circles' lines only (Row Level Security).
 
 use crate::{
-    api::moderation::staff_modlog,
+    api::moderation::{ModerateContent, staff_modlog},
     app::{
+        components::form::{FormError, action_error},
         components::{
             button::{ButtonVariant, button_classes},
             card::Card,
@@ -13,6 +14,7 @@ use crate::{
             skeleton::Skeleton,
         },
         pages::modlog::ModlogList,
+        viewer::encode_query_value,
     },
     domain::AppError,
 };
@@ -34,6 +36,9 @@ pub fn StaffModlogPage() -> impl IntoView {
         move || (before.get(), search.get()),
         |(before, q)| staff_modlog(before, q, String::new()),
     );
+    // A refused "restore" comes back with its error in the address.
+    let restore = ServerAction::<ModerateContent>::new();
+    let refused = action_error(restore.value());
     view! {
         <Title text="Moderation log (staff)"/>
         <h1 class="text-3xl font-semibold tracking-tight">"Moderation log"</h1>
@@ -45,10 +50,17 @@ pub fn StaffModlogPage() -> impl IntoView {
                 placeholder="Reason, subject or moderator's handle" data-testid="modlog-search"/>
             <button type="submit" class=button_classes(ButtonVariant::Secondary, "")>"Search"</button>
         </form>
+        <FormError error=refused/>
         <Suspense fallback=|| view! { <Card><Skeleton lines=5/></Card> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <ModlogList page base="/admin/modlog"/> }.into_any(),
+                    Ok(page) => {
+                        let base = match search.get() {
+                            q if q.is_empty() => "/admin/modlog".to_owned(),
+                            q => format!("/admin/modlog?q={}", encode_query_value(&q)),
+                        };
+                        view! { <ModlogList page base/> }.into_any()
+                    }
                     Err(AppError::Unauthorized) => view! { <SignInPrompt next="/admin/modlog"/> }.into_any(),
                     Err(AppError::Forbidden) => view! { <ErrorPanel title="This page is for moderators" message="Only moderators and admins can read the full log. The public one is at /modlog."/> }.into_any(),
                     Err(error) => view! { <ErrorPanel title="We couldn't load the log" message=error.to_string()/> }.into_any(),

@@ -10,6 +10,7 @@ use sqlx::{Postgres, Transaction};
 
 #[derive(sqlx::FromRow)]
 struct ProfileRow {
+    user_id: uuid::Uuid,
     handle: String,
     display_name: String,
     pronouns: String,
@@ -30,7 +31,7 @@ pub async fn public_profile(
     handle: &str,
 ) -> Result<PublicProfile, AppError> {
     let row: Option<ProfileRow> = sqlx::query_as(
-        "select handle, display_name, pronouns, bio, interests, created_at, is_verified,
+        "select user_id, handle, display_name, pronouns, bio, interests, created_at, is_verified,
                 modalities, credentials, booking_url
            from app.profiles where handle = $1",
     )
@@ -60,6 +61,7 @@ pub async fn public_profile(
             String::new()
         },
         can_verify: caller.is_some_and(|c| c.role == crate::domain::AccountRole::Admin),
+        can_report: caller.is_some_and(|c| c.user_id != row.user_id),
     })
 }
 

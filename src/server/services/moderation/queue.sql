@@ -6,6 +6,10 @@ with open_reports as (
            r.reporter_id, r.reason, r.created_at
       from app.reports r
      where r.status = 'open'
+       -- What the caller moderates (RLS also lets a reporter read their own reports).
+       and ((select app.is_site_staff())
+            or (r.reason <> 'at_risk'
+                and r.circle_id = any ((select app.moderated_circle_ids())::bigint[])))
 ), weights as (
     -- A reporter with nothing settled that the caller may see weighs one half.
     select d.reporter_id, coalesce(w.weight, 0.5) as weight

@@ -4,4 +4,6 @@ coalesce(pr.display_name || ' (@' || pr.handle || ')', 'A former member') as rep
 r.created_at
 from app.reports r left join app.profiles pr on pr.user_id = r.reporter_id
 where r.status = 'open' and r.target_key = any($1)
+and ((select app.is_site_staff())
+     or (r.reason <> 'at_risk' and r.circle_id = any ((select app.moderated_circle_ids())::bigint[])))
 order by r.created_at, r.id
