@@ -457,6 +457,7 @@ declare
     v_kind text;
     v_saved app.removed_texts%rowtype;
     v_reporters uuid[] := '{}';
+    v_logged text;
 begin
     if v_actor is null then
         raise exception 'sign in first' using errcode = '42501';
@@ -577,22 +578,19 @@ begin
         v_resolved := cardinality(v_reporters);
     end if;
 
-    -- Log.
+    -- Log, under the name the log and the author's notice share.
+    v_logged := case when p_action in ('remove', 'hide', 'restore') then p_action || '_' || v_kind
+                     else p_action end;
     insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
                                     member_id, subject, reports_resolved)
-    values (v_actor,
-            case when p_action in ('remove', 'hide', 'restore') then p_action || '_' || v_kind
-                 else p_action end,
-            v_reason, v_circle, p_post, p_comment, v_author, coalesce(v_subject, ''), v_resolved)
+    values (v_actor, v_logged, v_reason, v_circle, p_post, p_comment, v_author, coalesce(v_subject, ''), v_resolved)
     returning id into v_log;
 
     -- Notices: the author is told what and why (never who); reporters that it was acted on.
     if v_author is not null and v_author <> v_actor then
         insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
                                        moderation_action, moderation_reason, subject)
-        values (v_author, 'moderation', v_circle, p_post, p_comment,
-                case when p_action in ('remove', 'hide', 'restore') then p_action || '_' || v_kind
-                     else p_action end,
+        values (v_author, 'moderation', v_circle, p_post, p_comment, v_logged,
                 v_reason, coalesce(v_subject, ''));
         perform app.emit_event('notification.created', v_circle, p_post, p_comment, v_author, null);
     end if;

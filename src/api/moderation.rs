@@ -213,10 +213,7 @@ pub async fn add_staff_note(handle: String, body: String) -> Result<(), AppError
     with_status(request::require_staff())?;
     let ctx = request::context()?;
     with_status(notes::add(&ctx, &handle, &body).await)?;
-    let handle: String = handle
-        .trim()
-        .trim_start_matches('@')
-        .to_lowercase()
+    let handle: String = crate::domain::identity::validate::normalize_handle(&handle)
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect();

@@ -78,7 +78,8 @@ pub(crate) async fn member(app: &TestApp, handle: &str, name: &str) -> Member {
     sign_in(app, handle, name).await
 }
 
-async fn sign_in(app: &TestApp, handle: &str, name: &str) -> Member {
+/// Signs the member in again (a new session, with their current role in its token).
+pub(crate) async fn sign_in(app: &TestApp, handle: &str, name: &str) -> Member {
     let email = format!("{handle}@example.org");
     let reply = call(
         app,

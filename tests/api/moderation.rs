@@ -3,7 +3,7 @@
 //! one-transaction guarantee, notices to authors and reporters, and both moderation logs.
 
 use crate::community::{
-    Member, admin, call, count, create_circle, join, json, member, page, post_page,
+    Member, admin, call, count, create_circle, join, json, member, page, post_page, sign_in,
     with_second_factor, write_post,
 };
 use crate::helpers::{TestApp, spawn_app};
@@ -29,22 +29,7 @@ async fn site_moderator(app: &TestApp, handle: &str) -> Member {
         .await
         .unwrap();
     // Signed in again so the token carries the role, then with a second factor.
-    let again = call(
-        app,
-        "auth/login",
-        &[
-            ("email", &format!("{handle}@example.org")),
-            ("password", crate::identity::PASSWORD),
-        ],
-        "",
-    )
-    .await;
-    let cookies = format!(
-        "ws_access={}; ws_refresh={}",
-        again.set_cookie("ws_access").unwrap(),
-        again.set_cookie("ws_refresh").unwrap()
-    );
-    with_second_factor(app, Member { cookies, ..who }).await
+    with_second_factor(app, sign_in(app, handle, &who.name).await).await
 }
 
 /// A member made moderator of one circle, with two-step sign-in on.
@@ -1140,4 +1125,68 @@ async fn staff_notes_are_for_site_staff_only() {
     .execute(&mut *tx)
     .await;
     assert!(written.is_err());
+}
+
+/// Without JavaScript, a refused decision comes back to its page with the reason in words:
+/// the post page's "Moderate" form, the review queue, and the staff log's "restore".
+#[tokio::test]
+async fn refused_plain_form_decisions_say_why_on_their_page() {
+    use crate::identity_no_js::{location, post_without_js};
+    let World {
+        app,
+        chief,
+        post,
+        reporter,
+        ..
+    } = world().await;
+    let id = post.to_string();
+    let post_page = post_page("gardens", post);
+    let refusals = [
+        // (from page, endpoint, form, the words it must show)
+        (
+            post_page.as_str(),
+            "moderation/act",
+            vec![
+                ("post", id.as_str()),
+                ("action", "unpin"),
+                ("reason", "Not pinned yet"),
+            ],
+            "already unpinned",
+        ),
+        (
+            "/admin/queue",
+            "moderation/settle",
+            vec![
+                ("target_key", "post:999999"),
+                ("outcome", "dismissed"),
+                ("reason", "Gone already"),
+            ],
+            "no open reports",
+        ),
+        (
+            "/admin/modlog",
+            "moderation/act",
+            vec![
+                ("post", id.as_str()),
+                ("action", "restore"),
+                ("reason", "Bring it back"),
+            ],
+            "Only content moderators removed",
+        ),
+    ];
+    report(&app, &reporter, "post", &id, "spam").await;
+    for (from, endpoint, form, words) in refusals {
+        let refused = post_without_js(&app, endpoint, &form, &chief.cookies, from).await;
+        let back = location(&refused);
+        assert!(back.contains("__err="), "{endpoint} from {from}: {back}");
+        let (_, html) = page(&app, back.trim_start_matches(&app.address), &chief.cookies).await;
+        assert!(
+            html.contains(words),
+            "{endpoint} from {from} does not say {words:?}"
+        );
+    }
+    assert_eq!(
+        count(&app, "select count(*) from app.moderation_log").await,
+        0
+    );
 }

@@ -12,7 +12,7 @@ use crate::{
         card::Card,
         empty_state::EmptyState,
         error_panel::ErrorPanel,
-        form::FormError,
+        form::{FormError, action_error},
         sign_in_prompt::SignInPrompt,
         skeleton::Skeleton,
     },
@@ -36,12 +36,11 @@ pub fn ReviewQueuePage() -> impl IntoView {
             .unwrap_or(1)
     });
     let page = Resource::new_blocking(move || page_number.get(), |n| review_queue(Some(n)));
-    // A refused decision comes back with `__err` in the address: say why above the queue.
-    let refused = Signal::derive(move || {
-        query.read().get("__err").map(|_| AppError::BadRequest(
-            "That decision was not made: please check the reason (3 to 500 characters) and that the reports are still open.".into(),
-        ))
-    });
+    // A refused decision comes back with its error in the address: say why above the queue.
+    let act = ServerAction::<ModerateContent>::new();
+    let settle = ServerAction::<SettleReports>::new();
+    let (act_refused, settle_refused) = (action_error(act.value()), action_error(settle.value()));
+    let refused = Signal::derive(move || act_refused.get().or_else(|| settle_refused.get()));
     view! {
         <Title text="Review queue"/>
         <h1 class="text-3xl font-semibold tracking-tight">"Review queue"</h1>

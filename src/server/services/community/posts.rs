@@ -332,16 +332,19 @@ pub async fn set_flag(
     on: bool,
     reason: &str,
 ) -> Result<String, AppError> {
-    use crate::{domain::moderation::ContentAction, server::services::moderation::actions};
+    use crate::{domain::moderation::ContentAction, server::services::moderation};
     let action = match (flag, on) {
         (PostFlag::Pinned, true) => ContentAction::Pin,
         (PostFlag::Pinned, false) => ContentAction::Unpin,
         (PostFlag::Locked, true) => ContentAction::Lock,
         (PostFlag::Locked, false) => ContentAction::Unlock,
     };
-    actions::act(ctx, post_id, None, action, reason).await?;
-    let mut tx = ctx.begin().await?;
-    let place = path(&mut tx, post_id).await?;
-    tx.commit().await?;
-    Ok(place)
+    ctx.member()?;
+    let reason = moderation::reason(reason)?;
+    // One transaction: the action, then where the post lives.
+    crate::as_caller!(ctx, |tx| {
+        moderation::actions::act_in(tx, post_id, None, action, &reason).await?;
+        path(tx, post_id).await
+    })
+    .await
 }

@@ -7,7 +7,7 @@ use crate::{
         AppError, CommentId, PostId,
         moderation::{ContentAction, Settlement},
     },
-    server::services::context::ServiceContext,
+    server::services::context::{ServiceContext, Tx},
 };
 
 /// Acts on a post (`comment` `None`) or one of its replies. Returns the moderation log
@@ -22,17 +22,26 @@ pub async fn act(
 ) -> Result<i64, AppError> {
     ctx.member()?;
     let why = reason(why)?;
-    crate::as_caller!(ctx, |tx| {
-        sqlx::query_scalar::<_, i64>("select app.moderate($1, $2, $3, $4)")
-            .bind(action.as_str())
-            .bind(post)
-            .bind(comment)
-            .bind(&why)
-            .fetch_one(&mut **tx)
-            .await
-            .map_err(refusal)
-    })
-    .await
+    crate::as_caller!(ctx, |tx| act_in(tx, post, comment, action, &why).await).await
+}
+
+/// The action inside the caller's open transaction, for callers that read more in it (the
+/// post's address after a pin, say). `why` is already checked by [`reason`].
+pub async fn act_in(
+    tx: &mut Tx,
+    post: PostId,
+    comment: Option<CommentId>,
+    action: ContentAction,
+    why: &str,
+) -> Result<i64, AppError> {
+    sqlx::query_scalar::<_, i64>("select app.moderate($1, $2, $3, $4)")
+        .bind(action.as_str())
+        .bind(post)
+        .bind(comment)
+        .bind(why)
+        .fetch_one(&mut **tx)
+        .await
+        .map_err(refusal)
 }
 
 /// Closes a target's open reports without acting on it. Returns the log row's id.

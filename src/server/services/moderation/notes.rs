@@ -4,6 +4,7 @@
 use crate::{
     domain::{
         AppError,
+        identity::validate::normalize_handle,
         moderation::{STAFF_NOTE_MAX, StaffNote},
     },
     server::services::{
@@ -30,7 +31,7 @@ pub async fn for_member(
     if !caller.role.is_staff() {
         return Ok(None);
     }
-    let handle = normalise(handle);
+    let handle = normalize_handle(handle);
     let rows: Vec<(String, String, OffsetDateTime)> = crate::as_caller!(ctx, |tx| {
         sqlx::query_as(
             "select coalesce(a.display_name || ' (@' || a.handle || ')', 'A former staff member'),
@@ -73,7 +74,7 @@ pub async fn add(ctx: &ServiceContext, handle: &str, body: &str) -> Result<(), A
             "Please keep a note under {STAFF_NOTE_MAX} characters."
         )));
     }
-    let handle = normalise(handle);
+    let handle = normalize_handle(handle);
     crate::as_caller!(ctx, |tx| {
         let member: Option<Uuid> =
             sqlx::query_scalar("select user_id from app.profiles where handle = $1")
@@ -91,8 +92,4 @@ pub async fn add(ctx: &ServiceContext, handle: &str, body: &str) -> Result<(), A
         Ok::<_, AppError>(())
     })
     .await
-}
-
-fn normalise(handle: &str) -> String {
-    handle.trim().trim_start_matches('@').to_lowercase()
 }

@@ -6,6 +6,7 @@ use crate::{
     domain::{
         AppError, CommentId, PostId,
         community::slug::post_path,
+        identity::validate::normalize_handle,
         moderation::{
             CrisisResource, REPORT_DETAILS_MAX, ReportReason, ReportReceipt, ReportSubject,
             ReportTarget,
@@ -164,7 +165,7 @@ async fn locate(
             (Some(post.ok_or(AppError::NotFound)?), Some(*comment), None)
         }
         Reported::Member(handle) => {
-            let handle = handle.trim().trim_start_matches('@').to_lowercase();
+            let handle = normalize_handle(handle);
             let member: Option<Uuid> =
                 sqlx::query_scalar("select user_id from app.profiles where handle = $1")
                     .bind(&handle)
