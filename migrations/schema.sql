@@ -7,6 +7,30 @@ CREATE SCHEMA app;
 
 CREATE SCHEMA auth;
 
+CREATE FUNCTION app.acknowledge_warning(p_id bigint) RETURNS boolean
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    with done as (
+        update app.sanctions set acknowledged_at = now(), changed_at = now()
+         where id = p_id and member_id = auth.uid() and kind = 'warn' and acknowledged_at is null
+        returning 1)
+    select exists (select 1 from done)
+$$;
+
+CREATE FUNCTION app.announce_standing() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    perform pg_notify('wellspring_revocations',
+        json_build_object('user', new.member_id,
+                          'standing', coalesce((select s.id from app.standing_of(new.member_id) s), 0),
+                          'at', extract(epoch from now()))::text);
+    return null;
+end
+$$;
+
 CREATE FUNCTION app.comment_author(p_comment bigint) RETURNS uuid
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -316,6 +340,33 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.guard_sanction(p_member uuid) RETURNS text
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_role text;
+begin
+    if auth.uid() is null or not app.is_site_staff() then
+        raise exception 'only site staff sanction members' using errcode = '42501';
+    end if;
+    select u.role into v_role from auth.users u where u.id = p_member;
+    if not found then
+        raise exception 'no such member' using errcode = 'P0002';
+    end if;
+    if p_member = auth.uid() then
+        raise exception 'Staff do not sanction themselves.' using errcode = '22023';
+    end if;
+    if v_role = 'admin' then
+        raise exception 'An admin is not sanctioned: change their role first.' using errcode = '22023';
+    end if;
+    if v_role = 'moderator' and not app.is_site_admin() then
+        raise exception 'Only an admin sanctions a moderator.' using errcode = '22023';
+    end if;
+    return (select p.handle from app.profiles p where p.user_id = p_member);
+end
+$$;
+
 CREATE FUNCTION app.is_comment_author(p_comment_id bigint) RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -358,6 +409,41 @@ CREATE FUNCTION app.joined_circle_ids() RETURNS bigint[]
     select coalesce(array_agg(m.circle_id), '{}')
       from app.circle_members m
      where m.user_id = auth.uid() and m.status = 'active'
+$$;
+
+CREATE FUNCTION app.lift_sanction(p_id bigint, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_row app.sanctions%rowtype;
+    v_handle text;
+begin
+    select * into v_row from app.sanctions where id = p_id for update;
+    if not found then
+        if auth.uid() is null or not app.is_site_staff() then
+            raise exception 'only site staff lift sanctions' using errcode = '42501';
+        end if;
+        raise exception 'no such sanction' using errcode = 'P0002';
+    end if;
+    v_handle := app.guard_sanction(v_row.member_id);
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters: the member is told it.' using errcode = '22023';
+    end if;
+    if v_row.lifted_at is not null or (v_row.ends_at is not null and v_row.ends_at <= now()) then
+        raise exception 'That sanction has already ended.' using errcode = '22023';
+    end if;
+    update app.sanctions set lifted_at = now(), lifted_by = auth.uid(), lift_reason = v_reason,
+           changed_at = now()
+     where id = p_id;
+    insert into app.moderation_log (actor_id, action, reason, member_id, subject, staff_only)
+    values (auth.uid(), 'lift', v_reason, v_row.member_id, '@' || coalesce(v_handle, '') || ': ' || v_row.kind, true);
+    insert into app.notifications (recipient_id, kind, moderation_action, moderation_reason, subject)
+    values (v_row.member_id, 'moderation', 'lift', v_reason, v_row.kind);
+    perform app.emit_event('notification.created', null, null, null, v_row.member_id, null);
+    return p_id;
+end
 $$;
 
 CREATE FUNCTION app.member_reads_circle(p_user uuid, p_circle bigint) RETURNS boolean
@@ -637,6 +723,13 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.my_standing() RETURNS TABLE(id bigint, kind text, ends_at timestamp with time zone, reason text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select * from app.standing_of(auth.uid()) where auth.uid() is not null
+$$;
+
 CREATE FUNCTION app.notification_level(p_user uuid, p_circle bigint, p_post bigint) RETURNS text
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -833,6 +926,75 @@ CREATE FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) RETU
      limit least(greatest(p_limit, 1), 100)
 $$;
 
+CREATE FUNCTION app.purge_member(p_member uuid, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_posts integer;
+    v_comments integer;
+    v_resolved integer;
+    v_ban bigint;
+begin
+    perform app.guard_sanction(p_member);
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters: the member is told it.' using errcode = '22023';
+    end if;
+
+    with mine as (
+        select p.id from app.posts p
+         where (p.author_id = p_member
+                or p.id in (select a.post_id from app.anonymous_authors a where a.author_id = p_member))
+           and p.deleted_at is null
+           for update),
+    kept as (
+        insert into app.removed_texts (post_id, title, body, body_html, content_warning)
+        select p.id, p.title, p.body, p.body_html, p.content_warning
+          from app.posts p where p.id in (select id from mine)
+        returning post_id),
+    emptied as (
+        update app.posts set title = 'Removed post', body = '', body_html = '', content_warning = null,
+               deleted_at = now(), removed_at = now()
+         where id in (select post_id from kept)
+        returning id)
+    select count(*) into v_posts from emptied;
+
+    with mine as (
+        select c.id from app.comments c
+         where (c.author_id = p_member
+                or c.id in (select a.comment_id from app.anonymous_comment_authors a where a.author_id = p_member))
+           and c.deleted_at is null
+           for update),
+    kept as (
+        insert into app.removed_texts (comment_id, body, body_html)
+        select c.id, c.body, c.body_html from app.comments c where c.id in (select id from mine)
+        returning comment_id),
+    emptied as (
+        update app.comments set body = '', body_html = '', deleted_at = now(), removed_at = now()
+         where id in (select comment_id from kept)
+        returning id)
+    select count(*) into v_comments from emptied;
+
+    with settled as (
+        update app.reports r set status = 'acted', resolved_at = now(), resolved_by = auth.uid()
+         where r.status = 'open' and r.reason <> 'at_risk'
+           and (r.target_key = 'member:' || p_member
+                or (r.target = 'post' and r.post_id in (select id from app.removed_texts_of(p_member, 'post')))
+                or (r.target = 'comment' and r.comment_id in (select id from app.removed_texts_of(p_member, 'comment'))))
+        returning 1)
+    select count(*) into v_resolved from settled;
+
+    insert into app.moderation_log (actor_id, action, reason, member_id, subject, reports_resolved, staff_only)
+    values (auth.uid(), 'purge', v_reason, p_member,
+            format('@%s: %s posts and %s replies removed',
+                   (select p.handle from app.profiles p where p.user_id = p_member), v_posts, v_comments),
+            v_resolved, true);
+    v_ban := app.sanction(p_member, 'ban', v_reason, null);
+    return v_ban;
+end
+$$;
+
 CREATE FUNCTION app.readable_circle_ids() RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -856,6 +1018,74 @@ CREATE FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) RET
      where r.created_at >= p_since
        and p.circle_id = any ((select app.readable_circle_ids())::bigint[])
      group by r.post_id
+$$;
+
+CREATE FUNCTION app.recent_standings(p_since timestamp with time zone) RETURNS TABLE(member_id uuid, standing bigint, changed_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select m.member_id, coalesce((select s.id from app.standing_of(m.member_id) s), 0), m.changed_at
+      from (select member_id, max(changed_at) as changed_at from app.sanctions
+             where changed_at > p_since group by member_id) m
+$$;
+
+CREATE FUNCTION app.refuse_restricted_writer() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+    v_kind text;
+    v_ends timestamptz;
+begin
+    if current_user <> 'authenticated' or auth.uid() is null then
+        return coalesce(new, old);
+    end if;
+    -- An edit that changes no words (a deletion, a counter) is not writing.
+    -- (Each table's columns are read in its own branch: a trigger's row has only its own.)
+    if tg_op = 'UPDATE' and tg_table_name = 'posts' then
+        if (new.title, new.body) is not distinct from (old.title, old.body)
+           or (new.deleted_at is not null and old.deleted_at is null) then
+            return new;
+        end if;
+    elsif tg_op = 'UPDATE' and tg_table_name = 'comments' then
+        if new.body is not distinct from old.body
+           or (new.deleted_at is not null and old.deleted_at is null) then
+            return new;
+        end if;
+    end if;
+    select s.kind, s.ends_at into v_kind, v_ends
+      from app.sanctions s
+     where s.member_id = auth.uid() and s.lifted_at is null and s.kind <> 'warn'
+       and s.starts_at <= now() and (s.ends_at is null or s.ends_at > now())
+       and (s.kind <> 'silence' or tg_argv[0] = 'silence')
+     order by case s.kind when 'ban' then 0 when 'suspend' then 1 else 2 end
+     limit 1;
+    if found then
+        raise exception '%', format(
+            'Your account is %s%s, so you can read but not %s. Your notifications say why.',
+            case v_kind when 'silence' then 'silenced' when 'suspend' then 'suspended' else 'banned' end,
+            case when v_ends is null then ''
+                 else ' until ' || to_char(v_ends at time zone 'UTC', 'FMDD Mon YYYY, HH24:MI') || ' UTC' end,
+            case when tg_argv[0] = 'silence' then 'post, reply or react' else 'make changes' end)
+            using errcode = 'WS403';
+    end if;
+    return coalesce(new, old);
+end
+$$;
+
+CREATE FUNCTION app.removed_texts_of(p_member uuid, p_kind text) RETURNS TABLE(id bigint)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+    select p.id from app.posts p
+     where p_kind = 'post' and p.removed_at is not null
+       and (p.author_id = p_member
+            or p.id in (select a.post_id from app.anonymous_authors a where a.author_id = p_member))
+    union all
+    select c.id from app.comments c
+     where p_kind = 'comment' and c.removed_at is not null
+       and (c.author_id = p_member
+            or c.id in (select a.comment_id from app.anonymous_comment_authors a where a.author_id = p_member))
 $$;
 
 CREATE FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) RETURNS integer
@@ -888,6 +1118,80 @@ CREATE FUNCTION app.reporter_weights(p_reporters uuid[]) RETURNS TABLE(reporter_
        and ((select app.is_site_staff())
             or r.circle_id = any ((select app.moderated_circle_ids())::bigint[]))
      group by r.reporter_id
+$$;
+
+CREATE FUNCTION app.sanction(p_member uuid, p_kind text, p_reason text, p_days integer) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_handle text;
+    v_ends timestamptz;
+    v_id bigint;
+    v_resolved integer;
+    v_subject text;
+begin
+    v_handle := app.guard_sanction(p_member);
+    if p_kind not in ('warn', 'silence', 'suspend', 'ban') then
+        raise exception 'Choose warn, silence, suspend or ban.' using errcode = '22023';
+    end if;
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters: the member is told it.' using errcode = '22023';
+    end if;
+    if p_kind in ('silence', 'suspend') and (p_days is null or p_days < 1 or p_days > 3650) then
+        raise exception 'Give a period of 1 to 3650 days.' using errcode = '22023';
+    end if;
+    if p_kind = 'ban' and p_days is not null and (p_days < 1 or p_days > 3650) then
+        raise exception 'Give a period of 1 to 3650 days, or none for a ban for good.' using errcode = '22023';
+    end if;
+    if p_kind <> 'warn' and p_days is not null then
+        v_ends := now() + make_interval(days => p_days);
+    end if;
+    insert into app.sanctions (member_id, kind, reason, ends_at, actor_id)
+    values (p_member, p_kind, v_reason, v_ends, auth.uid())
+    returning id into v_id;
+
+    if p_kind = 'ban' then
+        update auth.sessions set revoked_at = now(), revoked_reason = 'banned'
+         where user_id = p_member and revoked_at is null;
+    end if;
+
+    -- Reports about the member are settled by it (an at-risk report stays: outreach).
+    with settled as (
+        update app.reports set status = 'acted', resolved_at = now(), resolved_by = auth.uid()
+         where target_key = 'member:' || p_member and status = 'open' and reason <> 'at_risk'
+        returning 1)
+    select count(*) into v_resolved from settled;
+
+    v_subject := '@' || coalesce(v_handle, '') || case when v_ends is null then ''
+        else ' until ' || to_char(v_ends at time zone 'UTC', 'FMDD Mon YYYY, HH24:MI') || ' UTC' end;
+    insert into app.moderation_log (actor_id, action, reason, member_id, subject, reports_resolved, staff_only)
+    values (auth.uid(), p_kind, v_reason, p_member, v_subject, v_resolved, true);
+
+    -- The member is told what, why and until when (never who). A banned member cannot
+    -- sign in to read it; the sign-in page tells them instead.
+    insert into app.notifications (recipient_id, kind, moderation_action, moderation_reason, subject)
+    values (p_member, 'moderation', p_kind, v_reason,
+            case when v_ends is null then ''
+                 else to_char(v_ends at time zone 'UTC', 'FMDD Mon YYYY, HH24:MI') || ' UTC' end);
+    perform app.emit_event('notification.created', null, null, null, p_member, null);
+    return v_id;
+end
+$$;
+
+CREATE FUNCTION app.sanction_history(p_member uuid) RETURNS TABLE(id bigint, kind text, reason text, starts_at timestamp with time zone, ends_at timestamp with time zone, actor text, lifted_at timestamp with time zone, lifted_by text, lift_reason text, acknowledged_at timestamp with time zone)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select s.id, s.kind, s.reason, s.starts_at, s.ends_at, a.handle, s.lifted_at, l.handle,
+           s.lift_reason, s.acknowledged_at
+      from app.sanctions s
+      left join app.profiles a on a.user_id = s.actor_id
+      left join app.profiles l on l.user_id = s.lifted_by
+     where s.member_id = p_member and app.is_site_staff()
+     order by s.id desc
+     limit 100
 $$;
 
 CREATE FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) RETURNS SETOF bigint
@@ -977,6 +1281,20 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.standing_of(p_member uuid) RETURNS TABLE(id bigint, kind text, ends_at timestamp with time zone, reason text)
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select s.id, s.kind, s.ends_at, s.reason
+      from app.sanctions s
+     where s.member_id = p_member and s.lifted_at is null
+       and ((s.kind <> 'warn' and s.starts_at <= now() and (s.ends_at is null or s.ends_at > now()))
+            or (s.kind = 'warn' and s.acknowledged_at is null))
+     order by case s.kind when 'ban' then 0 when 'suspend' then 1 when 'silence' then 2 else 3 end,
+              s.ends_at desc nulls first, s.id desc
+     limit 1
+$$;
+
 CREATE FUNCTION auth.announce_session_end() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1014,6 +1332,22 @@ CREATE FUNCTION auth.jwt() RETURNS jsonb
     SET search_path TO ''
     AS $$
     select coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb
+$$;
+
+CREATE FUNCTION auth.keep_an_admin() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+    if old.role = 'admin' and new.role <> 'admin' then
+        perform 1 from auth.users where role = 'admin' for update;
+        if not exists (select 1 from auth.users where role = 'admin' and id <> old.id) then
+            raise exception 'This is the last admin: make someone else an admin first.'
+                using errcode = '22023';
+        end if;
+    end if;
+    return new;
+end
 $$;
 
 CREATE FUNCTION auth.role() RETURNS text
@@ -1257,7 +1591,7 @@ CREATE TABLE app.moderation_log (
     subject text DEFAULT ''::text NOT NULL,
     reports_resolved integer DEFAULT 0 NOT NULL,
     staff_only boolean DEFAULT false NOT NULL,
-    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text]))),
+    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text]))),
     CONSTRAINT moderation_log_reason_check CHECK (((char_length(reason) >= 3) AND (char_length(reason) <= 500)))
 );
 
@@ -1518,6 +1852,40 @@ ALTER TABLE ONLY app.reports FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE app.reports ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app.reports_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.sanctions (
+    id bigint NOT NULL,
+    member_id uuid NOT NULL,
+    kind text NOT NULL,
+    reason text NOT NULL,
+    starts_at timestamp with time zone DEFAULT now() NOT NULL,
+    ends_at timestamp with time zone,
+    actor_id uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    lifted_at timestamp with time zone,
+    lifted_by uuid,
+    lift_reason text,
+    acknowledged_at timestamp with time zone,
+    changed_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT sanctions_acknowledged CHECK (((acknowledged_at IS NULL) OR (kind = 'warn'::text))),
+    CONSTRAINT sanctions_kind_check CHECK ((kind = ANY (ARRAY['warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text]))),
+    CONSTRAINT sanctions_lift_reason_check CHECK (((char_length(lift_reason) >= 3) AND (char_length(lift_reason) <= 500))),
+    CONSTRAINT sanctions_lifted CHECK (((lifted_at IS NULL) = (lift_reason IS NULL))),
+    CONSTRAINT sanctions_period CHECK (((ends_at IS NULL) OR (ends_at > starts_at))),
+    CONSTRAINT sanctions_reason_check CHECK (((char_length(reason) >= 3) AND (char_length(reason) <= 500))),
+    CONSTRAINT sanctions_shape CHECK ((((kind = 'warn'::text) AND (ends_at IS NULL)) OR ((kind = ANY (ARRAY['silence'::text, 'suspend'::text])) AND (ends_at IS NOT NULL)) OR (kind = 'ban'::text)))
+);
+
+ALTER TABLE ONLY app.sanctions FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.sanctions ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.sanctions_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -1788,6 +2156,9 @@ ALTER TABLE ONLY app.removed_texts
 ALTER TABLE ONLY app.reports
     ADD CONSTRAINT reports_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.sanctions
+    ADD CONSTRAINT sanctions_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY app.staff_notes
     ADD CONSTRAINT staff_notes_pkey PRIMARY KEY (id);
 
@@ -1923,6 +2294,12 @@ CREATE INDEX reports_open_idx ON app.reports USING btree (target_key, created_at
 
 CREATE INDEX reports_reporter_idx ON app.reports USING btree (reporter_id) INCLUDE (status, reason, circle_id);
 
+CREATE INDEX sanctions_changed_idx ON app.sanctions USING btree (changed_at);
+
+CREATE INDEX sanctions_in_force_idx ON app.sanctions USING btree (member_id) WHERE (lifted_at IS NULL);
+
+CREATE INDEX sanctions_member_idx ON app.sanctions USING btree (member_id, id DESC);
+
 CREATE INDEX staff_notes_member_idx ON app.staff_notes USING btree (member_id, id DESC);
 
 CREATE INDEX audit_log_actor_idx ON auth.audit_log USING btree (actor, at DESC);
@@ -1953,11 +2330,17 @@ CREATE TRIGGER circle_members_events AFTER INSERT OR DELETE OR UPDATE ON app.cir
 
 CREATE TRIGGER circle_members_notifications AFTER DELETE OR UPDATE OF status ON app.circle_members FOR EACH ROW EXECUTE FUNCTION app.membership_notifications();
 
+CREATE TRIGGER circle_members_restricted BEFORE INSERT ON app.circle_members FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('suspend');
+
+CREATE TRIGGER circles_restricted BEFORE INSERT ON app.circles FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
+
 CREATE TRIGGER comment_reactions_count AFTER INSERT OR DELETE ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.count_comment_reactions();
 
 CREATE TRIGGER comment_reactions_events AFTER INSERT OR DELETE ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.comment_reaction_events();
 
 CREATE TRIGGER comment_reactions_notifications AFTER INSERT ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.comment_reaction_notifications();
+
+CREATE TRIGGER comment_reactions_restricted BEFORE INSERT ON app.comment_reactions FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
 
 CREATE TRIGGER comments_count AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.count_post_comments();
 
@@ -1966,6 +2349,8 @@ CREATE TRIGGER comments_events AFTER INSERT OR UPDATE OF body, deleted_at ON app
 CREATE TRIGGER comments_guard BEFORE UPDATE ON app.comments FOR EACH ROW EXECUTE FUNCTION app.guard_comment_update();
 
 CREATE TRIGGER comments_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.comment_notifications();
+
+CREATE TRIGGER comments_restricted BEFORE INSERT OR UPDATE ON app.comments FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
 
 CREATE TRIGGER moderation_log_append_only BEFORE DELETE OR UPDATE ON app.moderation_log FOR EACH ROW EXECUTE FUNCTION app.moderation_log_is_append_only();
 
@@ -1979,6 +2364,8 @@ CREATE TRIGGER post_reactions_events AFTER INSERT OR DELETE ON app.post_reaction
 
 CREATE TRIGGER post_reactions_notifications AFTER INSERT ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.post_reaction_notifications();
 
+CREATE TRIGGER post_reactions_restricted BEFORE INSERT ON app.post_reactions FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
+
 CREATE TRIGGER posts_count AFTER INSERT OR UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.count_circle_posts();
 
 CREATE TRIGGER posts_events AFTER INSERT OR UPDATE OF title, body, content_warning, deleted_at, pinned, locked ON app.posts FOR EACH ROW EXECUTE FUNCTION app.post_events();
@@ -1987,7 +2374,15 @@ CREATE TRIGGER posts_guard BEFORE UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCT
 
 CREATE TRIGGER posts_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.post_notifications();
 
+CREATE TRIGGER posts_restricted BEFORE INSERT OR UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
+
+CREATE TRIGGER profiles_restricted BEFORE UPDATE ON app.profiles FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('suspend');
+
 CREATE TRIGGER reports_place BEFORE INSERT ON app.reports FOR EACH ROW EXECUTE FUNCTION app.place_report();
+
+CREATE TRIGGER reports_restricted BEFORE INSERT ON app.reports FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('suspend');
+
+CREATE TRIGGER sanctions_announce AFTER INSERT OR UPDATE ON app.sanctions FOR EACH ROW EXECUTE FUNCTION app.announce_standing();
 
 CREATE TRIGGER audit_log_append_only BEFORE DELETE OR UPDATE ON auth.audit_log FOR EACH STATEMENT EXECUTE FUNCTION auth.audit_log_is_append_only();
 
@@ -1996,6 +2391,8 @@ CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON auth.audit_log FOR EACH 
 CREATE TRIGGER sessions_forget_reveals AFTER UPDATE OF revoked_at ON auth.sessions FOR EACH ROW WHEN (((old.revoked_at IS NULL) AND (new.revoked_at IS NOT NULL))) EXECUTE FUNCTION auth.forget_reveals_of_ended_session();
 
 CREATE TRIGGER sessions_revoked AFTER DELETE OR UPDATE OF revoked_at ON auth.sessions FOR EACH ROW EXECUTE FUNCTION auth.announce_session_end();
+
+CREATE TRIGGER users_keep_an_admin BEFORE UPDATE OF role ON auth.users FOR EACH ROW EXECUTE FUNCTION auth.keep_an_admin();
 
 CREATE TRIGGER users_role_change BEFORE UPDATE OF role ON auth.users FOR EACH ROW EXECUTE FUNCTION auth.stamp_role_change();
 
@@ -2142,6 +2539,15 @@ ALTER TABLE ONLY app.reports
 
 ALTER TABLE ONLY app.reports
     ADD CONSTRAINT reports_resolved_by_fkey FOREIGN KEY (resolved_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.sanctions
+    ADD CONSTRAINT sanctions_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.sanctions
+    ADD CONSTRAINT sanctions_lifted_by_fkey FOREIGN KEY (lifted_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
+ALTER TABLE ONLY app.sanctions
+    ADD CONSTRAINT sanctions_member_id_fkey FOREIGN KEY (member_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
 ALTER TABLE ONLY app.staff_notes
     ADD CONSTRAINT staff_notes_author_id_fkey FOREIGN KEY (author_id) REFERENCES auth.users(id) ON DELETE SET NULL;
@@ -2414,6 +2820,14 @@ CREATE POLICY reports_read ON app.reports FOR SELECT TO authenticated USING (((r
 
 CREATE POLICY reports_steward ON app.reports TO community_steward USING (true) WITH CHECK (true);
 
+ALTER TABLE app.sanctions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY sanctions_read ON app.sanctions FOR SELECT TO authenticated USING (((member_id = ( SELECT auth.uid() AS uid)) OR ( SELECT app.is_site_staff() AS is_site_staff)));
+
+CREATE POLICY sanctions_service_read ON app.sanctions FOR SELECT TO auth_admin USING (true);
+
+CREATE POLICY sanctions_steward ON app.sanctions TO community_steward USING (true) WITH CHECK (true);
+
 ALTER TABLE app.staff_notes ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY staff_notes_read ON app.staff_notes FOR SELECT TO authenticated USING (( SELECT app.is_site_staff() AS is_site_staff));
@@ -2468,6 +2882,10 @@ CREATE POLICY sessions_revoke_own ON auth.sessions FOR UPDATE TO authenticated U
 
 CREATE POLICY sessions_service ON auth.sessions TO auth_admin USING (true) WITH CHECK (true);
 
+CREATE POLICY sessions_steward_end ON auth.sessions FOR UPDATE TO community_steward USING (true) WITH CHECK ((revoked_at IS NOT NULL));
+
+CREATE POLICY sessions_steward_read ON auth.sessions FOR SELECT TO community_steward USING (true);
+
 ALTER TABLE auth.sign_in_failures ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY sign_in_failures_service ON auth.sign_in_failures TO auth_admin USING (true) WITH CHECK (true);
@@ -2490,11 +2908,16 @@ GRANT USAGE ON SCHEMA auth TO authenticated;
 GRANT USAGE ON SCHEMA auth TO auth_admin;
 GRANT USAGE ON SCHEMA auth TO community_steward;
 
+REVOKE ALL ON FUNCTION app.acknowledge_warning(p_id bigint) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.acknowledge_warning(p_id bigint) TO authenticated;
+
 REVOKE ALL ON FUNCTION app.comment_author(p_comment bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.emit_event(p_kind text, p_circle_id bigint, p_post_id bigint, p_comment_id bigint, p_subject_user_id uuid, p_actor_id uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.followers(p_circle bigint, p_post bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.guard_sanction(p_member uuid) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.is_comment_author(p_comment_id bigint) TO anon;
@@ -2518,6 +2941,9 @@ GRANT ALL ON FUNCTION app.joined_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.joined_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.joined_circle_ids() TO auth_admin;
 
+REVOKE ALL ON FUNCTION app.lift_sanction(p_id bigint, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.lift_sanction(p_id bigint, p_reason text) TO authenticated;
+
 REVOKE ALL ON FUNCTION app.member_reads_circle(p_user uuid, p_circle bigint) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.mentioned_members(p_html text) FROM PUBLIC;
@@ -2528,6 +2954,9 @@ GRANT ALL ON FUNCTION app.moderate(p_action text, p_post bigint, p_comment bigin
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO auth_admin;
+
+REVOKE ALL ON FUNCTION app.my_standing() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.my_standing() TO authenticated;
 
 REVOKE ALL ON FUNCTION app.notification_level(p_user uuid, p_circle bigint, p_post bigint) FROM PUBLIC;
 
@@ -2543,6 +2972,9 @@ REVOKE ALL ON FUNCTION app.public_moderation_log(p_before bigint, p_limit intege
 GRANT ALL ON FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) TO anon;
 GRANT ALL ON FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) TO authenticated;
 
+REVOKE ALL ON FUNCTION app.purge_member(p_member uuid, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.purge_member(p_member uuid, p_reason text) TO authenticated;
+
 GRANT ALL ON FUNCTION app.readable_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.readable_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.readable_circle_ids() TO auth_admin;
@@ -2551,6 +2983,11 @@ GRANT ALL ON FUNCTION app.recent_reaction_scores(p_since timestamp with time zon
 GRANT ALL ON FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) TO auth_admin;
 
+REVOKE ALL ON FUNCTION app.recent_standings(p_since timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.recent_standings(p_since timestamp with time zone) TO auth_admin;
+
+REVOKE ALL ON FUNCTION app.removed_texts_of(p_member uuid, p_kind text) FROM PUBLIC;
+
 GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO anon;
 GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO authenticated;
 GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO auth_admin;
@@ -2558,12 +2995,21 @@ GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO a
 REVOKE ALL ON FUNCTION app.reporter_weights(p_reporters uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.reporter_weights(p_reporters uuid[]) TO authenticated;
 
+REVOKE ALL ON FUNCTION app.sanction(p_member uuid, p_kind text, p_reason text, p_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.sanction(p_member uuid, p_kind text, p_reason text, p_days integer) TO authenticated;
+
+REVOKE ALL ON FUNCTION app.sanction_history(p_member uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.sanction_history(p_member uuid) TO authenticated;
+
 REVOKE ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO anon;
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_reason text) TO authenticated;
+
+REVOKE ALL ON FUNCTION app.standing_of(p_member uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.standing_of(p_member uuid) TO auth_admin;
 
 REVOKE ALL ON FUNCTION auth.forget_reveals_of_ended_session() FROM PUBLIC;
 
@@ -2855,6 +3301,29 @@ GRANT SELECT(resolved_at) ON TABLE app.reports TO authenticated;
 
 GRANT SELECT(target_key) ON TABLE app.reports TO authenticated;
 
+GRANT SELECT,INSERT,UPDATE ON TABLE app.sanctions TO community_steward;
+GRANT SELECT ON TABLE app.sanctions TO auth_admin;
+
+GRANT SELECT(id) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(member_id) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(kind) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(reason) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(starts_at) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(ends_at) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(created_at) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(lifted_at) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(lift_reason) ON TABLE app.sanctions TO authenticated;
+
+GRANT SELECT(acknowledged_at) ON TABLE app.sanctions TO authenticated;
+
 GRANT SELECT ON TABLE app.staff_notes TO authenticated;
 
 GRANT INSERT(member_id) ON TABLE app.staff_notes TO authenticated;
@@ -2901,8 +3370,10 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.refresh_tokens TO auth_admin;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.sessions TO auth_admin;
 
 GRANT SELECT(id) ON TABLE auth.sessions TO authenticated;
+GRANT SELECT(id) ON TABLE auth.sessions TO community_steward;
 
 GRANT SELECT(user_id) ON TABLE auth.sessions TO authenticated;
+GRANT SELECT(user_id) ON TABLE auth.sessions TO community_steward;
 
 GRANT SELECT(aal) ON TABLE auth.sessions TO authenticated;
 
@@ -2917,8 +3388,10 @@ GRANT SELECT(created_at) ON TABLE auth.sessions TO authenticated;
 GRANT SELECT(last_seen_at) ON TABLE auth.sessions TO authenticated;
 
 GRANT SELECT(revoked_at),UPDATE(revoked_at) ON TABLE auth.sessions TO authenticated;
+GRANT SELECT(revoked_at),UPDATE(revoked_at) ON TABLE auth.sessions TO community_steward;
 
 GRANT UPDATE(revoked_reason) ON TABLE auth.sessions TO authenticated;
+GRANT UPDATE(revoked_reason) ON TABLE auth.sessions TO community_steward;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE auth.sign_in_failures TO auth_admin;
 

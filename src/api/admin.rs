@@ -46,5 +46,70 @@ pub async fn set_member_role(handle: String, role: String) -> Result<String, App
         )
         .await,
     )?;
+    super::circles::redirect_back_without_js(&format!(
+        "/admin/members/{}",
+        handle_in_path(&handle)
+    ));
     Ok(format!("@{handle} is now a {}.", new_role.as_str()))
+}
+
+/// A page of members for site staff: search by handle, name or (admins) email; filter by
+/// role and standing; continue after the handle `after`.
+#[server(prefix = "/api", endpoint = "admin/members")]
+pub async fn member_list(
+    #[server(default)] q: String,
+    #[server(default)] role: String,
+    #[server(default)] standing: String,
+    #[server(default)] after: String,
+) -> Result<crate::domain::staff_members::MemberPage, AppError> {
+    use crate::{
+        domain::{AccountRole, staff_members::StandingFilter},
+        server::{auth::request, http::errors::with_status, services::moderation::members},
+    };
+    with_status(request::require_staff())?;
+    let ctx = request::context()?;
+    with_status(
+        members::list(
+            &ctx,
+            &q,
+            AccountRole::parse(role.trim()),
+            StandingFilter::parse(standing.trim()),
+            after.trim(),
+        )
+        .await,
+    )
+}
+
+/// One member's staff page: role, standing, sanctions, and (admins) email and devices.
+#[server(prefix = "/api", endpoint = "admin/member")]
+pub async fn member_detail(
+    handle: String,
+) -> Result<crate::domain::staff_members::MemberDetail, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::members};
+    with_status(request::require_staff())?;
+    let ctx = request::context()?;
+    with_status(members::detail(&ctx, &handle).await)
+}
+
+/// An admin signs a member out everywhere.
+#[server(prefix = "/api", endpoint = "admin/end-sessions")]
+pub async fn end_member_sessions(handle: String) -> Result<u64, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::members};
+    with_status(request::require_staff())?;
+    let ctx = request::context()?;
+    let ended = with_status(members::end_sessions(&ctx, &handle, &request::origin()).await)?;
+    super::circles::redirect_back_without_js(&format!(
+        "/admin/members/{}",
+        handle_in_path(&handle)
+    ));
+    Ok(ended)
+}
+
+/// A handle as it may appear in a path: its own characters only.
+#[cfg(feature = "ssr")]
+fn handle_in_path(handle: &str) -> String {
+    crate::domain::identity::validate::normalize_handle(handle)
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
 }

@@ -13,6 +13,7 @@ pub mod notifications;
 pub mod posts;
 pub mod profiles;
 pub mod reactions;
+pub mod sanctions;
 pub mod search;
 pub mod status;
 

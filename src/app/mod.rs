@@ -7,7 +7,10 @@ pub mod live_thread;
 pub mod pages;
 pub mod viewer;
 
-use components::{form_guard::FormGuard, site_footer::SiteFooter, site_header::SiteHeader};
+use components::{
+    form_guard::FormGuard, site_footer::SiteFooter, site_header::SiteHeader,
+    standing_notice::StandingNotice,
+};
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, Link, Meta, MetaTags, Title, provide_meta_context};
 use leptos_router::{
@@ -17,7 +20,10 @@ use leptos_router::{
 };
 use pages::{
     about::AboutPage,
-    admin::{dashboard::AdminDashboardPage, modlog::StaffModlogPage, queue::ReviewQueuePage},
+    admin::{
+        dashboard::AdminDashboardPage, member::StaffMemberPage, members::StaffMembersPage,
+        modlog::StaffModlogPage, queue::ReviewQueuePage,
+    },
     bookmarks::BookmarksPage,
     circle::CirclePage,
     circle_new::NewCirclePage,
@@ -102,6 +108,7 @@ pub fn App() -> impl IntoView {
             <div class="flex min-h-screen flex-col">
                 <SiteHeader/>
                 <main id="main" tabindex="-1" class="mx-auto w-full max-w-5xl flex-1 px-4 py-8 sm:px-6 sm:py-12 focus:outline-none">
+                    <StandingNotice/>
                     <Routes fallback=NotFoundPage>
                         <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
                         <Route path=path!("/circles") view=CirclesPage ssr=SsrMode::Async/>
@@ -122,6 +129,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin") view=AdminDashboardPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/queue") view=ReviewQueuePage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/modlog") view=StaffModlogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/members") view=StaffMembersPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/members/:handle") view=StaffMemberPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=SignupPage/>

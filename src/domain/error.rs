@@ -23,6 +23,10 @@ pub enum AppError {
     Unauthorized,
     #[error("You don't have access to that.")]
     Forbidden,
+    /// A member under a sanction (silenced, suspended, banned) trying what it rules out:
+    /// the sentence says what, until when, and where to read why.
+    #[error("{0}")]
+    Restricted(String),
     /// Sign-in failed. Deliberately the same whether or not the email has an account.
     #[error("That email and password don't match. Please try again, or reset your password.")]
     SignInFailed,
@@ -65,7 +69,10 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Invalid(_) | AppError::BadRequest(_) | AppError::TokenInvalid => 400,
             AppError::Unauthorized | AppError::SignInFailed => 401,
-            AppError::Forbidden | AppError::CrossSite | AppError::ProofNeeded => 403,
+            AppError::Forbidden
+            | AppError::Restricted(_)
+            | AppError::CrossSite
+            | AppError::ProofNeeded => 403,
             AppError::RateLimited { .. }
             | AppError::TooManyCodes { .. }
             | AppError::SlowDown { .. } => 429,

@@ -10,7 +10,9 @@ pub mod moderation;
 pub mod notification;
 pub mod realtime;
 pub mod request_id;
+pub mod sanction;
 pub mod service_status;
+pub mod staff_members;
 pub mod text_rules;
 
 pub use error::AppError;

@@ -23,6 +23,10 @@ pub enum ReportReason {
     Other,
     /// "Someone may be at risk": outreach for staff, never a removal or a penalty.
     AtRisk,
+    /// Automatic (no reporter): the writing contains a flagged watched word.
+    Watched,
+    /// Automatic (no reporter): held by a watched word until a moderator approves it.
+    Held,
 }
 
 impl ReportReason {
@@ -43,11 +47,23 @@ impl ReportReason {
             Self::OffTopic => "off_topic",
             Self::Other => "other",
             Self::AtRisk => "at_risk",
+            Self::Watched => "watched",
+            Self::Held => "held",
         }
     }
 
+    /// A reason a member may give (never the automatic ones).
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|r| r.as_str() == value)
+    }
+
+    /// Any reason the queue may read, the automatic ones included.
+    pub fn parse_any(value: &str) -> Option<Self> {
+        Self::parse(value).or(match value {
+            "watched" => Some(Self::Watched),
+            "held" => Some(Self::Held),
+            _ => None,
+        })
     }
 
     pub fn label(self) -> &'static str {
@@ -58,8 +74,61 @@ impl ReportReason {
             Self::OffTopic => "Off-topic for this circle",
             Self::Other => "Something else",
             Self::AtRisk => "Someone may be at risk",
+            Self::Watched => "Contains a watched word",
+            Self::Held => "Held for approval by a watched word",
         }
     }
+}
+
+/// What a watched word does to writing that contains it (migration 0027).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WatchedAction {
+    /// Refused, naming the word.
+    Block,
+    /// Masked with bullets; the rest is kept.
+    Censor,
+    /// Goes through, and an automatic report puts it in the queue.
+    Flag,
+    /// Kept but hidden until a moderator approves it.
+    Hold,
+}
+
+impl WatchedAction {
+    pub const ALL: [WatchedAction; 4] = [Self::Block, Self::Censor, Self::Flag, Self::Hold];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Block => "block",
+            Self::Censor => "censor",
+            Self::Flag => "flag",
+            Self::Hold => "hold",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.as_str() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Block => "Block: refuse the writing, naming the word",
+            Self::Censor => "Censor: mask the word, keep the rest",
+            Self::Flag => "Flag: let it through and report it to the queue",
+            Self::Hold => "Hold: hide it until a moderator approves it",
+        }
+    }
+}
+
+/// One watched word as the staff page lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchedWord {
+    pub id: i64,
+    pub pattern: String,
+    pub is_regex: bool,
+    pub action: WatchedAction,
+    /// Who added it and when: "@ana · 3 Dec 2026".
+    pub added: String,
 }
 
 /// What is reported.
@@ -207,6 +276,12 @@ pub fn action_phrase(action: &str) -> &'static str {
         "unpin" => "unpinned a post",
         "dismiss_reports" => "dismissed reports",
         "ignore_reports" => "set reports aside",
+        "warn" => "warned a member",
+        "silence" => "silenced a member",
+        "suspend" => "suspended a member",
+        "ban" => "banned a member",
+        "lift" => "lifted a sanction",
+        "purge" => "purged a spam account",
         _ => "acted",
     }
 }
@@ -244,6 +319,9 @@ pub struct QueueItem {
     pub at_risk: bool,
     /// Already removed (by a moderator, or deleted by its author).
     pub gone: bool,
+    /// Held by a watched word: hidden until a moderator approves (restores) it.
+    #[serde(default)]
+    pub held: bool,
     pub reports: Vec<ReportNote>,
     pub oldest_label: String,
 }

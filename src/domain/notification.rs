@@ -126,6 +126,31 @@ impl Notification {
                 format!("Someone posted anonymously in {circle}")
             }
             NotificationKind::NewPost => format!("{who} posted in {circle}"),
+            NotificationKind::Moderation if self.circle_id.is_none() => {
+                // About the member's account (migration 0025): the subject is when it ends.
+                let (action, until) = self
+                    .moderation
+                    .as_ref()
+                    .map_or(("", ""), |m| (m.action.as_str(), m.subject.as_str()));
+                let until = if until.is_empty() {
+                    String::new()
+                } else {
+                    format!(" until {until}")
+                };
+                match action {
+                    "warn" => "The moderators sent you a warning".to_owned(),
+                    "silence" => format!(
+                        "Your account is silenced{until}: you can read but not post, reply or react"
+                    ),
+                    "suspend" => format!(
+                        "Your account is suspended{until}: you can read but not make changes"
+                    ),
+                    "ban" if until.is_empty() => "Your account is banned".to_owned(),
+                    "ban" => format!("Your account is banned{until}"),
+                    "lift" => "The moderators lifted a sanction on your account".to_owned(),
+                    _ => "The moderators acted on your account".to_owned(),
+                }
+            }
             NotificationKind::Moderation => {
                 let action = self.moderation.as_ref().map_or("", |m| m.action.as_str());
                 let what = match action {
@@ -154,6 +179,10 @@ impl Notification {
 
     /// Where it leads: the exact reply, the post, or the circle.
     pub fn href(&self) -> String {
+        // A notice about the member's account has no place but the list that says why.
+        if self.kind == NotificationKind::Moderation && self.circle_id.is_none() {
+            return "/notifications".to_owned();
+        }
         Self::place(
             self.post_id,
             self.comment_id,

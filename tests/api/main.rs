@@ -35,6 +35,7 @@ mod rls;
 mod rls_community;
 mod rls_identity;
 mod route_groups;
+mod sanctions;
 mod schema_file;
 mod seed;
 mod shutdown;

@@ -27,5 +27,6 @@ pub mod site_footer;
 pub mod site_header;
 pub mod skeleton;
 pub mod staff_notes;
+pub mod standing_notice;
 pub mod text_area;
 pub mod text_field;

@@ -58,6 +58,9 @@ pub struct ViewerSummary {
     pub role: AccountRole,
     /// `aal2` once this session passed a second factor.
     pub aal: String,
+    /// A sanction the member is told about on every page (from their access token).
+    #[serde(default)]
+    pub standing: Option<crate::domain::sanction::Standing>,
 }
 
 impl From<Viewer> for ViewerSummary {
@@ -68,6 +71,7 @@ impl From<Viewer> for ViewerSummary {
             display_name: viewer.display_name,
             role: viewer.role,
             aal: viewer.aal,
+            standing: None,
         }
     }
 }

@@ -84,6 +84,40 @@ pub fn reissue_access_token(
         aal,
         amr,
         names,
+        session.claims.standing.clone(),
+    );
+    append_cookie(session::cookie_policy(state).set(
+        cookies::ACCESS,
+        &state.keys.jwt.sign(&claims),
+        state.settings.auth.access_token_ttl_secs,
+    ));
+}
+
+/// Replaces this session's access token with one stating `standing`: after the member read
+/// their warning, so the very next page stops showing it.
+pub fn reissue_with_standing(
+    state: &AppState,
+    session: &CurrentSession,
+    standing: Option<crate::domain::sanction::Standing>,
+) {
+    let names = session
+        .claims
+        .handle
+        .clone()
+        .zip(session.claims.display_name.clone())
+        .map(|(handle, display_name)| ProfileNames {
+            handle,
+            display_name,
+        });
+    let claims = sessions::access_claims(
+        &state.settings.auth,
+        session.user_id,
+        session.session_id,
+        session.granted_role(),
+        &session.aal,
+        &session.claims.amr,
+        names,
+        standing,
     );
     append_cookie(session::cookie_policy(state).set(
         cookies::ACCESS,

@@ -21,7 +21,8 @@ pub enum TokenStanding {
     Valid,
     /// Its session was revoked: the caller is signed out.
     SessionEnded,
-    /// The member's role changed after it was issued: refresh it before trusting it.
+    /// The member's role or standing (a sanction, migration 0025) changed after it was
+    /// issued: refresh it before trusting it.
     RoleChanged,
 }
 
@@ -31,6 +32,9 @@ struct Entries {
     sessions: HashMap<Uuid, f64>,
     /// User id → their role since it last changed, and when (Unix seconds).
     roles: HashMap<Uuid, (String, f64)>,
+    /// User id → the sanction they are told about since their standing last changed (0 for
+    /// none), and when (Unix seconds).
+    standings: HashMap<Uuid, (i64, f64)>,
 }
 
 /// The instance's revoked sessions and recent role changes.
@@ -47,6 +51,7 @@ struct Notice {
     session: Option<Uuid>,
     user: Option<Uuid>,
     role: Option<String>,
+    standing: Option<i64>,
     at: f64,
 }
 
@@ -58,8 +63,15 @@ impl Revocations {
         }
     }
 
-    /// Judges a verified access token by its session, subject and product role.
-    pub fn standing(&self, session_id: Uuid, user_id: Uuid, app_role: &str) -> TokenStanding {
+    /// Judges a verified access token by its session, subject, product role and the
+    /// sanction it states (`standing`, 0 for none).
+    pub fn standing(
+        &self,
+        session_id: Uuid,
+        user_id: Uuid,
+        app_role: &str,
+        standing: i64,
+    ) -> TokenStanding {
         let Ok(entries) = self.entries.read() else {
             return TokenStanding::Valid;
         };
@@ -70,8 +82,24 @@ impl Revocations {
         // second of the change could not be placed before or after it. A token naming the
         // current role grants exactly what a fresh one would.
         match entries.roles.get(&user_id) {
-            Some((role, _)) if role != app_role => TokenStanding::RoleChanged,
+            Some((role, _)) if role != app_role => return TokenStanding::RoleChanged,
+            _ => {}
+        }
+        match entries.standings.get(&user_id) {
+            Some((now, _)) if *now != standing => TokenStanding::RoleChanged,
             _ => TokenStanding::Valid,
+        }
+    }
+
+    pub fn standing_changed(&self, user_id: Uuid, standing: i64, at: f64) {
+        if let Ok(mut entries) = self.entries.write() {
+            let newer = entries
+                .standings
+                .get(&user_id)
+                .is_none_or(|(_, previous)| *previous <= at);
+            if newer {
+                entries.standings.insert(user_id, (standing, at));
+            }
         }
     }
 
@@ -107,6 +135,12 @@ impl Revocations {
                 at,
                 ..
             }) => self.role_changed(id, &role, at),
+            Ok(Notice {
+                user: Some(id),
+                standing: Some(standing),
+                at,
+                ..
+            }) => self.standing_changed(id, standing, at),
             Ok(_) | Err(_) => tracing::warn!(payload, "ignored an unreadable revocation notice"),
         }
     }
@@ -117,6 +151,7 @@ impl Revocations {
         if let Ok(mut entries) = self.entries.write() {
             entries.sessions.retain(|_, at| *at >= horizon);
             entries.roles.retain(|_, (_, at)| *at >= horizon);
+            entries.standings.retain(|_, (_, at)| *at >= horizon);
         }
     }
 
@@ -124,7 +159,7 @@ impl Revocations {
     pub fn len(&self) -> usize {
         self.entries
             .read()
-            .map(|e| e.sessions.len() + e.roles.len())
+            .map(|e| e.sessions.len() + e.roles.len() + e.standings.len())
             .unwrap_or(0)
     }
 
@@ -150,13 +185,24 @@ impl Revocations {
         .bind(self.keep_secs)
         .fetch_all(&mut *tx)
         .await?;
+        let standings: Vec<(Uuid, i64, f64)> = sqlx::query_as(
+            "select member_id, standing, extract(epoch from changed_at)::float8
+               from app.recent_standings(now() - make_interval(secs => $1))",
+        )
+        .bind(self.keep_secs)
+        .fetch_all(&mut *tx)
+        .await?;
         tx.commit().await?;
-        let count = sessions.len() + roles.len();
+        let count = sessions.len() + roles.len() + standings.len();
         if let Ok(mut entries) = self.entries.write() {
             entries.sessions = sessions.into_iter().collect();
             entries.roles = roles
                 .into_iter()
                 .map(|(id, role, at)| (id, (role, at)))
+                .collect();
+            entries.standings = standings
+                .into_iter()
+                .map(|(id, standing, at)| (id, (standing, at)))
                 .collect();
         }
         Ok(count)
@@ -173,10 +219,10 @@ mod tests {
         let (session, other, user) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         set.apply(&format!(r#"{{"session":"{session}","at":1000.5}}"#));
         assert_eq!(
-            set.standing(session, user, "member"),
+            set.standing(session, user, "member", 0),
             TokenStanding::SessionEnded
         );
-        assert_eq!(set.standing(other, user, "member"), TokenStanding::Valid);
+        assert_eq!(set.standing(other, user, "member", 0), TokenStanding::Valid);
     }
 
     #[test]
@@ -187,12 +233,15 @@ mod tests {
             r#"{{"user":"{user}","role":"member","at":1000.5}}"#
         ));
         assert_eq!(
-            set.standing(session, user, "moderator"),
+            set.standing(session, user, "moderator", 0),
             TokenStanding::RoleChanged
         );
-        assert_eq!(set.standing(session, user, "member"), TokenStanding::Valid);
         assert_eq!(
-            set.standing(session, Uuid::new_v4(), "moderator"),
+            set.standing(session, user, "member", 0),
+            TokenStanding::Valid
+        );
+        assert_eq!(
+            set.standing(session, Uuid::new_v4(), "moderator", 0),
             TokenStanding::Valid
         );
         // An older notice arriving late does not undo a newer one.
@@ -200,8 +249,34 @@ mod tests {
             r#"{{"user":"{user}","role":"moderator","at":999.0}}"#
         ));
         assert_eq!(
-            set.standing(session, user, "moderator"),
+            set.standing(session, user, "moderator", 0),
             TokenStanding::RoleChanged
+        );
+    }
+
+    #[test]
+    fn a_token_stating_an_old_standing_must_be_refreshed() {
+        let set = Revocations::new(900);
+        let (session, user) = (Uuid::new_v4(), Uuid::new_v4());
+        // Silenced: sanction 7 is what the member is told about now.
+        set.apply(&format!(r#"{{"user":"{user}","standing":7,"at":1000.5}}"#));
+        assert_eq!(
+            set.standing(session, user, "member", 0),
+            TokenStanding::RoleChanged
+        );
+        assert_eq!(
+            set.standing(session, user, "member", 7),
+            TokenStanding::Valid
+        );
+        // Lifted: a token still stating it is refreshed, one stating nothing is right.
+        set.apply(&format!(r#"{{"user":"{user}","standing":0,"at":1001.0}}"#));
+        assert_eq!(
+            set.standing(session, user, "member", 7),
+            TokenStanding::RoleChanged
+        );
+        assert_eq!(
+            set.standing(session, user, "member", 0),
+            TokenStanding::Valid
         );
     }
 

@@ -24,6 +24,12 @@ pub fn to_app_error(error: sqlx::Error) -> AppError {
             tracing::warn!(error = %error, "database unavailable");
             AppError::Unavailable
         }
+        // A sanctioned member's write, refused by the database with a sentence for them
+        // (migration 0025).
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("WS403") => {
+            tracing::info!(error = %error, "refused: the member is under a sanction");
+            AppError::Restricted(db.message().to_owned())
+        }
         // Row Level Security (or a guard trigger) refused: the caller may not do this.
         sqlx::Error::Database(db) if db.code().as_deref() == Some("42501") => {
             tracing::info!(error = %error, "refused by row level security");

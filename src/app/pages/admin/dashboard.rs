@@ -40,6 +40,11 @@ pub fn AdminDashboardPage() -> impl IntoView {
                                     <ButtonLink href="/admin/queue" class="mt-4">"Open the queue"</ButtonLink>
                                 </Card>
                                 <Card>
+                                    <h2 class="text-lg font-semibold">"Members"</h2>
+                                    <p class="mt-1 text-sm text-muted">"Find a member; warn, silence, suspend, ban or purge; roles and devices (admins). Site staff only."</p>
+                                    <ButtonLink href="/admin/members" variant=ButtonVariant::Secondary class="mt-4">"Members"</ButtonLink>
+                                </Card>
+                                <Card>
                                     <h2 class="text-lg font-semibold">"Moderation log"</h2>
                                     <p class="mt-1 text-sm text-muted">"Every action, its reason and who took it. Members see it without names."</p>
                                     <div class="mt-4 flex flex-wrap gap-2">

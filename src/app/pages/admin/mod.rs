@@ -2,5 +2,7 @@
 //! or without two-step sign-in, and says so in words.
 
 pub mod dashboard;
+pub mod member;
+pub mod members;
 pub mod modlog;
 pub mod queue;

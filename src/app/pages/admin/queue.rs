@@ -138,6 +138,16 @@ fn QueueCard(item: QueueItem) -> impl IntoView {
                     </li>
                 }).collect_view()}
             </ul>
+            // A reported member is decided on their staff page (warn, silence, suspend, ban);
+            // their reports are settled by it.
+            {(item.target == ReportTarget::Member)
+                .then(|| item.author.strip_prefix('@').map(|handle| format!("/admin/members/{handle}")))
+                .flatten()
+                .map(|href| view! {
+                    <p class="mt-3 text-sm">
+                        <a href=href class="link font-medium" data-testid="queue-member-page">"Warn, silence, suspend or ban them →"</a>
+                    </p>
+                })}
             <div class="mt-4 grid gap-4 sm:grid-cols-2">
                 {can_act.then(|| view! {
                     <form method="post" action=ModerateContent::url() class="space-y-2" data-testid="queue-act">

@@ -30,6 +30,7 @@ pub async fn summary(ctx: &ServiceContext) -> Result<Option<ViewerSummary>, AppE
             display_name: display_name.clone(),
             role: session.role,
             aal: session.aal.clone(),
+            standing: claims.standing.clone(),
         })),
         _ => Ok(viewer(ctx).await?.map(ViewerSummary::from)),
     }

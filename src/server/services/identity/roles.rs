@@ -89,7 +89,14 @@ async fn set_role_in(
     .bind(user_id)
     .bind(role.as_str())
     .fetch_one(&mut *conn)
-    .await?;
+    .await
+    .map_err(|error| match &error {
+        // The last admin stays an admin (migration 0026), said in the database's words.
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("22023") => {
+            AppError::BadRequest(db.message().to_owned())
+        }
+        _ => AppError::from(error),
+    })?;
     audit::record(
         conn,
         AuthEvent::RoleChanged,

@@ -9,7 +9,10 @@
 
 use super::{AuthKeys, service_tx};
 use crate::{
-    domain::{AccountRole, AppError},
+    domain::{
+        AccountRole, AppError,
+        sanction::{SanctionKind, Standing},
+    },
     server::{
         auth::{
             audit::{self, AuthEvent, Origin},
@@ -60,7 +63,57 @@ pub async fn profile_names(
         .map_err(AppError::from)
 }
 
+/// The sanction a member is told about now, as `app.standing_of` reads it (migration 0025).
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
+pub struct StandingRow {
+    pub standing_id: Option<i64>,
+    pub standing_kind: Option<String>,
+    pub standing_ends: Option<time::OffsetDateTime>,
+    pub standing_reason: Option<String>,
+}
+
+impl StandingRow {
+    pub fn into_standing(self) -> Option<Standing> {
+        Some(Standing {
+            id: self.standing_id?,
+            kind: SanctionKind::parse(self.standing_kind.as_deref()?)?,
+            until: self.standing_ends.map(time::OffsetDateTime::unix_timestamp),
+            reason: self.standing_reason.unwrap_or_default(),
+        })
+    }
+}
+
+/// The member's standing, read in the caller's transaction (as the identity service).
+pub async fn standing(
+    conn: &mut PgConnection,
+    user_id: Uuid,
+) -> Result<Option<Standing>, AppError> {
+    let row: Option<StandingRow> = sqlx::query_as(
+        "select id as standing_id, kind as standing_kind, ends_at as standing_ends,
+                reason as standing_reason
+           from app.standing_of($1)",
+    )
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.and_then(StandingRow::into_standing))
+}
+
+/// A banned member's sign-in is refused, saying why and until when (they cannot sign in to
+/// read their notifications).
+pub fn refuse_banned(standing: Option<&Standing>) -> Result<(), AppError> {
+    match standing {
+        Some(standing) if standing.kind == SanctionKind::Ban => Err(AppError::Restricted(format!(
+            "{} The reason given: {}",
+            standing.headline(),
+            standing.reason
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// The claims of a new access token for a session.
+#[allow(clippy::too_many_arguments)]
 pub fn access_claims(
     settings: &AuthSettings,
     user_id: Uuid,
@@ -69,6 +122,7 @@ pub fn access_claims(
     aal: &str,
     amr: &[String],
     names: Option<ProfileNames>,
+    standing: Option<Standing>,
 ) -> AccessClaims {
     let now = now_unix();
     let (handle, display_name) = names
@@ -87,6 +141,7 @@ pub fn access_claims(
         app_role: role.as_str().to_owned(),
         handle,
         display_name,
+        standing,
     }
 }
 
@@ -103,6 +158,8 @@ pub async fn start(
     amr: &[String],
     origin: &Origin,
 ) -> Result<IssuedSession, AppError> {
+    let standing = standing(conn, user_id).await?;
+    refuse_banned(standing.as_ref())?;
     let device: String = origin.user_agent.chars().take(512).collect();
     let session_id: Uuid = sqlx::query_scalar(
         "insert into auth.sessions (user_id, aal, amr, user_agent, ip)
@@ -122,7 +179,9 @@ pub async fn start(
         .execute(&mut *conn)
         .await?;
     let names = profile_names(conn, user_id).await?;
-    let claims = access_claims(settings, user_id, session_id, role, aal, amr, names);
+    let claims = access_claims(
+        settings, user_id, session_id, role, aal, amr, names, standing,
+    );
     Ok(IssuedSession {
         session_id,
         user_id,
@@ -155,6 +214,8 @@ struct PresentedToken {
     role: String,
     handle: Option<String>,
     display_name: Option<String>,
+    #[sqlx(flatten)]
+    standing: StandingRow,
 }
 
 /// Exchanges a refresh token for fresh tokens. `Ok(None)` when the token is unknown, its
@@ -175,11 +236,14 @@ pub async fn refresh(
                 s.user_id, s.aal, s.amr, s.revoked_at is not null as revoked,
                 (s.created_at < now() - make_interval(secs => $3)
                  or s.last_seen_at < now() - make_interval(secs => $4)) as expired,
-                u.role, p.handle, p.display_name
+                u.role, p.handle, p.display_name,
+                st.id as standing_id, st.kind as standing_kind, st.ends_at as standing_ends,
+                st.reason as standing_reason
            from auth.refresh_tokens rt
            join auth.sessions s on s.id = rt.session_id
            join auth.users u on u.id = s.user_id
            left join app.profiles p on p.user_id = s.user_id
+           left join lateral app.standing_of(s.user_id) st on true
           where rt.token_hash = $1
           for update of rt, s",
     )
@@ -277,6 +341,7 @@ pub async fn refresh(
         &row.aal,
         &row.amr,
         names,
+        row.standing.into_standing(),
     );
     Ok(Some(IssuedSession {
         session_id: row.session_id,

@@ -4,10 +4,12 @@
 //! Security, so a circle's moderator sees their circles and nothing else.
 
 pub mod actions;
+pub mod members;
 pub mod modlog;
 pub mod notes;
 pub mod queue;
 pub mod reports;
+pub mod sanctions;
 
 use crate::domain::AppError;
 

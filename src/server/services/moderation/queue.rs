@@ -40,6 +40,7 @@ struct TargetRow {
     reporters: i64,
     score: f64,
     at_risk: bool,
+    held: bool,
     oldest: OffsetDateTime,
     open_targets: i64,
     circle_name: Option<String>,
@@ -90,7 +91,7 @@ pub async fn read(tx: &mut Tx, page: u32) -> Result<QueuePage, AppError> {
                 .iter()
                 .filter(|n| n.target_key == row.target_key)
                 .map(|n| ReportNote {
-                    reason: ReportReason::parse(&n.reason).unwrap_or(ReportReason::Other),
+                    reason: ReportReason::parse_any(&n.reason).unwrap_or(ReportReason::Other),
                     details: n.details.clone(),
                     reporter: n.reporter.clone(),
                     at_label: date_label(n.created_at),
@@ -110,6 +111,7 @@ pub async fn read(tx: &mut Tx, page: u32) -> Result<QueuePage, AppError> {
                 score: row.score,
                 at_risk: row.at_risk,
                 gone: row.gone,
+                held: row.held,
                 reports,
                 oldest_label: date_label(row.oldest),
             }

@@ -3,7 +3,9 @@
 -- Read by services::moderation::queue and, as the same text, by bench/moderation.sh.
 with open_reports as (
     select r.target_key, r.target, r.post_id, r.comment_id, r.member_id, r.circle_id,
-           r.reporter_id, r.reason, r.created_at
+           -- Automatic reports (watched words) have no reporter: one shared stand-in.
+           coalesce(r.reporter_id, '00000000-0000-0000-0000-000000000000') as reporter_id,
+           r.reason, r.created_at
       from app.reports r
      where r.status = 'open'
        -- What the caller moderates (RLS also lets a reporter read their own reports).
@@ -11,8 +13,11 @@ with open_reports as (
             or (r.reason <> 'at_risk'
                 and r.circle_id = any ((select app.moderated_circle_ids())::bigint[])))
 ), weights as (
-    -- A reporter with nothing settled that the caller may see weighs one half.
-    select d.reporter_id, coalesce(w.weight, 0.5) as weight
+    -- A reporter with nothing settled that the caller may see weighs one half; watched
+    -- words weigh one.
+    select d.reporter_id,
+           case when d.reporter_id = '00000000-0000-0000-0000-000000000000' then 1.0
+                else coalesce(w.weight, 0.5) end as weight
       from (select distinct reporter_id from open_reports) d
       left join app.reporter_weights(array(select distinct reporter_id from open_reports)) w
         on w.reporter_id = d.reporter_id
@@ -21,6 +26,7 @@ with open_reports as (
            min(o.comment_id) as comment_id, (array_agg(o.member_id))[1] as member_id,
            min(o.circle_id) as circle_id, count(distinct o.reporter_id) as reporters,
            coalesce(sum(w.weight), 0)::float8 as score, bool_or(o.reason = 'at_risk') as at_risk,
+           bool_or(o.reason = 'held') as held,
            min(o.created_at) as oldest
       from open_reports o join weights w on w.reporter_id = o.reporter_id
      group by o.target_key
@@ -30,7 +36,7 @@ with open_reports as (
      order by t.at_risk desc, t.score desc, t.oldest, t.target_key
      limit $1 offset $2
 )
-select pg.target_key, pg.target, pg.post_id, pg.comment_id, pg.reporters, pg.score, pg.at_risk,
+select pg.target_key, pg.target, pg.post_id, pg.comment_id, pg.reporters, pg.score, pg.at_risk, pg.held,
        pg.oldest, pg.open_targets, ci.name as circle_name, ci.slug as circle_slug,
        coalesce(case when pg.target = 'member' then pm.display_name || ' (@' || pm.handle || ')' end,
                 rtp.title, p.title, '') as title,
