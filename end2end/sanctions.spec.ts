@@ -73,7 +73,7 @@ test("a moderator silences a member from the members pages; the member is told w
   await waitForHydration(member);
   await member.getByTestId("comment-body").fill("Sorry for earlier, everyone.");
   await member.getByTestId("comment-submit").click();
-  await expect(member.getByText("Sorry for earlier, everyone.")).toBeVisible();
+  await expect(member.getByTestId("comment-body-html").filter({ hasText: "Sorry for earlier, everyone." })).toBeVisible();
 
   await Promise.all([memberContext, moderatorContext].map((c) => c.close()));
 });
