@@ -219,6 +219,85 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.decide_held(p_target_key text, p_approve boolean, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_actor uuid := auth.uid();
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_report app.reports%rowtype;
+    v_author uuid;
+    v_subject text;
+    v_kind text;
+    v_log bigint;
+    v_resolved integer;
+begin
+    if v_actor is null or cardinality(app.moderated_circle_ids()) = 0 then
+        raise exception 'only moderators decide about held writing' using errcode = '42501';
+    end if;
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters: the member is told it.' using errcode = '22023';
+    end if;
+    select * into v_report from app.reports
+     where target_key = p_target_key and status = 'open' and reason = 'held'
+       and circle_id = any (app.moderated_circle_ids())
+     order by id limit 1;
+    if not found then
+        raise exception 'Nothing is held there any more.' using errcode = '22023';
+    end if;
+    if p_approve then
+        perform app.moderate('restore', v_report.post_id, v_report.comment_id, v_reason);
+        if exists (select 1 from app.reports where target_key = p_target_key and status = 'open'
+                     and reason <> 'at_risk') then
+            perform app.settle_reports(p_target_key, 'dismissed', v_reason);
+        end if;
+        return v_report.id;
+    end if;
+
+    -- Reject: the guard `app.moderate` applies.
+    if v_report.target = 'post' then
+        v_kind := 'post';
+        v_author := coalesce((select p.author_id from app.posts p where p.id = v_report.post_id),
+            (select a.author_id from app.anonymous_authors a where a.post_id = v_report.post_id));
+        v_subject := coalesce((select r.title from app.removed_texts r where r.post_id = v_report.post_id), '');
+    else
+        v_kind := 'comment';
+        v_author := coalesce((select c.author_id from app.comments c where c.id = v_report.comment_id),
+            (select a.author_id from app.anonymous_comment_authors a where a.comment_id = v_report.comment_id));
+        v_subject := coalesce((select left(r.body, 120) from app.removed_texts r where r.comment_id = v_report.comment_id), '');
+    end if;
+    if v_author = v_actor and not app.is_site_staff() then
+        raise exception 'moderators do not act on their own posts' using errcode = '42501';
+    end if;
+    if (select u.role from auth.users u where u.id = v_author) = 'admin' and not app.is_site_admin() then
+        raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
+    end if;
+    if v_kind = 'post' then
+        update app.posts set title = 'Removed post' where id = v_report.post_id;
+    end if;
+    with settled as (
+        update app.reports set status = 'acted', resolved_at = now(), resolved_by = v_actor
+         where target_key = p_target_key and status = 'open' and reason <> 'at_risk'
+        returning 1)
+    select count(*) into v_resolved from settled;
+    insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
+                                    member_id, subject, reports_resolved)
+    values (v_actor, 'remove_' || v_kind, v_reason, v_report.circle_id, v_report.post_id,
+            v_report.comment_id, v_author, v_subject, v_resolved)
+    returning id into v_log;
+    if v_author is not null and v_author <> v_actor then
+        insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
+                                       moderation_action, moderation_reason, subject)
+        values (v_author, 'moderation', v_report.circle_id, v_report.post_id, v_report.comment_id,
+                'remove_' || v_kind, v_reason, v_subject);
+        perform app.emit_event('notification.created', v_report.circle_id, v_report.post_id,
+                               v_report.comment_id, v_author, null);
+    end if;
+    return v_log;
+end
+$$;
+
 CREATE FUNCTION app.digest_period(p_frequency text) RETURNS interval
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -286,7 +365,8 @@ begin
     end if;
     if new.removed_at is distinct from old.removed_at then
         if not exists (select 1 from app.posts p where p.id = old.post_id
-                         and p.circle_id = any (app.moderated_circle_ids())) then
+                         and p.circle_id = any (app.moderated_circle_ids()))
+           and not (old.removed_at is null and app.is_comment_author(old.id)) then
             raise exception 'only moderators remove or restore replies' using errcode = '42501';
         end if;
         return new;
@@ -319,7 +399,8 @@ begin
         raise exception 'only moderators pin or lock posts' using errcode = '42501';
     end if;
     if new.removed_at is distinct from old.removed_at then
-        if not (old.circle_id = any (app.moderated_circle_ids())) then
+        if not (old.circle_id = any (app.moderated_circle_ids()))
+           and not (old.removed_at is null and app.is_post_author(old.id)) then
             raise exception 'only moderators remove or restore posts' using errcode = '42501';
         end if;
         return new;
@@ -918,9 +999,7 @@ CREATE FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) RETU
       left join app.posts p on p.id = l.post_id
      where l.id < coalesce(p_before, 9223372036854775807)
        and not l.staff_only
-       -- Settling reports is the queue's own business: a public line would tell everyone,
-       -- the author included, that the post was reported.
-       and l.action not in ('dismiss_reports', 'ignore_reports')
+       and l.action not in ('dismiss_reports', 'ignore_reports', 'hold_post', 'hold_comment')
        and l.circle_id = any (app.readable_circle_ids())
      order by l.id desc
      limit least(greatest(p_limit, 1), 100)
@@ -1118,6 +1197,76 @@ CREATE FUNCTION app.reporter_weights(p_reporters uuid[]) RETURNS TABLE(reporter_
        and ((select app.is_site_staff())
             or r.circle_id = any ((select app.moderated_circle_ids())::bigint[]))
      group by r.reporter_id
+$$;
+
+CREATE FUNCTION app.review_own(p_post bigint, p_comment bigint, p_hold boolean, p_word text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_post app.posts%rowtype;
+    v_comment app.comments%rowtype;
+    v_author uuid;
+begin
+    select * into v_post from app.posts where id = p_post for update;
+    if not found then
+        raise exception 'no such post' using errcode = 'P0002';
+    end if;
+    if p_comment is null then
+        if not app.is_post_author(p_post) then
+            raise exception 'only the author puts their own post up for review' using errcode = '42501';
+        end if;
+        v_author := coalesce(v_post.author_id,
+            (select a.author_id from app.anonymous_authors a where a.post_id = p_post));
+        if p_hold and v_post.deleted_at is null then
+            insert into app.removed_texts (post_id, title, body, body_html, content_warning)
+            values (p_post, v_post.title, v_post.body, v_post.body_html, v_post.content_warning);
+            update app.posts set title = 'Post waiting for review', body = '', body_html = '',
+                   content_warning = null, deleted_at = now(), removed_at = now()
+             where id = p_post;
+            insert into app.moderation_log (action, reason, circle_id, post_id, member_id, subject)
+            values ('hold_post', 'Held by a watched word: ' || left(p_word, 200), v_post.circle_id,
+                    p_post, v_author, v_post.title);
+        end if;
+        insert into app.reports (reporter_id, target, post_id, reason, details)
+        values (null, 'post', p_post, case when p_hold then 'held' else 'watched' end,
+                'Watched word: ' || left(p_word, 200));
+    else
+        select * into v_comment from app.comments where id = p_comment and post_id = p_post for update;
+        if not found then
+            raise exception 'no such reply' using errcode = 'P0002';
+        end if;
+        if not app.is_comment_author(p_comment) then
+            raise exception 'only the author puts their own reply up for review' using errcode = '42501';
+        end if;
+        v_author := coalesce(v_comment.author_id,
+            (select a.author_id from app.anonymous_comment_authors a where a.comment_id = p_comment));
+        if p_hold and v_comment.deleted_at is null then
+            insert into app.removed_texts (comment_id, body, body_html)
+            values (p_comment, v_comment.body, v_comment.body_html);
+            update app.comments set body = '', body_html = '', deleted_at = now(), removed_at = now()
+             where id = p_comment;
+            insert into app.moderation_log (action, reason, circle_id, post_id, comment_id, member_id, subject)
+            values ('hold_comment', 'Held by a watched word: ' || left(p_word, 200), v_post.circle_id,
+                    p_post, p_comment, v_author, left(v_comment.body, 120));
+        end if;
+        insert into app.reports (reporter_id, target, post_id, comment_id, reason, details)
+        values (null, 'comment', p_post, p_comment, case when p_hold then 'held' else 'watched' end,
+                'Watched word: ' || left(p_word, 200));
+    end if;
+end
+$$;
+
+CREATE FUNCTION app.review_own_profile(p_word text) RETURNS void
+    LANGUAGE sql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    insert into app.reports (reporter_id, target, member_id, reason, details)
+    select null, 'member', auth.uid(), 'watched', 'Watched word in their profile: ' || left(p_word, 200)
+     where auth.uid() is not null
+       and not exists (select 1 from app.reports r
+                        where r.target_key = 'member:' || auth.uid() and r.status = 'open'
+                          and r.reporter_id is null)
 $$;
 
 CREATE FUNCTION app.sanction(p_member uuid, p_kind text, p_reason text, p_days integer) RETURNS bigint
@@ -1591,7 +1740,7 @@ CREATE TABLE app.moderation_log (
     subject text DEFAULT ''::text NOT NULL,
     reports_resolved integer DEFAULT 0 NOT NULL,
     staff_only boolean DEFAULT false NOT NULL,
-    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text]))),
+    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text, 'hold_post'::text, 'hold_comment'::text]))),
     CONSTRAINT moderation_log_reason_check CHECK (((char_length(reason) >= 3) AND (char_length(reason) <= 500)))
 );
 
@@ -1823,7 +1972,7 @@ ALTER TABLE app.removed_texts ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
 
 CREATE TABLE app.reports (
     id bigint NOT NULL,
-    reporter_id uuid NOT NULL,
+    reporter_id uuid,
     target text NOT NULL,
     post_id bigint,
     comment_id bigint,
@@ -1840,8 +1989,9 @@ CASE
     WHEN (target = 'post'::text) THEN (post_id)::text
     ELSE NULL::text
 END, (member_id)::text))) STORED,
+    CONSTRAINT reports_automatic CHECK (((reporter_id IS NULL) = (reason = ANY (ARRAY['watched'::text, 'held'::text])))),
     CONSTRAINT reports_details_check CHECK ((char_length(details) <= 1000)),
-    CONSTRAINT reports_reason_check CHECK ((reason = ANY (ARRAY['spam'::text, 'harassment'::text, 'misinformation'::text, 'off_topic'::text, 'other'::text, 'at_risk'::text]))),
+    CONSTRAINT reports_reason_check CHECK ((reason = ANY (ARRAY['spam'::text, 'harassment'::text, 'misinformation'::text, 'off_topic'::text, 'other'::text, 'at_risk'::text, 'watched'::text, 'held'::text]))),
     CONSTRAINT reports_resolution CHECK (((status = 'open'::text) = (resolved_at IS NULL))),
     CONSTRAINT reports_status_check CHECK ((status = ANY (ARRAY['open'::text, 'acted'::text, 'dismissed'::text, 'ignored'::text]))),
     CONSTRAINT reports_target_check CHECK ((target = ANY (ARRAY['post'::text, 'comment'::text, 'member'::text]))),
@@ -1906,6 +2056,28 @@ ALTER TABLE ONLY app.staff_notes FORCE ROW LEVEL SECURITY;
 
 ALTER TABLE app.staff_notes ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     SEQUENCE NAME app.staff_notes_id_seq
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1
+);
+
+CREATE TABLE app.watched_words (
+    id bigint NOT NULL,
+    pattern text NOT NULL,
+    is_regex boolean DEFAULT false NOT NULL,
+    action text NOT NULL,
+    created_by uuid,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT watched_words_action_check CHECK ((action = ANY (ARRAY['block'::text, 'censor'::text, 'flag'::text, 'hold'::text]))),
+    CONSTRAINT watched_words_pattern_check CHECK (((char_length(btrim(pattern)) >= 1) AND (char_length(btrim(pattern)) <= 200)))
+);
+
+ALTER TABLE ONLY app.watched_words FORCE ROW LEVEL SECURITY;
+
+ALTER TABLE app.watched_words ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
+    SEQUENCE NAME app.watched_words_id_seq
     START WITH 1
     INCREMENT BY 1
     NO MINVALUE
@@ -2162,6 +2334,9 @@ ALTER TABLE ONLY app.sanctions
 ALTER TABLE ONLY app.staff_notes
     ADD CONSTRAINT staff_notes_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.watched_words
+    ADD CONSTRAINT watched_words_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY auth.audit_log
     ADD CONSTRAINT audit_log_pkey PRIMARY KEY (id);
 
@@ -2301,6 +2476,8 @@ CREATE INDEX sanctions_in_force_idx ON app.sanctions USING btree (member_id) WHE
 CREATE INDEX sanctions_member_idx ON app.sanctions USING btree (member_id, id DESC);
 
 CREATE INDEX staff_notes_member_idx ON app.staff_notes USING btree (member_id, id DESC);
+
+CREATE UNIQUE INDEX watched_words_once ON app.watched_words USING btree (lower(pattern), is_regex);
 
 CREATE INDEX audit_log_actor_idx ON auth.audit_log USING btree (actor, at DESC);
 
@@ -2554,6 +2731,9 @@ ALTER TABLE ONLY app.staff_notes
 
 ALTER TABLE ONLY app.staff_notes
     ADD CONSTRAINT staff_notes_member_id_fkey FOREIGN KEY (member_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.watched_words
+    ADD CONSTRAINT watched_words_created_by_fkey FOREIGN KEY (created_by) REFERENCES auth.users(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY auth.identities
     ADD CONSTRAINT identities_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
@@ -2834,6 +3014,16 @@ CREATE POLICY staff_notes_read ON app.staff_notes FOR SELECT TO authenticated US
 
 CREATE POLICY staff_notes_write ON app.staff_notes FOR INSERT TO authenticated WITH CHECK ((( SELECT app.is_site_staff() AS is_site_staff) AND (author_id = ( SELECT auth.uid() AS uid))));
 
+ALTER TABLE app.watched_words ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY watched_words_service_read ON app.watched_words FOR SELECT TO auth_admin USING (true);
+
+CREATE POLICY watched_words_staff_add ON app.watched_words FOR INSERT TO authenticated WITH CHECK ((( SELECT app.is_site_staff() AS is_site_staff) AND (created_by = ( SELECT auth.uid() AS uid))));
+
+CREATE POLICY watched_words_staff_read ON app.watched_words FOR SELECT TO authenticated USING (( SELECT app.is_site_staff() AS is_site_staff));
+
+CREATE POLICY watched_words_staff_remove ON app.watched_words FOR DELETE TO authenticated USING (( SELECT app.is_site_staff() AS is_site_staff));
+
 ALTER TABLE auth.audit_log ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY audit_log_service_insert ON auth.audit_log FOR INSERT TO auth_admin WITH CHECK (true);
@@ -2912,6 +3102,9 @@ REVOKE ALL ON FUNCTION app.acknowledge_warning(p_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.acknowledge_warning(p_id bigint) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.comment_author(p_comment bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.decide_held(p_target_key text, p_approve boolean, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.decide_held(p_target_key text, p_approve boolean, p_reason text) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.emit_event(p_kind text, p_circle_id bigint, p_post_id bigint, p_comment_id bigint, p_subject_user_id uuid, p_actor_id uuid) FROM PUBLIC;
 
@@ -2994,6 +3187,12 @@ GRANT ALL ON FUNCTION app.reply_depth(p_parent_id bigint, p_post_id bigint) TO a
 
 REVOKE ALL ON FUNCTION app.reporter_weights(p_reporters uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.reporter_weights(p_reporters uuid[]) TO authenticated;
+
+REVOKE ALL ON FUNCTION app.review_own(p_post bigint, p_comment bigint, p_hold boolean, p_word text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.review_own(p_post bigint, p_comment bigint, p_hold boolean, p_word text) TO authenticated;
+
+REVOKE ALL ON FUNCTION app.review_own_profile(p_word text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.review_own_profile(p_word text) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.sanction(p_member uuid, p_kind text, p_reason text, p_days integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.sanction(p_member uuid, p_kind text, p_reason text, p_days integer) TO authenticated;
@@ -3331,6 +3530,17 @@ GRANT INSERT(member_id) ON TABLE app.staff_notes TO authenticated;
 GRANT INSERT(author_id) ON TABLE app.staff_notes TO authenticated;
 
 GRANT INSERT(body) ON TABLE app.staff_notes TO authenticated;
+
+GRANT SELECT,DELETE ON TABLE app.watched_words TO authenticated;
+GRANT SELECT ON TABLE app.watched_words TO auth_admin;
+
+GRANT INSERT(pattern) ON TABLE app.watched_words TO authenticated;
+
+GRANT INSERT(is_regex) ON TABLE app.watched_words TO authenticated;
+
+GRANT INSERT(action) ON TABLE app.watched_words TO authenticated;
+
+GRANT INSERT(created_by) ON TABLE app.watched_words TO authenticated;
 
 GRANT SELECT,INSERT ON TABLE auth.audit_log TO auth_admin;
 

@@ -220,3 +220,70 @@ pub async fn add_staff_note(handle: String, body: String) -> Result<(), AppError
     super::circles::redirect_back_without_js(&format!("/u/{handle}#staff-notes"));
     Ok(())
 }
+
+/// A moderator approves or rejects writing held by a watched word.
+#[server(prefix = "/api", endpoint = "moderation/held")]
+pub async fn decide_held(
+    target_key: String,
+    decision: String,
+    reason: String,
+) -> Result<i64, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::actions};
+    with_status(request::require_moderator())?;
+    let ctx = request::context()?;
+    let approve = match decision.trim() {
+        "approve" => true,
+        "reject" => false,
+        _ => {
+            return with_status(Err(AppError::BadRequest(
+                "Held writing is approved or rejected.".into(),
+            )));
+        }
+    };
+    let id = with_status(actions::decide_held(&ctx, target_key.trim(), approve, &reason).await)?;
+    super::circles::redirect_back_without_js("/admin/queue");
+    Ok(id)
+}
+
+/// The watched words, for site staff.
+#[server(prefix = "/api", endpoint = "moderation/words")]
+pub async fn watched_words() -> Result<Vec<crate::domain::moderation::WatchedWord>, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::watched};
+    with_status(request::require_staff())?;
+    let ctx = request::context()?;
+    with_status(watched::list(&ctx).await)
+}
+
+/// Site staff add a watched word or pattern.
+#[server(prefix = "/api", endpoint = "moderation/words-add")]
+pub async fn add_watched_word(
+    pattern: String,
+    #[server(default)] is_regex: String,
+    action: String,
+) -> Result<(), AppError> {
+    use crate::{
+        domain::moderation::WatchedAction,
+        server::{auth::request, http::errors::with_status, services::moderation::watched},
+    };
+    with_status(request::require_staff())?;
+    let ctx = request::context()?;
+    let Some(action) = WatchedAction::parse(action.trim()) else {
+        return with_status(Err(AppError::BadRequest(
+            "Choose block, censor, flag or hold.".into(),
+        )));
+    };
+    with_status(watched::add(&ctx, &pattern, is_regex == "yes", action).await)?;
+    super::circles::redirect_back_without_js("/admin/words");
+    Ok(())
+}
+
+/// Site staff remove a watched word.
+#[server(prefix = "/api", endpoint = "moderation/words-remove")]
+pub async fn remove_watched_word(id: i64) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::watched};
+    with_status(request::require_staff())?;
+    let ctx = request::context()?;
+    with_status(watched::remove(&ctx, id).await)?;
+    super::circles::redirect_back_without_js("/admin/words");
+    Ok(())
+}

@@ -22,7 +22,7 @@ use pages::{
     about::AboutPage,
     admin::{
         dashboard::AdminDashboardPage, member::StaffMemberPage, members::StaffMembersPage,
-        modlog::StaffModlogPage, queue::ReviewQueuePage,
+        modlog::StaffModlogPage, queue::ReviewQueuePage, words::WatchedWordsPage,
     },
     bookmarks::BookmarksPage,
     circle::CirclePage,
@@ -131,6 +131,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/modlog") view=StaffModlogPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/members") view=StaffMembersPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/members/:handle") view=StaffMemberPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/words") view=WatchedWordsPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=SignupPage/>

@@ -40,7 +40,9 @@ impl SanctionKind {
         match self {
             Self::Warn => "Warn (nothing is restricted)",
             Self::Silence => "Silence (read only) for a period",
-            Self::Suspend => "Suspend (sign in and read only: no joining, reporting or profile changes) for a period",
+            Self::Suspend => {
+                "Suspend (sign in and read only: no joining, reporting or profile changes) for a period"
+            }
             Self::Ban => "Ban (no sign-in)",
         }
     }

@@ -45,3 +45,4 @@ mod submissions;
 mod text_rules;
 mod unavailable;
 mod visitor_pages;
+mod watched_words;

@@ -45,6 +45,11 @@ pub fn AdminDashboardPage() -> impl IntoView {
                                     <ButtonLink href="/admin/members" variant=ButtonVariant::Secondary class="mt-4">"Members"</ButtonLink>
                                 </Card>
                                 <Card>
+                                    <h2 class="text-lg font-semibold">"Watched words"</h2>
+                                    <p class="mt-1 text-sm text-muted">"Words that are blocked, masked, flagged or held for approval. Site staff only."</p>
+                                    <ButtonLink href="/admin/words" variant=ButtonVariant::Secondary class="mt-4">"Watched words"</ButtonLink>
+                                </Card>
+                                <Card>
                                     <h2 class="text-lg font-semibold">"Moderation log"</h2>
                                     <p class="mt-1 text-sm text-muted">"Every action, its reason and who took it. Members see it without names."</p>
                                     <div class="mt-4 flex flex-wrap gap-2">

@@ -6,3 +6,4 @@ pub mod member;
 pub mod members;
 pub mod modlog;
 pub mod queue;
+pub mod words;

@@ -6,7 +6,7 @@
 //! reporters' accuracy), or set it aside (ignore: counts for nobody).
 
 use crate::{
-    api::moderation::{ModerateContent, SettleReports, review_queue},
+    api::moderation::{DecideHeld, ModerateContent, SettleReports, review_queue},
     app::components::{
         button::{ButtonVariant, button_classes},
         card::Card,
@@ -39,8 +39,18 @@ pub fn ReviewQueuePage() -> impl IntoView {
     // A refused decision comes back with its error in the address: say why above the queue.
     let act = ServerAction::<ModerateContent>::new();
     let settle = ServerAction::<SettleReports>::new();
-    let (act_refused, settle_refused) = (action_error(act.value()), action_error(settle.value()));
-    let refused = Signal::derive(move || act_refused.get().or_else(|| settle_refused.get()));
+    let held = ServerAction::<DecideHeld>::new();
+    let (act_refused, settle_refused, held_refused) = (
+        action_error(act.value()),
+        action_error(settle.value()),
+        action_error(held.value()),
+    );
+    let refused = Signal::derive(move || {
+        act_refused
+            .get()
+            .or_else(|| settle_refused.get())
+            .or_else(|| held_refused.get())
+    });
     view! {
         <Title text="Review queue"/>
         <h1 class="text-3xl font-semibold tracking-tight">"Review queue"</h1>
@@ -148,6 +158,20 @@ fn QueueCard(item: QueueItem) -> impl IntoView {
                         <a href=href class="link font-medium" data-testid="queue-member-page">"Warn, silence, suspend or ban them →"</a>
                     </p>
                 })}
+            {item.held.then(|| {
+                let held_field = field("held-reason");
+                view! {
+                    <form method="post" action=DecideHeld::url() class="mt-4 space-y-2" data-testid="queue-held">
+                        <input type="hidden" name="target_key" value=item.target_key.clone()/>
+                        <label for=held_field.clone() class="block text-sm font-medium">"Held by a watched word: reason (told to the author)"</label>
+                        <input id=held_field type="text" name="reason" required minlength="3" maxlength="500" class="field" data-testid="queue-held-reason"/>
+                        <div class="flex flex-wrap gap-2">
+                            <button type="submit" name="decision" value="approve" class=button_classes(ButtonVariant::Primary, "") data-testid="queue-approve-held">"Approve (publish it)"</button>
+                            <button type="submit" name="decision" value="reject" class=button_classes(ButtonVariant::Secondary, "") data-testid="queue-reject-held">"Reject (keep it hidden)"</button>
+                        </div>
+                    </form>
+                }
+            })}
             <div class="mt-4 grid gap-4 sm:grid-cols-2">
                 {can_act.then(|| view! {
                     <form method="post" action=ModerateContent::url() class="space-y-2" data-testid="queue-act">

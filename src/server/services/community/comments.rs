@@ -11,6 +11,7 @@ use crate::domain::{
 };
 use crate::server::services::{
     context::ServiceContext,
+    moderation::watched::{self, Review},
     submissions::{self, Claim},
 };
 use sqlx::{Postgres, Transaction};
@@ -303,6 +304,7 @@ pub async fn create(
         errors.add("body", e);
         AppError::Invalid(errors)
     })?;
+    let (body, review) = watch(ctx, &body).await?;
     let mut tx = ctx.begin().await?;
     if let Claim::Done(path) = submissions::claim(&mut tx, submission).await? {
         return Ok(path);
@@ -398,10 +400,25 @@ pub async fn create(
         .await
         ?;
     }
+    if let Some(review) = &review {
+        watched::put_up_for_review(&mut tx, post_id, Some(id), review).await?;
+    }
     let path = format!("{}#comment-{id}", post_path(&circle_slug, post_id, &title));
     submissions::record(&mut tx, submission, &path).await?;
     tx.commit().await?;
     Ok(path)
+}
+
+/// The reply against the watched words: refused when one blocks (as the body's own error),
+/// censored words masked, and whether it goes up for review.
+async fn watch(ctx: &ServiceContext, body: &str) -> Result<(String, Option<Review>), AppError> {
+    let list = watched::load(ctx).await?;
+    let (mut texts, review) = watched::check_all(&list, &[body]).map_err(|error| {
+        let mut errors = FieldErrors::new();
+        errors.add("body", error.to_string());
+        AppError::Invalid(errors)
+    })?;
+    Ok((texts.pop().unwrap_or_default(), review))
 }
 
 /// The author edits a comment; the old text goes to the history (a trigger).
@@ -417,6 +434,7 @@ pub async fn edit(
         errors.add("body", e);
         AppError::Invalid(errors)
     })?;
+    let (body, review) = watch(ctx, &body).await?;
     let mut tx = ctx.begin().await?;
     let path = owned_comment_path(&mut tx, comment_id).await?;
     let body_html = text::render(&mut tx, &body).await?;
@@ -428,6 +446,13 @@ pub async fn edit(
     .bind(&body_html)
     .execute(&mut *tx)
     .await?;
+    if let Some(review) = &review {
+        let post: PostId = sqlx::query_scalar("select post_id from app.comments where id = $1")
+            .bind(comment_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        watched::put_up_for_review(&mut tx, post, Some(comment_id), review).await?;
+    }
     tx.commit().await?;
     Ok(format!("{path}#comment-{comment_id}"))
 }

@@ -13,6 +13,7 @@ use crate::domain::{
 };
 use crate::server::services::{
     context::ServiceContext,
+    moderation::watched::{self, Review},
     submissions::{self, Claim},
 };
 use sqlx::{Postgres, Transaction};
@@ -22,6 +23,30 @@ struct PostInput {
     title: String,
     body: String,
     content_warning: Option<String>,
+}
+
+/// The post against the watched words: refused when one blocks, censored words masked,
+/// and whether it goes up for review.
+async fn watch(
+    ctx: &ServiceContext,
+    input: PostInput,
+) -> Result<(PostInput, Option<Review>), AppError> {
+    let list = watched::load(ctx).await?;
+    let warning = input.content_warning.clone().unwrap_or_default();
+    let (mut texts, review) = watched::check_all(&list, &[&input.title, &input.body, &warning])?;
+    // Always three texts back: the warning's slot is there even when it is empty.
+    let checked_warning = texts.pop().unwrap_or_default();
+    let content_warning = input.content_warning.map(|_| checked_warning);
+    let body = texts.pop().unwrap_or_default();
+    let title = texts.pop().unwrap_or_default();
+    Ok((
+        PostInput {
+            title,
+            body,
+            content_warning,
+        },
+        review,
+    ))
 }
 
 fn validate_post(title: &str, body: &str, content_warning: &str) -> Result<PostInput, AppError> {
@@ -56,6 +81,7 @@ pub async fn create(
 ) -> Result<String, AppError> {
     ctx.member()?;
     let input = validate_post(&new.title, &new.body, &new.content_warning)?;
+    let (input, review) = watch(ctx, input).await?;
     let mut tx = ctx.begin().await?;
     if let Claim::Done(path) = submissions::claim(&mut tx, submission).await? {
         return Ok(path);
@@ -99,6 +125,9 @@ pub async fn create(
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    }
+    if let Some(review) = &review {
+        watched::put_up_for_review(&mut tx, id, None, review).await?;
     }
     let path = post_path(&circle.slug, id, &input.title);
     submissions::record(&mut tx, submission, &path).await?;
@@ -234,6 +263,7 @@ pub async fn edit(
 ) -> Result<String, AppError> {
     ctx.member()?;
     let input = validate_post(title, body, content_warning)?;
+    let (input, review) = watch(ctx, input).await?;
     let mut tx = ctx.begin().await?;
     let found: Option<(String, bool, bool)> = sqlx::query_as(
         "select c.slug, app.is_post_author(p.id), p.deleted_at is not null
@@ -264,6 +294,9 @@ pub async fn edit(
     .execute(&mut *tx)
     .await
     ?;
+    if let Some(review) = &review {
+        watched::put_up_for_review(&mut tx, post_id, None, review).await?;
+    }
     tx.commit().await?;
     Ok(post_path(&circle_slug, post_id, &input.title))
 }

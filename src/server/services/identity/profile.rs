@@ -3,6 +3,7 @@
 
 use super::sessions::ProfileNames;
 use crate::server::services::context::ServiceContext;
+use crate::server::services::moderation::watched;
 use crate::{
     domain::{
         AppError, FieldErrors, ProfileSettings, Viewer, ViewerSummary, identity::validate,
@@ -117,18 +118,46 @@ pub async fn update(
     errors.into_result()?;
     // A bio is free text: direction controls are removed, not refused (see text_rules).
     let bio = text_rules::without_direction_controls(bio);
+    // Watched words: a blocked one is the field's own error; censored ones are masked; a
+    // flagged or held one reports the profile to the queue.
+    let list = watched::load(ctx).await?;
+    let mut review = None;
+    let mut texts = Vec::new();
+    let mut errors = FieldErrors::new();
+    for (field, text) in [
+        ("display_name", display_name.trim()),
+        ("bio", bio.trim()),
+        ("pronouns", pronouns.trim()),
+    ] {
+        match watched::check_all(&list, &[text]) {
+            Ok((mut checked, found)) => {
+                texts.push(checked.pop().unwrap_or_default());
+                review = review.or(found);
+            }
+            Err(error) => errors.add(field, error.to_string()),
+        }
+    }
+    errors.into_result()?;
+    let [display_name, bio, pronouns] =
+        <[String; 3]>::try_from(texts).map_err(|_| AppError::Internal)?;
     let mut tx = ctx.begin().await?;
     let names: ProfileNames = sqlx::query_as(
         "update app.profiles set display_name = $1, bio = $2, pronouns = $3, updated_at = now()
           where user_id = auth.uid()
           returning handle, display_name",
     )
-    .bind(display_name.trim())
-    .bind(bio.trim())
-    .bind(pronouns.trim())
+    .bind(&display_name)
+    .bind(&bio)
+    .bind(&pronouns)
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
+    if let Some(review) = review {
+        sqlx::query("select app.review_own_profile($1)")
+            .bind(&review.word)
+            .execute(&mut *tx)
+            .await?;
+    }
     // The audit trail is the identity service's to write; same transaction.
     scoped::switch_to_service(&mut tx).await?;
     audit::record(

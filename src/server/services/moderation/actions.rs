@@ -65,3 +65,26 @@ pub async fn settle(
     })
     .await
 }
+
+/// Approves (restores, dismissing its reports) or rejects (keeps hidden as a removal) writing
+/// held by a watched word, with a reason the author is told. One call, one transaction.
+#[tracing::instrument(skip(ctx, why))]
+pub async fn decide_held(
+    ctx: &ServiceContext,
+    target_key: &str,
+    approve: bool,
+    why: &str,
+) -> Result<i64, AppError> {
+    ctx.member()?;
+    let why = reason(why)?;
+    crate::as_caller!(ctx, |tx| {
+        sqlx::query_scalar::<_, i64>("select app.decide_held($1, $2, $3)")
+            .bind(target_key)
+            .bind(approve)
+            .bind(&why)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(refusal)
+    })
+    .await
+}

@@ -10,6 +10,7 @@ pub mod notes;
 pub mod queue;
 pub mod reports;
 pub mod sanctions;
+pub mod watched;
 
 use crate::domain::AppError;
 
