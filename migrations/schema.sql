@@ -492,6 +492,38 @@ CREATE FUNCTION app.joined_circle_ids() RETURNS bigint[]
      where m.user_id = auth.uid() and m.status = 'active'
 $$;
 
+CREATE FUNCTION app.keep_slow_mode() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_secs integer;
+    v_last timestamptz;
+begin
+    if auth.uid() is null then
+        return new;
+    end if;
+    select c.slow_mode_secs into v_secs from app.circles c where c.id = new.circle_id;
+    if coalesce(v_secs, 0) = 0 or new.circle_id = any (app.moderated_circle_ids()) then
+        return new;
+    end if;
+    select max(p.created_at) into v_last from app.posts p
+     where p.circle_id = new.circle_id
+       and (p.author_id = auth.uid()
+            or p.id in (select a.post_id from app.anonymous_authors a where a.author_id = auth.uid()));
+    if v_last > now() - make_interval(secs => v_secs) then
+        raise exception '%', format(
+            'This circle is in slow mode (%s). You can post here again in %s.',
+            app.slow_mode_words(v_secs),
+            case when extract(epoch from v_last + make_interval(secs => v_secs) - now()) > 90
+                 then ceil(extract(epoch from v_last + make_interval(secs => v_secs) - now()) / 60)::int || ' minutes'
+                 else ceil(extract(epoch from v_last + make_interval(secs => v_secs) - now()))::int || ' seconds' end)
+            using errcode = 'WS429';
+    end if;
+    return new;
+end
+$$;
+
 CREATE FUNCTION app.lift_sanction(p_id bigint, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1354,6 +1386,31 @@ CREATE FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) RETURNS SE
      limit least(greatest(p_limit, 0), 1000)
 $$;
 
+CREATE FUNCTION app.set_slow_mode(p_circle bigint, p_secs integer, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_log bigint;
+begin
+    if auth.uid() is null or not (p_circle = any (app.moderated_circle_ids())) then
+        raise exception 'only this circle''s moderators set its slow mode' using errcode = '42501';
+    end if;
+    if p_secs is null or p_secs < 0 or p_secs > 86400 then
+        raise exception 'Slow mode is between off and one post a day.' using errcode = '22023';
+    end if;
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters: members read it in the log.' using errcode = '22023';
+    end if;
+    update app.circles set slow_mode_secs = p_secs where id = p_circle;
+    insert into app.moderation_log (actor_id, action, reason, circle_id, subject)
+    values (auth.uid(), 'slow_mode', v_reason, p_circle, 'Slow mode: ' || app.slow_mode_words(p_secs))
+    returning id into v_log;
+    return v_log;
+end
+$$;
+
 CREATE FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -1428,6 +1485,17 @@ begin
     end if;
     return v_log;
 end
+$$;
+
+CREATE FUNCTION app.slow_mode_words(p_secs integer) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+    select case
+        when p_secs <= 0 then 'off'
+        when p_secs % 3600 = 0 then 'one post every ' || case p_secs / 3600 when 1 then 'hour' else (p_secs / 3600) || ' hours' end
+        when p_secs % 60 = 0 then 'one post every ' || case p_secs / 60 when 1 then 'minute' else (p_secs / 60) || ' minutes' end
+        else 'one post every ' || p_secs || ' seconds' end
 $$;
 
 CREATE FUNCTION app.standing_of(p_member uuid) RETURNS TABLE(id bigint, kind text, ends_at timestamp with time zone, reason text)
@@ -1580,8 +1648,10 @@ CREATE TABLE app.circles (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     member_count integer DEFAULT 0 NOT NULL,
     post_count integer DEFAULT 0 NOT NULL,
+    slow_mode_secs integer DEFAULT 0 NOT NULL,
     CONSTRAINT circles_description_check CHECK ((char_length(description) <= 500)),
     CONSTRAINT circles_name_check CHECK (((char_length(name) >= 3) AND (char_length(name) <= 60))),
+    CONSTRAINT circles_slow_mode_secs_check CHECK (((slow_mode_secs >= 0) AND (slow_mode_secs <= 86400))),
     CONSTRAINT circles_slug_check CHECK (((slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'::text) AND ((length(slug) >= 3) AND (length(slug) <= 40)))),
     CONSTRAINT circles_visibility_check CHECK ((visibility = ANY (ARRAY['public'::text, 'members'::text, 'private'::text])))
 );
@@ -1740,7 +1810,7 @@ CREATE TABLE app.moderation_log (
     subject text DEFAULT ''::text NOT NULL,
     reports_resolved integer DEFAULT 0 NOT NULL,
     staff_only boolean DEFAULT false NOT NULL,
-    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text, 'hold_post'::text, 'hold_comment'::text]))),
+    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text, 'hold_post'::text, 'hold_comment'::text, 'slow_mode'::text]))),
     CONSTRAINT moderation_log_reason_check CHECK (((char_length(reason) >= 3) AND (char_length(reason) <= 500)))
 );
 
@@ -2553,6 +2623,8 @@ CREATE TRIGGER posts_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.p
 
 CREATE TRIGGER posts_restricted BEFORE INSERT OR UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
 
+CREATE TRIGGER posts_slow_mode BEFORE INSERT ON app.posts FOR EACH ROW EXECUTE FUNCTION app.keep_slow_mode();
+
 CREATE TRIGGER profiles_restricted BEFORE UPDATE ON app.profiles FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('suspend');
 
 CREATE TRIGGER reports_place BEFORE INSERT ON app.reports FOR EACH ROW EXECUTE FUNCTION app.place_report();
@@ -3204,6 +3276,9 @@ REVOKE ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) FRO
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO anon;
 GRANT ALL ON FUNCTION app.search_post_ids(p_query tsquery, p_limit integer) TO authenticated;
 
+REVOKE ALL ON FUNCTION app.set_slow_mode(p_circle bigint, p_secs integer, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.set_slow_mode(p_circle bigint, p_secs integer, p_reason text) TO authenticated;
+
 REVOKE ALL ON FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_reason text) TO authenticated;
 
@@ -3274,6 +3349,8 @@ GRANT INSERT(created_by) ON TABLE app.circles TO authenticated;
 GRANT UPDATE(member_count) ON TABLE app.circles TO community_steward;
 
 GRANT UPDATE(post_count) ON TABLE app.circles TO community_steward;
+
+GRANT UPDATE(slow_mode_secs) ON TABLE app.circles TO community_steward;
 
 GRANT SELECT,INSERT,DELETE ON TABLE app.comment_reactions TO authenticated;
 GRANT SELECT ON TABLE app.comment_reactions TO anon;

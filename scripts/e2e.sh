@@ -28,12 +28,14 @@ mkdir -p target
 log=target/e2e-server.log
 # Every browser in the suite signs up from loopback, dozens a minute when specs run close
 # together: the per-address sign-up and mail limits are raised here (they are proved in
-# the integration tests, not by the browser suite).
+# the integration tests, not by the browser suite). So are the new-member caps: every
+# browser here is a member minutes old.
 # A GitHub sign-in provider is configured (its endpoints are a closed loopback port that is
 # never dialled) so the provider buttons on /login are rendered and their hydration tested.
 DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
   LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE="$hash_file" \
   WELLSPRING__LIMITS__SIGN_UP_PER_IP=1000 WELLSPRING__LIMITS__MAIL_PER_IP=1000 \
+  WELLSPRING__LIMITS__NEW_MEMBERS__DAYS=0 \
   WELLSPRING__OAUTH__GITHUB__CLIENT_ID=e2e-client WELLSPRING__OAUTH__GITHUB__CLIENT_SECRET=e2e-not-a-secret \
   WELLSPRING__OAUTH__GITHUB__AUTHORIZE_URL=http://127.0.0.1:9/authorize \
   WELLSPRING__OAUTH__GITHUB__TOKEN_URL=http://127.0.0.1:9/token \

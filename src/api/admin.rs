@@ -113,3 +113,30 @@ fn handle_in_path(handle: &str) -> String {
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
         .collect()
 }
+
+/// A page of the audit log for admins, filtered, newest first, before line `before`.
+#[server(prefix = "/api", endpoint = "admin/audit")]
+pub async fn audit_log(
+    #[server(default)] event: String,
+    #[server(default)] actor: String,
+    #[server(default)] subject: String,
+    #[server(default)] from: String,
+    #[server(default)] to: String,
+    before: Option<i64>,
+) -> Result<crate::domain::staff_members::AuditPage, AppError> {
+    use crate::server::{
+        auth::request,
+        http::errors::with_status,
+        services::moderation::audit_trail::{self, AuditFilter},
+    };
+    let session = with_status(request::require_staff())?;
+    let state = request::state()?;
+    let filter = AuditFilter {
+        event,
+        actor,
+        subject,
+        from,
+        to,
+    };
+    with_status(audit_trail::page(&state.pool, Some(&session), &filter, before).await)
+}

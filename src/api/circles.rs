@@ -115,6 +115,22 @@ pub async fn answer_join_request(
     Ok(())
 }
 
+/// A circle's moderators set its slow mode (`secs` between a member's posts; 0: off), with
+/// a reason the public moderation log shows.
+#[server(prefix = "/api", endpoint = "circles/slow-mode")]
+pub async fn set_slow_mode(slug: String, secs: i32, reason: String) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::community::circles};
+    with_status(request::require_moderator())?;
+    let ctx = request::context()?;
+    with_status(circles::set_slow_mode(&ctx, &slug, secs, &reason).await)?;
+    let slug: String = slug
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    redirect_back_without_js(&format!("/c/{slug}"));
+    Ok(())
+}
+
 /// A plain form post (no JavaScript) lands back on the page it came from; with JavaScript
 /// the page updates in place and no redirect is wanted.
 #[cfg(feature = "ssr")]

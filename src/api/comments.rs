@@ -43,7 +43,16 @@ pub async fn create_comment(
         request::within_limit(crate::server::services::write_limits::WriteAction::Comment).await,
     )?;
     let path = with_status(
-        comments::create(&ctx, post_id, parent_id, &body, anonymous, submission).await,
+        comments::create(
+            &ctx,
+            post_id,
+            parent_id,
+            &body,
+            anonymous,
+            submission,
+            &request::state()?.settings.limits.new_members,
+        )
+        .await,
     )?;
     super::circles::redirect_back_without_js(&path);
     Ok(path)

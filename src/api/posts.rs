@@ -26,6 +26,7 @@ pub async fn create_post(
         },
     };
     let ctx = request::context()?;
+    let state = request::state()?;
     let submission = with_status(submissions::parse(submission.as_deref()))?;
     with_status(
         request::within_limit(crate::server::services::write_limits::WriteAction::Post).await,
@@ -41,6 +42,7 @@ pub async fn create_post(
                 anonymous: anonymous.is_some_and(|v| v != "false"),
             },
             submission,
+            &state.settings.limits.new_members,
         )
         .await,
     )?;

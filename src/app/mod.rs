@@ -21,8 +21,9 @@ use leptos_router::{
 use pages::{
     about::AboutPage,
     admin::{
-        dashboard::AdminDashboardPage, member::StaffMemberPage, members::StaffMembersPage,
-        modlog::StaffModlogPage, queue::ReviewQueuePage, words::WatchedWordsPage,
+        audit::AuditLogPage, dashboard::AdminDashboardPage, member::StaffMemberPage,
+        members::StaffMembersPage, modlog::StaffModlogPage, queue::ReviewQueuePage,
+        words::WatchedWordsPage,
     },
     bookmarks::BookmarksPage,
     circle::CirclePage,
@@ -132,6 +133,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/members") view=StaffMembersPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/members/:handle") view=StaffMemberPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/words") view=WatchedWordsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=SignupPage/>

@@ -282,6 +282,9 @@ pub fn action_phrase(action: &str) -> &'static str {
         "ban" => "banned a member",
         "lift" => "lifted a sanction",
         "purge" => "purged a spam account",
+        "slow_mode" => "changed slow mode",
+        "hold_post" => "held a post for approval",
+        "hold_comment" => "held a reply for approval",
         _ => "acted",
     }
 }

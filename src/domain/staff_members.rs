@@ -75,3 +75,31 @@ pub struct MemberDetail {
     /// moderator only as an admin).
     pub can_sanction: bool,
 }
+
+/// Lines per page of the audit log.
+pub const AUDIT_PAGE_SIZE: i64 = 100;
+
+/// One line of the audit log (sign-ins, role changes, sessions ended, …), for admins.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    pub id: i64,
+    /// RFC 3339, for `<time datetime>`.
+    pub at: String,
+    /// "5 Dec 2026, 03:39 UTC".
+    pub at_label: String,
+    pub event: String,
+    /// Handles, when the account still exists.
+    pub actor: Option<String>,
+    pub subject: Option<String>,
+    pub ip: String,
+    pub request_id: String,
+    /// The event's details as JSON text.
+    pub detail: String,
+}
+
+/// A page of the audit log, newest first; `older` is the id to continue before.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub older: Option<i64>,
+}

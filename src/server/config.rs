@@ -346,6 +346,33 @@ pub struct LimitSettings {
     pub reports_per_window: i32,
     /// Failed sign-ins for one account before each further attempt waits, doubling.
     pub failures_before_delay: i32,
+    /// Caps for a member's first days (`services::moderation::newcomers`).
+    #[serde(default)]
+    pub new_members: NewMemberLimits,
+}
+
+/// What a member may write in their first `days` days: posts and replies per day, and links
+/// and @mentions per post or reply. Staff are exempt; `days = 0` turns the caps off.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct NewMemberLimits {
+    pub days: i64,
+    pub posts_per_day: i64,
+    pub replies_per_day: i64,
+    pub links: usize,
+    pub mentions: usize,
+}
+
+impl Default for NewMemberLimits {
+    fn default() -> Self {
+        Self {
+            days: 3,
+            posts_per_day: 5,
+            replies_per_day: 30,
+            links: 2,
+            mentions: 5,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -621,6 +648,7 @@ mod tests {
                 join_requests_per_window: 60,
                 searches_per_window: 600,
                 reports_per_window: 60,
+                new_members: NewMemberLimits::default(),
             },
             seed: SeedSettings::default(),
             jobs: JobSettings::default(),

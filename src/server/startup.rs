@@ -321,6 +321,10 @@ pub fn router(state: AppState) -> Router {
         .route("/realtime", get(crate::server::realtime::socket::upgrade))
         .route("/metrics", get(metrics::serve))
         .route(
+            "/admin/audit.csv",
+            get(crate::server::http::audit_csv::export),
+        )
+        .route(
             "/unsubscribe/digest/one-click",
             axum::routing::post(crate::server::http::unsubscribe::one_click)
                 .get(crate::server::http::unsubscribe::open_page),

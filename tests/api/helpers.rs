@@ -192,6 +192,8 @@ async fn start(
     settings.database.url = Some(server_db_url.into());
     // Tests arrange their own data: the development convenience stays off.
     settings.seed.demo_on_empty = false;
+    // Test members are all new and write a lot; the new-member caps have their own tests.
+    settings.limits.new_members.days = 0;
     // Tests write and then read as a visitor within a second: each sees fresh pages unless
     // it is testing the visitor page cache itself (tests/api/visitor_pages.rs).
     settings.server.visitor_page_cache_ms = 0;

@@ -6,6 +6,7 @@ mod helpers;
 
 mod abuse;
 mod anonymous_replies;
+mod audit_page;
 mod community;
 mod digests;
 mod embedded;
@@ -23,6 +24,7 @@ mod mail;
 mod metrics;
 mod migrations;
 mod moderation;
+mod newcomers;
 mod notifications;
 mod oauth;
 mod oauth_provider;

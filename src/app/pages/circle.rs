@@ -3,7 +3,9 @@
 
 use super::circles::{members_label, posts_label};
 use crate::{
-    api::circles::{AnswerJoinRequest, FollowCircle, JoinCircle, LeaveCircle, get_circle_page},
+    api::circles::{
+        AnswerJoinRequest, FollowCircle, JoinCircle, LeaveCircle, SetSlowMode, get_circle_page,
+    },
     app::{
         components::{
             button::{ButtonLink, ButtonVariant, button_classes},
@@ -19,10 +21,13 @@ use crate::{
     },
     domain::{
         AppError,
-        community::{CirclePage as CircleInfo, CirclePageData, Membership, Visibility},
+        community::{
+            CirclePage as CircleInfo, CirclePageData, Membership, SLOW_MODE_CHOICES, Visibility,
+            slow_mode_label,
+        },
     },
 };
-use leptos::{form::ActionForm, prelude::*};
+use leptos::{form::ActionForm, prelude::*, server_fn::ServerFn};
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -191,10 +196,14 @@ fn CircleHeader(
                 {circle.is_support.then_some(view! { <span data-testid="support-badge">"Support circle: anonymous posts welcome"</span> })}
                 <span>{members_label(circle.member_count)}</span>
                 <span>{posts_label(circle.post_count)}</span>
+                {slow_mode_label(info.slow_mode_secs).map(|label| view! {
+                    <span data-testid="slow-mode">{format!("Slow mode: {}", label.to_lowercase())}</span>
+                })}
             </p>
             <FormError error/>
             {actions}
         </header>
+        {info.can_moderate.then(|| view! { <SlowModeForm slug=slug.clone() secs=info.slow_mode_secs/> })}
         {(!requests.is_empty()).then(|| view! {
             <Card class="mt-6">
                 <h2 class="font-semibold">"Requests to join"</h2>
@@ -224,5 +233,31 @@ fn CircleHeader(
                 </ul>
             </Card>
         })}
+    }
+}
+
+/// For the circle's moderators: how long a member waits between posts here.
+#[component]
+fn SlowModeForm(slug: String, secs: i32) -> impl IntoView {
+    view! {
+        <details class="mt-4 text-sm" data-testid="slow-mode-form">
+            <summary class="cursor-pointer font-medium">"Slow mode (moderators)"</summary>
+            <form method="post" action=SetSlowMode::url() class="mt-2 flex flex-wrap items-end gap-2">
+                <input type="hidden" name="slug" value=slug/>
+                <label>
+                    <span class="block">"Each member may post"</span>
+                    <select name="secs" class="field" data-testid="slow-mode-secs">
+                        {SLOW_MODE_CHOICES.into_iter().map(|(value, label)| view! {
+                            <option value=value.to_string() selected=value == secs>{label}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="min-w-48 flex-1">
+                    <span class="block">"Reason (shown in the moderation log)"</span>
+                    <input name="reason" required minlength="3" maxlength="500" class="field" data-testid="slow-mode-reason"/>
+                </label>
+                <button type="submit" class=button_classes(ButtonVariant::Secondary, "") data-testid="slow-mode-save">"Save"</button>
+            </form>
+        </details>
     }
 }

@@ -84,6 +84,35 @@ pub struct CirclePage {
     pub can_post: bool,
     pub can_moderate: bool,
     pub pending_requests: Vec<JoinRequest>,
+    /// Seconds a member waits between posts here (0: off), set by the circle's moderators.
+    #[serde(default)]
+    pub slow_mode_secs: i32,
+}
+
+/// The slow-mode choices a circle's moderators have, in seconds, with their words.
+pub const SLOW_MODE_CHOICES: [(i32, &str); 6] = [
+    (0, "Off"),
+    (60, "One post a minute"),
+    (600, "One post every 10 minutes"),
+    (1800, "One post every 30 minutes"),
+    (3600, "One post an hour"),
+    (86_400, "One post a day"),
+];
+
+/// "One post every 10 minutes" for a circle's slow mode, or `None` when it is off.
+pub fn slow_mode_label(secs: i32) -> Option<String> {
+    if secs <= 0 {
+        return None;
+    }
+    Some(
+        SLOW_MODE_CHOICES
+            .iter()
+            .find(|(s, _)| *s == secs)
+            .map_or_else(
+                || format!("One post every {secs} seconds"),
+                |(_, l)| (*l).to_owned(),
+            ),
+    )
 }
 
 /// Someone asking to join a private circle, shown to its moderators.

@@ -30,6 +30,11 @@ pub fn to_app_error(error: sqlx::Error) -> AppError {
             tracing::info!(error = %error, "refused: the member is under a sanction");
             AppError::Restricted(db.message().to_owned())
         }
+        // Too soon for a circle's slow mode (migration 0028): the sentence says when.
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("WS429") => {
+            tracing::info!(error = %error, "refused: slow mode");
+            AppError::BadRequest(db.message().to_owned())
+        }
         // Row Level Security (or a guard trigger) refused: the caller may not do this.
         sqlx::Error::Database(db) if db.code().as_deref() == Some("42501") => {
             tracing::info!(error = %error, "refused by row level security");

@@ -1,6 +1,7 @@
 //! HTTP plumbing that is not a page: health, metrics, assets, caching, error statuses.
 
 pub mod assets;
+pub mod audit_csv;
 pub mod client_ip;
 pub mod dev_mailbox;
 pub mod errors;

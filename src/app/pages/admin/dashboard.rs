@@ -50,6 +50,11 @@ pub fn AdminDashboardPage() -> impl IntoView {
                                     <ButtonLink href="/admin/words" variant=ButtonVariant::Secondary class="mt-4">"Watched words"</ButtonLink>
                                 </Card>
                                 <Card>
+                                    <h2 class="text-lg font-semibold">"Audit log"</h2>
+                                    <p class="mt-1 text-sm text-muted">"Sign-ins, role changes and account changes, with CSV export. Admins only."</p>
+                                    <ButtonLink href="/admin/audit" variant=ButtonVariant::Secondary class="mt-4">"Audit log"</ButtonLink>
+                                </Card>
+                                <Card>
                                     <h2 class="text-lg font-semibold">"Moderation log"</h2>
                                     <p class="mt-1 text-sm text-muted">"Every action, its reason and who took it. Members see it without names."</p>
                                     <div class="mt-4 flex flex-wrap gap-2">

@@ -1,6 +1,7 @@
 //! Staff pages under `/admin`. Each asks the server, which refuses anyone without the role
 //! or without two-step sign-in, and says so in words.
 
+pub mod audit;
 pub mod dashboard;
 pub mod member;
 pub mod members;

@@ -86,11 +86,13 @@ pub async fn page(
     slug: &str,
 ) -> Result<CirclePage, AppError> {
     let circle = find(tx, slug).await?;
-    let can_moderate: bool =
-        sqlx::query_scalar("select $1 = any ((select app.moderated_circle_ids())::bigint[])")
-            .bind(circle.id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (can_moderate, slow_mode_secs): (bool, i32) = sqlx::query_as(
+        "select $1 = any ((select app.moderated_circle_ids())::bigint[]),
+                (select slow_mode_secs from app.circles where id = $1)",
+    )
+    .bind(circle.id)
+    .fetch_one(&mut **tx)
+    .await?;
     let pending_requests = if can_moderate && circle.visibility == Visibility::Private {
         sqlx::query_as::<_, (Uuid, String, String)>(
             "select m.user_id, p.handle, p.display_name from app.circle_members m
@@ -116,7 +118,32 @@ pub async fn page(
         signed_in,
         can_moderate,
         pending_requests,
+        slow_mode_secs,
     })
+}
+
+/// A circle's moderators set its slow mode (0: off), with a reason for the public log.
+#[tracing::instrument(skip(ctx, reason))]
+pub async fn set_slow_mode(
+    ctx: &crate::server::services::context::ServiceContext,
+    slug: &str,
+    secs: i32,
+    reason: &str,
+) -> Result<(), AppError> {
+    ctx.member()?;
+    let reason = crate::server::services::moderation::reason(reason)?;
+    crate::as_caller!(ctx, |tx| {
+        let circle = find(tx, slug).await?;
+        sqlx::query("select app.set_slow_mode($1, $2, $3)")
+            .bind(circle.id)
+            .bind(secs)
+            .bind(&reason)
+            .execute(&mut **tx)
+            .await
+            .map_err(crate::server::services::moderation::refusal)?;
+        Ok::<_, AppError>(())
+    })
+    .await
 }
 
 /// The form's fields for a new circle.

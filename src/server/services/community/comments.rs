@@ -9,9 +9,13 @@ use crate::domain::{
     AppError, CommentId, FieldErrors, PostId,
     community::{Author, CommentThread, CommentView, MAX_RENDER_DEPTH, slug::post_path, validate},
 };
+use crate::server::config::NewMemberLimits;
 use crate::server::services::{
     context::ServiceContext,
-    moderation::watched::{self, Review},
+    moderation::{
+        newcomers::{self, Writing},
+        watched::{self, Review},
+    },
     submissions::{self, Claim},
 };
 use sqlx::{Postgres, Transaction};
@@ -297,6 +301,7 @@ pub async fn create(
     body: &str,
     anonymous: bool,
     submission: Option<uuid::Uuid>,
+    newcomer_caps: &NewMemberLimits,
 ) -> Result<String, AppError> {
     ctx.member()?;
     let body = validate::body(body, 10_000, "comment").map_err(|e| {
@@ -309,6 +314,7 @@ pub async fn create(
     if let Claim::Done(path) = submissions::claim(&mut tx, submission).await? {
         return Ok(path);
     }
+    newcomers::check(ctx, &mut tx, newcomer_caps, Writing::Reply, &[&body]).await?;
     let post: Option<ReplyTarget> = sqlx::query_as(
         "select c.slug as circle_slug, c.name as circle_name, p.title, p.locked,
                 p.deleted_at is not null as deleted,

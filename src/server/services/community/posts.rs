@@ -11,9 +11,13 @@ use crate::domain::{
     AppError, FieldErrors, PostId,
     community::{NewPost, PostDetail, PostRevision, slug::post_path, validate},
 };
+use crate::server::config::NewMemberLimits;
 use crate::server::services::{
     context::ServiceContext,
-    moderation::watched::{self, Review},
+    moderation::{
+        newcomers::{self, Writing},
+        watched::{self, Review},
+    },
     submissions::{self, Claim},
 };
 use sqlx::{Postgres, Transaction};
@@ -78,6 +82,7 @@ pub async fn create(
     circle_slug: &str,
     new: NewPost,
     submission: Option<uuid::Uuid>,
+    newcomer_caps: &NewMemberLimits,
 ) -> Result<String, AppError> {
     ctx.member()?;
     let input = validate_post(&new.title, &new.body, &new.content_warning)?;
@@ -86,6 +91,14 @@ pub async fn create(
     if let Claim::Done(path) = submissions::claim(&mut tx, submission).await? {
         return Ok(path);
     }
+    newcomers::check(
+        ctx,
+        &mut tx,
+        newcomer_caps,
+        Writing::Post,
+        &[&input.title, &input.body],
+    )
+    .await?;
     let circle = circles::find(&mut tx, circle_slug).await?;
     if !circle.can_read {
         return Err(AppError::NotFound);

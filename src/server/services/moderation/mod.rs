@@ -4,8 +4,10 @@
 //! Security, so a circle's moderator sees their circles and nothing else.
 
 pub mod actions;
+pub mod audit_trail;
 pub mod members;
 pub mod modlog;
+pub mod newcomers;
 pub mod notes;
 pub mod queue;
 pub mod reports;
