@@ -1753,6 +1753,16 @@ ALTER TABLE app.events ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE app.feature_flags (
+    key text NOT NULL,
+    enabled boolean DEFAULT true NOT NULL,
+    updated_by uuid,
+    updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT feature_flags_key_check CHECK ((key = ANY (ARRAY['sign_ups'::text, 'posting'::text, 'live_updates'::text])))
+);
+
+ALTER TABLE ONLY app.feature_flags FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE app.form_submissions (
     user_id uuid NOT NULL,
     key uuid NOT NULL,
@@ -2356,6 +2366,9 @@ ALTER TABLE ONLY app.comments
 ALTER TABLE ONLY app.events
     ADD CONSTRAINT events_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.feature_flags
+    ADD CONSTRAINT feature_flags_pkey PRIMARY KEY (key);
+
 ALTER TABLE ONLY app.form_submissions
     ADD CONSTRAINT form_submissions_pkey PRIMARY KEY (user_id, key);
 
@@ -2696,6 +2709,9 @@ ALTER TABLE ONLY app.comments
 ALTER TABLE ONLY app.comments
     ADD CONSTRAINT comments_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY app.feature_flags
+    ADD CONSTRAINT feature_flags_updated_by_fkey FOREIGN KEY (updated_by) REFERENCES auth.users(id) ON DELETE SET NULL;
+
 ALTER TABLE ONLY app.form_submissions
     ADD CONSTRAINT form_submissions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
@@ -2941,6 +2957,14 @@ CREATE POLICY events_service_prune ON app.events FOR DELETE TO auth_admin USING 
 CREATE POLICY events_steward ON app.events FOR INSERT TO community_steward WITH CHECK (true);
 
 CREATE POLICY events_steward_returning ON app.events FOR SELECT TO community_steward USING (true);
+
+ALTER TABLE app.feature_flags ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY feature_flags_admin_change ON app.feature_flags FOR UPDATE TO authenticated USING (( SELECT app.is_site_admin() AS is_site_admin)) WITH CHECK ((( SELECT app.is_site_admin() AS is_site_admin) AND (updated_by = ( SELECT auth.uid() AS uid))));
+
+CREATE POLICY feature_flags_admin_read ON app.feature_flags FOR SELECT TO authenticated USING (( SELECT app.is_site_admin() AS is_site_admin));
+
+CREATE POLICY feature_flags_service_read ON app.feature_flags FOR SELECT TO auth_admin USING (true);
 
 ALTER TABLE app.form_submissions ENABLE ROW LEVEL SECURITY;
 
@@ -3397,6 +3421,15 @@ GRANT SELECT,DELETE ON TABLE app.events TO auth_admin;
 GRANT INSERT ON TABLE app.events TO community_steward;
 
 GRANT SELECT(id) ON TABLE app.events TO community_steward;
+
+GRANT SELECT ON TABLE app.feature_flags TO authenticated;
+GRANT SELECT ON TABLE app.feature_flags TO auth_admin;
+
+GRANT UPDATE(enabled) ON TABLE app.feature_flags TO authenticated;
+
+GRANT UPDATE(updated_by) ON TABLE app.feature_flags TO authenticated;
+
+GRANT UPDATE(updated_at) ON TABLE app.feature_flags TO authenticated;
 
 GRANT SELECT ON TABLE app.form_submissions TO authenticated;
 GRANT SELECT,DELETE ON TABLE app.form_submissions TO auth_admin;

@@ -140,3 +140,30 @@ pub async fn audit_log(
     };
     with_status(audit_trail::page(&state.pool, Some(&session), &filter, before).await)
 }
+
+/// The feature flags, for admins.
+#[server(prefix = "/api", endpoint = "admin/flags")]
+pub async fn feature_flags() -> Result<Vec<crate::domain::feature_flag::FlagState>, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::flags};
+    with_status(request::require_staff())?;
+    let state = request::state()?;
+    let ctx = request::context()?;
+    with_status(flags::list(&ctx, &state.settings.flags).await)
+}
+
+/// An admin turns a feature flag on (`enabled` = "true") or off.
+#[server(prefix = "/api", endpoint = "admin/flag")]
+pub async fn set_feature_flag(flag: String, enabled: String) -> Result<(), AppError> {
+    use crate::{
+        domain::feature_flag::FeatureFlag,
+        server::{auth::request, http::errors::with_status, services::flags},
+    };
+    with_status(request::require_staff())?;
+    let ctx = request::context()?;
+    let Some(flag) = FeatureFlag::parse(flag.trim()) else {
+        return with_status(Err(AppError::NotFound));
+    };
+    with_status(flags::set(&ctx, flag, enabled == "true", &request::origin()).await)?;
+    super::circles::redirect_back_without_js("/admin/flags");
+    Ok(())
+}

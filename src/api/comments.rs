@@ -42,6 +42,17 @@ pub async fn create_comment(
     with_status(
         request::within_limit(crate::server::services::write_limits::WriteAction::Comment).await,
     )?;
+    {
+        let state = request::state()?;
+        with_status(
+            crate::server::services::flags::require(
+                &state.pool,
+                &state.settings.flags,
+                crate::domain::feature_flag::FeatureFlag::Posting,
+            )
+            .await,
+        )?;
+    }
     let path = with_status(
         comments::create(
             &ctx,

@@ -31,6 +31,17 @@ pub async fn create_post(
     with_status(
         request::within_limit(crate::server::services::write_limits::WriteAction::Post).await,
     )?;
+    {
+        let state = request::state()?;
+        with_status(
+            crate::server::services::flags::require(
+                &state.pool,
+                &state.settings.flags,
+                crate::domain::feature_flag::FeatureFlag::Posting,
+            )
+            .await,
+        )?;
+    }
     let path = with_status(
         posts::create(
             &ctx,

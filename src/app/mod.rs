@@ -21,9 +21,9 @@ use leptos_router::{
 use pages::{
     about::AboutPage,
     admin::{
-        audit::AuditLogPage, dashboard::AdminDashboardPage, member::StaffMemberPage,
-        members::StaffMembersPage, modlog::StaffModlogPage, queue::ReviewQueuePage,
-        words::WatchedWordsPage,
+        audit::AuditLogPage, dashboard::AdminDashboardPage, flags::FeatureFlagsPage,
+        member::StaffMemberPage, members::StaffMembersPage, modlog::StaffModlogPage,
+        queue::ReviewQueuePage, words::WatchedWordsPage,
     },
     bookmarks::BookmarksPage,
     circle::CirclePage,
@@ -134,6 +134,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/members/:handle") view=StaffMemberPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/words") view=WatchedWordsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/flags") view=FeatureFlagsPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=SignupPage/>

@@ -3,6 +3,7 @@
 pub mod community;
 pub mod digest;
 pub mod error;
+pub mod feature_flag;
 pub mod field_errors;
 pub mod identity;
 pub mod ids;

@@ -73,6 +73,18 @@ pub struct Settings {
     pub realtime: RealtimeSettings,
     #[serde(default)]
     pub moderation: ModerationSettings,
+    /// Operators' overrides of the feature flags (`services::flags`): a value here wins over
+    /// what admins set on /admin/flags.
+    #[serde(default)]
+    pub flags: FlagOverrides,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct FlagOverrides {
+    pub sign_ups: Option<bool>,
+    pub posting: Option<bool>,
+    pub live_updates: Option<bool>,
 }
 
 /// Moderation (`services::moderation`).
@@ -654,6 +666,7 @@ mod tests {
             jobs: JobSettings::default(),
             realtime: RealtimeSettings::default(),
             moderation: ModerationSettings::default(),
+            flags: FlagOverrides::default(),
         }
     }
 

@@ -11,6 +11,7 @@ mod community;
 mod digests;
 mod embedded;
 mod events;
+mod feature_flags;
 mod header;
 mod headers;
 mod health;

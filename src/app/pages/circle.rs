@@ -41,6 +41,8 @@ pub fn CirclePage() -> impl IntoView {
     let leave = ServerAction::<LeaveCircle>::new();
     let follow = ServerAction::<FollowCircle>::new();
     let answer = ServerAction::<AnswerJoinRequest>::new();
+    // The slow-mode form is a plain form: its refusal comes back in the address.
+    let slow_mode = ServerAction::<SetSlowMode>::new();
     let changes = move || {
         (
             join.version().get(),
@@ -59,6 +61,7 @@ pub fn CirclePage() -> impl IntoView {
             .or_else(|| action_error(leave.value()).get())
             .or_else(|| action_error(follow.value()).get())
             .or_else(|| action_error(answer.value()).get())
+            .or_else(|| action_error(slow_mode.value()).get())
     });
     view! {
         <Transition fallback=|| view! { <Card><Skeleton lines=6/></Card> }>

@@ -37,6 +37,8 @@ pub enum AuthEvent {
     OAuthLinked,
     OAuthUnlinked,
     ProfileUpdated,
+    /// An admin turned a feature flag on or off.
+    FlagChanged,
 }
 
 impl AuthEvent {
@@ -67,6 +69,7 @@ impl AuthEvent {
             AuthEvent::OAuthLinked => "oauth_linked",
             AuthEvent::OAuthUnlinked => "oauth_unlinked",
             AuthEvent::ProfileUpdated => "profile_updated",
+            AuthEvent::FlagChanged => "flag_changed",
         }
     }
 }

@@ -71,6 +71,11 @@ pub async fn upgrade(
     let Some(realtime) = state.realtime.clone() else {
         return (StatusCode::NOT_FOUND, "Live updates are off.").into_response();
     };
+    // Admins' kill switch (`services::flags`): the pages keep working without the socket.
+    let live = crate::domain::feature_flag::FeatureFlag::LiveUpdates;
+    if !crate::server::services::flags::enabled(&state.pool, &state.settings.flags, live).await {
+        return (StatusCode::SERVICE_UNAVAILABLE, live.paused_sentence()).into_response();
+    }
     let session = caller.and_then(|c| c.0.0.clone());
     let ip = client_ip.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.0);
     let limits = realtime.settings;

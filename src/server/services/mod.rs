@@ -3,6 +3,7 @@
 pub mod community;
 pub mod context;
 pub mod digests;
+pub mod flags;
 pub mod identity;
 pub mod moderation;
 pub mod notifications;

@@ -55,6 +55,11 @@ pub fn AdminDashboardPage() -> impl IntoView {
                                     <ButtonLink href="/admin/audit" variant=ButtonVariant::Secondary class="mt-4">"Audit log"</ButtonLink>
                                 </Card>
                                 <Card>
+                                    <h2 class="text-lg font-semibold">"Feature flags"</h2>
+                                    <p class="mt-1 text-sm text-muted">"Pause new accounts, posting or live updates at once. Admins only."</p>
+                                    <ButtonLink href="/admin/flags" variant=ButtonVariant::Secondary class="mt-4">"Feature flags"</ButtonLink>
+                                </Card>
+                                <Card>
                                     <h2 class="text-lg font-semibold">"Moderation log"</h2>
                                     <p class="mt-1 text-sm text-muted">"Every action, its reason and who took it. Members see it without names."</p>
                                     <div class="mt-4 flex flex-wrap gap-2">

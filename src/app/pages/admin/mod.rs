@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod dashboard;
+pub mod flags;
 pub mod member;
 pub mod members;
 pub mod modlog;

@@ -64,6 +64,12 @@ pub async fn sign_up(
     origin: &Origin,
 ) -> Result<(), AppError> {
     let (email, handle) = check(&form)?;
+    crate::server::services::flags::require(
+        &state.pool,
+        &state.settings.flags,
+        crate::domain::feature_flag::FeatureFlag::SignUps,
+    )
+    .await?;
     limits::per_ip(
         state,
         "sign_up",
