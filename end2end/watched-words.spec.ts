@@ -3,6 +3,9 @@ import { publicCircle, signedInMember } from "./members";
 import { enrollTotp, makeModerator, signInWithCode } from "./staff";
 
 /**
+ * (Desktop and phone share one database and the test circle: every name here is the run's
+ * own.)
+ *
  * Watched words end to end: a site moderator (two-step sign-in) adds a word to hold for
  * approval on /admin/words; a member's post containing it (in another case and with an
  * accent) is hidden from a visitor and waits in the review queue with its words; the
@@ -30,29 +33,29 @@ test("a held word keeps a post hidden until a moderator approves it from the que
   const circle = await publicCircle(member.request);
   expect((await member.request.post("/api/circles/join", { form: { slug: circle.slug } })).ok()).toBeTruthy();
   const created = await member.request.post("/api/posts/create", {
-    form: { circle: circle.slug, title: "Morning routine", body: `I drink a ${word.toUpperCase().replace("O", "Ó")} every day.` },
+    form: { circle: circle.slug, title: `Morning routine ${word}`, body: `I drink a ${word.toUpperCase().replace("O", "Ó")} every day.` },
     maxRedirects: 0,
   });
   expect(created.status(), await created.text()).toBeLessThan(400);
 
   // Hidden from a visitor.
   await visitor.goto(`/c/${circle.slug}`);
-  await expect(visitor.getByText("Morning routine")).toHaveCount(0);
+  await expect(visitor.getByText(`Morning routine ${word}`)).toHaveCount(0);
 
   // Waiting in the queue, with its words, for approval.
   await moderator.goto("/admin/queue");
-  const item = moderator.getByTestId("queue-item").filter({ hasText: "every day" });
+  const item = moderator.getByTestId("queue-item").filter({ hasText: `Morning routine ${word}` });
   await expect(item).toHaveCount(1);
   await expect(item.getByTestId("queue-report")).toContainText("Held for approval by a watched word");
   await expect(item.getByTestId("queue-report")).toContainText("Watched words");
   await item.getByTestId("queue-held-reason").fill("A drink is fine here");
   await item.getByTestId("queue-approve-held").click();
   await expect(moderator).toHaveURL(/\/admin\/queue$/);
-  await expect(moderator.getByTestId("queue-item").filter({ hasText: "every day" })).toHaveCount(0);
+  await expect(moderator.getByTestId("queue-item").filter({ hasText: `Morning routine ${word}` })).toHaveCount(0);
 
   // Published.
   await visitor.goto(`/c/${circle.slug}`);
-  await expect(visitor.getByText("Morning routine")).toBeVisible();
+  await expect(visitor.getByText(`Morning routine ${word}`)).toBeVisible();
 
   await Promise.all([memberContext, moderatorContext, visitorContext].map((c) => c.close()));
 });

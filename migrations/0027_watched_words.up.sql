@@ -153,9 +153,14 @@ begin
             values ('hold_post', 'Held by a watched word: ' || left(p_word, 200), v_post.circle_id,
                     p_post, v_author, v_post.title);
         end if;
+        -- One open automatic report per target and reason: edits do not pile them up.
         insert into app.reports (reporter_id, target, post_id, reason, details)
-        values (null, 'post', p_post, case when p_hold then 'held' else 'watched' end,
-                'Watched word: ' || left(p_word, 200));
+        select null, 'post', p_post, case when p_hold then 'held' else 'watched' end,
+               'Watched word: ' || left(p_word, 200)
+         where not exists (select 1 from app.reports r
+                            where r.target_key = 'post:' || p_post and r.status = 'open'
+                              and r.reporter_id is null
+                              and r.reason = case when p_hold then 'held' else 'watched' end);
     else
         select * into v_comment from app.comments where id = p_comment and post_id = p_post for update;
         if not found then
@@ -176,8 +181,12 @@ begin
                     p_post, p_comment, v_author, left(v_comment.body, 120));
         end if;
         insert into app.reports (reporter_id, target, post_id, comment_id, reason, details)
-        values (null, 'comment', p_post, p_comment, case when p_hold then 'held' else 'watched' end,
-                'Watched word: ' || left(p_word, 200));
+        select null, 'comment', p_post, p_comment, case when p_hold then 'held' else 'watched' end,
+               'Watched word: ' || left(p_word, 200)
+         where not exists (select 1 from app.reports r
+                            where r.target_key = 'comment:' || p_comment and r.status = 'open'
+                              and r.reporter_id is null
+                              and r.reason = case when p_hold then 'held' else 'watched' end);
     end if;
 end
 $$;
@@ -215,6 +224,17 @@ begin
      order by id limit 1;
     if not found then
         raise exception 'Nothing is held there any more.' using errcode = '22023';
+    end if;
+    -- Restored some other way (from its page) since it was held: approving only settles
+    -- what is left; rejecting is a removal, made from its page.
+    if not exists (select 1 from app.removed_texts rt
+                    where (v_report.target = 'post' and rt.post_id = v_report.post_id)
+                       or (v_report.target = 'comment' and rt.comment_id = v_report.comment_id)) then
+        if p_approve then
+            return app.settle_reports(p_target_key, 'dismissed', v_reason);
+        end if;
+        raise exception 'This was already restored from its page: remove it there if it should go.'
+            using errcode = '22023';
     end if;
     if p_approve then
         perform app.moderate('restore', v_report.post_id, v_report.comment_id, v_reason);

@@ -73,7 +73,8 @@ pub async fn create_comment(
 pub async fn edit_comment(id: CommentId, body: String) -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::community::comments};
     let ctx = request::context()?;
-    let path = with_status(comments::edit(&ctx, id, &body).await)?;
+    let caps = request::state()?.settings.limits.new_members.clone();
+    let path = with_status(comments::edit(&ctx, id, &body, &caps).await)?;
     super::circles::redirect_back_without_js(&path);
     Ok(path)
 }

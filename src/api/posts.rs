@@ -111,6 +111,7 @@ pub async fn edit_post(
             &title,
             &body,
             &content_warning.unwrap_or_default(),
+            &request::state()?.settings.limits.new_members,
         )
         .await,
     )?;

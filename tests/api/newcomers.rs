@@ -56,6 +56,31 @@ async fn a_new_member_is_capped_kindly_until_their_account_is_older() {
             reply.body
         );
     }
+    // A clean post cannot be edited into a link farm.
+    let first: i64 = sqlx::query_scalar("select id from app.posts where title = 'First'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let refused = call(
+        &app,
+        "posts/edit",
+        &[
+            ("id", &first.to_string()),
+            ("title", "First"),
+            ("body", "https://a.example https://b.example"),
+        ],
+        &fresh.cookies,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from app.posts where body like '%a.example%'"
+        )
+        .await,
+        0
+    );
     let refused = post("Third", "Hello again", fresh.cookies.clone()).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
     assert!(

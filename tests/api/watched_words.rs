@@ -148,6 +148,33 @@ async fn flagged_writing_goes_through_and_waits_in_the_queue_as_watched_words() 
         count(&app, "select count(*) from app.reports where reporter_id is null and reason = 'watched' and status = 'open'").await,
         1
     );
+    // Edits that keep the word do not pile up more automatic reports.
+    for body in ["Come to my casino tonight!", "Casino, tonight"] {
+        let reply = call(
+            &app,
+            "posts/edit",
+            &[
+                ("id", &id.to_string()),
+                ("title", "Game night"),
+                ("body", body),
+            ],
+            &author.cookies,
+        )
+        .await;
+        assert!(
+            reply.status.is_success() || reply.status.is_redirection(),
+            "{}",
+            reply.body
+        );
+    }
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from app.reports where reporter_id is null and status = 'open'"
+        )
+        .await,
+        1
+    );
     let (_, queue) = page(&app, "/admin/queue", &chief.cookies).await;
     assert!(queue.contains("Game night"), "{queue}");
     assert!(queue.contains("Watched words"), "{queue}");
@@ -290,6 +317,68 @@ async fn held_writing_is_hidden_until_a_moderator_approves_or_rejects_it() {
     )
     .await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    // Held, then restored from its page: approving settles what is left; rejecting is
+    // refused (it is live again).
+    let reply = post(&app, &author, "Evening", "Another supplement story").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let evening = last_post(&app).await;
+    let restored = call(
+        &app,
+        "moderation/act",
+        &[
+            ("post", &evening.to_string()),
+            ("action", "restore"),
+            ("reason", "Fine after all"),
+        ],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(restored.status, StatusCode::OK, "{}", restored.body);
+    let key = format!("post:{evening}");
+    let refused = call(
+        &app,
+        "moderation/held",
+        &[
+            ("target_key", &key),
+            ("decision", "reject"),
+            ("reason", "Too late"),
+        ],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused.body.contains("already restored"),
+        "{}",
+        refused.body
+    );
+    let approved = call(
+        &app,
+        "moderation/held",
+        &[
+            ("target_key", &key),
+            ("decision", "approve"),
+            ("reason", "Settling"),
+        ],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    let (_, circle) = page(&app, "/c/gardens", "").await;
+    assert!(
+        circle.contains("Evening"),
+        "a restored post was hidden again"
+    );
+    assert_eq!(
+        count(
+            &app,
+            &format!(
+                "select count(*) from app.reports where target_key = '{key}' and status = 'open'"
+            )
+        )
+        .await,
+        0
+    );
     // A member cannot decide.
     let refused = call(
         &app,

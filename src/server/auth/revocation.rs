@@ -64,13 +64,15 @@ impl Revocations {
     }
 
     /// Judges a verified access token by its session, subject, product role and the
-    /// sanction it states (`standing`, 0 for none).
+    /// sanction it states (`standing`, 0 for none) as of when it was issued (`issued_at`,
+    /// Unix seconds).
     pub fn standing(
         &self,
         session_id: Uuid,
         user_id: Uuid,
         app_role: &str,
         standing: i64,
+        issued_at: i64,
     ) -> TokenStanding {
         let Ok(entries) = self.entries.read() else {
             return TokenStanding::Valid;
@@ -85,8 +87,14 @@ impl Revocations {
             Some((role, _)) if role != app_role => return TokenStanding::RoleChanged,
             _ => {}
         }
+        // Unlike a role, a standing also changes with time (a silence ends), so the value
+        // noted at the change can go stale: a token issued after the change read its
+        // standing from the database and is right. `iat` has whole seconds, so a token from
+        // the second of the change counts as before it (refreshed once more, never missed).
         match entries.standings.get(&user_id) {
-            Some((now, _)) if *now != standing => TokenStanding::RoleChanged,
+            Some((noted, at)) if *noted != standing && (issued_at as f64) < *at => {
+                TokenStanding::RoleChanged
+            }
             _ => TokenStanding::Valid,
         }
     }
@@ -219,10 +227,13 @@ mod tests {
         let (session, other, user) = (Uuid::new_v4(), Uuid::new_v4(), Uuid::new_v4());
         set.apply(&format!(r#"{{"session":"{session}","at":1000.5}}"#));
         assert_eq!(
-            set.standing(session, user, "member", 0),
+            set.standing(session, user, "member", 0, 900),
             TokenStanding::SessionEnded
         );
-        assert_eq!(set.standing(other, user, "member", 0), TokenStanding::Valid);
+        assert_eq!(
+            set.standing(other, user, "member", 0, 900),
+            TokenStanding::Valid
+        );
     }
 
     #[test]
@@ -233,15 +244,15 @@ mod tests {
             r#"{{"user":"{user}","role":"member","at":1000.5}}"#
         ));
         assert_eq!(
-            set.standing(session, user, "moderator", 0),
+            set.standing(session, user, "moderator", 0, 900),
             TokenStanding::RoleChanged
         );
         assert_eq!(
-            set.standing(session, user, "member", 0),
+            set.standing(session, user, "member", 0, 900),
             TokenStanding::Valid
         );
         assert_eq!(
-            set.standing(session, Uuid::new_v4(), "moderator", 0),
+            set.standing(session, Uuid::new_v4(), "moderator", 0, 900),
             TokenStanding::Valid
         );
         // An older notice arriving late does not undo a newer one.
@@ -249,7 +260,7 @@ mod tests {
             r#"{{"user":"{user}","role":"moderator","at":999.0}}"#
         ));
         assert_eq!(
-            set.standing(session, user, "moderator", 0),
+            set.standing(session, user, "moderator", 0, 900),
             TokenStanding::RoleChanged
         );
     }
@@ -261,21 +272,21 @@ mod tests {
         // Silenced: sanction 7 is what the member is told about now.
         set.apply(&format!(r#"{{"user":"{user}","standing":7,"at":1000.5}}"#));
         assert_eq!(
-            set.standing(session, user, "member", 0),
+            set.standing(session, user, "member", 0, 900),
             TokenStanding::RoleChanged
         );
         assert_eq!(
-            set.standing(session, user, "member", 7),
+            set.standing(session, user, "member", 7, 900),
             TokenStanding::Valid
         );
         // Lifted: a token still stating it is refreshed, one stating nothing is right.
         set.apply(&format!(r#"{{"user":"{user}","standing":0,"at":1001.0}}"#));
         assert_eq!(
-            set.standing(session, user, "member", 7),
+            set.standing(session, user, "member", 7, 900),
             TokenStanding::RoleChanged
         );
         assert_eq!(
-            set.standing(session, user, "member", 0),
+            set.standing(session, user, "member", 0, 900),
             TokenStanding::Valid
         );
     }

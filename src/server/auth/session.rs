@@ -193,6 +193,7 @@ pub async fn middleware(
             session.user_id,
             &session.claims.app_role,
             session.claims.standing.as_ref().map_or(0, |s| s.id),
+            session.claims.iat,
         );
         if standing != TokenStanding::Valid {
             tracing::info!(?standing, "access token no longer trusted");

@@ -205,6 +205,7 @@ fn still_signed_in(state: &AppState, session: &CurrentSession) -> bool {
         session.user_id,
         &session.claims.app_role,
         session.claims.standing.as_ref().map_or(0, |s| s.id),
+        session.claims.iat,
     );
     standing == TokenStanding::Valid && session.claims.exp > now_unix()
 }

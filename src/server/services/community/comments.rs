@@ -310,11 +310,12 @@ pub async fn create(
         AppError::Invalid(errors)
     })?;
     let (body, review) = watch(ctx, &body).await?;
+    let is_new = newcomers::is_new(ctx, newcomer_caps).await?;
     let mut tx = ctx.begin().await?;
     if let Claim::Done(path) = submissions::claim(&mut tx, submission).await? {
         return Ok(path);
     }
-    newcomers::check(ctx, &mut tx, newcomer_caps, Writing::Reply, &[&body]).await?;
+    newcomers::check(&mut tx, newcomer_caps, is_new, Writing::Reply, &[&body]).await?;
     let post: Option<ReplyTarget> = sqlx::query_as(
         "select c.slug as circle_slug, c.name as circle_name, p.title, p.locked,
                 p.deleted_at is not null as deleted,
@@ -433,6 +434,7 @@ pub async fn edit(
     ctx: &ServiceContext,
     comment_id: CommentId,
     body: &str,
+    newcomer_caps: &NewMemberLimits,
 ) -> Result<String, AppError> {
     ctx.member()?;
     let body = validate::body(body, 10_000, "comment").map_err(|e| {
@@ -441,8 +443,10 @@ pub async fn edit(
         AppError::Invalid(errors)
     })?;
     let (body, review) = watch(ctx, &body).await?;
+    let is_new = newcomers::is_new(ctx, newcomer_caps).await?;
     let mut tx = ctx.begin().await?;
     let path = owned_comment_path(&mut tx, comment_id).await?;
+    newcomers::check(&mut tx, newcomer_caps, is_new, Writing::Edit, &[&body]).await?;
     let body_html = text::render(&mut tx, &body).await?;
     sqlx::query(
         "update app.comments set body = $2, body_html = $3, edited_at = now() where id = $1",

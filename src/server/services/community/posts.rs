@@ -87,14 +87,15 @@ pub async fn create(
     ctx.member()?;
     let input = validate_post(&new.title, &new.body, &new.content_warning)?;
     let (input, review) = watch(ctx, input).await?;
+    let is_new = newcomers::is_new(ctx, newcomer_caps).await?;
     let mut tx = ctx.begin().await?;
     if let Claim::Done(path) = submissions::claim(&mut tx, submission).await? {
         return Ok(path);
     }
     newcomers::check(
-        ctx,
         &mut tx,
         newcomer_caps,
+        is_new,
         Writing::Post,
         &[&input.title, &input.body],
     )
@@ -273,11 +274,21 @@ pub async fn edit(
     title: &str,
     body: &str,
     content_warning: &str,
+    newcomer_caps: &NewMemberLimits,
 ) -> Result<String, AppError> {
     ctx.member()?;
     let input = validate_post(title, body, content_warning)?;
     let (input, review) = watch(ctx, input).await?;
+    let is_new = newcomers::is_new(ctx, newcomer_caps).await?;
     let mut tx = ctx.begin().await?;
+    newcomers::check(
+        &mut tx,
+        newcomer_caps,
+        is_new,
+        Writing::Edit,
+        &[&input.title, &input.body],
+    )
+    .await?;
     let found: Option<(String, bool, bool)> = sqlx::query_as(
         "select c.slug, app.is_post_author(p.id), p.deleted_at is not null
            from app.posts p join app.circles c on c.id = p.circle_id where p.id = $1",

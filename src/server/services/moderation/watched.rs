@@ -69,13 +69,20 @@ impl Watched {
                 "A watched word or pattern is 1 to {PATTERN_MAX} characters."
             )));
         }
-        let (folded, _) = fold(pattern);
+        // A pattern keeps its case (`\S` is not `\s`): only accents come off, and matching
+        // ignores case. A plain word is folded whole and matched at word edges (half
+        // boundaries, so "c++" and "@everyone" match too).
         let source = if is_regex {
-            folded
+            pattern
+                .nfd()
+                .filter(|c| !is_combining_mark(*c))
+                .collect::<String>()
         } else {
-            format!(r"\b{}\b", regex::escape(&folded))
+            let (folded, _) = fold(pattern);
+            format!(r"\b{{start-half}}{}\b{{end-half}}", regex::escape(&folded))
         };
         let regex = RegexBuilder::new(&source)
+            .case_insensitive(true)
             .size_limit(COMPILED_MAX)
             .dfa_size_limit(COMPILED_MAX)
             .build()
@@ -359,6 +366,17 @@ mod tests {
             Some(r"buy\s+now")
         );
         assert!(Watched::compile("(unclosed", true, WatchedAction::Block).is_err());
+        // Escapes keep their case: \W is "not a word character".
+        let words = list(&[(r"free\W+money", true, WatchedAction::Block)]);
+        assert!(check(&words, "FREE -- Money").blocked.is_some());
+        assert!(check(&words, "freexmoney").blocked.is_none());
+        // Words edged with punctuation still match whole.
+        let words = list(&[
+            ("c++", false, WatchedAction::Flag),
+            ("@everyone", false, WatchedAction::Flag),
+        ]);
+        assert!(check(&words, "I love C++ a lot").flagged.is_some());
+        assert!(check(&words, "hey @Everyone!").flagged.is_some());
         assert!(Watched::compile(&"a".repeat(201), false, WatchedAction::Block).is_err());
         // A pattern whose program would be huge is refused, not compiled.
         assert!(Watched::compile(r"\w{1000}\w{1000}\w{1000}", true, WatchedAction::Block).is_err());
