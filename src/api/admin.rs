@@ -105,9 +105,10 @@ pub async fn end_member_sessions(handle: String) -> Result<u64, AppError> {
     Ok(ended)
 }
 
-/// A handle as it may appear in a path: its own characters only.
+/// A handle as it may appear in a path: its own characters only (for the redirects of the
+/// staff forms about a member).
 #[cfg(feature = "ssr")]
-fn handle_in_path(handle: &str) -> String {
+pub(crate) fn handle_in_path(handle: &str) -> String {
     crate::domain::identity::validate::normalize_handle(handle)
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '_')

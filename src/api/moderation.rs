@@ -213,10 +213,7 @@ pub async fn add_staff_note(handle: String, body: String) -> Result<(), AppError
     with_status(request::require_staff())?;
     let ctx = request::context()?;
     with_status(notes::add(&ctx, &handle, &body).await)?;
-    let handle: String = crate::domain::identity::validate::normalize_handle(&handle)
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
+    let handle = super::admin::handle_in_path(&handle);
     super::circles::redirect_back_without_js(&format!("/u/{handle}#staff-notes"));
     Ok(())
 }

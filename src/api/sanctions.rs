@@ -85,14 +85,10 @@ pub async fn acknowledge_warning(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The staff page about the member with `handle` (only a handle's own characters).
+/// The staff page about the member with `handle`.
 #[cfg(feature = "ssr")]
 fn member_page(handle: &str) -> String {
-    let handle: String = crate::domain::identity::validate::normalize_handle(handle)
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
-        .collect();
-    format!("/admin/members/{handle}")
+    format!("/admin/members/{}", super::admin::handle_in_path(handle))
 }
 
 /// The page the form was sent from, when it is ours; else home.

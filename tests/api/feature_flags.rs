@@ -222,3 +222,39 @@ async fn feature_flags_rls_admins_read_and_change_them_and_nobody_else() {
         3
     );
 }
+
+#[tokio::test]
+async fn pausing_live_updates_refuses_new_sockets_and_says_why() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let origin = app.address.clone();
+    assert!(crate::realtime::try_open(&app, "", &origin).await.is_ok());
+    let reply = call(
+        &app,
+        "admin/flag",
+        &[("flag", "live_updates"), ("enabled", "false")],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    match crate::realtime::try_open(&app, &chief.cookies, &origin).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            let body = String::from_utf8(response.body().clone().unwrap_or_default()).unwrap();
+            assert!(body.contains("Live updates are paused"), "{body}");
+        }
+        other => panic!(
+            "a socket opened while live updates were paused: {:?}",
+            other.map(|_| ())
+        ),
+    }
+    let reply = call(
+        &app,
+        "admin/flag",
+        &[("flag", "live_updates"), ("enabled", "true")],
+        &chief.cookies,
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert!(crate::realtime::try_open(&app, "", &origin).await.is_ok());
+}

@@ -23,7 +23,7 @@ async fn open(app: &TestApp, cookies: &str) -> Socket {
     try_open(app, cookies, &app.address).await.unwrap()
 }
 
-async fn try_open(
+pub(crate) async fn try_open(
     app: &TestApp,
     cookies: &str,
     origin: &str,

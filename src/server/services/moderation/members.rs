@@ -125,12 +125,11 @@ pub async fn list(
     .await?;
     tx.commit().await?;
     let more = rows.len() as i64 > MEMBERS_PAGE_SIZE;
-    let mut members: Vec<MemberListing> = rows
+    let members: Vec<MemberListing> = rows
         .into_iter()
         .take(MEMBERS_PAGE_SIZE as usize)
         .map(|row| row.into_listing(admin).1)
         .collect();
-    members.truncate(MEMBERS_PAGE_SIZE as usize);
     let next = more
         .then(|| members.last().map(|m| m.handle.clone()))
         .flatten();
