@@ -97,6 +97,8 @@ analyze app.reports;
 SQL
 open_reports=$(sql -c "select count(*) from app.reports where status = 'open'")
 open_targets=$(sql -c "select count(distinct target_key) from app.reports where status = 'open'")
+summarised=$(sql -c "select count(*) from app.review_targets")
+[[ "$summarised" == "$open_targets" ]] || die "the queue's summary rows ($summarised) disagree with the open targets ($open_targets)"
 
 # ---------------------------------------------------------------- a staff session (aal2)
 # A bench admin signs in with the demo member's password, the session is marked as having
@@ -134,12 +136,13 @@ page_bytes=$(wc -c <"$work/queue.html")
 
 # ---------------------------------------------------------------- the baseline's script
 keys=$(node -e 'const q=JSON.parse(require("fs").readFileSync(process.argv[1]));console.log("{"+q.items.map(i=>i.target_key).join(",")+"}")' "$work/queue.json")
-queue_sql=$(sed 's/--.*$//' src/server/services/moderation/queue.sql | sed 's/\$1/25/; s/\$2/0/')
+queue_sql=$(sed 's/--.*$//' src/server/services/moderation/queue.sql | sed 's/\$1/25/g; s/\$2/0/g; s/\$3/true/g')
 notes_sql=$(sed 's/--.*$//' src/server/services/moderation/queue_notes.sql | sed "s/\$1/'$keys'::text[]/")
 {
   echo "begin;"
   echo "select set_config('role', 'authenticated', true), set_config('request.jwt.claims', '$claims', true);"
   echo "select cardinality(app.moderated_circle_ids()) > 0;"
+  echo "select app.is_site_staff();"
   echo "$queue_sql" | tr '\n' ' '; echo ";"
   echo "$notes_sql" | tr '\n' ' '; echo ";"
   echo "commit;"

@@ -89,6 +89,42 @@ test("a report reaches the queue; a moderator with two-step sign-in removes the 
   const staffLine = moderator.getByTestId("modlog-entry").filter({ hasText: `Selling remedies is not allowed here (${word})` });
   await expect(staffLine.getByTestId("modlog-who")).toContainText("Heron Keeper");
 
+  // Moving a post: from its page, to another circle (site moderators moderate every circle);
+  // the browser lands on its new address and the author is told where and why.
+  const circles = (await (await author.request.post("/api/circles/list", { form: {} })).json()) as { slug: string; name: string; visibility: string; is_support: boolean }[];
+  const other = circles.find((c) => c.visibility === "public" && !c.is_support && c.slug !== circle.slug)!;
+  expect(other, "a second public circle in the demo data").toBeTruthy();
+  const misplaced = await author.request.post("/api/posts/create", {
+    form: { circle: circle.slug, title: `Wrong place ${word}`, body: "This belongs elsewhere." },
+    maxRedirects: 0,
+  });
+  await moderator.goto(misplaced.headers()["location"]);
+  await moderator.getByTestId("moderate").first().locator("summary").click();
+  const move = moderator.getByTestId("move-post");
+  await move.getByTestId("move-circle").fill(other.name);
+  await move.getByTestId("move-reason").fill(`Better in ${other.name} (${word})`);
+  await move.getByTestId("move-submit").click();
+  await expect(moderator).toHaveURL(new RegExp(`/c/${other.slug}/p/\\d+`));
+  await expect(moderator.getByRole("heading", { name: `Wrong place ${word}` })).toBeVisible();
+  await author.goto("/notifications");
+  const moved = author.getByTestId("notification").filter({ hasText: `Moderators moved your post to ${other.name}` });
+  await expect(moved).toHaveCount(1);
+  await expect(moved.getByTestId("notification-reason")).toHaveText(`Reason: Better in ${other.name} (${word})`);
+
+  // The dashboard: the community's charts, drawn and readable, each with its table; the
+  // operations section is for admins only.
+  await moderator.goto("/admin");
+  const community = moderator.getByTestId("dashboard-community");
+  await expect(community.getByTestId("dashboard-chart")).toHaveCount(3);
+  const chart = community.locator("svg[role=img]").first();
+  await expect(chart).toBeVisible();
+  expect((await chart.boundingBox())!.width).toBeGreaterThan(200);
+  await expect(chart.locator('polyline[stroke="#0EA5E9"]')).toHaveCount(1);
+  await expect(chart.locator('polyline[stroke="#F97316"]')).toHaveCount(1);
+  await community.getByText("Show the figures as a table").first().click();
+  await expect(community.locator("table").first()).toBeVisible();
+  await expect(moderator.getByTestId("dashboard-operations")).toHaveCount(0);
+
   await Promise.all([authorContext, reporterContext, moderatorContext, visitorContext].map((c) => c.close()));
 });
 

@@ -219,6 +219,152 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.dashboard_backlog() RETURNS TABLE(open_targets bigint, open_reports bigint, settled_recently bigint, median_wait_secs double precision, p90_wait_secs double precision)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if auth.uid() is null or not app.is_site_staff() then
+        raise exception 'only site staff read the dashboard' using errcode = '42501';
+    end if;
+    return query
+    select o.targets, o.reports, s.settled, s.median, s.p90
+      from (select (select count(*) from app.review_targets) as targets,
+                   (select count(*) from app.reports r where r.status = 'open') as reports) o,
+           (select count(*) as settled,
+                   percentile_cont(0.5) within group (
+                       order by extract(epoch from r.resolved_at - r.created_at)) as median,
+                   percentile_cont(0.9) within group (
+                       order by extract(epoch from r.resolved_at - r.created_at)) as p90
+              from app.reports r where r.resolved_at >= now() - interval '30 days') s;
+end
+$$;
+
+CREATE FUNCTION app.dashboard_database() RETURNS jsonb
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_result jsonb;
+    v_slowest jsonb := '[]';
+begin
+    if auth.uid() is null or not app.is_site_admin() then
+        raise exception 'only admins read the database''s health' using errcode = '42501';
+    end if;
+    select jsonb_build_object(
+               'size_bytes', pg_catalog.pg_database_size(d.datid),
+               'connections', d.numbackends,
+               'max_connections', current_setting('max_connections')::integer,
+               'cache_hit_ratio', case when d.blks_hit + d.blks_read > 0
+                   then d.blks_hit::double precision / (d.blks_hit + d.blks_read) end,
+               'commits', d.xact_commit,
+               'rollbacks', d.xact_rollback,
+               'deadlocks', d.deadlocks)
+      into v_result
+      from pg_catalog.pg_stat_database d where d.datname = current_database();
+    v_result := v_result || jsonb_build_object('biggest_tables', (
+        select coalesce(jsonb_agg(t order by t.bytes desc), '[]')
+          from (select n.nspname || '.' || c.relname as name,
+                       pg_catalog.pg_total_relation_size(c.oid) as bytes,
+                       greatest(c.reltuples, 0)::bigint as rows
+                  from pg_catalog.pg_class c
+                  join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+                 where c.relkind in ('r', 'p') and n.nspname in ('app', 'auth')
+                 order by pg_catalog.pg_total_relation_size(c.oid) desc
+                 limit 8) t));
+    if exists (select 1 from pg_catalog.pg_extension where extname = 'pg_stat_statements') then
+        begin
+            execute format(
+                'select coalesce(jsonb_agg(s order by s.mean_ms desc), ''[]'')
+                   from (select left(regexp_replace(query, ''\s+'', '' '', ''g''), 160) as query,
+                                calls, round(mean_exec_time::numeric, 2) as mean_ms
+                           from %I.pg_stat_statements
+                          where dbid = (select oid from pg_catalog.pg_database
+                                         where datname = current_database())
+                          order by mean_exec_time desc limit 5) s',
+                (select n.nspname from pg_catalog.pg_extension e
+                   join pg_catalog.pg_namespace n on n.oid = e.extnamespace
+                  where e.extname = 'pg_stat_statements'))
+               into v_slowest;
+        exception when others then
+            v_slowest := '[]';
+        end;
+    end if;
+    return v_result || jsonb_build_object(
+        'statements_available',
+        exists (select 1 from pg_catalog.pg_extension where extname = 'pg_stat_statements'),
+        'slowest_statements', v_slowest);
+end
+$$;
+
+CREATE FUNCTION app.dashboard_days(p_days integer) RETURNS TABLE(day date, sign_ups bigint, active_members bigint, posts bigint, comments bigint, reports_filed bigint, reports_settled bigint)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_from timestamptz;
+begin
+    if auth.uid() is null or not app.is_site_staff() then
+        raise exception 'only site staff read the dashboard' using errcode = '42501';
+    end if;
+    if p_days is null or p_days < 1 or p_days > 92 then
+        raise exception 'The dashboard shows between 1 and 92 days.' using errcode = '22023';
+    end if;
+    v_from := (date_trunc('day', now() at time zone 'utc') - make_interval(days => p_days - 1))
+        at time zone 'utc';
+    return query
+    with days as (
+        select d::date as day
+          from generate_series(v_from at time zone 'utc', now() at time zone 'utc', interval '1 day') d
+    ),
+    new_users as (
+        select (u.created_at at time zone 'utc')::date as day, count(*) as n
+          from auth.users u where u.created_at >= v_from group by 1
+    ),
+    new_posts as (
+        select (p.created_at at time zone 'utc')::date as day, count(*) as n
+          from app.posts p where p.created_at >= v_from and p.deleted_at is null group by 1
+    ),
+    new_comments as (
+        select (c.created_at at time zone 'utc')::date as day, count(*) as n
+          from app.comments c where c.created_at >= v_from group by 1
+    ),
+    writers as (
+        select (w.at at time zone 'utc')::date as day, count(distinct w.who) as n
+          from (
+              select p.author_id as who, p.created_at as at
+                from app.posts p where p.created_at >= v_from and p.deleted_at is null
+              union all
+              select c.author_id, c.created_at from app.comments c where c.created_at >= v_from
+              union all
+              select r.user_id, r.created_at from app.post_reactions r where r.created_at >= v_from
+              union all
+              select r.user_id, r.created_at from app.comment_reactions r where r.created_at >= v_from
+          ) w
+         group by 1
+    ),
+    filed as (
+        select (r.created_at at time zone 'utc')::date as day, count(*) as n
+          from app.reports r where r.created_at >= v_from group by 1
+    ),
+    settled as (
+        select (r.resolved_at at time zone 'utc')::date as day, count(*) as n
+          from app.reports r where r.resolved_at >= v_from group by 1
+    )
+    select d.day,
+           coalesce(nu.n, 0), coalesce(w.n, 0), coalesce(np.n, 0), coalesce(nc.n, 0),
+           coalesce(f.n, 0), coalesce(s.n, 0)
+      from days d
+      left join new_users nu on nu.day = d.day
+      left join writers w on w.day = d.day
+      left join new_posts np on np.day = d.day
+      left join new_comments nc on nc.day = d.day
+      left join filed f on f.day = d.day
+      left join settled s on s.day = d.day
+     order by d.day;
+end
+$$;
+
 CREATE FUNCTION app.decide_held(p_target_key text, p_approve boolean, p_reason text) RETURNS bigint
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -401,9 +547,15 @@ CREATE FUNCTION app.guard_post_update() RETURNS trigger
     SET search_path TO ''
     AS $$
 begin
-    if new.id <> old.id or new.circle_id <> old.circle_id or new.author_id is distinct from old.author_id
+    if new.id <> old.id or new.author_id is distinct from old.author_id
        or new.is_anonymous <> old.is_anonymous or new.created_at <> old.created_at then
         raise exception 'a post''s circle, author and date never change' using errcode = '42501';
+    end if;
+    if new.circle_id <> old.circle_id
+       and not (coalesce(current_setting('app.moving_post', true), '') = old.id::text
+                and old.circle_id = any (app.moderated_circle_ids())
+                and new.circle_id = any (app.moderated_circle_ids())) then
+        raise exception 'a post''s circle changes only when moderators move it' using errcode = '42501';
     end if;
     if (new.pinned <> old.pinned or new.locked <> old.locked)
        and not (old.circle_id = any (app.moderated_circle_ids())) then
@@ -501,6 +653,21 @@ CREATE FUNCTION app.joined_circle_ids() RETURNS bigint[]
     select coalesce(array_agg(m.circle_id), '{}')
       from app.circle_members m
      where m.user_id = auth.uid() and m.status = 'active'
+$$;
+
+CREATE FUNCTION app.keep_review_targets() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if tg_op in ('UPDATE', 'DELETE') then
+        perform app.summarize_review_target(old.target_key);
+    end if;
+    if tg_op in ('INSERT', 'UPDATE') and (tg_op = 'INSERT' or new.target_key <> old.target_key) then
+        perform app.summarize_review_target(new.target_key);
+    end if;
+    return null;
+end
 $$;
 
 CREATE FUNCTION app.keep_slow_mode() RETURNS trigger
@@ -844,6 +1011,93 @@ begin
         return new;
     end if;
     raise exception 'the moderation log is append-only' using errcode = '42501';
+end
+$$;
+
+CREATE FUNCTION app.move_post(p_post bigint, p_circle text, p_reason text) RETURNS bigint
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_actor uuid := auth.uid();
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_post app.posts%rowtype;
+    v_from app.circles%rowtype;
+    v_to app.circles%rowtype;
+    v_author uuid;
+    v_log bigint;
+begin
+    if v_actor is null or cardinality(app.moderated_circle_ids()) = 0 then
+        raise exception 'only moderators move posts' using errcode = '42501';
+    end if;
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters: the author is told it.' using errcode = '22023';
+    end if;
+    select * into v_post from app.posts where id = p_post for update;
+    if not found then
+        raise exception 'no such post' using errcode = 'P0002';
+    end if;
+    if not (v_post.circle_id = any (app.moderated_circle_ids())) then
+        raise exception 'only this circle''s moderators move its posts' using errcode = '42501';
+    end if;
+    select * into v_to from app.circles c
+     where c.slug = lower(btrim(coalesce(p_circle, '')))
+        or lower(c.name) = lower(btrim(coalesce(p_circle, '')))
+     order by (c.slug = lower(btrim(coalesce(p_circle, '')))) desc
+     limit 1;
+    if not found then
+        raise exception 'There is no circle called “%”: use its name or the last part of its address.',
+            left(btrim(coalesce(p_circle, '')), 60) using errcode = '22023';
+    end if;
+    select * into v_from from app.circles where id = v_post.circle_id;
+    if v_to.id = v_from.id then
+        raise exception 'The post is already in %.', v_to.name using errcode = '22023';
+    end if;
+    if not (v_to.id = any (app.moderated_circle_ids())) then
+        raise exception 'You can only move a post to a circle you moderate, and you do not moderate %.',
+            v_to.name using errcode = '22023';
+    end if;
+    if v_post.deleted_at is not null then
+        raise exception 'This post is removed or deleted: restore it first.' using errcode = '22023';
+    end if;
+    v_author := coalesce(v_post.author_id,
+        (select a.author_id from app.anonymous_authors a where a.post_id = p_post));
+    if v_author = v_actor and not app.is_site_staff() then
+        raise exception 'moderators do not act on their own posts' using errcode = '42501';
+    end if;
+    if (select u.role from auth.users u where u.id = v_author) = 'admin' and not app.is_site_admin() then
+        raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
+    end if;
+    if not v_to.is_support and (v_post.is_anonymous or exists (
+            select 1 from app.comments c where c.post_id = p_post and c.author_id is null
+               and exists (select 1 from app.anonymous_comment_authors a where a.comment_id = c.id))) then
+        raise exception '% is not a support circle, so it cannot hold anonymous writing, and this post has some.',
+            v_to.name using errcode = '22023';
+    end if;
+    if v_author is not null and not app.member_reads_circle(v_author, v_to.id) then
+        raise exception 'The author cannot read %, so they would lose their own post: choose a circle they can read.',
+            v_to.name using errcode = '22023';
+    end if;
+
+    perform set_config('app.moving_post', p_post::text, true);
+    update app.posts set circle_id = v_to.id where id = p_post;
+    perform set_config('app.moving_post', '', true);
+    update app.circles set post_count = greatest(post_count - 1, 0) where id = v_from.id;
+    update app.circles set post_count = post_count + 1 where id = v_to.id;
+    -- Reports about the post and its replies go with it, to the new circle's moderators.
+    update app.reports set circle_id = v_to.id where post_id = p_post;
+
+    insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, member_id, subject)
+    values (v_actor, 'move_post', v_reason, v_to.id, p_post, v_author,
+            v_post.title || ' (from ' || v_from.name || ')')
+    returning id into v_log;
+    if v_author is not null and v_author <> v_actor then
+        insert into app.notifications (recipient_id, kind, circle_id, post_id,
+                                       moderation_action, moderation_reason, subject)
+        values (v_author, 'moderation', v_to.id, p_post, 'move_post', v_reason, v_post.title);
+        perform app.emit_event('notification.created', v_to.id, p_post, null, v_author, null);
+    end if;
+    return v_log;
 end
 $$;
 
@@ -1532,6 +1786,49 @@ CREATE FUNCTION app.standing_of(p_member uuid) RETURNS TABLE(id bigint, kind tex
      limit 1
 $$;
 
+CREATE FUNCTION app.summarize_review_target(p_key text) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+    v_nobody constant uuid := '00000000-0000-0000-0000-000000000000';
+begin
+    perform pg_advisory_xact_lock(hashtextextended('review_target:' || p_key, 0));
+    delete from app.review_targets where target_key = p_key;
+    insert into app.review_targets (target_key, target, post_id, comment_id, member_id, circle_id,
+                                    reporters, score, at_risk, held, oldest,
+                                    plain_reporters, plain_score, plain_oldest)
+    select p_key, min(r.target), min(r.post_id), min(r.comment_id), (array_agg(r.member_id))[1],
+           min(r.circle_id),
+           count(distinct coalesce(r.reporter_id, v_nobody)), sum(r.weight)::float8,
+           bool_or(r.reason = 'at_risk'), bool_or(r.reason = 'held'), min(r.created_at),
+           count(distinct coalesce(r.reporter_id, v_nobody)) filter (where r.reason <> 'at_risk'),
+           coalesce(sum(r.weight) filter (where r.reason <> 'at_risk'), 0)::float8,
+           min(r.created_at) filter (where r.reason <> 'at_risk')
+      from app.reports r
+     where r.target_key = p_key and r.status = 'open'
+    having count(*) > 0;
+end
+$$;
+
+CREATE FUNCTION app.weigh_report() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if new.reporter_id is null then
+        new.weight := 1;
+    else
+        select round((count(*) filter (where r.status = 'acted') + 1)::numeric
+                     / (count(*) filter (where r.status in ('acted', 'dismissed')) + 2), 3)
+          into new.weight
+          from app.reports r
+         where r.reporter_id = new.reporter_id and r.reason <> 'at_risk';
+    end if;
+    return new;
+end
+$$;
+
 CREATE FUNCTION auth.announce_session_end() RETURNS trigger
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1840,7 +2137,7 @@ CREATE TABLE app.moderation_log (
     subject text DEFAULT ''::text NOT NULL,
     reports_resolved integer DEFAULT 0 NOT NULL,
     staff_only boolean DEFAULT false NOT NULL,
-    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text, 'hold_post'::text, 'hold_comment'::text, 'slow_mode'::text]))),
+    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text, 'hold_post'::text, 'hold_comment'::text, 'slow_mode'::text, 'move_post'::text]))),
     CONSTRAINT moderation_log_reason_check CHECK (((char_length(reason) >= 3) AND (char_length(reason) <= 500)))
 );
 
@@ -2089,13 +2386,15 @@ CASE
     WHEN (target = 'post'::text) THEN (post_id)::text
     ELSE NULL::text
 END, (member_id)::text))) STORED,
+    weight numeric(4,3) DEFAULT 0.5 NOT NULL,
     CONSTRAINT reports_automatic CHECK (((reporter_id IS NULL) = (reason = ANY (ARRAY['watched'::text, 'held'::text])))),
     CONSTRAINT reports_details_check CHECK ((char_length(details) <= 1000)),
     CONSTRAINT reports_reason_check CHECK ((reason = ANY (ARRAY['spam'::text, 'harassment'::text, 'misinformation'::text, 'off_topic'::text, 'other'::text, 'at_risk'::text, 'watched'::text, 'held'::text]))),
     CONSTRAINT reports_resolution CHECK (((status = 'open'::text) = (resolved_at IS NULL))),
     CONSTRAINT reports_status_check CHECK ((status = ANY (ARRAY['open'::text, 'acted'::text, 'dismissed'::text, 'ignored'::text]))),
     CONSTRAINT reports_target_check CHECK ((target = ANY (ARRAY['post'::text, 'comment'::text, 'member'::text]))),
-    CONSTRAINT reports_target_shape CHECK ((((target = 'post'::text) AND (post_id IS NOT NULL) AND (comment_id IS NULL) AND (member_id IS NULL)) OR ((target = 'comment'::text) AND (post_id IS NOT NULL) AND (comment_id IS NOT NULL) AND (member_id IS NULL)) OR ((target = 'member'::text) AND (post_id IS NULL) AND (comment_id IS NULL) AND (member_id IS NOT NULL))))
+    CONSTRAINT reports_target_shape CHECK ((((target = 'post'::text) AND (post_id IS NOT NULL) AND (comment_id IS NULL) AND (member_id IS NULL)) OR ((target = 'comment'::text) AND (post_id IS NOT NULL) AND (comment_id IS NOT NULL) AND (member_id IS NULL)) OR ((target = 'member'::text) AND (post_id IS NULL) AND (comment_id IS NULL) AND (member_id IS NOT NULL)))),
+    CONSTRAINT reports_weight_check CHECK (((weight > (0)::numeric) AND (weight <= (1)::numeric)))
 );
 
 ALTER TABLE ONLY app.reports FORCE ROW LEVEL SECURITY;
@@ -2108,6 +2407,25 @@ ALTER TABLE app.reports ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     NO MAXVALUE
     CACHE 1
 );
+
+CREATE TABLE app.review_targets (
+    target_key text NOT NULL,
+    target text NOT NULL,
+    post_id bigint,
+    comment_id bigint,
+    member_id uuid,
+    circle_id bigint,
+    reporters integer NOT NULL,
+    score double precision NOT NULL,
+    at_risk boolean NOT NULL,
+    held boolean NOT NULL,
+    oldest timestamp with time zone NOT NULL,
+    plain_reporters integer NOT NULL,
+    plain_score double precision NOT NULL,
+    plain_oldest timestamp with time zone
+);
+
+ALTER TABLE ONLY app.review_targets FORCE ROW LEVEL SECURITY;
 
 CREATE TABLE app.sanctions (
     id bigint NOT NULL,
@@ -2431,6 +2749,9 @@ ALTER TABLE ONLY app.removed_texts
 ALTER TABLE ONLY app.reports
     ADD CONSTRAINT reports_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.review_targets
+    ADD CONSTRAINT review_targets_pkey PRIMARY KEY (target_key);
+
 ALTER TABLE ONLY app.sanctions
     ADD CONSTRAINT sanctions_pkey PRIMARY KEY (id);
 
@@ -2490,11 +2811,15 @@ CREATE INDEX circles_name_trgm_idx ON app.circles USING gin (name public.gin_trg
 
 CREATE UNIQUE INDEX circles_slug_key ON app.circles USING btree (slug);
 
+CREATE INDEX comment_reactions_created_idx ON app.comment_reactions USING btree (created_at);
+
 CREATE INDEX comment_reactions_user_idx ON app.comment_reactions USING btree (user_id);
 
 CREATE INDEX comment_revisions_comment_idx ON app.comment_revisions USING btree (comment_id, id);
 
 CREATE INDEX comments_author_idx ON app.comments USING btree (author_id, created_at DESC);
+
+CREATE INDEX comments_created_idx ON app.comments USING btree (created_at);
 
 CREATE INDEX comments_parent_idx ON app.comments USING btree (parent_id) WHERE (parent_id IS NOT NULL);
 
@@ -2566,11 +2891,19 @@ CREATE UNIQUE INDEX removed_texts_post_key ON app.removed_texts USING btree (pos
 
 CREATE INDEX reports_circle_open_idx ON app.reports USING btree (circle_id, created_at) WHERE (status = 'open'::text);
 
+CREATE INDEX reports_created_idx ON app.reports USING btree (created_at);
+
 CREATE UNIQUE INDEX reports_once ON app.reports USING btree (reporter_id, target_key, ((reason = 'at_risk'::text))) WHERE (status = 'open'::text);
 
 CREATE INDEX reports_open_idx ON app.reports USING btree (target_key, created_at) WHERE (status = 'open'::text);
 
 CREATE INDEX reports_reporter_idx ON app.reports USING btree (reporter_id) INCLUDE (status, reason, circle_id);
+
+CREATE INDEX reports_resolved_idx ON app.reports USING btree (resolved_at) WHERE (resolved_at IS NOT NULL);
+
+CREATE INDEX review_targets_circle_idx ON app.review_targets USING btree (circle_id, plain_score DESC, plain_oldest, target_key) WHERE (plain_reporters > 0);
+
+CREATE INDEX review_targets_staff_idx ON app.review_targets USING btree (at_risk DESC, score DESC, oldest, target_key);
 
 CREATE INDEX sanctions_changed_idx ON app.sanctions USING btree (changed_at);
 
@@ -2601,6 +2934,8 @@ CREATE UNIQUE INDEX refresh_tokens_hash_key ON auth.refresh_tokens USING btree (
 CREATE INDEX refresh_tokens_session_idx ON auth.refresh_tokens USING btree (session_id, id DESC);
 
 CREATE INDEX sessions_user_id_idx ON auth.sessions USING btree (user_id) WHERE (revoked_at IS NULL);
+
+CREATE INDEX users_created_idx ON auth.users USING btree (created_at);
 
 CREATE UNIQUE INDEX users_email_key ON auth.users USING btree (email);
 
@@ -2663,6 +2998,10 @@ CREATE TRIGGER profiles_restricted BEFORE UPDATE ON app.profiles FOR EACH ROW EX
 CREATE TRIGGER reports_place BEFORE INSERT ON app.reports FOR EACH ROW EXECUTE FUNCTION app.place_report();
 
 CREATE TRIGGER reports_restricted BEFORE INSERT ON app.reports FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('suspend');
+
+CREATE TRIGGER reports_review_targets AFTER INSERT OR DELETE OR UPDATE OF status, circle_id, weight, reason ON app.reports FOR EACH ROW EXECUTE FUNCTION app.keep_review_targets();
+
+CREATE TRIGGER reports_weigh BEFORE INSERT ON app.reports FOR EACH ROW EXECUTE FUNCTION app.weigh_report();
 
 CREATE TRIGGER sanctions_announce AFTER INSERT OR UPDATE ON app.sanctions FOR EACH ROW EXECUTE FUNCTION app.announce_standing();
 
@@ -3116,6 +3455,12 @@ CREATE POLICY reports_read ON app.reports FOR SELECT TO authenticated USING (((r
 
 CREATE POLICY reports_steward ON app.reports TO community_steward USING (true) WITH CHECK (true);
 
+ALTER TABLE app.review_targets ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY review_targets_read ON app.review_targets FOR SELECT TO authenticated USING ((( SELECT app.is_site_staff() AS is_site_staff) OR ((plain_reporters > 0) AND (circle_id = ANY (( SELECT app.moderated_circle_ids() AS moderated_circle_ids)::bigint[])) AND (NOT ((target = 'post'::text) AND app.is_post_author(post_id))) AND (NOT ((target = 'comment'::text) AND app.is_comment_author(comment_id))))));
+
+CREATE POLICY review_targets_steward ON app.review_targets TO community_steward USING (true) WITH CHECK (true);
+
 ALTER TABLE app.sanctions ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY sanctions_read ON app.sanctions FOR SELECT TO authenticated USING (((member_id = ( SELECT auth.uid() AS uid)) OR ( SELECT app.is_site_staff() AS is_site_staff)));
@@ -3219,6 +3564,15 @@ GRANT ALL ON FUNCTION app.acknowledge_warning(p_id bigint) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.comment_author(p_comment bigint) FROM PUBLIC;
 
+REVOKE ALL ON FUNCTION app.dashboard_backlog() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.dashboard_backlog() TO authenticated;
+
+REVOKE ALL ON FUNCTION app.dashboard_database() FROM PUBLIC;
+GRANT ALL ON FUNCTION app.dashboard_database() TO authenticated;
+
+REVOKE ALL ON FUNCTION app.dashboard_days(p_days integer) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.dashboard_days(p_days integer) TO authenticated;
+
 REVOKE ALL ON FUNCTION app.decide_held(p_target_key text, p_approve boolean, p_reason text) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.decide_held(p_target_key text, p_approve boolean, p_reason text) TO authenticated;
 
@@ -3263,6 +3617,9 @@ GRANT ALL ON FUNCTION app.moderate(p_action text, p_post bigint, p_comment bigin
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO anon;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO authenticated;
 GRANT ALL ON FUNCTION app.moderated_circle_ids() TO auth_admin;
+
+REVOKE ALL ON FUNCTION app.move_post(p_post bigint, p_circle text, p_reason text) FROM PUBLIC;
+GRANT ALL ON FUNCTION app.move_post(p_post bigint, p_circle text, p_reason text) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.my_standing() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.my_standing() TO authenticated;
@@ -3328,6 +3685,8 @@ GRANT ALL ON FUNCTION app.settle_reports(p_target_key text, p_outcome text, p_re
 
 REVOKE ALL ON FUNCTION app.standing_of(p_member uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.standing_of(p_member uuid) TO auth_admin;
+
+REVOKE ALL ON FUNCTION app.summarize_review_target(p_key text) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION auth.forget_reveals_of_ended_session() FROM PUBLIC;
 
@@ -3503,6 +3862,7 @@ GRANT SELECT(id) ON TABLE app.posts TO authenticated;
 
 GRANT SELECT(circle_id) ON TABLE app.posts TO anon;
 GRANT SELECT(circle_id),INSERT(circle_id) ON TABLE app.posts TO authenticated;
+GRANT UPDATE(circle_id) ON TABLE app.posts TO community_steward;
 
 GRANT SELECT(author_id) ON TABLE app.posts TO anon;
 GRANT SELECT(author_id),INSERT(author_id) ON TABLE app.posts TO authenticated;
@@ -3629,6 +3989,9 @@ GRANT SELECT(created_at) ON TABLE app.reports TO authenticated;
 GRANT SELECT(resolved_at) ON TABLE app.reports TO authenticated;
 
 GRANT SELECT(target_key) ON TABLE app.reports TO authenticated;
+
+GRANT SELECT ON TABLE app.review_targets TO authenticated;
+GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.review_targets TO community_steward;
 
 GRANT SELECT,INSERT,UPDATE ON TABLE app.sanctions TO community_steward;
 GRANT SELECT ON TABLE app.sanctions TO auth_admin;

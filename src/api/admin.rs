@@ -168,3 +168,30 @@ pub async fn set_feature_flag(flag: String, enabled: String) -> Result<(), AppEr
     super::circles::redirect_back_without_js("/admin/flags");
     Ok(())
 }
+
+/// The staff dashboard: the community's last days for site staff, and this instance's traffic
+/// and the database's health for admins (charts drawn on the server).
+#[server(prefix = "/api", endpoint = "admin/dashboard")]
+pub async fn staff_dashboard() -> Result<crate::domain::dashboard::Dashboard, AppError> {
+    use crate::server::{
+        auth::request,
+        http::errors::with_status,
+        services::moderation::dashboard::{self, InstanceFigures, PoolFigures},
+    };
+    with_status(request::require_staff())?;
+    let state = request::state()?;
+    let ctx = request::context()?;
+    let instance = || {
+        let size = state.pool.size();
+        let idle = u32::try_from(state.pool.num_idle()).unwrap_or(u32::MAX);
+        InstanceFigures {
+            last_hour: state.metrics.last_hour(),
+            pool: PoolFigures {
+                in_use: size.saturating_sub(idle),
+                idle,
+                max: state.settings.database.max_connections,
+            },
+        }
+    };
+    with_status(dashboard::read(&ctx, instance).await)
+}

@@ -151,6 +151,22 @@ pub async fn moderate_content(
     Ok(log)
 }
 
+/// A moderator of both circles moves a post to another circle (named by its slug or name),
+/// with a reason the author is told. Without JavaScript the browser is sent to the post's new
+/// address.
+#[server(prefix = "/api", endpoint = "moderation/move")]
+pub async fn move_post(post: i64, circle: String, reason: String) -> Result<String, AppError> {
+    use crate::{
+        domain::PostId,
+        server::{auth::request, http::errors::with_status, services::moderation::actions},
+    };
+    with_status(request::require_moderator())?;
+    let ctx = request::context()?;
+    let path = with_status(actions::move_post(&ctx, PostId(post), &circle, &reason).await)?;
+    super::circles::redirect_back_without_js(&path);
+    Ok(path)
+}
+
 /// A moderator closes a target's reports without acting on it: `dismissed` or `ignored`.
 #[server(prefix = "/api", endpoint = "moderation/settle")]
 pub async fn settle_reports(

@@ -1,6 +1,7 @@
 //! Types both the server and the browser understand. Imports nothing of ours.
 
 pub mod community;
+pub mod dashboard;
 pub mod digest;
 pub mod error;
 pub mod feature_flag;

@@ -283,6 +283,7 @@ pub fn action_phrase(action: &str) -> &'static str {
         "lift" => "lifted a sanction",
         "purge" => "purged a spam account",
         "slow_mode" => "changed slow mode",
+        "move_post" => "moved a post",
         "hold_post" => "held a post for approval",
         "hold_comment" => "held a reply for approval",
         _ => "acted",

@@ -164,6 +164,7 @@ impl Notification {
                     "unlock" => "opened your post to replies again",
                     "pin" => "pinned your post",
                     "unpin" => "unpinned your post",
+                    "move_post" => return format!("Moderators moved your post to {circle}"),
                     _ => "acted on your post",
                 };
                 format!("Moderators {what} in {circle}")

@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use uuid::Uuid;
 use wellspring::server::db::scoped;
 
-async fn user_id(app: &TestApp, handle: &str) -> Uuid {
+pub(crate) async fn user_id(app: &TestApp, handle: &str) -> Uuid {
     sqlx::query_scalar("select user_id from app.profiles where handle = $1")
         .bind(handle)
         .fetch_one(&app.pool)
@@ -21,7 +21,7 @@ async fn user_id(app: &TestApp, handle: &str) -> Uuid {
 }
 
 /// A site moderator (role `moderator`) with two-step sign-in on.
-async fn site_moderator(app: &TestApp, handle: &str) -> Member {
+pub(crate) async fn site_moderator(app: &TestApp, handle: &str) -> Member {
     let who = member(app, handle, "Site Keeper").await;
     sqlx::query("update auth.users set role = 'moderator' where id = $1")
         .bind(user_id(app, handle).await)
@@ -33,7 +33,7 @@ async fn site_moderator(app: &TestApp, handle: &str) -> Member {
 }
 
 /// A member made moderator of one circle, with two-step sign-in on.
-async fn circle_moderator(app: &TestApp, handle: &str, circle: &str) -> Member {
+pub(crate) async fn circle_moderator(app: &TestApp, handle: &str, circle: &str) -> Member {
     let who = member(app, handle, "Circle Keeper").await;
     join(app, &who, circle).await;
     sqlx::query(
@@ -48,7 +48,7 @@ async fn circle_moderator(app: &TestApp, handle: &str, circle: &str) -> Member {
     with_second_factor(app, who).await
 }
 
-async fn report(
+pub(crate) async fn report(
     app: &TestApp,
     who: &Member,
     target: &str,
@@ -91,7 +91,7 @@ async fn act(
     call(app, "moderation/act", &form, &who.cookies).await
 }
 
-async fn reply_to(app: &TestApp, who: &Member, post: i64, body: &str) -> i64 {
+pub(crate) async fn reply_to(app: &TestApp, who: &Member, post: i64, body: &str) -> i64 {
     let reply = call(
         app,
         "comments/create",

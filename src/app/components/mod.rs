@@ -4,6 +4,7 @@ pub mod alert;
 pub mod breathing_pause;
 pub mod button;
 pub mod card;
+pub mod chart_figure;
 pub mod digest_form;
 pub mod empty_state;
 pub mod error_panel;

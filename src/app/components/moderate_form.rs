@@ -4,7 +4,7 @@
 //! without JavaScript and costs members nothing (only moderators get it).
 
 use super::button::{ButtonVariant, button_classes};
-use crate::api::moderation::ModerateContent;
+use crate::api::moderation::{ModerateContent, MovePost};
 use leptos::{prelude::*, server_fn::ServerFn};
 
 #[component]
@@ -63,6 +63,24 @@ pub fn ModerateForm(
                     class="field" data-testid="moderate-reason"/>
                 <div class="flex flex-wrap gap-2">{actions}</div>
             </form>
+            {(comment.is_none() && !removed).then(|| {
+                let circle_field = format!("move-circle-p{post}");
+                let reason_field = format!("move-reason-p{post}");
+                view! {
+                    <form method="post" action=MovePost::url() class="mt-4 space-y-2 border-t border-line pt-3"
+                        data-testid="move-post">
+                        <input type="hidden" name="post" value=post/>
+                        <p class="font-medium">"Move to another circle you moderate"</p>
+                        <label for=circle_field.clone() class="block">"Circle (its name, or the last part of its address)"</label>
+                        <input id=circle_field type="text" name="circle" required maxlength="60"
+                            class="field" data-testid="move-circle"/>
+                        <label for=reason_field.clone() class="block">"Reason (the author is told it; the public log shows it)"</label>
+                        <input id=reason_field type="text" name="reason" required minlength="3" maxlength="500"
+                            class="field" data-testid="move-reason"/>
+                        <button type="submit" class=button_classes(ButtonVariant::Quiet, "") data-testid="move-submit">"Move post"</button>
+                    </form>
+                }
+            })}
         </details>
     }
 }

@@ -9,7 +9,7 @@ use crate::{
     api::{
         bookmarks::ToggleBookmark,
         comments::{CreateComment, DeleteComment, EditComment},
-        moderation::ModerateContent,
+        moderation::{ModerateContent, MovePost},
         posts::{DeletePost, get_post_page},
         reactions::ToggleReaction,
     },
@@ -53,6 +53,7 @@ struct PostActions {
     delete_comment: ServerAction<DeleteComment>,
     delete_post: ServerAction<DeletePost>,
     moderate: ServerAction<ModerateContent>,
+    move_post: ServerAction<MovePost>,
 }
 
 impl PostActions {
@@ -65,6 +66,7 @@ impl PostActions {
             delete_comment: ServerAction::new(),
             delete_post: ServerAction::new(),
             moderate: ServerAction::new(),
+            move_post: ServerAction::new(),
         }
     }
 
@@ -78,6 +80,7 @@ impl PostActions {
                 .or_else(|| action_error(this.delete_comment.value()).get())
                 .or_else(|| action_error(this.delete_post.value()).get())
                 .or_else(|| action_error(this.moderate.value()).get())
+                .or_else(|| action_error(this.move_post.value()).get())
         })
     }
 }

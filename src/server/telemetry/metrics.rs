@@ -12,6 +12,7 @@
 //! `wellspring_jobs_oldest_due_seconds`, `wellspring_events_last_minute`. Routes are route
 //! templates, never raw paths, so the number of series stays bounded.
 
+use super::traffic::{MinuteFigures, Traffic};
 use metrics::{
     Unit, counter, describe_counter, describe_gauge, describe_histogram, gauge, histogram,
     with_local_recorder,
@@ -19,7 +20,14 @@ use metrics::{
 use metrics_exporter_prometheus::{
     Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+fn unix_minute() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|since| (since.as_secs() / 60) as i64)
+        .unwrap_or_default()
+}
 
 /// Upper bounds of the latency histogram, in seconds.
 const BUCKETS: [f64; 12] = [
@@ -34,6 +42,8 @@ const POOL: &str = "wellspring_db_pool_connections";
 pub struct Metrics {
     recorder: PrometheusRecorder,
     handle: PrometheusHandle,
+    /// The last hour minute by minute, for the staff dashboard.
+    traffic: Traffic,
 }
 
 /// Pool figures read at scrape time.
@@ -70,7 +80,11 @@ impl Metrics {
             );
             describe_gauge!(POOL, "Database pool connections by state.");
         });
-        Self { recorder, handle }
+        Self {
+            recorder,
+            handle,
+            traffic: Traffic::default(),
+        }
     }
 
     /// Records one finished request. `route` is the matched route pattern, never the raw
@@ -84,6 +98,13 @@ impl Metrics {
             }
             histogram!(DURATION, "route" => route.to_owned()).record(elapsed.as_secs_f64());
         });
+        self.traffic
+            .record(unix_minute(), status, elapsed.as_secs_f64());
+    }
+
+    /// This instance's last hour, minute by minute, ending now.
+    pub fn last_hour(&self) -> Vec<MinuteFigures> {
+        self.traffic.last_hour(unix_minute())
     }
 
     /// Sets a gauge read at scrape time (queue depth, cache size, ...).

@@ -3,5 +3,6 @@
 pub mod logging;
 pub mod metrics;
 pub mod request_context;
+pub mod traffic;
 
 pub use request_context::RequestContext;

@@ -88,3 +88,43 @@ pub async fn decide_held(
     })
     .await
 }
+
+/// Moves a post to another circle (named by slug or name) that the caller also moderates,
+/// with a reason the author is told. One call of `app.move_post`: guard, change, log and
+/// notice in one transaction. Returns the post's new address.
+#[tracing::instrument(skip(ctx, why))]
+pub async fn move_post(
+    ctx: &ServiceContext,
+    post: PostId,
+    circle: &str,
+    why: &str,
+) -> Result<String, AppError> {
+    ctx.member()?;
+    let why = reason(why)?;
+    let circle = circle.trim();
+    if circle.is_empty() {
+        return Err(AppError::BadRequest(
+            "Name the circle to move the post to.".into(),
+        ));
+    }
+    crate::as_caller!(ctx, |tx| {
+        sqlx::query_scalar::<_, i64>("select app.move_post($1, $2, $3)")
+            .bind(post)
+            .bind(circle)
+            .bind(&why)
+            .fetch_one(&mut **tx)
+            .await
+            .map_err(refusal)?;
+        let (slug, title): (String, String) = sqlx::query_as(
+            "select c.slug, p.title from app.posts p join app.circles c on c.id = p.circle_id
+              where p.id = $1",
+        )
+        .bind(post)
+        .fetch_one(&mut **tx)
+        .await?;
+        Ok::<_, AppError>(crate::domain::community::slug::post_path(
+            &slug, post, &title,
+        ))
+    })
+    .await
+}

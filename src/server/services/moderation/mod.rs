@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod audit_trail;
+pub mod dashboard;
 pub mod members;
 pub mod modlog;
 pub mod newcomers;

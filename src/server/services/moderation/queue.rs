@@ -1,6 +1,7 @@
 //! The review queue: open reports grouped by what they are about, at-risk reports first,
-//! then by weight (the sum of each reporter's past accuracy), then oldest first. Read as
-//! the moderator, so Row Level Security leaves in only their circles' reports (and site
+//! then by weight (the sum of each report's weight: its reporter's past accuracy when they
+//! filed it), then oldest first. Read from the summary rows triggers keep (migration 0032)
+//! as the moderator, so Row Level Security leaves in only their circles' targets (and site
 //! staff see reports about members and at-risk reports as well).
 
 use super::moderates_anything;
@@ -73,9 +74,13 @@ pub async fn read(tx: &mut Tx, page: u32) -> Result<QueuePage, AppError> {
         return Err(AppError::Forbidden);
     }
     let offset = i64::from(page.max(1) - 1) * QUEUE_PAGE_SIZE;
+    let site_staff: bool = sqlx::query_scalar("select app.is_site_staff()")
+        .fetch_one(&mut **tx)
+        .await?;
     let rows: Vec<TargetRow> = sqlx::query_as(QUEUE_SQL)
         .bind(QUEUE_PAGE_SIZE)
         .bind(offset)
+        .bind(site_staff)
         .fetch_all(&mut **tx)
         .await?;
     let keys: Vec<&str> = rows.iter().map(|r| r.target_key.as_str()).collect();
