@@ -24,6 +24,7 @@ begin
               from app.reports r where r.resolved_at >= now() - interval '30 days') s;
 end
 $$;
+drop function if exists app.post_is_held(bigint);
 drop trigger if exists reports_review_targets on app.reports;
 drop function if exists app.keep_review_targets();
 drop function if exists app.summarize_review_target(text);

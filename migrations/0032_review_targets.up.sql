@@ -131,6 +131,19 @@ alter function app.keep_review_targets() owner to community_steward;
 create trigger reports_review_targets after insert or delete or update of status, circle_id, weight, reason
     on app.reports for each row execute function app.keep_review_targets();
 
+-- Whether a post is held by a watched word until a moderator approves it, for its page to
+-- say "waiting for approval" rather than "removed" (its title already says it waits, so
+-- this tells no one anything new).
+create function app.post_is_held(p_post bigint) returns boolean
+    language sql stable security definer
+    set search_path = ''
+as $$
+    select exists (select 1 from app.review_targets t
+                    where t.target_key = 'post:' || p_post and t.held)
+$$;
+alter function app.post_is_held(bigint) owner to community_steward;
+grant execute on function app.post_is_held(bigint) to anon, authenticated;
+
 -- The reports open now.
 insert into app.review_targets (target_key, target, post_id, comment_id, member_id, circle_id,
                                 reporters, score, at_risk, held, oldest,

@@ -1233,6 +1233,14 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.post_is_held(p_post bigint) RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    select exists (select 1 from app.review_targets t
+                    where t.target_key = 'post:' || p_post and t.held)
+$$;
+
 CREATE FUNCTION app.post_notifications() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -3633,6 +3641,9 @@ GRANT ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) TO anon;
 GRANT ALL ON FUNCTION app.original_poster_reply_ids(p_post_id bigint) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.post_author(p_post bigint) FROM PUBLIC;
+
+GRANT ALL ON FUNCTION app.post_is_held(p_post bigint) TO anon;
+GRANT ALL ON FUNCTION app.post_is_held(p_post bigint) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) TO anon;

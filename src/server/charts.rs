@@ -20,8 +20,10 @@ const INK_HEX: &str = "#010203";
 pub const SERIES_COLOURS: [&str; 2] = ["#0EA5E9", "#F97316"];
 const SERIES_RGB: [RGBColor; 2] = [RGBColor(14, 165, 233), RGBColor(249, 115, 22)];
 
-const WIDTH: u32 = 640;
-const HEIGHT: u32 = 220;
+/// Near the width a chart is shown at (half the page's width on a desktop, the whole width
+/// of a phone), so its text is shown near the size it is drawn.
+const WIDTH: u32 = 480;
+const HEIGHT: u32 = 200;
 
 /// A line chart of `series` over the points named by `labels` (one label per value), as an
 /// SVG document that scales to its container. `None` when plotters could not draw it (the
@@ -58,11 +60,11 @@ fn draw(
     let top = nice_ceiling(highest);
     let mut chart = ChartBuilder::on(root)
         .margin(10)
-        .x_label_area_size(26)
-        .y_label_area_size(48)
+        .x_label_area_size(28)
+        .y_label_area_size(44)
         .build_cartesian_2d(0..points - 1, 0.0..top)?;
-    // plotters' SVG backend writes a font's size divided by 1.24: 15 becomes 12px.
-    let label_font = ("sans-serif", 15).into_font().color(&INK);
+    // plotters' SVG backend writes a font's size divided by 1.24: 16 becomes 13px.
+    let label_font = ("sans-serif", 16).into_font().color(&INK);
     chart
         .configure_mesh()
         .disable_x_mesh()
@@ -158,7 +160,7 @@ mod tests {
             svg.starts_with("<svg role=\"img\" aria-label=\"Posts &amp; replies &lt;per day&gt;\""),
             "{svg}"
         );
-        assert!(svg.contains("viewBox=\"0 0 640 220\""), "{svg}");
+        assert!(svg.contains("viewBox=\"0 0 480 200\""), "{svg}");
         assert!(
             !svg.contains(INK_HEX),
             "the stand-in colour is replaced: {svg}"

@@ -669,3 +669,28 @@ async fn sign_in_pages_show_a_provider_button_only_when_it_is_configured() {
         );
     }
 }
+
+#[tokio::test]
+async fn while_new_accounts_are_paused_a_provider_signs_in_known_accounts_only() {
+    let google = MockProvider::start(Flavour::Google).await;
+    let app = app_with(&[&google]).await;
+    sqlx::query("update app.feature_flags set enabled = false where key = 'sign_ups'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    // A new address: no account.
+    google.sign_in_as(Profile::new("google-600", "newcomer@example.com", true));
+    assert_refused(&sign_in_with(&app, &google, "/").await);
+    assert_eq!(count(&app.pool, "select count(*) from auth.users").await, 0);
+    assert_eq!(viewer(&app).await, Value::Null);
+
+    // A member's verified address: linked and signed in as before.
+    existing_member(&app.pool, "member@example.com", "member", true).await;
+    google.sign_in_as(Profile::new("google-601", "member@example.com", true));
+    let response = sign_in_with(&app, &google, "/").await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&response), "/");
+    assert_eq!(viewer(&app).await["handle"], "member");
+    assert_eq!(count(&app.pool, "select count(*) from auth.users").await, 1);
+}

@@ -68,7 +68,7 @@ async fn a_blocked_word_is_refused_naming_it_in_any_case_or_accent_and_nothing_i
     assert!(
         refused
             .body
-            .contains("“miracle cure”, which isn't allowed here"),
+            .contains("“MIRACLE Cüre”, which isn't allowed here"),
         "{}",
         refused.body
     );
@@ -86,7 +86,11 @@ async fn a_blocked_word_is_refused_naming_it_in_any_case_or_accent_and_nothing_i
     )
     .await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
-    assert!(refused.body.contains("miracle cure"), "{}", refused.body);
+    assert!(
+        refused.body.contains("“Miracle cure”"),
+        "the first match, as written: {}",
+        refused.body
+    );
     assert_eq!(count(&app, "select count(*) from app.comments").await, 0);
 
     let refused = call(
@@ -229,6 +233,14 @@ async fn held_writing_is_hidden_until_a_moderator_approves_or_rejects_it() {
     let (_, queue) = page(&app, "/admin/queue", &chief.cookies).await;
     assert!(queue.contains("queue-held"), "{queue}");
     assert!(queue.contains("I take one Supplément a day"));
+    // Its page says it waits for approval, not that it was removed.
+    let (_, own) = page(&app, &post_page("gardens", id), &author.cookies).await;
+    assert!(own.contains("data-testid=\"post-held\""), "{own}");
+    assert!(
+        own.contains("Your post is waiting for a moderator"),
+        "{own}"
+    );
+    assert!(!own.contains("data-testid=\"post-removed\""));
     // Holds never reach the public log.
     let (_, modlog) = page(&app, "/modlog", "").await;
     assert!(!modlog.contains("supplement"), "{modlog}");
@@ -248,6 +260,11 @@ async fn held_writing_is_hidden_until_a_moderator_approves_or_rejects_it() {
     assert_eq!(approve.status, StatusCode::OK, "{}", approve.body);
     let (_, circle) = page(&app, "/c/gardens", "").await;
     assert!(circle.contains("My routine"), "{circle}");
+    let (_, own) = page(&app, &post_page("gardens", id), &author.cookies).await;
+    assert!(
+        !own.contains("data-testid=\"post-held\""),
+        "approved: {own}"
+    );
     assert_eq!(
         count(
             &app,
@@ -539,6 +556,63 @@ async fn watched_words_rls_staff_keep_the_list_and_members_only_review_their_own
         )
         .await
         .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn sign_up_names_meet_the_watched_words_too() {
+    let World { app, chief, .. } = world().await;
+    assert_eq!(
+        watch(&app, &chief, "scamking", false, "block").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        watch(&app, &chief, "darn", false, "censor").await.status,
+        StatusCode::OK
+    );
+    let sign_up = |handle: &'static str, name: &'static str| {
+        let app = &app;
+        async move {
+            let email = format!("{handle}@example.org");
+            call(
+                app,
+                "auth/signup",
+                &[
+                    ("email", email.as_str()),
+                    ("password", crate::identity::PASSWORD),
+                    ("handle", handle),
+                    ("display_name", name),
+                ],
+                "",
+            )
+            .await
+        }
+    };
+    let refused = sign_up("newcomer", "The ScamKing").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert_eq!(
+        crate::community::field_error(&refused, "display_name").as_deref(),
+        Some("This contains “ScamKing”, which isn't allowed here. Please rephrase it.")
+    );
+    let refused = sign_up("scamking", "Someone").await;
+    assert!(
+        crate::community::field_error(&refused, "handle").is_some_and(|e| e.contains("scamking")),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from auth.users where email like 'newcomer%' or email like 'scamking%'"
+        )
+        .await,
+        0
+    );
+    let masked = sign_up("plainsong", "Darn Good Gardener").await;
+    assert_eq!(masked.status, StatusCode::OK, "{}", masked.body);
+    assert_eq!(
+        count(&app, "select count(*) from app.profiles where handle = 'plainsong' and display_name = '•••• Good Gardener'").await,
         1
     );
 }

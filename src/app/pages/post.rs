@@ -159,7 +159,17 @@ fn PostView(
     } else {
         view! { <span data-testid="post-author">"A former member"</span> }.into_any()
     };
-    let body = if post.removed {
+    let body = if post.held {
+        view! {
+            <p class="italic text-muted" data-testid="post-held">
+                {if post.viewer_is_author {
+                    "Your post is waiting for a moderator's approval: it contains a word they look at first. Others will see it once it is approved."
+                } else {
+                    "This post is waiting for a moderator's approval."
+                }}
+            </p>
+        }.into_any()
+    } else if post.removed {
         view! {
             <p class="italic text-muted" data-testid="post-removed">
                 "This post was removed by the moderators. The "

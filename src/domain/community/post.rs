@@ -54,6 +54,9 @@ pub struct PostDetail {
     pub deleted: bool,
     /// Removed by the circle's moderators (then `deleted` too): the page says so.
     pub removed: bool,
+    /// Hidden by a watched word until a moderator approves it (then `removed` too): the page
+    /// says it is waiting, not that it was removed.
+    pub held: bool,
     pub reactions: Reactions,
     pub bookmarked: bool,
     pub viewer_is_author: bool,

@@ -159,6 +159,7 @@ struct DetailRow {
     edited_at: Option<time::OffsetDateTime>,
     deleted_at: Option<time::OffsetDateTime>,
     removed_at: Option<time::OffsetDateTime>,
+    held: bool,
     support_count: i32,
     grateful_count: i32,
     insightful_count: i32,
@@ -180,6 +181,7 @@ pub async fn read(
     let sql = POST_SUMMARY_SELECT.replacen(
         "select p.id,",
         "select p.body, p.body_html, c.is_support, p.edited_at, p.deleted_at, p.removed_at,
+                p.removed_at is not null and app.post_is_held(p.id) as held,
                 p.support_count, p.grateful_count, p.insightful_count, p.hug_count,
                 app.is_post_author(p.id) as is_author,
                 p.circle_id = any ((select app.moderated_circle_ids())::bigint[]) as can_moderate,
@@ -245,6 +247,7 @@ pub async fn read(
         edited: row.edited_at.is_some(),
         deleted,
         removed: row.removed_at.is_some(),
+        held: row.held,
         reactions: reactions(
             [
                 row.support_count,

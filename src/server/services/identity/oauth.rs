@@ -334,8 +334,16 @@ async fn run_callback(
         check_id_token(id_token, &flow.nonce, &settings.client_id, &profile.subject)?;
     }
 
+    // Read before the transaction (one pool connection at a time): while admins pause new
+    // accounts, a provider may still sign in the accounts it already knows.
+    let may_create = crate::server::services::flags::enabled(
+        &state.pool,
+        &state.settings.flags,
+        crate::domain::feature_flag::FeatureFlag::SignUps,
+    )
+    .await;
     let mut tx = service_tx(&state.pool).await?;
-    let user_id = find_or_create_account(&mut tx, provider, &profile, origin).await?;
+    let user_id = find_or_create_account(&mut tx, provider, &profile, may_create, origin).await?;
     let (role, has_mfa): (String, bool) = sqlx::query_as(
         "select role, exists (select 1 from auth.mfa_factors f
                                where f.user_id = $1 and f.status = 'verified')
@@ -661,11 +669,12 @@ fn check_id_token(
 // Accounts
 
 /// The account this provider identity signs in as: already linked, linked now by a
-/// verified email, or created now.
+/// verified email, or created now (unless `may_create` is false: new accounts are paused).
 async fn find_or_create_account(
     conn: &mut PgConnection,
     provider: Provider,
     profile: &ProviderProfile,
+    may_create: bool,
     origin: &Origin,
 ) -> Result<Uuid, OAuthError> {
     let subject = profile.subject.trim();
@@ -715,6 +724,13 @@ async fn find_or_create_account(
             .execute(&mut *conn)
             .await?;
             user_id
+        }
+        None if !may_create => {
+            return Err(OAuthError::App(AppError::BadRequest(
+                crate::domain::feature_flag::FeatureFlag::SignUps
+                    .paused_sentence()
+                    .to_owned(),
+            )));
         }
         None => create_account(conn, provider, &email, profile.name.as_deref(), origin).await?,
     };

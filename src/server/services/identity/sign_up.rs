@@ -86,6 +86,7 @@ pub async fn sign_up(
         state.settings.limits.mail_per_account,
     )
     .await?;
+    let display_name = watched_name(state, &handle, &form.display_name).await?;
     let hash = state.hashing.hash(form.password.clone()).await?;
     let mut tx = service_tx(&state.pool).await?;
 
@@ -139,7 +140,7 @@ pub async fn sign_up(
     sqlx::query("insert into app.profiles (user_id, handle, display_name) values ($1, $2, $3)")
         .bind(user_id)
         .bind(&handle)
-        .bind(form.display_name.trim())
+        .bind(&display_name)
         .execute(&mut *tx)
         .await
         .map_err(unique_handle)?;
@@ -155,6 +156,32 @@ pub async fn sign_up(
     .await?;
     tx.commit().await.map_err(unique_handle)?;
     Ok(())
+}
+
+/// The display name after the watched words: a blocked word in it or in the handle is the
+/// field's own error, censored words are masked. (Words that flag or hold are reviewed when
+/// the member next saves their profile: a profile that does not exist yet has no place in
+/// the queue.)
+async fn watched_name(
+    state: &AppState,
+    handle: &str,
+    display_name: &str,
+) -> Result<String, AppError> {
+    use crate::server::services::{context::ServiceContext, moderation::watched};
+    let list = watched::load(&ServiceContext::from_state(state, None)).await?;
+    let mut errors = FieldErrors::new();
+    if let Err(error) = watched::check_all(&list, &[handle]) {
+        errors.add("handle", error.to_string());
+    }
+    let name = match watched::check_all(&list, &[display_name.trim()]) {
+        Ok((mut texts, _)) => texts.pop().unwrap_or_default(),
+        Err(error) => {
+            errors.add("display_name", error.to_string());
+            String::new()
+        }
+    };
+    errors.into_result()?;
+    Ok(name)
 }
 
 /// Two people racing for one handle: the loser hears the handle is taken.

@@ -28,7 +28,8 @@ pub struct Watched {
 /// What a piece of writing meets.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Verdict {
-    /// The first blocking word found: the write is refused, naming it.
+    /// The first blocked word as the member wrote it (never the pattern, which may be a
+    /// regular expression): the write is refused, naming it.
     pub blocked: Option<String>,
     /// The first word that holds it for review.
     pub held: Option<String>,
@@ -123,7 +124,15 @@ pub fn check(list: &[Watched], text: &str) -> Verdict {
             continue;
         }
         let slot = match watched.action {
-            WatchedAction::Block => &mut verdict.blocked,
+            WatchedAction::Block => {
+                if verdict.blocked.is_none()
+                    && let Some(m) = found.next()
+                {
+                    let (start, end) = (origin[m.start()].0, origin[m.end() - 1].1);
+                    verdict.blocked = Some(text[start..end].to_owned());
+                }
+                continue;
+            }
             WatchedAction::Hold => &mut verdict.held,
             WatchedAction::Flag => &mut verdict.flagged,
             WatchedAction::Censor => {
@@ -340,9 +349,10 @@ mod tests {
         let words = list(&[("pills", false, WatchedAction::Block)]);
         assert_eq!(
             check(&words, "Cheap PÎLLS here").blocked.as_deref(),
-            Some("pills")
+            Some("PÎLLS"),
+            "named as written"
         );
-        assert_eq!(check(&words, "Pîlls!").blocked.as_deref(), Some("pills"));
+        assert_eq!(check(&words, "Pîlls!").blocked.as_deref(), Some("Pîlls"));
         // Not inside another word.
         assert_eq!(check(&words, "spillstone").blocked, None);
     }
@@ -368,7 +378,11 @@ mod tests {
         assert!(Watched::compile("(unclosed", true, WatchedAction::Block).is_err());
         // Escapes keep their case: \W is "not a word character".
         let words = list(&[(r"free\W+money", true, WatchedAction::Block)]);
-        assert!(check(&words, "FREE -- Money").blocked.is_some());
+        assert_eq!(
+            check(&words, "FREE -- Money").blocked.as_deref(),
+            Some("FREE -- Money"),
+            "a pattern's refusal names the words, not the pattern"
+        );
         assert!(check(&words, "freexmoney").blocked.is_none());
         // Words edged with punctuation still match whole.
         let words = list(&[
