@@ -1,6 +1,8 @@
 drop function if exists app.dashboard_database();
 drop function if exists app.dashboard_backlog();
 drop function if exists app.dashboard_days(integer);
+drop function if exists app.count_dashboard_day(date);
+drop table if exists app.dashboard_day_counts;
 drop index if exists app.reports_resolved_idx;
 drop index if exists app.reports_created_idx;
 drop index if exists app.comment_reactions_created_idx;

@@ -183,6 +183,51 @@ begin
 end
 $$;
 
+CREATE TABLE app.dashboard_day_counts (
+    day date NOT NULL,
+    sign_ups bigint NOT NULL,
+    active_members bigint NOT NULL,
+    posts bigint NOT NULL,
+    comments bigint NOT NULL,
+    reports_filed bigint NOT NULL,
+    reports_settled bigint NOT NULL,
+    counted_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY app.dashboard_day_counts FORCE ROW LEVEL SECURITY;
+
+CREATE FUNCTION app.count_dashboard_day(p_day date) RETURNS app.dashboard_day_counts
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+    with bounds as (
+        select (p_day::timestamp at time zone 'utc') as lo,
+               ((p_day + 1)::timestamp at time zone 'utc') as hi
+    )
+    select p_day,
+           (select count(*) from auth.users u, bounds b
+             where u.created_at >= b.lo and u.created_at < b.hi),
+           (select count(distinct w.who) from bounds b, lateral (
+                select p.author_id as who from app.posts p
+                 where p.created_at >= b.lo and p.created_at < b.hi and p.deleted_at is null
+                union all
+                select c.author_id from app.comments c where c.created_at >= b.lo and c.created_at < b.hi
+                union all
+                select r.user_id from app.post_reactions r where r.created_at >= b.lo and r.created_at < b.hi
+                union all
+                select r.user_id from app.comment_reactions r where r.created_at >= b.lo and r.created_at < b.hi
+            ) w),
+           (select count(*) from app.posts p, bounds b
+             where p.created_at >= b.lo and p.created_at < b.hi and p.deleted_at is null),
+           (select count(*) from app.comments c, bounds b
+             where c.created_at >= b.lo and c.created_at < b.hi),
+           (select count(*) from app.reports r, bounds b
+             where r.created_at >= b.lo and r.created_at < b.hi),
+           (select count(*) from app.reports r, bounds b
+             where r.resolved_at >= b.lo and r.resolved_at < b.hi),
+           now()
+$$;
+
 CREATE FUNCTION app.count_post_comments() RETURNS trigger
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -298,11 +343,12 @@ end
 $$;
 
 CREATE FUNCTION app.dashboard_days(p_days integer) RETURNS TABLE(day date, sign_ups bigint, active_members bigint, posts bigint, comments bigint, reports_filed bigint, reports_settled bigint)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
-    v_from timestamptz;
+    v_today date := (now() at time zone 'utc')::date;
+    v_day date;
 begin
     if auth.uid() is null or not app.is_site_staff() then
         raise exception 'only site staff read the dashboard' using errcode = '42501';
@@ -310,58 +356,27 @@ begin
     if p_days is null or p_days < 1 or p_days > 92 then
         raise exception 'The dashboard shows between 1 and 92 days.' using errcode = '22023';
     end if;
-    v_from := (date_trunc('day', now() at time zone 'utc') - make_interval(days => p_days - 1))
-        at time zone 'utc';
+    for v_day in
+        select d::date from generate_series(v_today - (p_days - 1), v_today, interval '1 day') d
+         where not exists (
+             select 1 from app.dashboard_day_counts k
+              where k.day = d::date
+                and (k.counted_at >= ((d::date + 1)::timestamp at time zone 'utc')
+                     or (d::date = v_today and k.counted_at > now() - interval '1 minute')))
+    loop
+        insert into app.dashboard_day_counts
+        select * from app.count_dashboard_day(v_day)
+        on conflict on constraint dashboard_day_counts_pkey do update
+           set sign_ups = excluded.sign_ups, active_members = excluded.active_members,
+               posts = excluded.posts, comments = excluded.comments,
+               reports_filed = excluded.reports_filed, reports_settled = excluded.reports_settled,
+               counted_at = excluded.counted_at;
+    end loop;
     return query
-    with days as (
-        select d::date as day
-          from generate_series(v_from at time zone 'utc', now() at time zone 'utc', interval '1 day') d
-    ),
-    new_users as (
-        select (u.created_at at time zone 'utc')::date as day, count(*) as n
-          from auth.users u where u.created_at >= v_from group by 1
-    ),
-    new_posts as (
-        select (p.created_at at time zone 'utc')::date as day, count(*) as n
-          from app.posts p where p.created_at >= v_from and p.deleted_at is null group by 1
-    ),
-    new_comments as (
-        select (c.created_at at time zone 'utc')::date as day, count(*) as n
-          from app.comments c where c.created_at >= v_from group by 1
-    ),
-    writers as (
-        select (w.at at time zone 'utc')::date as day, count(distinct w.who) as n
-          from (
-              select p.author_id as who, p.created_at as at
-                from app.posts p where p.created_at >= v_from and p.deleted_at is null
-              union all
-              select c.author_id, c.created_at from app.comments c where c.created_at >= v_from
-              union all
-              select r.user_id, r.created_at from app.post_reactions r where r.created_at >= v_from
-              union all
-              select r.user_id, r.created_at from app.comment_reactions r where r.created_at >= v_from
-          ) w
-         group by 1
-    ),
-    filed as (
-        select (r.created_at at time zone 'utc')::date as day, count(*) as n
-          from app.reports r where r.created_at >= v_from group by 1
-    ),
-    settled as (
-        select (r.resolved_at at time zone 'utc')::date as day, count(*) as n
-          from app.reports r where r.resolved_at >= v_from group by 1
-    )
-    select d.day,
-           coalesce(nu.n, 0), coalesce(w.n, 0), coalesce(np.n, 0), coalesce(nc.n, 0),
-           coalesce(f.n, 0), coalesce(s.n, 0)
-      from days d
-      left join new_users nu on nu.day = d.day
-      left join writers w on w.day = d.day
-      left join new_posts np on np.day = d.day
-      left join new_comments nc on nc.day = d.day
-      left join filed f on f.day = d.day
-      left join settled s on s.day = d.day
-     order by d.day;
+    select k.day, k.sign_ups, k.active_members, k.posts, k.comments, k.reports_filed, k.reports_settled
+      from app.dashboard_day_counts k
+     where k.day between v_today - (p_days - 1) and v_today
+     order by k.day;
 end
 $$;
 
@@ -2709,6 +2724,9 @@ ALTER TABLE ONLY app.comment_revisions
 ALTER TABLE ONLY app.comments
     ADD CONSTRAINT comments_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.dashboard_day_counts
+    ADD CONSTRAINT dashboard_day_counts_pkey PRIMARY KEY (day);
+
 ALTER TABLE ONLY app.events
     ADD CONSTRAINT events_pkey PRIMARY KEY (id);
 
@@ -3315,6 +3333,8 @@ CREATE POLICY comments_write ON app.comments FOR INSERT TO authenticated WITH CH
    FROM app.posts p
   WHERE ((p.id = comments.post_id) AND (NOT p.locked) AND (p.deleted_at IS NULL) AND (p.circle_id = ANY (( SELECT app.joined_circle_ids() AS joined_circle_ids)::bigint[]))))) AND (depth = COALESCE(app.reply_depth(parent_id, post_id), '-1'::integer))));
 
+ALTER TABLE app.dashboard_day_counts ENABLE ROW LEVEL SECURITY;
+
 ALTER TABLE app.events ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY events_service ON app.events FOR SELECT TO auth_admin USING (true);
@@ -3571,6 +3591,8 @@ REVOKE ALL ON FUNCTION app.acknowledge_warning(p_id bigint) FROM PUBLIC;
 GRANT ALL ON FUNCTION app.acknowledge_warning(p_id bigint) TO authenticated;
 
 REVOKE ALL ON FUNCTION app.comment_author(p_comment bigint) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION app.count_dashboard_day(p_day date) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION app.dashboard_backlog() FROM PUBLIC;
 GRANT ALL ON FUNCTION app.dashboard_backlog() TO authenticated;

@@ -229,6 +229,17 @@ async fn the_dashboard_functions_refuse_all_but_staff_in_the_database() {
         .await,
         Err("42501".into())
     );
+    // The kept day counts are the function's alone: not even an admin reads or writes them.
+    for sql in [
+        "select * from app.dashboard_day_counts",
+        "with x as (delete from app.dashboard_day_counts returning 1) select * from x",
+    ] {
+        assert_eq!(
+            run(signed_in(chief, "admin"), sql).await,
+            Err("42501".into()),
+            "{sql}"
+        );
+    }
     assert_eq!(
         run(
             signed_in(chief, "admin"),

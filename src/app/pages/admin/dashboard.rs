@@ -128,7 +128,7 @@ fn CommunitySection(community: CommunityFigures) -> impl IntoView {
     view! {
         <section class="mt-10" aria-labelledby="dashboard-community" data-testid="dashboard-community">
             <h2 id="dashboard-community" class="text-2xl font-semibold">"The community"</h2>
-            <p class="mt-1 mb-4 text-sm text-muted">{format!("The last {days} days, in UTC days. Site staff only.")}</p>
+            <p class="mt-1 mb-4 text-sm text-muted">{format!("The last {days} days, in UTC days (a day is counted once it has ended; today's figures are at most a minute old). Site staff only.")}</p>
             <FigureList figures/>
             <div class="mt-4 grid gap-4 lg:grid-cols-2">
                 {charts.into_iter().map(|chart| view! { <ChartFigure chart/> }).collect_view()}
