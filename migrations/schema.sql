@@ -418,16 +418,7 @@ begin
         raise exception 'This was already restored from its page: remove it there if it should go.'
             using errcode = '22023';
     end if;
-    if p_approve then
-        perform app.moderate('restore', v_report.post_id, v_report.comment_id, v_reason);
-        if exists (select 1 from app.reports where target_key = p_target_key and status = 'open'
-                     and reason <> 'at_risk') then
-            perform app.settle_reports(p_target_key, 'dismissed', v_reason);
-        end if;
-        return v_report.id;
-    end if;
-
-    -- Reject: the guard `app.moderate` applies.
+    -- Both ways: the guard `app.moderate` applies.
     if v_report.target = 'post' then
         v_kind := 'post';
         v_author := coalesce((select p.author_id from app.posts p where p.id = v_report.post_id),
@@ -444,6 +435,44 @@ begin
     end if;
     if (select u.role from auth.users u where u.id = v_author) = 'admin' and not app.is_site_admin() then
         raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
+    end if;
+    if p_approve then
+        -- Restored as `app.moderate` restores, but logged as an approval: the public log
+        -- never shows it (it would tell everyone the writing was held), and the author is
+        -- told it was approved rather than "restored".
+        if v_kind = 'post' then
+            update app.posts p set title = r.title, body = r.body, body_html = r.body_html,
+                   content_warning = r.content_warning, deleted_at = null, removed_at = null
+              from app.removed_texts r
+             where r.post_id = v_report.post_id and p.id = v_report.post_id;
+            delete from app.removed_texts where post_id = v_report.post_id;
+            v_subject := coalesce((select p.title from app.posts p where p.id = v_report.post_id), '');
+        else
+            update app.comments c set body = r.body, body_html = r.body_html,
+                   deleted_at = null, removed_at = null
+              from app.removed_texts r
+             where r.comment_id = v_report.comment_id and c.id = v_report.comment_id;
+            delete from app.removed_texts where comment_id = v_report.comment_id;
+            v_subject := coalesce((select left(c.body, 120) from app.comments c where c.id = v_report.comment_id), '');
+        end if;
+        insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
+                                        member_id, subject)
+        values (v_actor, 'approve_' || v_kind, v_reason, v_report.circle_id, v_report.post_id,
+                v_report.comment_id, v_author, v_subject)
+        returning id into v_log;
+        if v_author is not null and v_author <> v_actor then
+            insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
+                                           moderation_action, moderation_reason, subject)
+            values (v_author, 'moderation', v_report.circle_id, v_report.post_id, v_report.comment_id,
+                    'approve_' || v_kind, v_reason, v_subject);
+            perform app.emit_event('notification.created', v_report.circle_id, v_report.post_id,
+                                   v_report.comment_id, v_author, null);
+        end if;
+        if exists (select 1 from app.reports where target_key = p_target_key and status = 'open'
+                     and reason <> 'at_risk') then
+            perform app.settle_reports(p_target_key, 'dismissed', v_reason);
+        end if;
+        return v_log;
     end if;
     if v_kind = 'post' then
         update app.posts set title = 'Removed post' where id = v_report.post_id;
@@ -1319,7 +1348,8 @@ CREATE FUNCTION app.public_moderation_log(p_before bigint, p_limit integer) RETU
       left join app.posts p on p.id = l.post_id
      where l.id < coalesce(p_before, 9223372036854775807)
        and not l.staff_only
-       and l.action not in ('dismiss_reports', 'ignore_reports', 'hold_post', 'hold_comment')
+       and l.action not in ('dismiss_reports', 'ignore_reports', 'hold_post', 'hold_comment',
+                            'approve_post', 'approve_comment')
        and l.circle_id = any (app.readable_circle_ids())
      order by l.id desc
      limit least(greatest(p_limit, 1), 100)
@@ -2160,7 +2190,7 @@ CREATE TABLE app.moderation_log (
     subject text DEFAULT ''::text NOT NULL,
     reports_resolved integer DEFAULT 0 NOT NULL,
     staff_only boolean DEFAULT false NOT NULL,
-    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text, 'hold_post'::text, 'hold_comment'::text, 'slow_mode'::text, 'move_post'::text]))),
+    CONSTRAINT moderation_log_action_check CHECK ((action = ANY (ARRAY['remove_post'::text, 'hide_post'::text, 'restore_post'::text, 'remove_comment'::text, 'hide_comment'::text, 'restore_comment'::text, 'lock'::text, 'unlock'::text, 'pin'::text, 'unpin'::text, 'dismiss_reports'::text, 'ignore_reports'::text, 'warn'::text, 'silence'::text, 'suspend'::text, 'ban'::text, 'lift'::text, 'purge'::text, 'hold_post'::text, 'hold_comment'::text, 'slow_mode'::text, 'move_post'::text, 'approve_post'::text, 'approve_comment'::text]))),
     CONSTRAINT moderation_log_reason_check CHECK (((char_length(reason) >= 3) AND (char_length(reason) <= 500)))
 );
 

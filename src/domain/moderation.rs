@@ -284,6 +284,8 @@ pub fn action_phrase(action: &str) -> &'static str {
         "purge" => "purged a spam account",
         "slow_mode" => "changed slow mode",
         "move_post" => "moved a post",
+        "approve_post" => "approved a held post",
+        "approve_comment" => "approved a held reply",
         "hold_post" => "held a post for approval",
         "hold_comment" => "held a reply for approval",
         _ => "acted",

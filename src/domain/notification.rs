@@ -160,6 +160,8 @@ impl Notification {
                     "remove_comment" => "removed your reply",
                     "hide_comment" => "hid your reply for review",
                     "restore_comment" => "restored your reply",
+                    "approve_post" => "approved your post",
+                    "approve_comment" => "approved your reply",
                     "lock" => "locked your post to new replies",
                     "unlock" => "opened your post to replies again",
                     "pin" => "pinned your post",

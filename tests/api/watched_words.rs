@@ -276,10 +276,20 @@ async fn held_writing_is_hidden_until_a_moderator_approves_or_rejects_it() {
     assert_eq!(
         count(
             &app,
-            "select count(*) from app.notifications where moderation_action = 'restore_post'"
+            "select count(*) from app.notifications where moderation_action = 'approve_post'"
         )
         .await,
         1
+    );
+    // The approval is the staff's business: the public log shows neither the hold nor it.
+    let (_, modlog) = page(&app, "/modlog", "").await;
+    assert!(!modlog.contains("Fine in context"), "{modlog}");
+    let (_, staff_log) = page(&app, "/admin/modlog", &chief.cookies).await;
+    assert!(staff_log.contains("approved a held post"), "{staff_log}");
+    let (_, notices) = page(&app, "/notifications", &author.cookies).await;
+    assert!(
+        notices.contains("Moderators approved your post"),
+        "{notices}"
     );
 
     // A held reply, rejected: stays hidden, the author told why.
