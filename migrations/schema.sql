@@ -1365,6 +1365,7 @@ declare
     v_comments integer;
     v_resolved integer;
     v_ban bigint;
+    v_reporters uuid[];
 begin
     perform app.guard_sanction(p_member);
     if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
@@ -1411,8 +1412,15 @@ begin
            and (r.target_key = 'member:' || p_member
                 or (r.target = 'post' and r.post_id in (select id from app.removed_texts_of(p_member, 'post')))
                 or (r.target = 'comment' and r.comment_id in (select id from app.removed_texts_of(p_member, 'comment'))))
-        returning 1)
-    select count(*) into v_resolved from settled;
+        returning r.reporter_id)
+    select count(*), coalesce(array_agg(distinct reporter_id) filter (where reporter_id is not null), '{}')
+      into v_resolved, v_reporters from settled;
+    -- Each reporter hears, once, that what they reported was acted on (never what or who:
+    -- the writing is gone, and the member's standing is their own business).
+    insert into app.notifications (recipient_id, kind, moderation_action, subject)
+    select r, 'report_outcome', 'acted', '' from unnest(v_reporters) r where r <> auth.uid();
+    perform app.emit_event('notification.created', null, null, null, r, null)
+       from unnest(v_reporters) r where r <> auth.uid();
 
     insert into app.moderation_log (actor_id, action, reason, member_id, subject, reports_resolved, staff_only)
     values (auth.uid(), 'purge', v_reason, p_member,

@@ -594,6 +594,12 @@ async fn purging_removes_everything_the_member_wrote_settles_reports_and_bans() 
             .await
             .unwrap();
     assert_eq!(subject, "@fernleaf: 2 posts and 1 replies removed");
+    // The reporter hears it was acted on.
+    let (_, notices) = crate::community::page(&app, "/notifications", &reporter.cookies).await;
+    assert!(
+        notices.contains("moderators acted on what you reported"),
+        "{notices}"
+    );
     // Gone for visitors.
     let (_, circle) = crate::community::page(&app, "/c/gardens", "").await;
     assert!(!circle.contains("Cheap pills"));

@@ -1,15 +1,15 @@
--- Approving writing held by a watched word is its own action, not a restoration: the public
--- log never shows it (a "restored" line there, after a hold it never showed, told everyone the
--- writing had been held), the circle's moderators still read it in the staff log, and the
--- author is told their writing was approved.
-
+alter table app.moderation_log disable trigger moderation_log_append_only;
+delete from app.moderation_log where action in ('approve_post', 'approve_comment');
+alter table app.moderation_log enable trigger moderation_log_append_only;
+delete from app.notifications where moderation_action in ('approve_post', 'approve_comment');
 alter table app.moderation_log drop constraint moderation_log_action_check;
 alter table app.moderation_log add constraint moderation_log_action_check check (action in
     ('remove_post', 'hide_post', 'restore_post', 'remove_comment', 'hide_comment', 'restore_comment',
      'lock', 'unlock', 'pin', 'unpin', 'dismiss_reports', 'ignore_reports',
      'warn', 'silence', 'suspend', 'ban', 'lift', 'purge', 'hold_post', 'hold_comment',
-     'slow_mode', 'move_post', 'approve_post', 'approve_comment'));
+     'slow_mode', 'move_post'));
 
+-- As migration 0027 left them.
 create or replace function app.decide_held(p_target_key text, p_approve boolean, p_reason text)
     returns bigint
     language plpgsql security definer
@@ -49,7 +49,16 @@ begin
         raise exception 'This was already restored from its page: remove it there if it should go.'
             using errcode = '22023';
     end if;
-    -- Both ways: the guard `app.moderate` applies.
+    if p_approve then
+        perform app.moderate('restore', v_report.post_id, v_report.comment_id, v_reason);
+        if exists (select 1 from app.reports where target_key = p_target_key and status = 'open'
+                     and reason <> 'at_risk') then
+            perform app.settle_reports(p_target_key, 'dismissed', v_reason);
+        end if;
+        return v_report.id;
+    end if;
+
+    -- Reject: the guard `app.moderate` applies.
     if v_report.target = 'post' then
         v_kind := 'post';
         v_author := coalesce((select p.author_id from app.posts p where p.id = v_report.post_id),
@@ -66,44 +75,6 @@ begin
     end if;
     if (select u.role from auth.users u where u.id = v_author) = 'admin' and not app.is_site_admin() then
         raise exception 'only an admin acts on an admin''s posts' using errcode = '42501';
-    end if;
-    if p_approve then
-        -- Restored as `app.moderate` restores, but logged as an approval: the public log
-        -- never shows it (it would tell everyone the writing was held), and the author is
-        -- told it was approved rather than "restored".
-        if v_kind = 'post' then
-            update app.posts p set title = r.title, body = r.body, body_html = r.body_html,
-                   content_warning = r.content_warning, deleted_at = null, removed_at = null
-              from app.removed_texts r
-             where r.post_id = v_report.post_id and p.id = v_report.post_id;
-            delete from app.removed_texts where post_id = v_report.post_id;
-            v_subject := coalesce((select p.title from app.posts p where p.id = v_report.post_id), '');
-        else
-            update app.comments c set body = r.body, body_html = r.body_html,
-                   deleted_at = null, removed_at = null
-              from app.removed_texts r
-             where r.comment_id = v_report.comment_id and c.id = v_report.comment_id;
-            delete from app.removed_texts where comment_id = v_report.comment_id;
-            v_subject := coalesce((select left(c.body, 120) from app.comments c where c.id = v_report.comment_id), '');
-        end if;
-        insert into app.moderation_log (actor_id, action, reason, circle_id, post_id, comment_id,
-                                        member_id, subject)
-        values (v_actor, 'approve_' || v_kind, v_reason, v_report.circle_id, v_report.post_id,
-                v_report.comment_id, v_author, v_subject)
-        returning id into v_log;
-        if v_author is not null and v_author <> v_actor then
-            insert into app.notifications (recipient_id, kind, circle_id, post_id, comment_id,
-                                           moderation_action, moderation_reason, subject)
-            values (v_author, 'moderation', v_report.circle_id, v_report.post_id, v_report.comment_id,
-                    'approve_' || v_kind, v_reason, v_subject);
-            perform app.emit_event('notification.created', v_report.circle_id, v_report.post_id,
-                                   v_report.comment_id, v_author, null);
-        end if;
-        if exists (select 1 from app.reports where target_key = p_target_key and status = 'open'
-                     and reason <> 'at_risk') then
-            perform app.settle_reports(p_target_key, 'dismissed', v_reason);
-        end if;
-        return v_log;
     end if;
     if v_kind = 'post' then
         update app.posts set title = 'Removed post' where id = v_report.post_id;
@@ -145,9 +116,78 @@ as $$
       left join app.posts p on p.id = l.post_id
      where l.id < coalesce(p_before, 9223372036854775807)
        and not l.staff_only
-       and l.action not in ('dismiss_reports', 'ignore_reports', 'hold_post', 'hold_comment',
-                            'approve_post', 'approve_comment')
+       and l.action not in ('dismiss_reports', 'ignore_reports', 'hold_post', 'hold_comment')
        and l.circle_id = any (app.readable_circle_ids())
      order by l.id desc
      limit least(greatest(p_limit, 1), 100)
+$$;
+
+create or replace function app.purge_member(p_member uuid, p_reason text)
+    returns bigint
+    language plpgsql security definer
+    set search_path = ''
+as $$
+declare
+    v_reason text := btrim(coalesce(p_reason, ''));
+    v_posts integer;
+    v_comments integer;
+    v_resolved integer;
+    v_ban bigint;
+begin
+    perform app.guard_sanction(p_member);
+    if char_length(v_reason) < 3 or char_length(v_reason) > 500 then
+        raise exception 'Give a reason of 3 to 500 characters: the member is told it.' using errcode = '22023';
+    end if;
+
+    with mine as (
+        select p.id from app.posts p
+         where (p.author_id = p_member
+                or p.id in (select a.post_id from app.anonymous_authors a where a.author_id = p_member))
+           and p.deleted_at is null
+           for update),
+    kept as (
+        insert into app.removed_texts (post_id, title, body, body_html, content_warning)
+        select p.id, p.title, p.body, p.body_html, p.content_warning
+          from app.posts p where p.id in (select id from mine)
+        returning post_id),
+    emptied as (
+        update app.posts set title = 'Removed post', body = '', body_html = '', content_warning = null,
+               deleted_at = now(), removed_at = now()
+         where id in (select post_id from kept)
+        returning id)
+    select count(*) into v_posts from emptied;
+
+    with mine as (
+        select c.id from app.comments c
+         where (c.author_id = p_member
+                or c.id in (select a.comment_id from app.anonymous_comment_authors a where a.author_id = p_member))
+           and c.deleted_at is null
+           for update),
+    kept as (
+        insert into app.removed_texts (comment_id, body, body_html)
+        select c.id, c.body, c.body_html from app.comments c where c.id in (select id from mine)
+        returning comment_id),
+    emptied as (
+        update app.comments set body = '', body_html = '', deleted_at = now(), removed_at = now()
+         where id in (select comment_id from kept)
+        returning id)
+    select count(*) into v_comments from emptied;
+
+    with settled as (
+        update app.reports r set status = 'acted', resolved_at = now(), resolved_by = auth.uid()
+         where r.status = 'open' and r.reason <> 'at_risk'
+           and (r.target_key = 'member:' || p_member
+                or (r.target = 'post' and r.post_id in (select id from app.removed_texts_of(p_member, 'post')))
+                or (r.target = 'comment' and r.comment_id in (select id from app.removed_texts_of(p_member, 'comment'))))
+        returning 1)
+    select count(*) into v_resolved from settled;
+
+    insert into app.moderation_log (actor_id, action, reason, member_id, subject, reports_resolved, staff_only)
+    values (auth.uid(), 'purge', v_reason, p_member,
+            format('@%s: %s posts and %s replies removed',
+                   (select p.handle from app.profiles p where p.user_id = p_member), v_posts, v_comments),
+            v_resolved, true);
+    v_ban := app.sanction(p_member, 'ban', v_reason, null);
+    return v_ban;
+end
 $$;
