@@ -626,3 +626,64 @@ async fn sign_up_names_meet_the_watched_words_too() {
         1
     );
 }
+
+#[tokio::test]
+async fn practitioner_details_meet_the_watched_words_too() {
+    let World { app, chief, author } = world().await;
+    assert_eq!(
+        watch(&app, &chief, "miracle cure", false, "block")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        watch(&app, &chief, "guaranteed", false, "flag")
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let details = |credentials: &'static str, modalities: &'static str| {
+        let (app, cookies) = (&app, author.cookies.clone());
+        async move {
+            call(
+                app,
+                "profiles/details-update",
+                &[
+                    ("interests", "sleep, breathwork"),
+                    ("modalities", modalities),
+                    ("credentials", credentials),
+                    ("booking_url", ""),
+                ],
+                &cookies,
+            )
+            .await
+        }
+    };
+    let refused = details("Certified coach", "Miracle Cure, reiki").await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        crate::community::field_error(&refused, "modalities")
+            .is_some_and(|e| e.contains("Miracle Cure")),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from app.profiles where 'reiki' = any (modalities)"
+        )
+        .await,
+        0
+    );
+    // Flagged: saved, and the profile goes to the queue.
+    let saved = details("Guaranteed results, 10 years of practice", "reiki").await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.body);
+    assert_eq!(
+        count(
+            &app,
+            "select count(*) from app.reports where target = 'member' and reason = 'watched' and status = 'open'"
+        )
+        .await,
+        1
+    );
+}

@@ -124,6 +124,27 @@ pub async fn update_details(
     else {
         return Err(AppError::Internal);
     };
+    // Watched words, as on the rest of the profile: a blocked one is the field's error,
+    // censored ones are masked, a flagged or held one puts the profile in the queue.
+    let list = crate::server::services::moderation::watched::load(ctx).await?;
+    let mut review = None;
+    let mut errors = FieldErrors::new();
+    let mut screen = |field: &'static str, text: &str| -> String {
+        match crate::server::services::moderation::watched::check_all(&list, &[text]) {
+            Ok((mut texts, found)) => {
+                review = review.take().or(found);
+                texts.pop().unwrap_or_default()
+            }
+            Err(error) => {
+                errors.add(field, error.to_string());
+                String::new()
+            }
+        }
+    };
+    let interests: Vec<String> = interests.iter().map(|t| screen("interests", t)).collect();
+    let modalities: Vec<String> = modalities.iter().map(|t| screen("modalities", t)).collect();
+    let credentials = screen("credentials", &credentials);
+    errors.into_result()?;
     let mut tx = ctx.begin().await?;
     sqlx::query(
         "update app.profiles set interests = $1, modalities = $2, credentials = $3, booking_url = $4,
@@ -135,8 +156,13 @@ pub async fn update_details(
     .bind(&credentials)
     .bind(&booking_url)
     .execute(&mut *tx)
-    .await
-    ?;
+    .await?;
+    if let Some(review) = review {
+        sqlx::query("select app.review_own_profile($1)")
+            .bind(&review.word)
+            .execute(&mut *tx)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
 }
