@@ -228,7 +228,7 @@ async fn pausing_live_updates_refuses_new_sockets_and_says_why() {
     let app = spawn_app().await;
     let chief = admin(&app, "chiefly", "Chief Keeper").await;
     let origin = app.address.clone();
-    assert!(crate::realtime::try_open(&app, "", &origin).await.is_ok());
+    let mut open = crate::realtime::try_open(&app, "", &origin).await.unwrap();
     let reply = call(
         &app,
         "admin/flag",
@@ -237,6 +237,11 @@ async fn pausing_live_updates_refuses_new_sockets_and_says_why() {
     )
     .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // The socket that was open is closed at once, saying why (4013: paused).
+    assert_eq!(
+        crate::realtime::close_code(&mut open, std::time::Duration::from_secs(3)).await,
+        Some(4013)
+    );
     match crate::realtime::try_open(&app, &chief.cookies, &origin).await {
         Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
             assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);

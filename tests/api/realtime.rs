@@ -16,7 +16,7 @@ use tokio_tungstenite::{
     tungstenite::{Message, client::IntoClientRequest, http::HeaderValue},
 };
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 /// Opens a socket on `app` as a browser on that site would (its Origin), with `cookies`.
 async fn open(app: &TestApp, cookies: &str) -> Socket {
@@ -667,7 +667,7 @@ async fn sockets_past_the_limits_are_refused_and_everything_is_counted_in_metric
 
 /// Reads (so answering the server's pings, as a browser does) until a closing frame comes,
 /// the socket ends, or `wait` passes; the closing frame's code, if one came.
-async fn close_code(socket: &mut Socket, wait: Duration) -> Option<u16> {
+pub(crate) async fn close_code(socket: &mut Socket, wait: Duration) -> Option<u16> {
     let deadline = tokio::time::Instant::now() + wait;
     loop {
         match tokio::time::timeout_at(deadline, socket.next()).await {

@@ -15,6 +15,8 @@ use tokio::sync::Notify;
 
 pub const REVOCATIONS: &str = "wellspring_revocations";
 pub const JOBS: &str = "wellspring_jobs";
+/// Admins' kill switches (`services::flags`): `{"live_updates": false}` closes every socket.
+pub const FLAGS: &str = "wellspring_flags";
 
 /// Where notices go.
 #[derive(Clone)]
@@ -66,6 +68,7 @@ async fn connect(pool: &PgPool, with_events: bool) -> Result<PgListener, sqlx::E
             .listen_all([
                 REVOCATIONS,
                 JOBS,
+                FLAGS,
                 events::CHANNEL,
                 crate::server::realtime::presence::CHANNEL,
             ])
@@ -99,6 +102,11 @@ async fn listen(
                 Ok(Some(notice)) => match notice.channel() {
                     REVOCATIONS => subscribers.revocations.apply(notice.payload()),
                     JOBS => subscribers.jobs.notify_waiters(),
+                    FLAGS => {
+                        if let Some(realtime) = &subscribers.realtime {
+                            realtime.flags_heard(notice.payload());
+                        }
+                    }
                     crate::server::realtime::presence::CHANNEL => {
                         if let Some(realtime) = &subscribers.realtime {
                             realtime.presence_heard(notice.payload());

@@ -81,6 +81,9 @@ pub struct Hub {
     limits: HubLimits,
     /// Cancelled at shutdown: every socket says goodbye.
     shutdown: CancellationToken,
+    /// Admins paused live updates (the `live_updates` flag): open sockets were closed and
+    /// new ones are refused until they are on again.
+    paused: std::sync::atomic::AtomicBool,
 }
 
 /// A socket's registration: its id and what it listens to.
@@ -106,6 +109,7 @@ impl Hub {
             state: Mutex::new(HubState::default()),
             limits,
             shutdown: CancellationToken::new(),
+            paused: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -340,6 +344,25 @@ impl Hub {
     /// Whether `member` has an open socket here.
     pub fn has_member(&self, member: Uuid) -> bool {
         self.lock().members.contains_key(&member)
+    }
+
+    /// Admins paused live updates: every open socket is closed (each says why) and the hub
+    /// remembers it until [`Hub::resume`].
+    pub fn pause(&self) {
+        self.paused.store(true, std::sync::atomic::Ordering::SeqCst);
+        for entry in self.lock().sockets.values() {
+            entry.close.cancel();
+        }
+    }
+
+    /// Live updates are on again.
+    pub fn resume(&self) {
+        self.paused
+            .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.paused.load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Closes every socket (shutdown).

@@ -96,6 +96,29 @@ impl Realtime {
         self.hub.close_all();
     }
 
+    /// A notice on `wellspring_flags` (`services::flags`): live updates were paused (every
+    /// open socket is closed, saying why) or turned on again.
+    pub fn flags_heard(&self, payload: &str) {
+        match serde_json::from_str::<serde_json::Value>(payload)
+            .ok()
+            .and_then(|notice| {
+                notice
+                    .get("live_updates")
+                    .and_then(serde_json::Value::as_bool)
+            }) {
+            Some(false) => {
+                tracing::info!("live updates paused by an admin: closing every socket");
+                self.hub.pause();
+            }
+            Some(true) => self.hub.resume(),
+            None => tracing::warn!(payload, "ignored a flags notice"),
+        }
+    }
+
+    fn live_paused(&self) -> bool {
+        self.hub.is_paused()
+    }
+
     fn hub_is_closing(&self) -> bool {
         self.hub.is_closing()
     }

@@ -48,6 +48,8 @@ pub mod close_code {
     pub const GOING_AWAY: u16 = 1001;
     pub const TOO_BIG: u16 = 1009;
     pub const NO_PONG: u16 = 4002;
+    /// Admins paused live updates: the page keeps working without them.
+    pub const PAUSED: u16 = 4013;
 }
 
 /// The upgrade: refused with 403 from another site, 429 past the per-member or
@@ -136,6 +138,8 @@ async fn serve(
             () = close.cancelled() => {
                 break if realtime.hub_is_closing() {
                     (close_code::GOING_AWAY, "The server is restarting.")
+                } else if realtime.live_paused() {
+                    (close_code::PAUSED, "Live updates are paused for now; the page still works.")
                 } else {
                     (close_code::TOO_SLOW, "Too far behind; reconnect to catch up.")
                 };

@@ -126,6 +126,15 @@ pub async fn set(
     if changed == 0 {
         return Err(AppError::Forbidden);
     }
+    // Every instance closes its open sockets when live updates are paused (delivered on
+    // commit; new sockets are refused by the upgrade's own check).
+    if flag == FeatureFlag::LiveUpdates {
+        sqlx::query("select pg_notify($1, json_build_object('live_updates', $2::boolean)::text)")
+            .bind(crate::server::db::listener::FLAGS)
+            .bind(enabled)
+            .execute(&mut *tx)
+            .await?;
+    }
     scoped::switch_to_service(&mut tx).await?;
     audit::record(
         &mut tx,
