@@ -89,6 +89,7 @@ async fn main() -> Result<(), BoxError> {
             std::time::Duration::from_secs(3),
         )),
         read_only_paths: &[],
+        dashboards: Arc::default(),
         realtime: None,
     };
 

@@ -178,8 +178,13 @@ pub async fn staff_dashboard() -> Result<crate::domain::dashboard::Dashboard, Ap
         http::errors::with_status,
         services::moderation::dashboard::{self, InstanceFigures, PoolFigures},
     };
-    with_status(request::require_staff())?;
+    let session = with_status(request::require_staff())?;
     let state = request::state()?;
+    let admin = session.role == crate::domain::AccountRole::Admin;
+    let keep = std::time::Duration::from_millis(state.settings.moderation.dashboard_cache_ms);
+    if let Some(kept) = state.dashboards.fresh(admin, keep) {
+        return Ok(kept);
+    }
     let ctx = request::context()?;
     let instance = || {
         let size = state.pool.size();
@@ -193,5 +198,9 @@ pub async fn staff_dashboard() -> Result<crate::domain::dashboard::Dashboard, Ap
             },
         }
     };
-    with_status(dashboard::read(&ctx, instance).await)
+    let drawn = with_status(dashboard::read(&ctx, instance).await)?;
+    if drawn.community.is_some() {
+        state.dashboards.keep(admin, &drawn);
+    }
+    Ok(drawn)
 }

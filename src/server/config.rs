@@ -95,6 +95,10 @@ pub struct ModerationSettings {
     /// region. Replace the list in a configuration file (`[[moderation.crisis_resources]]`
     /// with `region`, `name`, `contact`) for the countries your members live in.
     pub crisis_resources: Vec<crate::domain::moderation::CrisisResource>,
+    /// How long each instance keeps the staff dashboard it drew (one for site staff, one for
+    /// admins), in milliseconds; 0 draws it on every view. Its figures are site-wide, the
+    /// same for every staff member, and a few seconds old is fresh enough for staff.
+    pub dashboard_cache_ms: u64,
 }
 
 impl Default for ModerationSettings {
@@ -106,6 +110,7 @@ impl Default for ModerationSettings {
                 contact: contact.to_owned(),
             };
         Self {
+            dashboard_cache_ms: 5000,
             crisis_resources: vec![
                 resource(
                     "Anywhere",

@@ -75,6 +75,7 @@ impl Application {
             ))
         });
         let state = AppState {
+            dashboards: Arc::default(),
             realtime,
             hashing,
             revocations: revocations.clone(),

@@ -29,6 +29,8 @@ pub struct AppState {
     /// Paths of server functions that only read (`api::READ_ONLY`, handed in by start-up):
     /// they skip the session-row check that writes pay.
     pub read_only_paths: &'static [&'static str],
+    /// The staff dashboards drawn lately (`moderation.dashboard_cache_ms`).
+    pub dashboards: Arc<crate::server::services::moderation::dashboard::KeptDashboards>,
     /// Live updates (`/realtime`); `None` when `realtime.enabled` is off.
     pub realtime: Option<Arc<crate::server::realtime::Realtime>>,
 }

@@ -197,6 +197,8 @@ async fn start(
     // Tests write and then read as a visitor within a second: each sees fresh pages unless
     // it is testing the visitor page cache itself (tests/api/visitor_pages.rs).
     settings.server.visitor_page_cache_ms = 0;
+    // Likewise the staff dashboard, which tests read again after each change.
+    settings.moderation.dashboard_cache_ms = 0;
     customise(&mut settings);
 
     let app = Application::build(settings, leptos_options())

@@ -18,7 +18,35 @@ use crate::{
         telemetry::traffic::MinuteFigures,
     },
 };
+use std::{
+    sync::Mutex,
+    time::{Duration, Instant},
+};
 use time::Date;
+
+/// The dashboards this instance drew lately: one for site staff, one for admins (their
+/// figures are site-wide, the same for everyone who may see them). Held in the application
+/// state; `moderation.dashboard_cache_ms` says for how long.
+#[derive(Default)]
+pub struct KeptDashboards {
+    kept: Mutex<[Option<(Instant, Dashboard)>; 2]>,
+}
+
+impl KeptDashboards {
+    /// The dashboard drawn for `admin` (or site staff) less than `keep` ago.
+    pub fn fresh(&self, admin: bool, keep: Duration) -> Option<Dashboard> {
+        let kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept[usize::from(admin)]
+            .as_ref()
+            .filter(|(at, _)| at.elapsed() < keep)
+            .map(|(_, dashboard)| dashboard.clone())
+    }
+
+    pub fn keep(&self, admin: bool, dashboard: &Dashboard) {
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        kept[usize::from(admin)] = Some((Instant::now(), dashboard.clone()));
+    }
+}
 
 /// How many days the community charts cover.
 pub const DAYS: u32 = 30;
@@ -354,5 +382,28 @@ fn operations(database: &serde_json::Value, instance: InstanceFigures) -> Operat
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(false),
         slowest,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_dashboards_are_per_audience_and_expire() {
+        let kept = KeptDashboards::default();
+        let staff = Dashboard {
+            community: Some(CommunityFigures::default()),
+            operations: None,
+        };
+        kept.keep(false, &staff);
+        let minute = Duration::from_secs(60);
+        assert_eq!(kept.fresh(false, minute), Some(staff));
+        assert_eq!(
+            kept.fresh(true, minute),
+            None,
+            "admins never get the staff copy"
+        );
+        assert_eq!(kept.fresh(false, Duration::ZERO), None, "0 keeps nothing");
     }
 }
