@@ -206,7 +206,7 @@ PY
 )"
 # The first view draws it (the instance keeps it for moderation.dashboard_cache_ms, 5 s by
 # default, and the load below is served as deployed); its time is printed beside the rows.
-read -r code first_secs < <(curl -sS -o "$work/dashboard.json" -w '%{http_code} %{time_total}' -X POST "$site/api/admin/dashboard" \
+read -r code first_secs < <(curl -sS -o "$work/dashboard.json" -w '%{http_code} %{time_total}\n' -X POST "$site/api/admin/dashboard" \
   -H "Origin: $site" -H "Cookie: ws_access=$access" -d "")
 [[ "$code" == 200 ]] || die "the dashboard answered $code: $(head -c 300 "$work/dashboard.json")"
 first_ms=$(python3 -c "print(f'{$first_secs * 1000:.1f}')")

@@ -117,6 +117,15 @@ pub async fn review_queue(page: Option<u32>) -> Result<QueuePage, AppError> {
     with_status(queue::page(&ctx, page.unwrap_or(1)).await)
 }
 
+/// How many reported things wait in the caller's queue (the staff start page's line).
+#[server(prefix = "/api", endpoint = "moderation/waiting")]
+pub async fn review_waiting() -> Result<i64, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::moderation::queue};
+    with_status(request::require_moderator())?;
+    let ctx = request::context()?;
+    with_status(queue::waiting(&ctx).await)
+}
+
 /// A moderator acts on a post (`comment` empty) or a reply, with a reason the author is told.
 #[server(prefix = "/api", endpoint = "moderation/act")]
 pub async fn moderate_content(

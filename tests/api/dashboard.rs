@@ -112,6 +112,10 @@ async fn staff_see_the_communitys_days_and_admins_the_operations() {
     assert!(html.contains("Show the figures as a table"));
     assert!(html.contains("currentColor"));
     assert!(html.contains("data-testid=\"dashboard-operations\""));
+    assert!(
+        html.contains("1 reported thing is waiting for review."),
+        "the queue's line: {html}"
+    );
 
     // A decision shows in the backlog figures.
     let settled = call(

@@ -5,7 +5,7 @@
 //! told to turn it on first (the server refuses every staff read and action without it).
 
 use crate::{
-    api::{admin::staff_dashboard, moderation::review_queue},
+    api::{admin::staff_dashboard, moderation::review_waiting},
     app::components::{
         button::{ButtonLink, ButtonVariant},
         card::Card,
@@ -24,7 +24,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn AdminDashboardPage() -> impl IntoView {
-    let queue = Resource::new_blocking(|| (), |()| review_queue(Some(1)));
+    let queue = Resource::new_blocking(|| (), |()| review_waiting());
     let dashboard = Resource::new_blocking(|| (), |()| staff_dashboard());
     view! {
         <Title text="Staff"/>
@@ -33,11 +33,11 @@ pub fn AdminDashboardPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Card><Skeleton lines=3/></Card> }>
             {move || Suspend::new(async move {
                 match queue.await {
-                    Ok(queue) => {
+                    Ok(open_targets) => {
                         // A caller the queue refused is told why below; one it admits may
                         // still see no figures (a circle's moderator).
                         let figures = dashboard.await.ok();
-                        let waiting = match queue.open_targets {
+                        let waiting = match open_targets {
                             0 => "Nothing is waiting for review.".to_owned(),
                             1 => "1 reported thing is waiting for review.".to_owned(),
                             n => format!("{n} reported things are waiting for review."),

@@ -67,6 +67,29 @@ pub async fn page(ctx: &ServiceContext, page: u32) -> Result<QueuePage, AppError
     crate::as_caller!(ctx, |tx| read(tx, page).await).await
 }
 
+/// How many reported targets wait in the caller's queue (what `/admin` says), without
+/// reading a page of it. Refused to anyone who moderates nothing.
+#[tracing::instrument(skip(ctx))]
+pub async fn waiting(ctx: &ServiceContext) -> Result<i64, AppError> {
+    ctx.member()?;
+    crate::as_caller!(ctx, |tx| {
+        let moderates: bool =
+            sqlx::query_scalar("select cardinality(app.moderated_circle_ids()) > 0")
+                .fetch_one(&mut **tx)
+                .await?;
+        if !moderates {
+            return Err(AppError::Forbidden);
+        }
+        // Row Level Security leaves in the rows the caller may see.
+        Ok::<_, AppError>(
+            sqlx::query_scalar::<_, i64>("select count(*) from app.review_targets")
+                .fetch_one(&mut **tx)
+                .await?,
+        )
+    })
+    .await
+}
+
 /// The queue as read in an open transaction.
 pub async fn read(tx: &mut Tx, page: u32) -> Result<QueuePage, AppError> {
     // Who may open the queue, and whether they read it as site staff, in one round trip.
