@@ -261,3 +261,32 @@ async fn the_dashboard_functions_refuse_all_but_staff_in_the_database() {
         Err("22023".into())
     );
 }
+
+#[tokio::test]
+async fn a_kept_dashboard_goes_only_to_those_who_may_see_it() {
+    let app = crate::helpers::spawn_app_with(|s| s.moderation.dashboard_cache_ms = 60_000).await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "gardens", "public", false).await;
+    let keeper = site_moderator(&app, "keeper").await;
+    let author = member(&app, "fernleaf", "Fern Leaf").await;
+    join(&app, &author, "gardens").await;
+
+    // The admin's copy is drawn and kept; the moderator gets the staff copy, never it.
+    let drawn = json(&call(&app, "admin/dashboard", &[], &chief.cookies).await);
+    assert!(drawn["operations"].is_object(), "{drawn}");
+    let staff = json(&call(&app, "admin/dashboard", &[], &keeper.cookies).await);
+    assert!(staff["community"].is_object());
+    assert!(staff["operations"].is_null(), "{staff}");
+    // A member is refused before any copy is handed out.
+    let refused = call(&app, "admin/dashboard", &[], &author.cookies).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+
+    // Kept: a post written now shows once the copy is older than the setting, not before.
+    write_post(&app, &author, "gardens", "Seed swap", "Tomatoes?").await;
+    let kept = json(&call(&app, "admin/dashboard", &[], &chief.cookies).await);
+    assert_eq!(
+        chart_rows(&kept["community"], "Posts and replies")[29].1,
+        chart_rows(&drawn["community"], "Posts and replies")[29].1,
+        "the admin's kept copy"
+    );
+}

@@ -126,20 +126,11 @@ pub async fn update_details(
     };
     // Watched words, as on the rest of the profile: a blocked one is the field's error,
     // censored ones are masked, a flagged or held one puts the profile in the queue.
-    let list = crate::server::services::moderation::watched::load(ctx).await?;
-    let mut review = None;
-    let mut errors = FieldErrors::new();
-    let mut screen = |field: &'static str, text: &str| -> String {
-        match crate::server::services::moderation::watched::check_all(&list, &[text]) {
-            Ok((mut texts, found)) => {
-                review = review.take().or(found);
-                texts.pop().unwrap_or_default()
-            }
-            Err(error) => {
-                errors.add(field, error.to_string());
-                String::new()
-            }
-        }
+    use crate::server::services::moderation::watched;
+    let list = watched::load(ctx).await?;
+    let (mut errors, mut review) = (FieldErrors::new(), None);
+    let mut screen = |field: &'static str, text: &str| {
+        watched::check_field(&list, &mut errors, field, text, &mut review)
     };
     let interests: Vec<String> = interests.iter().map(|t| screen("interests", t)).collect();
     let modalities: Vec<String> = modalities.iter().map(|t| screen("modalities", t)).collect();

@@ -87,11 +87,19 @@ pub(crate) fn rfc3339(at: OffsetDateTime) -> String {
 
 /// "25 Nov 2026": the same on the server and in the browser, since it's made once here.
 pub(crate) fn date_label(at: OffsetDateTime) -> String {
+    format!("{} {}", day_month_label(at.date()), at.year())
+}
+
+/// "3 Dec": a day within a short span (the dashboard's charts).
+pub(crate) fn day_month_label(day: time::Date) -> String {
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    let month = MONTHS[usize::from(u8::from(at.month())) - 1];
-    format!("{} {} {}", at.day(), month, at.year())
+    format!(
+        "{} {}",
+        day.day(),
+        MONTHS[usize::from(u8::from(day.month())) - 1]
+    )
 }
 
 /// Reaction counts from the four counter columns and the viewer's own kinds.

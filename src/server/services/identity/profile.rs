@@ -129,13 +129,13 @@ pub async fn update(
         ("bio", bio.trim()),
         ("pronouns", pronouns.trim()),
     ] {
-        match watched::check_all(&list, &[text]) {
-            Ok((mut checked, found)) => {
-                texts.push(checked.pop().unwrap_or_default());
-                review = review.or(found);
-            }
-            Err(error) => errors.add(field, error.to_string()),
-        }
+        texts.push(watched::check_field(
+            &list,
+            &mut errors,
+            field,
+            text,
+            &mut review,
+        ));
     }
     errors.into_result()?;
     let [display_name, bio, pronouns] =

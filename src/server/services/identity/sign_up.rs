@@ -169,17 +169,15 @@ async fn watched_name(
 ) -> Result<String, AppError> {
     use crate::server::services::{context::ServiceContext, moderation::watched};
     let list = watched::load(&ServiceContext::from_state(state, None)).await?;
-    let mut errors = FieldErrors::new();
-    if let Err(error) = watched::check_all(&list, &[handle]) {
-        errors.add("handle", error.to_string());
-    }
-    let name = match watched::check_all(&list, &[display_name.trim()]) {
-        Ok((mut texts, _)) => texts.pop().unwrap_or_default(),
-        Err(error) => {
-            errors.add("display_name", error.to_string());
-            String::new()
-        }
-    };
+    let (mut errors, mut review) = (FieldErrors::new(), None);
+    watched::check_field(&list, &mut errors, "handle", handle, &mut review);
+    let name = watched::check_field(
+        &list,
+        &mut errors,
+        "display_name",
+        display_name.trim(),
+        &mut review,
+    );
     errors.into_result()?;
     Ok(name)
 }

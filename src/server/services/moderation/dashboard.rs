@@ -14,7 +14,7 @@ use crate::{
     },
     server::{
         charts::{self, SERIES_COLOURS, Series},
-        services::context::ServiceContext,
+        services::{community::rows::day_month_label, context::ServiceContext},
         telemetry::traffic::MinuteFigures,
     },
 };
@@ -125,17 +125,6 @@ pub async fn read(
     })
 }
 
-fn day_label(day: Date) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
-    format!(
-        "{} {}",
-        day.day(),
-        MONTHS[usize::from(u8::from(day.month())) - 1]
-    )
-}
-
 /// A chart of whole-number series over labelled points, with its table.
 fn chart(
     title: &str,
@@ -177,7 +166,7 @@ fn whole(value: f64) -> String {
 }
 
 fn community(days: &[DayRow], backlog: &BacklogRow) -> CommunityFigures {
-    let labels: Vec<String> = days.iter().map(|d| day_label(d.day)).collect();
+    let labels: Vec<String> = days.iter().map(|d| day_month_label(d.day)).collect();
     let column = |pick: fn(&DayRow) -> i64| days.iter().map(|d| pick(d) as f64).collect();
     let total = |pick: fn(&DayRow) -> i64| days.iter().map(pick).sum::<i64>().to_string();
     let figures = vec![

@@ -73,11 +73,7 @@ pub async fn page(ctx: &ServiceContext, page: u32) -> Result<QueuePage, AppError
 pub async fn waiting(ctx: &ServiceContext) -> Result<i64, AppError> {
     ctx.member()?;
     crate::as_caller!(ctx, |tx| {
-        let moderates: bool =
-            sqlx::query_scalar("select cardinality(app.moderated_circle_ids()) > 0")
-                .fetch_one(&mut **tx)
-                .await?;
-        if !moderates {
+        if !super::moderates_anything(tx).await? {
             return Err(AppError::Forbidden);
         }
         // Row Level Security leaves in the rows the caller may see.

@@ -215,6 +215,30 @@ pub fn check_all(
     Ok((texts, review))
 }
 
+/// Checks one form field: a blocked word becomes the field's own error in `errors` (the
+/// returned text is then empty), censored words come back masked, and the first flagged or
+/// held word of the form is kept in `review`.
+pub fn check_field(
+    list: &[Watched],
+    errors: &mut crate::domain::FieldErrors,
+    field: &'static str,
+    text: &str,
+    review: &mut Option<Review>,
+) -> String {
+    match check_all(list, &[text]) {
+        Ok((mut checked, found)) => {
+            if review.is_none() {
+                *review = found;
+            }
+            checked.pop().unwrap_or_default()
+        }
+        Err(error) => {
+            errors.add(field, error.to_string());
+            String::new()
+        }
+    }
+}
+
 /// Writing that goes up for review: held (hidden until approved) or flagged (reported).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Review {
