@@ -74,7 +74,12 @@ async fn main() -> Result<(), BoxError> {
     let settings = Settings::load(std::path::Path::new("config"))?;
     let keys = AuthKeys::from_settings(&settings.auth)?;
     let database = Database::open(&settings.database).await?;
+    let media = Arc::new(wellspring::server::media::Media::new(
+        settings.media.clone(),
+        b"baseline: no pictures are signed",
+    )?);
     let state = AppState {
+        media,
         leptos_options: LeptosOptions::builder().output_name("wellspring").build(),
         pool: database.request_pool.clone(),
         owner_pool: database.owner_pool.clone(),

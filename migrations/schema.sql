@@ -499,6 +499,22 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.delete_media_of_deleted() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if new.deleted_at is not null and old.deleted_at is null then
+        if tg_table_name = 'posts' then
+            delete from app.media_objects where post_id = new.id;
+        else
+            delete from app.media_objects where comment_id = new.id;
+        end if;
+    end if;
+    return new;
+end
+$$;
+
 CREATE FUNCTION app.digest_period(p_frequency text) RETURNS interval
     LANGUAGE sql IMMUTABLE
     SET search_path TO ''
@@ -552,6 +568,22 @@ CREATE FUNCTION app.followers(p_circle bigint, p_post bigint) RETURNS SETOF uuid
         or (l.circle_id = p_circle
             and not exists (select 1 from app.notification_levels o
                              where o.user_id = l.user_id and o.post_id = p_post)))
+$$;
+
+CREATE FUNCTION app.guard_avatar() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+    if new.avatar_id is not null and new.avatar_id is distinct from old.avatar_id
+       and not exists (select 1 from app.media_objects m
+                        where m.id = new.avatar_id and m.owner_id = new.user_id
+                          and m.bucket = 'avatars') then
+        raise exception 'a profile picture must be one of the member''s own avatars'
+            using errcode = '42501';
+    end if;
+    return new;
+end
 $$;
 
 CREATE FUNCTION app.guard_comment_update() RETURNS trigger
@@ -1432,6 +1464,17 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.queue_media_deletion() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    insert into app.media_deletions (media_id, bucket, sizes)
+    values (old.id, old.bucket, old.sizes);
+    return old;
+end
+$$;
+
 CREATE FUNCTION app.readable_circle_ids() RETURNS bigint[]
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -2185,6 +2228,41 @@ ALTER TABLE app.jobs ALTER COLUMN id ADD GENERATED ALWAYS AS IDENTITY (
     CACHE 1
 );
 
+CREATE TABLE app.media_deletions (
+    media_id uuid NOT NULL,
+    bucket text NOT NULL,
+    sizes integer[] NOT NULL,
+    queued_at timestamp with time zone DEFAULT now() NOT NULL
+);
+
+ALTER TABLE ONLY app.media_deletions FORCE ROW LEVEL SECURITY;
+
+CREATE TABLE app.media_objects (
+    id uuid DEFAULT gen_random_uuid() NOT NULL,
+    bucket text NOT NULL,
+    owner_id uuid NOT NULL,
+    content_type text NOT NULL,
+    width integer NOT NULL,
+    height integer NOT NULL,
+    bytes bigint NOT NULL,
+    sizes integer[] NOT NULL,
+    alt text DEFAULT ''::text NOT NULL,
+    post_id bigint,
+    comment_id bigint,
+    created_at timestamp with time zone DEFAULT now() NOT NULL,
+    CONSTRAINT media_objects_alt_check CHECK ((char_length(alt) <= 500)),
+    CONSTRAINT media_objects_bucket_check CHECK ((bucket = ANY (ARRAY['avatars'::text, 'post-media'::text, 'private'::text]))),
+    CONSTRAINT media_objects_bytes_check CHECK (((bytes >= 1) AND (bytes <= 100000000))),
+    CONSTRAINT media_objects_content_type_check CHECK ((content_type = ANY (ARRAY['image/jpeg'::text, 'image/webp'::text]))),
+    CONSTRAINT media_objects_height_check CHECK (((height >= 1) AND (height <= 20000))),
+    CONSTRAINT media_objects_one_place CHECK (((post_id IS NULL) OR (comment_id IS NULL))),
+    CONSTRAINT media_objects_only_post_media_attached CHECK (((bucket = 'post-media'::text) OR ((post_id IS NULL) AND (comment_id IS NULL)))),
+    CONSTRAINT media_objects_sizes_check CHECK (((cardinality(sizes) >= 1) AND (cardinality(sizes) <= 8))),
+    CONSTRAINT media_objects_width_check CHECK (((width >= 1) AND (width <= 20000)))
+);
+
+ALTER TABLE ONLY app.media_objects FORCE ROW LEVEL SECURITY;
+
 CREATE TABLE app.moderation_log (
     id bigint NOT NULL,
     at timestamp with time zone DEFAULT now() NOT NULL,
@@ -2393,6 +2471,7 @@ CREATE TABLE app.profiles (
     credentials text DEFAULT ''::text NOT NULL,
     booking_url text DEFAULT ''::text NOT NULL,
     is_verified boolean DEFAULT false NOT NULL,
+    avatar_id uuid,
     CONSTRAINT profiles_bio_check CHECK ((length(bio) <= 2000)),
     CONSTRAINT profiles_booking_url_check CHECK ((char_length(booking_url) <= 300)),
     CONSTRAINT profiles_credentials_check CHECK ((char_length(credentials) <= 500)),
@@ -2780,6 +2859,12 @@ ALTER TABLE ONLY app.job_schedules
 ALTER TABLE ONLY app.jobs
     ADD CONSTRAINT jobs_pkey PRIMARY KEY (id);
 
+ALTER TABLE ONLY app.media_deletions
+    ADD CONSTRAINT media_deletions_pkey PRIMARY KEY (media_id);
+
+ALTER TABLE ONLY app.media_objects
+    ADD CONSTRAINT media_objects_pkey PRIMARY KEY (id);
+
 ALTER TABLE ONLY app.moderation_log
     ADD CONSTRAINT moderation_log_pkey PRIMARY KEY (id);
 
@@ -2897,6 +2982,16 @@ CREATE UNIQUE INDEX jobs_dedupe_key ON app.jobs USING btree (kind, dedupe_key) W
 
 CREATE INDEX jobs_due_idx ON app.jobs USING btree (run_at, id) WHERE (failed_at IS NULL);
 
+CREATE INDEX media_objects_comment_idx ON app.media_objects USING btree (comment_id) WHERE (comment_id IS NOT NULL);
+
+CREATE INDEX media_objects_created_idx ON app.media_objects USING btree (created_at DESC, id DESC);
+
+CREATE INDEX media_objects_owner_idx ON app.media_objects USING btree (owner_id, created_at DESC);
+
+CREATE INDEX media_objects_post_idx ON app.media_objects USING btree (post_id) WHERE (post_id IS NOT NULL);
+
+CREATE INDEX media_objects_unattached_idx ON app.media_objects USING btree (created_at) WHERE ((bucket = 'post-media'::text) AND (post_id IS NULL) AND (comment_id IS NULL));
+
 CREATE INDEX moderation_log_circle_idx ON app.moderation_log USING btree (circle_id, id DESC);
 
 CREATE INDEX moderation_log_order_idx ON app.moderation_log USING btree (id DESC);
@@ -2942,6 +3037,8 @@ CREATE INDEX posts_latest_idx ON app.posts USING btree (created_at DESC, id DESC
 CREATE INDEX posts_pinned_idx ON app.posts USING btree (circle_id) WHERE (pinned AND (deleted_at IS NULL));
 
 CREATE INDEX posts_search_idx ON app.posts USING gin (search);
+
+CREATE INDEX profiles_avatar_idx ON app.profiles USING btree (avatar_id) WHERE (avatar_id IS NOT NULL);
 
 CREATE INDEX profiles_display_name_trgm_idx ON app.profiles USING gist (display_name public.gist_trgm_ops);
 
@@ -3023,6 +3120,8 @@ CREATE TRIGGER comment_reactions_restricted BEFORE INSERT ON app.comment_reactio
 
 CREATE TRIGGER comments_count AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.count_post_comments();
 
+CREATE TRIGGER comments_delete_media AFTER UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.delete_media_of_deleted();
+
 CREATE TRIGGER comments_events AFTER INSERT OR UPDATE OF body, deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.comment_events();
 
 CREATE TRIGGER comments_guard BEFORE UPDATE ON app.comments FOR EACH ROW EXECUTE FUNCTION app.guard_comment_update();
@@ -3030,6 +3129,10 @@ CREATE TRIGGER comments_guard BEFORE UPDATE ON app.comments FOR EACH ROW EXECUTE
 CREATE TRIGGER comments_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.comments FOR EACH ROW EXECUTE FUNCTION app.comment_notifications();
 
 CREATE TRIGGER comments_restricted BEFORE INSERT OR UPDATE ON app.comments FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
+
+CREATE TRIGGER media_objects_queue_deletion AFTER DELETE ON app.media_objects FOR EACH ROW EXECUTE FUNCTION app.queue_media_deletion();
+
+CREATE TRIGGER media_objects_restricted BEFORE INSERT ON app.media_objects FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
 
 CREATE TRIGGER moderation_log_append_only BEFORE DELETE OR UPDATE ON app.moderation_log FOR EACH ROW EXECUTE FUNCTION app.moderation_log_is_append_only();
 
@@ -3047,6 +3150,8 @@ CREATE TRIGGER post_reactions_restricted BEFORE INSERT ON app.post_reactions FOR
 
 CREATE TRIGGER posts_count AFTER INSERT OR UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.count_circle_posts();
 
+CREATE TRIGGER posts_delete_media AFTER UPDATE OF deleted_at ON app.posts FOR EACH ROW EXECUTE FUNCTION app.delete_media_of_deleted();
+
 CREATE TRIGGER posts_events AFTER INSERT OR UPDATE OF title, body, content_warning, deleted_at, pinned, locked ON app.posts FOR EACH ROW EXECUTE FUNCTION app.post_events();
 
 CREATE TRIGGER posts_guard BEFORE UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCTION app.guard_post_update();
@@ -3056,6 +3161,8 @@ CREATE TRIGGER posts_notifications AFTER INSERT OR UPDATE OF deleted_at ON app.p
 CREATE TRIGGER posts_restricted BEFORE INSERT OR UPDATE ON app.posts FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
 
 CREATE TRIGGER posts_slow_mode BEFORE INSERT ON app.posts FOR EACH ROW EXECUTE FUNCTION app.keep_slow_mode();
+
+CREATE TRIGGER profiles_guard_avatar BEFORE UPDATE OF avatar_id ON app.profiles FOR EACH ROW EXECUTE FUNCTION app.guard_avatar();
 
 CREATE TRIGGER profiles_restricted BEFORE UPDATE ON app.profiles FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('suspend');
 
@@ -3138,6 +3245,15 @@ ALTER TABLE ONLY app.feature_flags
 ALTER TABLE ONLY app.form_submissions
     ADD CONSTRAINT form_submissions_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
 
+ALTER TABLE ONLY app.media_objects
+    ADD CONSTRAINT media_objects_comment_id_fkey FOREIGN KEY (comment_id) REFERENCES app.comments(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.media_objects
+    ADD CONSTRAINT media_objects_owner_id_fkey FOREIGN KEY (owner_id) REFERENCES auth.users(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.media_objects
+    ADD CONSTRAINT media_objects_post_id_fkey FOREIGN KEY (post_id) REFERENCES app.posts(id) ON DELETE CASCADE;
+
 ALTER TABLE ONLY app.moderation_log
     ADD CONSTRAINT moderation_log_actor_id_fkey FOREIGN KEY (actor_id) REFERENCES auth.users(id) ON DELETE SET NULL;
 
@@ -3200,6 +3316,9 @@ ALTER TABLE ONLY app.posts
 
 ALTER TABLE ONLY app.posts
     ADD CONSTRAINT posts_circle_id_fkey FOREIGN KEY (circle_id) REFERENCES app.circles(id) ON DELETE CASCADE;
+
+ALTER TABLE ONLY app.profiles
+    ADD CONSTRAINT profiles_avatar_id_fkey FOREIGN KEY (avatar_id) REFERENCES app.media_objects(id) ON DELETE SET NULL;
 
 ALTER TABLE ONLY app.profiles
     ADD CONSTRAINT profiles_user_id_fkey FOREIGN KEY (user_id) REFERENCES auth.users(id) ON DELETE CASCADE;
@@ -3410,6 +3529,36 @@ CREATE POLICY job_schedules_service ON app.job_schedules TO auth_admin USING (tr
 ALTER TABLE app.jobs ENABLE ROW LEVEL SECURITY;
 
 CREATE POLICY jobs_service ON app.jobs TO auth_admin USING (true) WITH CHECK (true);
+
+ALTER TABLE app.media_deletions ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY media_deletions_queue ON app.media_deletions FOR INSERT TO community_steward WITH CHECK (true);
+
+CREATE POLICY media_deletions_sweep_done ON app.media_deletions FOR DELETE TO auth_admin USING (true);
+
+CREATE POLICY media_deletions_sweep_read ON app.media_deletions FOR SELECT TO auth_admin USING (true);
+
+ALTER TABLE app.media_objects ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY media_objects_describe_own ON app.media_objects FOR UPDATE TO authenticated USING ((owner_id = ( SELECT auth.uid() AS uid))) WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
+
+CREATE POLICY media_objects_read ON app.media_objects FOR SELECT TO anon, authenticated USING (((bucket = 'avatars'::text) OR (owner_id = ( SELECT auth.uid() AS uid)) OR ((bucket = 'post-media'::text) AND (post_id IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = media_objects.post_id) AND (p.deleted_at IS NULL))))) OR ((bucket = 'post-media'::text) AND (comment_id IS NOT NULL) AND (EXISTS ( SELECT 1
+   FROM app.comments c
+  WHERE ((c.id = media_objects.comment_id) AND (c.deleted_at IS NULL))))) OR ( SELECT app.is_site_admin() AS is_site_admin)));
+
+CREATE POLICY media_objects_remove ON app.media_objects FOR DELETE TO authenticated USING (((owner_id = ( SELECT auth.uid() AS uid)) OR ( SELECT app.is_site_admin() AS is_site_admin)));
+
+CREATE POLICY media_objects_steward_delete ON app.media_objects FOR DELETE TO community_steward USING (true);
+
+CREATE POLICY media_objects_steward_read ON app.media_objects FOR SELECT TO community_steward USING (true);
+
+CREATE POLICY media_objects_sweep_orphans ON app.media_objects FOR DELETE TO auth_admin USING (((bucket = 'post-media'::text) AND (post_id IS NULL) AND (comment_id IS NULL)));
+
+CREATE POLICY media_objects_sweep_read ON app.media_objects FOR SELECT TO auth_admin USING (true);
+
+CREATE POLICY media_objects_upload_own ON app.media_objects FOR INSERT TO authenticated WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
 
 ALTER TABLE app.moderation_log ENABLE ROW LEVEL SECURITY;
 
@@ -3894,6 +4043,32 @@ GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.job_schedules TO auth_admin;
 
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE app.jobs TO auth_admin;
 
+GRANT SELECT,DELETE ON TABLE app.media_deletions TO auth_admin;
+GRANT INSERT ON TABLE app.media_deletions TO community_steward;
+
+GRANT SELECT ON TABLE app.media_objects TO anon;
+GRANT SELECT,DELETE ON TABLE app.media_objects TO authenticated;
+GRANT SELECT,DELETE ON TABLE app.media_objects TO community_steward;
+GRANT SELECT,DELETE ON TABLE app.media_objects TO auth_admin;
+
+GRANT INSERT(id) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(bucket) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(owner_id) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(content_type) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(width) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(height) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(bytes) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(sizes) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(alt),UPDATE(alt) ON TABLE app.media_objects TO authenticated;
+
 GRANT SELECT,INSERT ON TABLE app.moderation_log TO community_steward;
 GRANT SELECT ON TABLE app.moderation_log TO authenticated;
 
@@ -4029,6 +4204,8 @@ GRANT UPDATE(modalities) ON TABLE app.profiles TO authenticated;
 GRANT UPDATE(credentials) ON TABLE app.profiles TO authenticated;
 
 GRANT UPDATE(booking_url) ON TABLE app.profiles TO authenticated;
+
+GRANT UPDATE(avatar_id) ON TABLE app.profiles TO authenticated;
 
 GRANT SELECT ON TABLE app.removed_texts TO authenticated;
 GRANT SELECT,INSERT,DELETE ON TABLE app.removed_texts TO community_steward;

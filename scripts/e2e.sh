@@ -23,6 +23,9 @@ e2e_db="wellspring_e2e_$$"
 psql "$DATABASE_URL" -qc "drop database if exists $e2e_db" -c "create database $e2e_db" >/dev/null
 cleanup+=("psql '$DATABASE_URL' -qc 'drop database if exists $e2e_db with (force)' >/dev/null")
 e2e_url="${DATABASE_URL%/*}/$e2e_db"
+# Pictures go to a folder of this run's own, removed with it.
+media_dir=$(mktemp -d)
+cleanup+=("rm -rf '$media_dir'")
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p target
 log=target/e2e-server.log
@@ -36,6 +39,7 @@ DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
   LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE="$hash_file" \
   WELLSPRING__LIMITS__SIGN_UP_PER_IP=1000 WELLSPRING__LIMITS__MAIL_PER_IP=1000 \
   WELLSPRING__LIMITS__NEW_MEMBERS__DAYS=0 \
+  WELLSPRING__MEDIA__LOCAL_DIR="$media_dir" \
   WELLSPRING__OAUTH__GITHUB__CLIENT_ID=e2e-client WELLSPRING__OAUTH__GITHUB__CLIENT_SECRET=e2e-not-a-secret \
   WELLSPRING__OAUTH__GITHUB__AUTHORIZE_URL=http://127.0.0.1:9/authorize \
   WELLSPRING__OAUTH__GITHUB__TOKEN_URL=http://127.0.0.1:9/token \

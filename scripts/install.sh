@@ -61,6 +61,17 @@ if [[ -z "${DATABASE_URL:-}" ]] && ! command -v initdb >/dev/null && ! ls /usr/l
   apt_install postgresql
 fi
 
+# An S3-compatible server for the media tests (moto's server mode, from PyPI), in a venv
+# of its own; pinned, so every machine tests against the same one.
+moto_version=5.2.6
+moto_venv="$HOME/.cache/wellspring/moto"
+if $want_test && [[ "$("$moto_venv/bin/python" -c 'import moto; print(moto.__version__)' 2>/dev/null || true)" != "$moto_version" ]]; then
+  say "installing moto $moto_version (an S3-compatible server for the media tests)"
+  python3 -m venv --help >/dev/null 2>&1 || apt_install python3-venv
+  python3 -m venv "$moto_venv"
+  "$moto_venv/bin/pip" install -q --disable-pip-version-check "moto[server]==$moto_version"
+fi
+
 if $want_test && [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
   say "installing Debian's Chromium for the end-to-end tests"
   apt_install chromium

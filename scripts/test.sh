@@ -85,6 +85,14 @@ if [[ -z "${DATABASE_URL:-}" ]]; then
 fi
 export DATABASE_URL
 
+# The media tests run once against the local store and once against this S3-compatible
+# server, unless one is already given.
+if [[ -z "${WELLSPRING_TEST_S3_ENDPOINT:-}" ]]; then
+  eval "$(scripts/s3-test-server.sh start)"
+  cleanup+=("scripts/s3-test-server.sh stop")
+fi
+export WELLSPRING_TEST_S3_ENDPOINT
+
 stage "build: unit and integration tests (dev)" cargo test --features ssr --no-run
 stage "unit and integration tests" cargo test --features ssr
 

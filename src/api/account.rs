@@ -84,6 +84,17 @@ pub async fn update_profile(
     Ok("Your profile is saved.".into())
 }
 
+/// Takes the member's profile picture down; their initials show instead.
+#[server(prefix = "/api", endpoint = "account/avatar-remove")]
+pub async fn remove_avatar() -> Result<String, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::media};
+    with_status(request::require_member())?;
+    let ctx = request::context()?;
+    with_status(media::remove_avatar(&ctx).await)?;
+    super::circles::redirect_back_without_js("/settings/profile?avatar=removed#picture");
+    Ok("Your profile picture is removed.".into())
+}
+
 #[server(prefix = "/api", endpoint = "account/password")]
 pub async fn change_password(
     current_password: String,

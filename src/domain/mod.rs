@@ -8,6 +8,7 @@ pub mod feature_flag;
 pub mod field_errors;
 pub mod identity;
 pub mod ids;
+pub mod media;
 pub mod moderation;
 pub mod notification;
 pub mod realtime;

@@ -73,6 +73,8 @@ pub struct Settings {
     pub realtime: RealtimeSettings,
     #[serde(default)]
     pub moderation: ModerationSettings,
+    #[serde(default)]
+    pub media: MediaSettings,
     /// Operators' overrides of the feature flags (`services::flags`): a value here wins over
     /// what admins set on /admin/flags.
     #[serde(default)]
@@ -85,6 +87,71 @@ pub struct FlagOverrides {
     pub sign_ups: Option<bool>,
     pub posting: Option<bool>,
     pub live_updates: Option<bool>,
+}
+
+/// Members' pictures (`server::media`): where they are stored and the limits on uploads.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct MediaSettings {
+    /// The switch: off, every upload is refused with a kind sentence (pictures already
+    /// uploaded are still shown).
+    pub uploads_enabled: bool,
+    /// The local store's folder, used when `s3` is not set.
+    pub local_dir: PathBuf,
+    /// An S3-compatible store (`[media.s3]`, or `WELLSPRING__MEDIA__S3__BUCKET` and so on).
+    pub s3: Option<S3Settings>,
+    /// The largest file accepted for a profile picture, cut off while it streams in.
+    pub avatar_max_bytes: u64,
+    /// The largest file accepted for a picture in a post or reply.
+    pub picture_max_bytes: u64,
+    /// Pictures larger than this are refused before decoding (decompression bombs): a
+    /// 12-megapixel phone photo fits many times over.
+    pub max_megapixels: u64,
+    /// Uploads per member per hour.
+    pub uploads_per_hour: i64,
+    /// The stored bytes (all variants) one member may have.
+    pub quota_mb: u64,
+    /// Pictures decoded and re-encoded at once, each on a blocking thread: 0 means half the
+    /// cores (at least one), so a burst of uploads never takes the whole machine.
+    pub reencode_slots: usize,
+    /// How long a signed address for a private picture works.
+    pub signed_url_ttl_secs: u64,
+}
+
+impl Default for MediaSettings {
+    fn default() -> Self {
+        Self {
+            uploads_enabled: true,
+            local_dir: PathBuf::from(".data/media"),
+            s3: None,
+            avatar_max_bytes: 10 * 1024 * 1024,
+            picture_max_bytes: 20 * 1024 * 1024,
+            max_megapixels: 50,
+            uploads_per_hour: 60,
+            quota_mb: 500,
+            reencode_slots: 0,
+            signed_url_ttl_secs: 300,
+        }
+    }
+}
+
+/// An S3-compatible bucket: AWS, MinIO, Ceph, Garage, moto's server in the tests.
+#[derive(Clone, Debug, Deserialize)]
+pub struct S3Settings {
+    pub bucket: String,
+    /// Unset: AWS's own endpoint for `region`.
+    pub endpoint: Option<String>,
+    #[serde(default = "default_region")]
+    pub region: String,
+    pub access_key_id: String,
+    pub secret_access_key: SecretString,
+    /// Plain HTTP to the endpoint: a store on loopback or a private network only.
+    #[serde(default)]
+    pub allow_http: bool,
+}
+
+fn default_region() -> String {
+    "us-east-1".to_owned()
 }
 
 /// Moderation (`services::moderation`).
@@ -671,6 +738,7 @@ mod tests {
             jobs: JobSettings::default(),
             realtime: RealtimeSettings::default(),
             moderation: ModerationSettings::default(),
+            media: MediaSettings::default(),
             flags: FlagOverrides::default(),
         }
     }

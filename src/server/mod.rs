@@ -10,6 +10,7 @@ pub mod http;
 pub mod jobs;
 pub mod mail;
 pub mod markdown;
+pub mod media;
 pub mod page_routes;
 pub mod realtime;
 pub mod security;

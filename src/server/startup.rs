@@ -74,7 +74,15 @@ impl Application {
                 database.request_pool.clone(),
             ))
         });
+        let media = Arc::new(
+            crate::server::media::Media::new(
+                settings.media.clone(),
+                settings.auth.jwt_secret.expose_secret().as_bytes(),
+            )
+            .context("opening the media store ([media] settings)")?,
+        );
         let state = AppState {
+            media,
             dashboards: Arc::default(),
             realtime,
             hashing,
@@ -191,6 +199,12 @@ fn start_background_work(
             payload: serde_json::json!({}),
         },
         Schedule {
+            name: crate::server::media::deletions::SWEEP,
+            every: Duration::from_secs(60),
+            kind: crate::server::media::deletions::SWEEP,
+            payload: serde_json::json!({}),
+        },
+        Schedule {
             name: unconfirmed::EXPIRE,
             every: Duration::from_secs(3600),
             kind: unconfirmed::EXPIRE,
@@ -214,6 +228,12 @@ fn start_background_work(
             },
         )
         .register(submissions::PRUNE, submissions::Prune)
+        .register(
+            crate::server::media::deletions::SWEEP,
+            crate::server::media::deletions::Sweep {
+                store: state.media.store.clone(),
+            },
+        )
         .register(
             digests::SEND,
             digests::SendDigests {
@@ -321,6 +341,14 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/realtime", get(crate::server::realtime::socket::upgrade))
         .route("/metrics", get(metrics::serve))
+        .route(
+            "/uploads/avatar",
+            axum::routing::post(crate::server::media::uploads::avatar),
+        )
+        .route(
+            "/media/{bucket}/{id}/{size}",
+            get(crate::server::media::serving::serve),
+        )
         .route(
             "/admin/audit.csv",
             get(crate::server::http::audit_csv::export),

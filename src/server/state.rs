@@ -31,6 +31,8 @@ pub struct AppState {
     pub read_only_paths: &'static [&'static str],
     /// The staff dashboards drawn lately (`moderation.dashboard_cache_ms`).
     pub dashboards: Arc<crate::server::services::moderation::dashboard::KeptDashboards>,
+    /// Members' pictures: the object store, upload limits, the re-encoding bound.
+    pub media: Arc<crate::server::media::Media>,
     /// Live updates (`/realtime`); `None` when `realtime.enabled` is off.
     pub realtime: Option<Arc<crate::server::realtime::Realtime>>,
 }

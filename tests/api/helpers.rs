@@ -123,6 +123,7 @@ impl TestDatabase {
 
 impl Drop for TestDatabase {
     fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(media_dir(&self.url));
         let admin = admin_url();
         let name = self.name.clone();
         let _ = std::thread::spawn(move || {
@@ -199,6 +200,8 @@ async fn start(
     settings.server.visitor_page_cache_ms = 0;
     // Likewise the staff dashboard, which tests read again after each change.
     settings.moderation.dashboard_cache_ms = 0;
+    // Each test database keeps its pictures in a folder of its own (removed with it).
+    settings.media.local_dir = media_dir(&database_url);
     customise(&mut settings);
 
     let app = Application::build(settings, leptos_options())
@@ -227,6 +230,14 @@ async fn start(
         shutdown: Some(shutdown),
         server: Some(server),
     }
+}
+
+/// The local media folder of the test database at `database_url`.
+pub fn media_dir(database_url: &str) -> PathBuf {
+    let name = database_url.rsplit('/').next().unwrap_or("media");
+    std::env::temp_dir()
+        .join("wellspring-test-media")
+        .join(name)
 }
 
 pub fn manifest_dir() -> PathBuf {

@@ -31,7 +31,7 @@ pub(crate) async fn member(pool: &PgPool, handle: &str) -> Uuid {
     id
 }
 
-async fn circle(pool: &PgPool, slug: &str, visibility: &str, is_support: bool) -> i64 {
+pub(crate) async fn circle(pool: &PgPool, slug: &str, visibility: &str, is_support: bool) -> i64 {
     sqlx::query_scalar(
         "insert into app.circles (slug, name, visibility, is_support) values ($1, $1, $2, $3)
          returning id",
@@ -44,7 +44,7 @@ async fn circle(pool: &PgPool, slug: &str, visibility: &str, is_support: bool) -
     .unwrap()
 }
 
-async fn membership(pool: &PgPool, circle: i64, user: Uuid, role: &str, status: &str) {
+pub(crate) async fn membership(pool: &PgPool, circle: i64, user: Uuid, role: &str, status: &str) {
     sqlx::query(
         "insert into app.circle_members (circle_id, user_id, role, status) values ($1, $2, $3, $4)",
     )
@@ -57,7 +57,7 @@ async fn membership(pool: &PgPool, circle: i64, user: Uuid, role: &str, status: 
     .unwrap();
 }
 
-async fn post(pool: &PgPool, circle: i64, author: Uuid, title: &str) -> i64 {
+pub(crate) async fn post(pool: &PgPool, circle: i64, author: Uuid, title: &str) -> i64 {
     sqlx::query_scalar(
         "insert into app.posts (circle_id, author_id, title, body, body_html)
          values ($1, $2, $3, 'words', '<p>words</p>') returning id",
@@ -91,7 +91,13 @@ async fn anonymous_post(pool: &PgPool, circle: i64, sealed: Option<Uuid>) -> i64
     id
 }
 
-async fn comment(pool: &PgPool, post: i64, author: Uuid, parent: Option<i64>, depth: i32) -> i64 {
+pub(crate) async fn comment(
+    pool: &PgPool,
+    post: i64,
+    author: Uuid,
+    parent: Option<i64>,
+    depth: i32,
+) -> i64 {
     sqlx::query_scalar(
         "insert into app.comments (post_id, parent_id, author_id, body, body_html, depth)
          values ($1, $2, $3, 'kind words', '<p>kind words</p>', $4) returning id",
@@ -141,7 +147,7 @@ async fn as_staff_exec(pool: &PgPool, sql: &str) {
 }
 
 /// An author's change to their own post (soft deletion), made as them.
-async fn as_author_exec(pool: &PgPool, author: Uuid, sql: &str) {
+pub(crate) async fn as_author_exec(pool: &PgPool, author: Uuid, sql: &str) {
     assert_eq!(
         run(pool, &as_member(author), sql).await.unwrap(),
         1,
@@ -169,16 +175,20 @@ fn signed_in_aal1(id: Uuid) -> RequestClaims {
     }
 }
 
-fn as_member(id: Uuid) -> RequestClaims {
+pub(crate) fn as_member(id: Uuid) -> RequestClaims {
     signed_in(id, "member")
 }
 
 /// `count(*)`-style query as the caller, rolled back.
-async fn count(pool: &PgPool, who: &RequestClaims, sql: &str) -> i64 {
+pub(crate) async fn count(pool: &PgPool, who: &RequestClaims, sql: &str) -> i64 {
     try_count(pool, who, sql).await.unwrap()
 }
 
-async fn try_count(pool: &PgPool, who: &RequestClaims, sql: &str) -> Result<i64, sqlx::Error> {
+pub(crate) async fn try_count(
+    pool: &PgPool,
+    who: &RequestClaims,
+    sql: &str,
+) -> Result<i64, sqlx::Error> {
     let mut tx = scoped::begin(pool, who).await?;
     let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut *tx).await?;
     tx.rollback().await?;
@@ -187,7 +197,7 @@ async fn try_count(pool: &PgPool, who: &RequestClaims, sql: &str) -> Result<i64,
 
 /// Statements run in order in one transaction as the caller, committed if all succeed;
 /// the rows each changed.
-async fn run_all(
+pub(crate) async fn run_all(
     pool: &PgPool,
     who: &RequestClaims,
     statements: &[&str],
@@ -202,11 +212,11 @@ async fn run_all(
 }
 
 /// One statement as the caller, committed; the rows it changed.
-async fn run(pool: &PgPool, who: &RequestClaims, sql: &str) -> Result<u64, sqlx::Error> {
+pub(crate) async fn run(pool: &PgPool, who: &RequestClaims, sql: &str) -> Result<u64, sqlx::Error> {
     run_all(pool, who, &[sql]).await.map(|changed| changed[0])
 }
 
-fn sqlstate(error: &sqlx::Error) -> Option<String> {
+pub(crate) fn sqlstate(error: &sqlx::Error) -> Option<String> {
     error
         .as_database_error()
         .and_then(|e| e.code())
@@ -216,7 +226,7 @@ fn sqlstate(error: &sqlx::Error) -> Option<String> {
 /// The database refused outright: a policy's WITH CHECK, a missing grant, or a guard
 /// trigger (all SQLSTATE 42501).
 #[track_caller]
-fn assert_refused<T: std::fmt::Debug>(result: Result<T, sqlx::Error>, what: &str) {
+pub(crate) fn assert_refused<T: std::fmt::Debug>(result: Result<T, sqlx::Error>, what: &str) {
     match result {
         Err(error) => assert_eq!(
             sqlstate(&error).as_deref(),

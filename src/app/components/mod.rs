@@ -1,6 +1,7 @@
 //! Building blocks of the design system and the site chrome.
 
 pub mod alert;
+pub mod avatar;
 pub mod breathing_pause;
 pub mod button;
 pub mod card;

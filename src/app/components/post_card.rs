@@ -1,6 +1,7 @@
 //! A post in a feed: title, where and by whom, the start of it (or its content warning), and
 //! how much it has been answered.
 
+use super::avatar::Avatar;
 use crate::domain::community::PostSummary;
 use leptos::prelude::*;
 
@@ -12,8 +13,13 @@ pub fn PostCard(post: PostSummary) -> impl IntoView {
         (Some(author), false) => {
             let href = format!("/u/{}", author.handle);
             let name = author.display_name.clone();
-            view! { <a href=href class="hover:underline" data-testid="post-author">{name}</a> }
-                .into_any()
+            view! {
+                <a href=href class="inline-flex items-center gap-1.5 hover:underline" data-testid="post-author">
+                    <Avatar picture=author.avatar.clone() name=name.clone() handle=author.handle.clone() size=24 />
+                    {name}
+                </a>
+            }
+            .into_any()
         }
         (None, false) => {
             view! { <span data-testid="post-author">"A former member"</span> }.into_any()

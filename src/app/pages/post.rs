@@ -15,6 +15,7 @@ use crate::{
     },
     app::{
         components::{
+            avatar::Avatar,
             button::{ButtonLink, ButtonVariant, button_classes},
             card::Card,
             error_panel::ErrorPanel,
@@ -152,7 +153,10 @@ fn PostView(
         view! { <span data-testid="post-author">"Anonymous member"</span> }.into_any()
     } else if let Some(author) = summary.author.clone() {
         view! {
-            <a href=format!("/u/{}", author.handle) class="font-medium hover:underline" data-testid="post-author">{author.display_name.clone()}</a>
+            <a href=format!("/u/{}", author.handle) class="inline-flex items-center gap-2 font-medium hover:underline" data-testid="post-author">
+                <Avatar picture=author.avatar.clone() name=author.display_name.clone() handle=author.handle.clone() size=32 />
+                {author.display_name.clone()}
+            </a>
             {author.is_verified.then_some(view! { <span class="badge">"Verified practitioner"</span> })}
         }
         .into_any()
@@ -426,7 +430,12 @@ fn CommentItem(
     let indent_class = INDENTS[usize::try_from(indent).unwrap_or(0).min(6)];
     let anchor = format!("comment-{}", comment.id);
     let author = match &comment.author {
-        Some(author) => view! { <a href=format!("/u/{}", author.handle) class="name-link">{author.display_name.clone()}</a> }.into_any(),
+        Some(author) => view! {
+            <a href=format!("/u/{}", author.handle) class="name-link inline-flex items-center gap-1.5">
+                <Avatar picture=author.avatar.clone() name=author.display_name.clone() handle=author.handle.clone() size=24 />
+                {author.display_name.clone()}
+            </a>
+        }.into_any(),
         None if comment.deleted => view! { <span class="text-muted">"Deleted"</span> }.into_any(),
         None if comment.is_anonymous => view! {
             <span data-testid="comment-author">

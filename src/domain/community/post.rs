@@ -10,6 +10,9 @@ pub struct Author {
     pub handle: String,
     pub display_name: String,
     pub is_verified: bool,
+    /// Their profile picture's address without the size (`/media/avatars/<id>`), if any.
+    #[serde(default)]
+    pub avatar: Option<String>,
 }
 
 /// A post in a feed: enough to decide whether to open it.

@@ -24,6 +24,9 @@ pub struct PublicProfile {
     /// A signed-in member looking at someone else's profile: the "Report" link shows.
     #[serde(default)]
     pub can_report: bool,
+    /// Their profile picture's address without the size (`/media/avatars/<id>`), if any.
+    #[serde(default)]
+    pub avatar: Option<String>,
 }
 
 /// Everything a member's profile page shows, read in one transaction: who they are and a

@@ -158,4 +158,7 @@ pub struct ProfileSettings {
     pub display_name: String,
     pub bio: String,
     pub pronouns: String,
+    /// Their profile picture's address without the size (`/media/avatars/<id>`), if any.
+    #[serde(default)]
+    pub avatar: Option<String>,
 }

@@ -5,6 +5,7 @@ pub mod context;
 pub mod digests;
 pub mod flags;
 pub mod identity;
+pub mod media;
 pub mod moderation;
 pub mod notifications;
 pub mod status;

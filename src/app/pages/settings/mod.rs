@@ -5,6 +5,7 @@ mod linked_sign_ins;
 mod notice;
 pub mod profile;
 pub mod profile_details;
+mod profile_picture;
 pub mod security;
 mod two_step;
 

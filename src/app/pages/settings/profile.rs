@@ -32,6 +32,7 @@ pub fn ProfileSettingsPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match profile.await {
                     Ok(profile) => view! {
+                        <super::profile_picture::ProfilePictureSection profile=profile.clone()/>
                         <ProfileForm profile/>
                         <super::profile_details::ProfileDetailsSection/>
                     }.into_any(),

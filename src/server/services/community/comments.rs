@@ -43,6 +43,7 @@ struct CommentRow {
     author_handle: Option<String>,
     author_name: Option<String>,
     author_verified: Option<bool>,
+    author_avatar: Option<uuid::Uuid>,
     is_author: bool,
     by_original_poster: bool,
     can_moderate: bool,
@@ -126,7 +127,7 @@ pub async fn thread(
                 c.body_html, c.created_at, c.edited_at, c.deleted_at, c.removed_at, c.is_anonymous,
                 c.support_count, c.grateful_count, c.insightful_count, c.hug_count,
                 a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified,
-                w.is_author,
+                a.avatar_id as author_avatar, w.is_author,
                 c.is_anonymous and c.id = any (post.op_replies) as by_original_poster,
                 post.can_moderate,
                 case when me.id is null then '{{}}'::text[]
@@ -232,7 +233,7 @@ async fn sealed_authors(
     Ok(rows
         .into_iter()
         .filter_map(|(id, handle, name, verified)| {
-            author(Some(handle), Some(name), Some(verified)).map(|a| (id, a))
+            author(Some(handle), Some(name), Some(verified), None).map(|a| (id, a))
         })
         .collect())
 }
@@ -246,7 +247,12 @@ fn into_view(row: CommentRow, sealed_author: Option<Author>) -> CommentView {
         author: if deleted || row.is_anonymous {
             None
         } else {
-            author(row.author_handle, row.author_name, row.author_verified)
+            author(
+                row.author_handle,
+                row.author_name,
+                row.author_verified,
+                row.author_avatar,
+            )
         },
         is_anonymous: row.is_anonymous,
         by_original_poster: row.by_original_poster && !deleted,

@@ -204,7 +204,7 @@ pub async fn read(
         .bind(post_id)
         .fetch_optional(&mut **tx)
         .await?;
-        let shown = sealed.and_then(|(h, n, v)| author(Some(h), Some(n), Some(v)));
+        let shown = sealed.and_then(|(h, n, v)| author(Some(h), Some(n), Some(v), None));
         super::sealed_views::record(tx, post_id, shown.is_some(), &[]).await?;
         shown
     } else {

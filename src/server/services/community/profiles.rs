@@ -21,6 +21,7 @@ struct ProfileRow {
     modalities: Vec<String>,
     credentials: String,
     booking_url: String,
+    avatar_id: Option<uuid::Uuid>,
 }
 
 /// Who the member with `handle` is, inside the caller's open transaction; `NotFound` when
@@ -32,7 +33,7 @@ pub async fn public_profile(
 ) -> Result<PublicProfile, AppError> {
     let row: Option<ProfileRow> = sqlx::query_as(
         "select user_id, handle, display_name, pronouns, bio, interests, created_at, is_verified,
-                modalities, credentials, booking_url
+                modalities, credentials, booking_url, avatar_id
            from app.profiles where handle = $1",
     )
     .bind(handle.to_lowercase())
@@ -62,6 +63,7 @@ pub async fn public_profile(
         },
         can_verify: caller.is_some_and(|c| c.role == crate::domain::AccountRole::Admin),
         can_report: caller.is_some_and(|c| c.user_id != row.user_id),
+        avatar: row.avatar_id.as_ref().map(super::rows::avatar_path),
     })
 }
 

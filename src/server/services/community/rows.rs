@@ -12,7 +12,8 @@ pub(crate) const POST_SUMMARY_SELECT: &str = "
            p.is_anonymous, p.content_warning, p.pinned, p.locked, p.created_at,
            p.last_activity_at, p.comment_count,
            (p.support_count + p.grateful_count + p.insightful_count + p.hug_count) as reaction_total,
-           a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified
+           a.handle as author_handle, a.display_name as author_name, a.is_verified as author_verified,
+           a.avatar_id as author_avatar
       from app.posts p
       join app.circles c on c.id = p.circle_id
       left join app.profiles a on a.user_id = p.author_id";
@@ -35,6 +36,7 @@ pub(crate) struct PostSummaryRow {
     pub author_handle: Option<String>,
     pub author_name: Option<String>,
     pub author_verified: Option<bool>,
+    pub author_avatar: Option<uuid::Uuid>,
 }
 
 impl PostSummaryRow {
@@ -50,7 +52,12 @@ impl PostSummaryRow {
                 markdown::excerpt(&self.body_start, 240)
             },
             title: self.title,
-            author: author(self.author_handle, self.author_name, self.author_verified),
+            author: author(
+                self.author_handle,
+                self.author_name,
+                self.author_verified,
+                self.author_avatar,
+            ),
             is_anonymous: self.is_anonymous,
             content_warning: self.content_warning,
             pinned: self.pinned,
@@ -67,12 +74,22 @@ pub(crate) fn author(
     handle: Option<String>,
     name: Option<String>,
     verified: Option<bool>,
+    avatar: Option<uuid::Uuid>,
 ) -> Option<Author> {
     Some(Author {
         handle: handle?,
         display_name: name?,
         is_verified: verified.unwrap_or(false),
+        avatar: avatar.map(|id| avatar_path(&id)),
     })
+}
+
+/// A profile picture's address without the size: the page picks sizes for `srcset`.
+pub(crate) fn avatar_path(id: &uuid::Uuid) -> String {
+    format!(
+        "/media/{}/{id}",
+        crate::domain::media::Bucket::Avatars.as_str()
+    )
 }
 
 /// Microseconds since the epoch: the score a time-ordered cursor carries.

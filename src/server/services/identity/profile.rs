@@ -84,18 +84,25 @@ struct ViewerRow {
 pub async fn load(ctx: &ServiceContext) -> Result<ProfileSettings, AppError> {
     ctx.member()?;
     let mut tx = ctx.begin().await?;
-    let row: Option<(String, String, String, String)> = sqlx::query_as(
-        "select handle, display_name, bio, pronouns from app.profiles where user_id = auth.uid()",
+    let row: Option<(String, String, String, String, Option<uuid::Uuid>)> = sqlx::query_as(
+        "select handle, display_name, bio, pronouns, avatar_id
+           from app.profiles where user_id = auth.uid()",
     )
     .fetch_optional(&mut *tx)
     .await?;
     tx.commit().await?;
-    let (handle, display_name, bio, pronouns) = row.ok_or(AppError::NotFound)?;
+    let (handle, display_name, bio, pronouns, avatar) = row.ok_or(AppError::NotFound)?;
     Ok(ProfileSettings {
         handle,
         display_name,
         bio,
         pronouns,
+        avatar: avatar.map(|id| {
+            format!(
+                "/media/{}/{id}",
+                crate::domain::media::Bucket::Avatars.as_str()
+            )
+        }),
     })
 }
 

@@ -1,0 +1,114 @@
+import { test, expect } from "./fixtures";
+import { signedInMember } from "./members";
+
+/**
+ * A profile picture end to end, the way a member adds one: a phone photo carrying its GPS
+ * position (EXIF) is chosen on /settings/profile and sent by the plain form; the page says
+ * it is saved, the profile shows it, and the bytes anyone can download carry no EXIF and
+ * no position. A file that is not a picture (an SVG with a script, named .jpg) is refused
+ * in words; a JPEG with HTML after its pixels is accepted, and opening its address in the
+ * browser runs nothing.
+ */
+
+/** The GPS latitude's first rational (52/1), as the EXIF block below stores it. */
+const GPS_MARK = Buffer.from([52, 0, 0, 0, 1, 0, 0, 0]);
+
+/** An EXIF block as a phone writes one: orientation 6 and a GPS latitude of 52° 22' 12.34" N. */
+function exifSegment(): Buffer {
+  const tiff: number[] = [0x49, 0x49, 0x2a, 0, 8, 0, 0, 0];
+  tiff.push(2, 0);
+  tiff.push(0x12, 0x01, 3, 0, 1, 0, 0, 0, 6, 0, 0, 0);
+  tiff.push(0x25, 0x88, 4, 0, 1, 0, 0, 0, 38, 0, 0, 0);
+  tiff.push(0, 0, 0, 0);
+  tiff.push(2, 0);
+  tiff.push(1, 0, 2, 0, 2, 0, 0, 0, 0x4e, 0, 0, 0);
+  tiff.push(2, 0, 5, 0, 3, 0, 0, 0, 68, 0, 0, 0);
+  tiff.push(0, 0, 0, 0);
+  for (const [n, d] of [[52, 1], [22, 1], [1234, 100]]) {
+    const pair = Buffer.alloc(8);
+    pair.writeUInt32LE(n, 0);
+    pair.writeUInt32LE(d, 4);
+    tiff.push(...pair);
+  }
+  const body = Buffer.concat([Buffer.from("Exif\0\0", "latin1"), Buffer.from(tiff)]);
+  const header = Buffer.from([0xff, 0xe1, 0, 0]);
+  header.writeUInt16BE(body.length + 2, 2);
+  return Buffer.concat([header, body]);
+}
+
+test("a profile picture is shown everywhere and carries no hidden location", async ({ page, pageProblems }) => {
+  test.setTimeout(90_000);
+  const member = await signedInMember(page, "Wren Hollow");
+  await page.goto("/settings/profile");
+  // A photo drawn by the browser itself, then given a phone's EXIF block after its start marker.
+  const drawn = await page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = 90;
+    canvas.height = 60;
+    const g = canvas.getContext("2d")!;
+    g.fillStyle = "#c82020";
+    g.fillRect(0, 0, 45, 60);
+    g.fillStyle = "#2020c8";
+    g.fillRect(45, 0, 45, 60);
+    return canvas.toDataURL("image/jpeg", 0.9).split(",")[1];
+  });
+  const jpeg = Buffer.from(drawn, "base64");
+  const photo = Buffer.concat([jpeg.subarray(0, 2), exifSegment(), jpeg.subarray(2)]);
+  expect(photo.includes(GPS_MARK)).toBeTruthy();
+
+  await expect(page.getByTestId("avatar-initials").first()).toHaveText("WH");
+  await page.getByTestId("avatar-file").setInputFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: photo });
+  await page.getByTestId("avatar-submit").click();
+  await expect(page).toHaveURL(/\/settings\/profile\?avatar=saved#picture$/);
+  await expect(page.getByTestId("avatar-saved")).toHaveText("Your new profile picture is saved.");
+
+  await page.goto(`/u/${member.handle}`);
+  const shown = page.getByTestId("avatar").first();
+  await expect(shown).toBeVisible();
+  await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
+  const src = await shown.getAttribute("src");
+  expect(src).toMatch(/^\/media\/avatars\/[0-9a-f-]{36}\/128$/);
+
+  // Downloaded by a visitor: a plain JPEG, upright (90 × 60 turned by orientation 6 is
+  // cropped square), with no EXIF block and no position.
+  const download = await page.request.get(src!.replace(/\/128$/, "/256"), { headers: { cookie: "" } });
+  expect(download.status()).toBe(200);
+  expect(download.headers()["content-type"]).toBe("image/jpeg");
+  expect(download.headers()["x-content-type-options"]).toBe("nosniff");
+  expect(download.headers()["content-security-policy"]).toContain("sandbox");
+  const bytes = await download.body();
+  expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+  expect(bytes.includes(Buffer.from("Exif", "latin1")), "an EXIF block was served").toBeFalsy();
+  expect(bytes.includes(GPS_MARK), "the GPS position was served").toBeFalsy();
+
+  // Refused in words: a script in an SVG, whatever it is called.
+  await page.goto("/settings/profile");
+  await page.getByTestId("avatar-file").setInputFiles({
+    name: "holiday.jpg",
+    mimeType: "image/jpeg",
+    buffer: Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>'),
+  });
+  await page.getByTestId("avatar-submit").click();
+  await expect(page.getByTestId("avatar-error")).toContainText("isn't a picture we can take");
+  // The picture saved before is still the one shown.
+  await expect(page.getByTestId("avatar").first()).toHaveAttribute("src", src!);
+
+  // HTML after a JPEG's pixels: accepted as a picture, and its address runs nothing.
+  const polyglot = Buffer.concat([jpeg, Buffer.from("<html><script>alert(document.cookie)</script></html>")]);
+  await page.getByTestId("avatar-file").setInputFiles({ name: "x.html", mimeType: "text/html", buffer: polyglot });
+  await page.getByTestId("avatar-submit").click();
+  await expect(page.getByTestId("avatar-saved")).toBeVisible();
+  const newer = await page.getByTestId("avatar").first().getAttribute("src");
+  expect(newer).not.toBe(src);
+  let dialogs = 0;
+  page.on("dialog", (dialog) => {
+    dialogs += 1;
+    void dialog.dismiss();
+  });
+  const opened = await page.goto(newer!);
+  expect(opened?.headers()["content-type"]).toBe("image/jpeg");
+  expect(await opened!.text().then((t) => t.includes("<script"))).toBeFalsy();
+  expect(dialogs).toBe(0);
+  // Chromium shows the picture on its own; its console may note the sandbox.
+  pageProblems.allow(/sandbox|Blocked script execution/i, "the picture's document is sandboxed on purpose");
+});

@@ -1,0 +1,267 @@
+//! `POST /uploads/avatar`: a member's new profile picture, as a plain multipart form (no
+//! JavaScript needed) or from a script.
+//!
+//! The file streams in a chunk at a time and is cut off the moment it passes the bucket's
+//! cap; its first bytes must say JPEG, PNG, GIF or WebP before the rest is read. The
+//! member's hourly count and quota are checked before a byte of the body is read. Decoding
+//! and re-encoding wait for a slot (`media.reencode_slots`) and run on a blocking thread.
+//! The variants are stored first and recorded second; if recording fails, they are deleted
+//! again, so a failure leaves nothing behind.
+//!
+//! A plain form is answered with a redirect back to the settings page carrying a short code
+//! (never free text); a script (which does not ask for HTML) gets JSON.
+
+use crate::{
+    domain::{
+        AppError,
+        media::{Bucket, ImageKind, UploadRefusal, media_path},
+    },
+    server::{
+        auth::session::Caller,
+        media::{Media, picture, store},
+        services::{context::ServiceContext, media as pictures},
+        state::AppState,
+    },
+};
+use axum::{
+    Json,
+    extract::{Multipart, State, multipart::MultipartRejection},
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+use std::time::Instant;
+
+/// Where a plain form is sent back to.
+const SETTINGS: &str = "/settings/profile";
+
+/// Why an upload did not land: refused for a reason the member can act on, or failed.
+#[derive(Debug)]
+pub enum Outcome {
+    Refused(UploadRefusal),
+    Failed(AppError),
+}
+
+impl From<UploadRefusal> for Outcome {
+    fn from(refusal: UploadRefusal) -> Self {
+        Outcome::Refused(refusal)
+    }
+}
+
+impl From<AppError> for Outcome {
+    fn from(error: AppError) -> Self {
+        Outcome::Failed(error)
+    }
+}
+
+pub async fn avatar(
+    State(state): State<AppState>,
+    caller: Option<axum::Extension<Caller>>,
+    headers: HeaderMap,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let plain = wants_html(&headers);
+    let session = caller.and_then(|c| c.0.0.clone());
+    let started = Instant::now();
+    let result = receive_avatar(&state, session, multipart).await;
+    let outcome = match &result {
+        Ok(_) => "stored",
+        Err(Outcome::Refused(refusal)) => refusal.code(),
+        Err(Outcome::Failed(_)) => "failed",
+    };
+    metrics::counter!("wellspring_media_uploads_total", "bucket" => "avatars", "outcome" => outcome)
+        .increment(1);
+    match result {
+        Ok(path) => {
+            tracing::info!(
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "profile picture stored"
+            );
+            if plain {
+                Redirect::to(&format!("{SETTINGS}?avatar=saved#picture")).into_response()
+            } else {
+                Json(serde_json::json!({ "path": path })).into_response()
+            }
+        }
+        Err(Outcome::Refused(refusal)) => {
+            tracing::info!(reason = refusal.code(), "profile picture refused");
+            if plain {
+                Redirect::to(&format!(
+                    "{SETTINGS}?avatar_error={}#picture",
+                    refusal.code()
+                ))
+                .into_response()
+            } else {
+                let status =
+                    StatusCode::from_u16(refusal.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
+                (
+                    status,
+                    Json(serde_json::json!({ "error": refusal.message() })),
+                )
+                    .into_response()
+            }
+        }
+        Err(Outcome::Failed(AppError::Unauthorized)) if plain => {
+            Redirect::to(&format!("/login?next={SETTINGS}")).into_response()
+        }
+        Err(Outcome::Failed(error)) => {
+            if matches!(error, AppError::Internal | AppError::Unavailable) {
+                tracing::error!(error = ?error, "storing a profile picture failed");
+            }
+            if plain {
+                let code = match error {
+                    AppError::Restricted(_) => "restricted",
+                    _ => "failed",
+                };
+                Redirect::to(&format!("{SETTINGS}?avatar_error={code}#picture")).into_response()
+            } else {
+                let status = StatusCode::from_u16(error.status_code())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+                (
+                    status,
+                    Json(serde_json::json!({ "error": error.to_string() })),
+                )
+                    .into_response()
+            }
+        }
+    }
+}
+
+async fn receive_avatar(
+    state: &AppState,
+    session: Option<crate::server::auth::session::CurrentSession>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<String, Outcome> {
+    let media = &state.media;
+    if !media.settings.uploads_enabled {
+        return Err(UploadRefusal::UploadsOff.into());
+    }
+    let ctx = ServiceContext::from_state(state, session);
+    ctx.member()?;
+    pictures::allowance(&ctx, &media.settings).await??;
+    let multipart = multipart.map_err(|_| UploadRefusal::NoFile)?;
+    let bytes = read_field(multipart, "avatar", media.settings.avatar_max_bytes).await?;
+    let picture = reencode(media, bytes, Bucket::Avatars).await?;
+    let id = uuid::Uuid::new_v4();
+    put_all(media, Bucket::Avatars, id, &picture).await?;
+    if let Err(error) = pictures::set_avatar(&ctx, id, &picture).await {
+        delete_all(media, Bucket::Avatars, id, &picture).await;
+        return Err(error.into());
+    }
+    Ok(media_path(
+        Bucket::Avatars,
+        &id.to_string(),
+        Bucket::Avatars.variants()[0],
+    ))
+}
+
+/// Reads the form field `name`, refusing it as soon as its first bytes are not a picture or
+/// it grows past `max_bytes` (the rest of the body is never read).
+pub async fn read_field(
+    mut multipart: Multipart,
+    name: &str,
+    max_bytes: u64,
+) -> Result<Vec<u8>, UploadRefusal> {
+    let too_large = UploadRefusal::TooLarge {
+        limit_mb: max_bytes.div_ceil(1024 * 1024),
+    };
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| UploadRefusal::Unreadable)?
+    {
+        if field.name() != Some(name) {
+            continue;
+        }
+        // A form sent with no file chosen has a nameless, empty part.
+        let chosen = field.file_name().is_some_and(|n| !n.is_empty());
+        let mut data: Vec<u8> = Vec::new();
+        let mut sniffed = false;
+        loop {
+            let chunk = match field.chunk().await {
+                Ok(Some(chunk)) => chunk,
+                Ok(None) => break,
+                // The route group's own body limit (a larger, outer bound) ends the stream.
+                Err(error) if error.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    return Err(too_large);
+                }
+                Err(_) => return Err(UploadRefusal::Unreadable),
+            };
+            if (data.len() + chunk.len()) as u64 > max_bytes {
+                return Err(too_large);
+            }
+            data.extend_from_slice(&chunk);
+            if !sniffed && data.len() >= ImageKind::SNIFF_LEN {
+                ImageKind::sniff(&data).ok_or(UploadRefusal::NotAnImage)?;
+                sniffed = true;
+            }
+        }
+        if data.is_empty() {
+            return Err(if chosen {
+                UploadRefusal::Empty
+            } else {
+                UploadRefusal::NoFile
+            });
+        }
+        return Ok(data);
+    }
+    Err(UploadRefusal::NoFile)
+}
+
+/// Decodes and re-encodes on a blocking thread, once a slot is free.
+pub async fn reencode(
+    media: &Media,
+    bytes: Vec<u8>,
+    bucket: Bucket,
+) -> Result<picture::Picture, Outcome> {
+    let _slot = media
+        .reencoding
+        .acquire()
+        .await
+        .map_err(|_| AppError::Unavailable)?;
+    let limits = media.limits();
+    tokio::task::spawn_blocking(move || picture::reencode(&bytes, bucket, limits))
+        .await
+        .map_err(|error| {
+            tracing::error!(error = %error, "re-encoding a picture panicked");
+            Outcome::Failed(AppError::Internal)
+        })?
+        .map_err(Outcome::Refused)
+}
+
+/// Stores every variant; on a failure, deletes those already stored.
+pub async fn put_all(
+    media: &Media,
+    bucket: Bucket,
+    id: uuid::Uuid,
+    picture: &picture::Picture,
+) -> Result<(), Outcome> {
+    for variant in &picture.variants {
+        let key = store::key(bucket, id, variant.size);
+        if let Err(error) = media.store.put(&key, variant.jpeg.clone().into()).await {
+            tracing::error!(error = %error, %key, "the object store refused a picture");
+            delete_all(media, bucket, id, picture).await;
+            return Err(Outcome::Failed(AppError::Unavailable));
+        }
+    }
+    Ok(())
+}
+
+/// Best effort: what is left behind is an unreferenced object, never a broken row.
+pub async fn delete_all(media: &Media, bucket: Bucket, id: uuid::Uuid, picture: &picture::Picture) {
+    for variant in &picture.variants {
+        let key = store::key(bucket, id, variant.size);
+        if let Err(error) = media.store.delete(&key).await
+            && !matches!(error, object_store::Error::NotFound { .. })
+        {
+            tracing::warn!(error = %error, %key, "could not delete a picture after a failed upload");
+        }
+    }
+}
+
+/// A browser's form post asks for HTML; a script's fetch does not.
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
+}
