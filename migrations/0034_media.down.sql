@@ -5,5 +5,6 @@ drop trigger if exists profiles_guard_avatar on app.profiles;
 drop function if exists app.guard_avatar();
 alter table app.profiles drop column if exists avatar_id;
 drop table if exists app.media_objects;
+drop function if exists app.cap_post_pictures();
 drop function if exists app.queue_media_deletion();
 drop table if exists app.media_deletions;

@@ -43,7 +43,7 @@ create index media_objects_unattached_idx on app.media_objects (created_at)
 alter table app.media_objects enable row level security, force row level security;
 
 grant select on app.media_objects to anon, authenticated;
-grant insert (id, bucket, owner_id, content_type, width, height, bytes, sizes, alt)
+grant insert (id, bucket, owner_id, content_type, width, height, bytes, sizes, alt, post_id)
     on app.media_objects to authenticated;
 grant update (alt) on app.media_objects to authenticated;
 grant delete on app.media_objects to authenticated;
@@ -58,12 +58,41 @@ create policy media_objects_read on app.media_objects for select to anon, authen
             and exists (select 1 from app.comments c where c.id = comment_id and c.deleted_at is null))
         or (select app.is_site_admin())
     );
+-- A picture is attached to a post as it is uploaded, by the post's named author only: never
+-- to an anonymous post (a picture can say who took it, and its row names its uploader).
 create policy media_objects_upload_own on app.media_objects for insert to authenticated
-    with check (owner_id = (select auth.uid()));
+    with check (
+        owner_id = (select auth.uid())
+        and (post_id is null
+             or exists (select 1 from app.posts p
+                         where p.id = post_id and p.author_id = (select auth.uid())
+                           and p.deleted_at is null and not p.is_anonymous))
+    );
 create policy media_objects_describe_own on app.media_objects for update to authenticated
     using (owner_id = (select auth.uid())) with check (owner_id = (select auth.uid()));
 create policy media_objects_remove on app.media_objects for delete to authenticated
     using (owner_id = (select auth.uid()) or (select app.is_site_admin()));
+
+-- At most four pictures on a post, said in words (SQLSTATE WS400). Uploads to one post are
+-- counted one at a time (an advisory lock per post), so two at once cannot make five.
+create function app.cap_post_pictures() returns trigger
+    language plpgsql security definer
+    set search_path = ''
+as $$
+begin
+    if new.post_id is not null then
+        perform pg_advisory_xact_lock(hashtext('media_objects:post'), hashtext(new.post_id::text));
+        if (select count(*) from app.media_objects where post_id = new.post_id) >= 4 then
+            raise exception 'A post can hold up to 4 pictures. Remove one to add another.'
+                using errcode = 'WS400';
+        end if;
+    end if;
+    return new;
+end
+$$;
+alter function app.cap_post_pictures() owner to community_steward;
+create trigger media_objects_cap_post before insert on app.media_objects
+    for each row execute function app.cap_post_pictures();
 
 -- A silenced, suspended or banned member cannot upload (the same sentence as for posting).
 create trigger media_objects_restricted before insert on app.media_objects

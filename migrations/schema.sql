@@ -31,6 +31,22 @@ begin
 end
 $$;
 
+CREATE FUNCTION app.cap_post_pictures() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+    if new.post_id is not null then
+        perform pg_advisory_xact_lock(hashtext('media_objects:post'), hashtext(new.post_id::text));
+        if (select count(*) from app.media_objects where post_id = new.post_id) >= 4 then
+            raise exception 'A post can hold up to 4 pictures. Remove one to add another.'
+                using errcode = 'WS400';
+        end if;
+    end if;
+    return new;
+end
+$$;
+
 CREATE FUNCTION app.comment_author(p_comment bigint) RETURNS uuid
     LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
@@ -3130,6 +3146,8 @@ CREATE TRIGGER comments_notifications AFTER INSERT OR UPDATE OF deleted_at ON ap
 
 CREATE TRIGGER comments_restricted BEFORE INSERT OR UPDATE ON app.comments FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
 
+CREATE TRIGGER media_objects_cap_post BEFORE INSERT ON app.media_objects FOR EACH ROW EXECUTE FUNCTION app.cap_post_pictures();
+
 CREATE TRIGGER media_objects_queue_deletion AFTER DELETE ON app.media_objects FOR EACH ROW EXECUTE FUNCTION app.queue_media_deletion();
 
 CREATE TRIGGER media_objects_restricted BEFORE INSERT ON app.media_objects FOR EACH ROW EXECUTE FUNCTION app.refuse_restricted_writer('silence');
@@ -3558,7 +3576,9 @@ CREATE POLICY media_objects_sweep_orphans ON app.media_objects FOR DELETE TO aut
 
 CREATE POLICY media_objects_sweep_read ON app.media_objects FOR SELECT TO auth_admin USING (true);
 
-CREATE POLICY media_objects_upload_own ON app.media_objects FOR INSERT TO authenticated WITH CHECK ((owner_id = ( SELECT auth.uid() AS uid)));
+CREATE POLICY media_objects_upload_own ON app.media_objects FOR INSERT TO authenticated WITH CHECK (((owner_id = ( SELECT auth.uid() AS uid)) AND ((post_id IS NULL) OR (EXISTS ( SELECT 1
+   FROM app.posts p
+  WHERE ((p.id = media_objects.post_id) AND (p.author_id = ( SELECT auth.uid() AS uid)) AND (p.deleted_at IS NULL) AND (NOT p.is_anonymous)))))));
 
 ALTER TABLE app.moderation_log ENABLE ROW LEVEL SECURITY;
 
@@ -4068,6 +4088,8 @@ GRANT INSERT(bytes) ON TABLE app.media_objects TO authenticated;
 GRANT INSERT(sizes) ON TABLE app.media_objects TO authenticated;
 
 GRANT INSERT(alt),UPDATE(alt) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(post_id) ON TABLE app.media_objects TO authenticated;
 
 GRANT SELECT,INSERT ON TABLE app.moderation_log TO community_steward;
 GRANT SELECT ON TABLE app.moderation_log TO authenticated;

@@ -204,3 +204,34 @@ pub async fn staff_dashboard() -> Result<crate::domain::dashboard::Dashboard, Ap
     }
     Ok(drawn)
 }
+
+/// Every upload, newest first, with its uploader: admins only.
+#[server(prefix = "/api", endpoint = "admin/uploads")]
+pub async fn uploads_list(
+    #[server(default)] older: String,
+) -> Result<crate::domain::media::UploadsPage, AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::media};
+    let session = with_status(request::require_staff())?;
+    if session.role != crate::domain::AccountRole::Admin {
+        return with_status(Err(AppError::Forbidden));
+    }
+    let ctx = request::context()?;
+    with_status(media::uploads(&ctx, (!older.is_empty()).then_some(older.as_str())).await)
+}
+
+/// An admin removes any upload; its bytes leave the store with the next sweep.
+#[server(prefix = "/api", endpoint = "admin/upload-remove")]
+pub async fn remove_upload(id: String) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::media};
+    let session = with_status(request::require_staff())?;
+    if session.role != crate::domain::AccountRole::Admin {
+        return with_status(Err(AppError::Forbidden));
+    }
+    let Ok(id) = uuid::Uuid::parse_str(id.trim()) else {
+        return with_status(Err(AppError::NotFound));
+    };
+    let ctx = request::context()?;
+    with_status(media::remove_as_admin(&ctx, id, &request::origin()).await)?;
+    super::circles::redirect_back_without_js("/admin/uploads?removed=1");
+    Ok(())
+}

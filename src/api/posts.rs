@@ -128,6 +128,21 @@ pub async fn delete_post(id: PostId) -> Result<(), AppError> {
     Ok(())
 }
 
+/// The author takes a picture off their post (an admin, any picture); back to the post.
+#[server(prefix = "/api", endpoint = "posts/picture-remove")]
+pub async fn remove_post_picture(post: PostId, picture: String) -> Result<(), AppError> {
+    use crate::server::{auth::request, http::errors::with_status, services::media};
+    let ctx = request::context()?;
+    let id = uuid::Uuid::parse_str(&picture).map_err(|_| AppError::NotFound);
+    let id = with_status(id)?;
+    if !with_status(media::remove(&ctx, id).await)? {
+        return with_status(Err(AppError::NotFound));
+    }
+    let path = with_status(media::post_address(&ctx, post.get()).await)?.unwrap_or_default();
+    leptos_axum::redirect(&format!("{path}?picture=removed#pictures"));
+    Ok(())
+}
+
 /// A circle moderator pins or unpins, locks or unlocks a post: `flag` is "pinned" or
 /// "locked", `on` is "true" or "false", and `reason` is logged and told to the author.
 #[server(prefix = "/api", endpoint = "posts/moderate")]

@@ -23,7 +23,7 @@ use pages::{
     admin::{
         audit::AuditLogPage, dashboard::AdminDashboardPage, flags::FeatureFlagsPage,
         member::StaffMemberPage, members::StaffMembersPage, modlog::StaffModlogPage,
-        queue::ReviewQueuePage, words::WatchedWordsPage,
+        queue::ReviewQueuePage, uploads::UploadsPage, words::WatchedWordsPage,
     },
     bookmarks::BookmarksPage,
     circle::CirclePage,
@@ -135,6 +135,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/admin/words") view=WatchedWordsPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
                         <Route path=path!("/admin/flags") view=FeatureFlagsPage ssr=SsrMode::Async/>
+                        <Route path=path!("/admin/uploads") view=UploadsPage ssr=SsrMode::Async/>
                         <Route path=path!("/about") view=AboutPage/>
                         <Route path=path!("/status") view=StatusPage ssr=SsrMode::Async/>
                         <Route path=path!("/signup") view=SignupPage/>

@@ -58,6 +58,41 @@ pub fn media_path(bucket: Bucket, id: &str, size: u32) -> String {
     format!("/media/{}/{id}/{size}", bucket.as_str())
 }
 
+/// One upload as the admins' list shows it (`/admin/uploads`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadRow {
+    pub id: String,
+    /// `avatars`, `post-media` or `private`.
+    pub bucket: String,
+    /// A small size's address to show; `None` for private pictures (never shown here).
+    pub thumbnail: Option<String>,
+    /// `@handle`, or "a deleted account".
+    pub uploader: String,
+    pub size_label: String,
+    pub dimensions: String,
+    pub uploaded_label: String,
+    pub alt: String,
+    /// The post it belongs to, if any.
+    pub post_path: Option<String>,
+}
+
+/// A page of the admins' uploads list, newest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UploadsPage {
+    pub rows: Vec<UploadRow>,
+    /// The cursor for the next (older) page.
+    pub older: Option<String>,
+}
+
+/// Bytes for people: "812 KB", "3.4 MB".
+pub fn size_label(bytes: u64) -> String {
+    if bytes < 1024 * 1024 {
+        format!("{} KB", bytes.div_ceil(1024))
+    } else {
+        format!("{:.1} MB", bytes as f64 / (1024.0 * 1024.0))
+    }
+}
+
 /// The image formats accepted, known by their magic bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImageKind {
@@ -93,15 +128,27 @@ impl ImageKind {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum UploadRefusal {
     Empty,
-    TooLarge { limit_mb: u64 },
+    TooLarge {
+        limit_mb: u64,
+    },
     NotAnImage,
-    TooManyPixels { limit_megapixels: u64 },
+    TooManyPixels {
+        limit_megapixels: u64,
+    },
     Unreadable,
     NoFile,
     RateLimited,
-    QuotaFull { quota_mb: u64 },
+    QuotaFull {
+        quota_mb: u64,
+    },
     UploadsOff,
+    /// A picture in a post needs words for members who cannot see it.
+    NoDescription,
+    DescriptionTooLong,
 }
+
+/// The longest description (alt text) a picture may have.
+pub const MAX_DESCRIPTION: usize = 500;
 
 impl UploadRefusal {
     pub fn code(self) -> &'static str {
@@ -115,6 +162,8 @@ impl UploadRefusal {
             UploadRefusal::RateLimited => "rate-limited",
             UploadRefusal::QuotaFull { .. } => "quota-full",
             UploadRefusal::UploadsOff => "uploads-off",
+            UploadRefusal::NoDescription => "no-description",
+            UploadRefusal::DescriptionTooLong => "description-too-long",
         }
     }
 
@@ -133,6 +182,8 @@ impl UploadRefusal {
             "rate-limited" => UploadRefusal::RateLimited,
             "quota-full" => UploadRefusal::QuotaFull { quota_mb: 0 },
             "uploads-off" => UploadRefusal::UploadsOff,
+            "no-description" => UploadRefusal::NoDescription,
+            "description-too-long" => UploadRefusal::DescriptionTooLong,
             _ => return None,
         })
     }
@@ -186,6 +237,13 @@ impl UploadRefusal {
             UploadRefusal::UploadsOff => {
                 "Picture uploads are turned off for now. Please try again later.".to_owned()
             }
+            UploadRefusal::NoDescription => {
+                "Please describe the picture in a few words, for members who use a screen reader."
+                    .to_owned()
+            }
+            UploadRefusal::DescriptionTooLong => format!(
+                "Please keep the description under {MAX_DESCRIPTION} characters."
+            ),
         }
     }
 }
@@ -198,6 +256,7 @@ pub fn upload_problem(code: &str) -> Option<String> {
             "Your account can't change its picture right now. Your notifications say why."
                 .to_owned(),
         ),
+        "full" => Some("A post can hold up to 4 pictures. Remove one to add another.".to_owned()),
         "failed" => Some(
             "Something went wrong on our side while saving your picture. Please try again."
                 .to_owned(),
@@ -247,6 +306,8 @@ mod tests {
             UploadRefusal::RateLimited,
             UploadRefusal::QuotaFull { quota_mb: 0 },
             UploadRefusal::UploadsOff,
+            UploadRefusal::NoDescription,
+            UploadRefusal::DescriptionTooLong,
         ] {
             assert_eq!(UploadRefusal::from_code(refusal.code()), Some(refusal));
         }

@@ -346,6 +346,10 @@ pub fn router(state: AppState) -> Router {
             axum::routing::post(crate::server::media::uploads::avatar),
         )
         .route(
+            "/uploads/post-media",
+            axum::routing::post(crate::server::media::uploads::post_picture),
+        )
+        .route(
             "/media/{bucket}/{id}/{size}",
             get(crate::server::media::serving::serve),
         )

@@ -339,7 +339,10 @@ async fn a_profile_picture_is_stripped_upright_served_safely_and_replaced_cleanl
     assert_eq!(removed.status, StatusCode::OK, "{}", removed.body);
     assert_eq!(avatar_id(&app, "ana").await, None);
     let (_, profile) = page(&app, "/u/ana", "").await;
-    assert!(profile.contains("data-testid=\"avatar-initials\""));
+    assert!(
+        profile.contains("<span aria-hidden=\"true\" class=\"avatar "),
+        "initials shown"
+    );
     let sent = upload(
         &app,
         &ana,
@@ -770,4 +773,273 @@ async fn a_failed_record_leaves_nothing_stored() {
         stored_keys(&app).await.is_empty(),
         "stored bytes were deleted again"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Pictures in posts
+// ---------------------------------------------------------------------------------------
+
+/// Posts a picture with its description to post `post`, as `who`.
+async fn add_picture(
+    app: &TestApp,
+    who: &Member,
+    post: i64,
+    alt: Option<&str>,
+    bytes: &[u8],
+    plain: bool,
+) -> Upload {
+    let boundary = "wellspring-test-boundary-9c1d";
+    let mut body = Vec::new();
+    if let Some(alt) = alt {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\n{alt}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"picture\"; filename=\"lake.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend(bytes);
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = crate::identity::bare_client()
+        .post(format!("{}/uploads/post-media?post={post}", app.address))
+        .header(header::ORIGIN, app.address.as_str())
+        .header(header::COOKIE, who.cookies.as_str())
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(
+            header::ACCEPT,
+            if plain {
+                "text/html,*/*"
+            } else {
+                "application/json"
+            },
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    Upload {
+        status: response.status(),
+        location: response
+            .headers()
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned(),
+        body: response.text().await.unwrap(),
+    }
+}
+
+async fn pictures_of(app: &TestApp, post: i64) -> Vec<(uuid::Uuid, String)> {
+    sqlx::query_as("select id, alt from app.media_objects where post_id = $1 order by created_at")
+        .bind(post)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn a_post_holds_up_to_four_described_pictures_from_its_author(store: Store) {
+    let app = app_on(store, |_| {}).await;
+    let ana = member(&app, "ana", "Ana").await;
+    let ben = member(&app, "ben", "Ben").await;
+    sqlx::query(
+        "insert into app.circles (slug, name, visibility) values ('open', 'Open', 'public')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    for who in [&ana, &ben] {
+        let joined = crate::community::join(&app, who, "open").await;
+        assert_eq!(joined.status, StatusCode::OK, "{}", joined.body);
+    }
+    let post = crate::community::write_post(&app, &ana, "open", "Lake walk", "Fog at dawn.").await;
+    let photo = photo_with_gps(120, 80);
+
+    // Words first: a picture without a description is refused, kindly.
+    let sent = add_picture(&app, &ana, post, None, &photo, false).await;
+    assert_eq!(sent.status, StatusCode::BAD_REQUEST);
+    assert!(sent.body.contains("describe the picture"), "{}", sent.body);
+    let sent = add_picture(&app, &ana, post, Some("   "), &photo, true).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert!(
+        sent.location
+            .contains("picture_error=no-description#pictures"),
+        "{}",
+        sent.location
+    );
+    let (_, page_html) = page(&app, &sent.location.replace("#pictures", ""), &ana.cookies).await;
+    assert!(page_html.contains("Please describe the picture in a few words"));
+
+    // Only the author adds pictures.
+    let sent = add_picture(&app, &ben, post, Some("not mine"), &photo, false).await;
+    assert_eq!(sent.status, StatusCode::FORBIDDEN, "{}", sent.body);
+
+    let alt = "Mist over the \"lake\" <b>at dawn</b>";
+    let sent = add_picture(&app, &ana, post, Some(alt), &photo, true).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert!(
+        sent.location.ends_with("?picture=added#pictures"),
+        "{}",
+        sent.location
+    );
+    let (status, visitor_view) = page(&app, &crate::community::post_page("open", post), "").await;
+    assert_eq!(status, StatusCode::OK);
+    let (id, stored_alt) = pictures_of(&app, post).await.remove(0);
+    assert_eq!(stored_alt, alt);
+    assert!(
+        visitor_view.contains("data-testid=\"post-picture\""),
+        "{visitor_view}"
+    );
+    assert!(visitor_view.contains(&format!(
+        "/media/post-media/{id}/480 480w, /media/post-media/{id}/1024 1024w, /media/post-media/{id}/2048 2048w"
+    )));
+    // 120 × 80 turned upright by its orientation: 80 wide, 120 high.
+    assert!(visitor_view.contains("width=\"80\"") && visitor_view.contains("height=\"120\""));
+    assert!(visitor_view.contains("loading=\"lazy\""));
+    assert!(
+        !visitor_view.contains("<b>at dawn</b>"),
+        "the description is text, never markup"
+    );
+    let served = app.get(&format!("/media/post-media/{id}/480")).await;
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(
+        served.headers()[header::CACHE_CONTROL],
+        "private, max-age=31536000, immutable"
+    );
+
+    for n in 2..=4 {
+        let sent = add_picture(&app, &ana, post, Some(&format!("view {n}")), &photo, false).await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    }
+    let before = stored_keys(&app).await;
+    let sent = add_picture(&app, &ana, post, Some("a fifth"), &photo, false).await;
+    assert_eq!(sent.status, StatusCode::BAD_REQUEST);
+    assert!(sent.body.contains("up to 4 pictures"), "{}", sent.body);
+    assert_eq!(
+        stored_keys(&app).await,
+        before,
+        "the fifth left nothing stored"
+    );
+
+    // The author takes one off; then deletes the post, which takes the rest.
+    let removed = crate::community::call(
+        &app,
+        "posts/picture-remove",
+        &[("post", &post.to_string()), ("picture", &id.to_string())],
+        &ana.cookies,
+    )
+    .await;
+    assert!(
+        removed.status.is_success() || removed.status == StatusCode::FOUND,
+        "{}",
+        removed.body
+    );
+    assert_eq!(pictures_of(&app, post).await.len(), 3);
+    let stranger = crate::community::call(
+        &app,
+        "posts/picture-remove",
+        &[
+            ("post", &post.to_string()),
+            ("picture", &pictures_of(&app, post).await[0].0.to_string()),
+        ],
+        &ben.cookies,
+    )
+    .await;
+    assert_eq!(stranger.status, StatusCode::NOT_FOUND, "{}", stranger.body);
+    assert_eq!(sweep(&app).await.deleted, 1);
+    assert_eq!(stored_keys(&app).await.len(), 9);
+    let deleted = crate::community::call(
+        &app,
+        "posts/delete",
+        &[("id", &post.to_string())],
+        &ana.cookies,
+    )
+    .await;
+    assert!(deleted.status.is_success(), "{}", deleted.body);
+    assert_eq!(sweep(&app).await.deleted, 3);
+    assert!(stored_keys(&app).await.is_empty());
+}
+
+#[tokio::test]
+async fn post_pictures_on_the_local_store() {
+    a_post_holds_up_to_four_described_pictures_from_its_author(Store::Local).await;
+}
+
+#[tokio::test]
+async fn post_pictures_on_s3() {
+    a_post_holds_up_to_four_described_pictures_from_its_author(Store::S3).await;
+}
+
+// ---------------------------------------------------------------------------------------
+// The admins' uploads list
+// ---------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn admins_see_every_upload_with_its_uploader_and_remove_any() {
+    let app = app_on(Store::Local, |_| {}).await;
+    let ana = member(&app, "ana", "Ana").await;
+    let boss = crate::community::admin(&app, "boss", "Boss").await;
+    let sent = upload(
+        &app,
+        &ana,
+        "a.jpg",
+        "image/jpeg",
+        &photo_with_gps(20, 20),
+        false,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    let id = avatar_id(&app, "ana").await.unwrap();
+
+    let refused = crate::community::call(&app, "admin/uploads", &[], &ana.cookies).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    let listed = crate::community::call(&app, "admin/uploads", &[], &boss.cookies).await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let page_json = crate::community::json(&listed);
+    assert_eq!(page_json["rows"][0]["id"], id.to_string());
+    assert_eq!(page_json["rows"][0]["uploader"], "@ana");
+    assert_eq!(page_json["rows"][0]["bucket"], "avatars");
+    let (status, html) = page(&app, "/admin/uploads", &boss.cookies).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains(&format!("/media/avatars/{id}/64")), "{html}");
+
+    let by_member = crate::community::call(
+        &app,
+        "admin/upload-remove",
+        &[("id", &id.to_string())],
+        &ana.cookies,
+    )
+    .await;
+    assert_eq!(by_member.status, StatusCode::FORBIDDEN);
+    let removed = crate::community::call(
+        &app,
+        "admin/upload-remove",
+        &[("id", &id.to_string())],
+        &boss.cookies,
+    )
+    .await;
+    assert!(removed.status.is_success(), "{}", removed.body);
+    assert_eq!(
+        avatar_id(&app, "ana").await,
+        None,
+        "the profile lets go of it"
+    );
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from auth.audit_log where event = 'upload_removed' and detail->>'media_id' = $1",
+    )
+    .bind(id.to_string())
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
+    assert_eq!(sweep(&app).await.deleted, 1);
+    assert!(stored_keys(&app).await.is_empty());
 }

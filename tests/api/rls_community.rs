@@ -71,7 +71,7 @@ pub(crate) async fn post(pool: &PgPool, circle: i64, author: Uuid, title: &str) 
 }
 
 /// An anonymous post; `sealed` is the author recorded in `app.anonymous_authors`, if any.
-async fn anonymous_post(pool: &PgPool, circle: i64, sealed: Option<Uuid>) -> i64 {
+pub(crate) async fn anonymous_post(pool: &PgPool, circle: i64, sealed: Option<Uuid>) -> i64 {
     let id: i64 = sqlx::query_scalar(
         "insert into app.posts (circle_id, author_id, is_anonymous, title, body, body_html)
          values ($1, null, true, 'Heavy week', 'words', '<p>words</p>') returning id",

@@ -3,8 +3,8 @@
 
 use crate::helpers::TestDatabase;
 use crate::rls_community::{
-    as_author_exec, as_member, assert_refused, circle, comment, count, member, membership, post,
-    run, signed_in, sqlstate,
+    anonymous_post, as_author_exec, as_member, assert_refused, circle, comment, count, member,
+    membership, post, run, signed_in, sqlstate,
 };
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -188,6 +188,28 @@ async fn members_upload_describe_and_remove_only_their_own_pictures() {
         )
         .await,
         "attaching to another's post",
+    );
+    // Their own post takes up to four, then the database says why not.
+    let anas_post = post(&pool, open, ana, "Ana's").await;
+    let attach = format!(
+        "insert into app.media_objects (bucket, owner_id, content_type, width, height, bytes, sizes, post_id, alt)
+         values ('post-media', '{ana}', 'image/jpeg', 10, 10, 100, '{{480}}', {anas_post}, 'a view')"
+    );
+    for _ in 0..4 {
+        assert_eq!(run(&pool, &as_member(ana), &attach).await.unwrap(), 1);
+    }
+    let fifth = run(&pool, &as_member(ana), &attach).await.unwrap_err();
+    assert_eq!(sqlstate(&fifth).as_deref(), Some("WS400"), "{fifth}");
+    // Never to an anonymous post, even the member's own: a picture can say who took it.
+    let hidden = anonymous_post(&pool, open, Some(ana)).await;
+    assert_refused(
+        run(
+            &pool,
+            &as_member(ana),
+            &attach.replace(&anas_post.to_string(), &hidden.to_string()),
+        )
+        .await,
+        "a picture on an anonymous post",
     );
 
     let mine = picture(&pool, ana, "post-media", None, None).await;

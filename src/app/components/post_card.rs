@@ -15,7 +15,7 @@ pub fn PostCard(post: PostSummary) -> impl IntoView {
             let name = author.display_name.clone();
             view! {
                 <a href=href class="inline-flex items-center gap-1.5 hover:underline" data-testid="post-author">
-                    <Avatar picture=author.avatar.clone() name=name.clone() handle=author.handle.clone() size=24 />
+                    <Avatar picture=author.avatar.clone() initials=author.initials.clone() handle=author.handle.clone() size=24 />
                     {name}
                 </a>
             }

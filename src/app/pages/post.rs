@@ -23,6 +23,8 @@ use crate::{
             live_banner::{LiveBanner, Watched},
             moderate_form::ModerateForm,
             notify_level_form::NotifyLevelForm,
+            picture_adder::PictureAdder,
+            post_gallery::PostGallery,
             reaction_bar::ReactionBar,
             reading_now::ReadingNow,
             reply_anonymously::ReplyAnonymously,
@@ -154,7 +156,7 @@ fn PostView(
     } else if let Some(author) = summary.author.clone() {
         view! {
             <a href=format!("/u/{}", author.handle) class="inline-flex items-center gap-2 font-medium hover:underline" data-testid="post-author">
-                <Avatar picture=author.avatar.clone() name=author.display_name.clone() handle=author.handle.clone() size=32 />
+                <Avatar picture=author.avatar.clone() initials=author.initials.clone() handle=author.handle.clone() size=32 />
                 {author.display_name.clone()}
             </a>
             {author.is_verified.then_some(view! { <span class="badge">"Verified practitioner"</span> })}
@@ -186,6 +188,8 @@ fn PostView(
         view! { <p class="italic text-muted" data-testid="post-deleted">"This post was deleted by its author."</p> }.into_any()
     } else {
         let html = post.body_html.clone();
+        let pictures = post.pictures.clone();
+        // Pictures sit behind a content warning with the words.
         match summary.content_warning.clone() {
             Some(warning) => view! {
                 <details class="rounded-xl border border-line p-4" data-testid="content-warning">
@@ -194,11 +198,15 @@ fn PostView(
                         <span class="ml-2 text-sm font-normal text-muted">"Show post"</span>
                     </summary>
                     <div class="post-body mt-4" data-testid="post-body" inner_html=html></div>
+                    <div class="mt-4"><PostGallery pictures/></div>
                 </details>
             }
             .into_any(),
-            None => view! { <div class="post-body" data-testid="post-body" inner_html=html></div> }
-                .into_any(),
+            None => view! {
+                <div class="post-body" data-testid="post-body" inner_html=html></div>
+                <PostGallery pictures/>
+            }
+            .into_any(),
         }
     };
     let error = actions.error();
@@ -228,6 +236,9 @@ fn PostView(
                 })}
             </header>
             {body}
+            {(post.viewer_is_author && !post.deleted && !summary.is_anonymous).then(|| view! {
+                <PictureAdder post=summary.id pictures=post.pictures.clone()/>
+            })}
             {(!post.revisions.is_empty()).then(|| {
                 let count = post.revisions.len();
                 view! {
@@ -432,7 +443,7 @@ fn CommentItem(
     let author = match &comment.author {
         Some(author) => view! {
             <a href=format!("/u/{}", author.handle) class="name-link inline-flex items-center gap-1.5">
-                <Avatar picture=author.avatar.clone() name=author.display_name.clone() handle=author.handle.clone() size=24 />
+                <Avatar picture=author.avatar.clone() initials=author.initials.clone() handle=author.handle.clone() size=24 />
                 {author.display_name.clone()}
             </a>
         }.into_any(),

@@ -66,7 +66,7 @@ fn ProfileView(profile: PublicProfile, verify: ServerAction<VerifyPractitioner>)
     view! {
         <Title text=profile.display_name.clone()/>
         <header class="space-y-2">
-            <Avatar picture=profile.avatar.clone() name=profile.display_name.clone() handle=profile.handle.clone() size=128 />
+            <Avatar picture=profile.avatar.clone() initials=profile.initials.clone() handle=profile.handle.clone() size=128 />
             <h1 class="text-3xl font-semibold tracking-tight" data-testid="profile-name">{profile.display_name.clone()}</h1>
             <p class="flex flex-wrap items-center gap-x-3 text-muted">
                 <span class="font-mono">{format!("@{}", profile.handle)}</span>

@@ -13,6 +13,38 @@ pub struct Author {
     /// Their profile picture's address without the size (`/media/avatars/<id>`), if any.
     #[serde(default)]
     pub avatar: Option<String>,
+    /// What shows when there is no picture ([`initials`]).
+    #[serde(default)]
+    pub initials: String,
+}
+
+/// The first letters of the first two words of a name, for a picture's fallback: "Ana María
+/// López" → "AM". Called on the server only (see `app::components::avatar`).
+pub fn initials(name: &str) -> String {
+    let letters: String = name
+        .split_whitespace()
+        .filter_map(|word| word.chars().find(|c| c.is_alphanumeric()))
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect();
+    if letters.is_empty() {
+        "?".to_owned()
+    } else {
+        letters
+    }
+}
+
+#[cfg(test)]
+mod initials_tests {
+    use super::initials;
+
+    #[test]
+    fn initials_take_the_first_two_words() {
+        assert_eq!(initials("Ana María López"), "AM");
+        assert_eq!(initials("ñandú"), "Ñ");
+        assert_eq!(initials("  (Sam) Lee "), "SL");
+        assert_eq!(initials("🙂"), "?");
+    }
 }
 
 /// A post in a feed: enough to decide whether to open it.
@@ -72,6 +104,24 @@ pub struct PostDetail {
     pub sealed_author: Option<Author>,
     /// Earlier versions, newest first, for the circle's moderators only (empty otherwise).
     pub revisions: Vec<PostRevision>,
+    /// Its pictures, in the order they were added (at most four).
+    #[serde(default)]
+    pub pictures: Vec<PostPicture>,
+}
+
+/// A picture in a post, as the gallery shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostPicture {
+    /// The picture's id, for its author's "Remove" button.
+    pub id: String,
+    /// Its address without the size (`/media/post-media/<id>`); the sizes are
+    /// `domain::media::PICTURE_SIZES`.
+    pub path: String,
+    /// The largest kept size, for `width`/`height` (no layout shift).
+    pub width: u32,
+    pub height: u32,
+    /// The uploader's words for members who cannot see it.
+    pub alt: String,
 }
 
 /// A version of a post as it was before an edit. Plain text: shown escaped, never rendered.

@@ -27,6 +27,8 @@ pub struct PublicProfile {
     /// Their profile picture's address without the size (`/media/avatars/<id>`), if any.
     #[serde(default)]
     pub avatar: Option<String>,
+    #[serde(default)]
+    pub initials: String,
 }
 
 /// Everything a member's profile page shows, read in one transaction: who they are and a

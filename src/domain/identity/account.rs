@@ -161,4 +161,6 @@ pub struct ProfileSettings {
     /// Their profile picture's address without the size (`/media/avatars/<id>`), if any.
     #[serde(default)]
     pub avatar: Option<String>,
+    #[serde(default)]
+    pub initials: String,
 }

@@ -39,6 +39,8 @@ pub enum AuthEvent {
     ProfileUpdated,
     /// An admin turned a feature flag on or off.
     FlagChanged,
+    /// An admin removed a member's picture (`/admin/uploads`).
+    UploadRemoved,
 }
 
 impl AuthEvent {
@@ -70,6 +72,7 @@ impl AuthEvent {
             AuthEvent::OAuthUnlinked => "oauth_unlinked",
             AuthEvent::ProfileUpdated => "profile_updated",
             AuthEvent::FlagChanged => "flag_changed",
+            AuthEvent::UploadRemoved => "upload_removed",
         }
     }
 }

@@ -35,6 +35,11 @@ pub fn to_app_error(error: sqlx::Error) -> AppError {
             tracing::info!(error = %error, "refused: slow mode");
             AppError::BadRequest(db.message().to_owned())
         }
+        // A rule stated in words by the database (a post's picture cap, migration 0034).
+        sqlx::Error::Database(db) if db.code().as_deref() == Some("WS400") => {
+            tracing::info!(error = %error, "refused by a stated rule");
+            AppError::BadRequest(db.message().to_owned())
+        }
         // Row Level Security (or a guard trigger) refused: the caller may not do this.
         sqlx::Error::Database(db) if db.code().as_deref() == Some("42501") => {
             tracing::info!(error = %error, "refused by row level security");

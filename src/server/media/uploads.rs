@@ -1,5 +1,6 @@
-//! `POST /uploads/avatar`: a member's new profile picture, as a plain multipart form (no
-//! JavaScript needed) or from a script.
+//! `POST /uploads/avatar` (a member's new profile picture) and `POST /uploads/post-media`
+//! (a picture added to a post), each as a plain multipart form (no JavaScript needed) or
+//! from a script.
 //!
 //! The file streams in a chunk at a time and is cut off the moment it passes the bucket's
 //! cap; its first bytes must say JPEG, PNG, GIF or WebP before the rest is read. The
@@ -8,16 +9,17 @@
 //! The variants are stored first and recorded second; if recording fails, they are deleted
 //! again, so a failure leaves nothing behind.
 //!
-//! A plain form is answered with a redirect back to the settings page carrying a short code
-//! (never free text); a script (which does not ask for HTML) gets JSON.
+//! A plain form is answered with a redirect back to its page carrying a short code (never
+//! free text); a script (which does not ask for HTML) gets JSON.
 
 use crate::{
     domain::{
         AppError,
-        media::{Bucket, ImageKind, UploadRefusal, media_path},
+        media::{Bucket, ImageKind, MAX_DESCRIPTION, UploadRefusal, media_path},
     },
     server::{
         auth::session::Caller,
+        http::errors::error_response,
         media::{Media, picture, store},
         services::{context::ServiceContext, media as pictures},
         state::AppState,
@@ -25,10 +27,11 @@ use crate::{
 };
 use axum::{
     Json,
-    extract::{Multipart, State, multipart::MultipartRejection},
+    extract::{Multipart, Query, State, multipart::MultipartRejection},
     http::{HeaderMap, StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
+use serde::Deserialize;
 use std::time::Instant;
 
 /// Where a plain form is sent back to.
@@ -59,35 +62,112 @@ pub async fn avatar(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    let plain = wants_html(&headers);
     let session = caller.and_then(|c| c.0.0.clone());
     let started = Instant::now();
     let result = receive_avatar(&state, session, multipart).await;
+    let back = PlainReturn {
+        page: SETTINGS.to_owned(),
+        done: "avatar=saved#picture",
+        problem: "avatar_error",
+        anchor: "#picture",
+    };
+    respond(
+        Bucket::Avatars,
+        started,
+        result,
+        wants_html(&headers),
+        &back,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct IntoPost {
+    post: i64,
+}
+
+/// `POST /uploads/post-media?post=<id>`: a picture added to a post by its author, with the
+/// words that describe it (`alt`, required). Fields: `alt` and `picture`.
+pub async fn post_picture(
+    State(state): State<AppState>,
+    caller: Option<axum::Extension<Caller>>,
+    headers: HeaderMap,
+    Query(into): Query<IntoPost>,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Response {
+    let session = caller.and_then(|c| c.0.0.clone());
+    let started = Instant::now();
+    let ctx = ServiceContext::from_state(&state, session);
+    let page = match pictures::post_address(&ctx, into.post).await {
+        Ok(Some(path)) => path,
+        Ok(None) => return error_response(AppError::NotFound),
+        Err(error) => return error_response(error),
+    };
+    let result = receive_post_picture(&state, &ctx, into.post, multipart).await;
+    let back = PlainReturn {
+        page,
+        done: "picture=added#pictures",
+        problem: "picture_error",
+        anchor: "#pictures",
+    };
+    respond(
+        Bucket::PostMedia,
+        started,
+        result,
+        wants_html(&headers),
+        &back,
+    )
+}
+
+/// Where a plain form is sent back to, and the query keys that say how it went.
+struct PlainReturn {
+    page: String,
+    /// `key=value#anchor` on success.
+    done: &'static str,
+    /// The key a refusal's code is given under.
+    problem: &'static str,
+    anchor: &'static str,
+}
+
+fn respond(
+    bucket: Bucket,
+    started: Instant,
+    result: Result<String, Outcome>,
+    plain: bool,
+    back: &PlainReturn,
+) -> Response {
     let outcome = match &result {
         Ok(_) => "stored",
         Err(Outcome::Refused(refusal)) => refusal.code(),
         Err(Outcome::Failed(_)) => "failed",
     };
-    metrics::counter!("wellspring_media_uploads_total", "bucket" => "avatars", "outcome" => outcome)
+    metrics::counter!("wellspring_media_uploads_total", "bucket" => bucket.as_str(), "outcome" => outcome)
         .increment(1);
+    let page = &back.page;
     match result {
         Ok(path) => {
             tracing::info!(
+                bucket = bucket.as_str(),
                 elapsed_ms = started.elapsed().as_millis() as u64,
-                "profile picture stored"
+                "picture stored"
             );
             if plain {
-                Redirect::to(&format!("{SETTINGS}?avatar=saved#picture")).into_response()
+                Redirect::to(&format!("{page}?{}", back.done)).into_response()
             } else {
                 Json(serde_json::json!({ "path": path })).into_response()
             }
         }
         Err(Outcome::Refused(refusal)) => {
-            tracing::info!(reason = refusal.code(), "profile picture refused");
+            tracing::info!(
+                bucket = bucket.as_str(),
+                reason = refusal.code(),
+                "picture refused"
+            );
             if plain {
                 Redirect::to(&format!(
-                    "{SETTINGS}?avatar_error={}#picture",
-                    refusal.code()
+                    "{page}?{}={}{}",
+                    back.problem,
+                    refusal.code(),
+                    back.anchor
                 ))
                 .into_response()
             } else {
@@ -101,18 +181,20 @@ pub async fn avatar(
             }
         }
         Err(Outcome::Failed(AppError::Unauthorized)) if plain => {
-            Redirect::to(&format!("/login?next={SETTINGS}")).into_response()
+            Redirect::to(&format!("/login?next={page}")).into_response()
         }
         Err(Outcome::Failed(error)) => {
             if matches!(error, AppError::Internal | AppError::Unavailable) {
-                tracing::error!(error = ?error, "storing a profile picture failed");
+                tracing::error!(error = ?error, bucket = bucket.as_str(), "storing a picture failed");
             }
             if plain {
-                let code = match error {
+                let code = match &error {
                     AppError::Restricted(_) => "restricted",
+                    AppError::BadRequest(words) if words.contains("up to 4 pictures") => "full",
                     _ => "failed",
                 };
-                Redirect::to(&format!("{SETTINGS}?avatar_error={code}#picture")).into_response()
+                Redirect::to(&format!("{page}?{}={code}{}", back.problem, back.anchor))
+                    .into_response()
             } else {
                 let status = StatusCode::from_u16(error.status_code())
                     .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -124,6 +206,41 @@ pub async fn avatar(
             }
         }
     }
+}
+
+async fn receive_post_picture(
+    state: &AppState,
+    ctx: &ServiceContext,
+    post_id: i64,
+    multipart: Result<Multipart, MultipartRejection>,
+) -> Result<String, Outcome> {
+    let media = &state.media;
+    if !media.settings.uploads_enabled {
+        return Err(UploadRefusal::UploadsOff.into());
+    }
+    ctx.member()?;
+    pictures::allowance(ctx, &media.settings).await??;
+    let multipart = multipart.map_err(|_| UploadRefusal::NoFile)?;
+    let form = read_form(multipart, "picture", media.settings.picture_max_bytes).await?;
+    let alt = form.text("alt").trim().to_owned();
+    if alt.is_empty() {
+        return Err(UploadRefusal::NoDescription.into());
+    }
+    if alt.chars().count() > MAX_DESCRIPTION {
+        return Err(UploadRefusal::DescriptionTooLong.into());
+    }
+    let picture = reencode(media, form.file, Bucket::PostMedia).await?;
+    let id = uuid::Uuid::new_v4();
+    put_all(media, Bucket::PostMedia, id, &picture).await?;
+    if let Err(error) = pictures::add_post_picture(ctx, id, post_id, &alt, &picture).await {
+        delete_all(media, Bucket::PostMedia, id, &picture).await;
+        return Err(error.into());
+    }
+    Ok(media_path(
+        Bucket::PostMedia,
+        &id.to_string(),
+        Bucket::PostMedia.variants()[0],
+    ))
 }
 
 async fn receive_avatar(
@@ -139,8 +256,8 @@ async fn receive_avatar(
     ctx.member()?;
     pictures::allowance(&ctx, &media.settings).await??;
     let multipart = multipart.map_err(|_| UploadRefusal::NoFile)?;
-    let bytes = read_field(multipart, "avatar", media.settings.avatar_max_bytes).await?;
-    let picture = reencode(media, bytes, Bucket::Avatars).await?;
+    let form = read_form(multipart, "avatar", media.settings.avatar_max_bytes).await?;
+    let picture = reencode(media, form.file, Bucket::Avatars).await?;
     let id = uuid::Uuid::new_v4();
     put_all(media, Bucket::Avatars, id, &picture).await?;
     if let Err(error) = pictures::set_avatar(&ctx, id, &picture).await {
@@ -154,26 +271,63 @@ async fn receive_avatar(
     ))
 }
 
-/// Reads the form field `name`, refusing it as soon as its first bytes are not a picture or
-/// it grows past `max_bytes` (the rest of the body is never read).
-pub async fn read_field(
+/// An upload form as read: the file's bytes and its short text fields.
+pub struct ReceivedForm {
+    pub file: Vec<u8>,
+    texts: Vec<(String, String)>,
+}
+
+impl ReceivedForm {
+    /// A text field's value, or empty.
+    pub fn text(&self, name: &str) -> &str {
+        self.texts
+            .iter()
+            .find(|(field, _)| field == name)
+            .map_or("", |(_, value)| value.as_str())
+    }
+}
+
+/// Longest text field kept from an upload form (a description is 500 characters).
+const TEXT_FIELD_MAX: usize = 4 * 1024;
+
+/// Reads an upload form: the file in field `file_field`, refused as soon as its first bytes
+/// are not a picture or it grows past `max_bytes` (the rest of the body is never read), and
+/// any short text fields around it, in whatever order the browser sent them.
+pub async fn read_form(
     mut multipart: Multipart,
-    name: &str,
+    file_field: &str,
     max_bytes: u64,
-) -> Result<Vec<u8>, UploadRefusal> {
+) -> Result<ReceivedForm, UploadRefusal> {
     let too_large = UploadRefusal::TooLarge {
         limit_mb: max_bytes.div_ceil(1024 * 1024),
     };
+    let mut file: Option<Vec<u8>> = None;
+    let mut chosen = false;
+    let mut texts = Vec::new();
     while let Some(mut field) = multipart
         .next_field()
         .await
         .map_err(|_| UploadRefusal::Unreadable)?
     {
-        if field.name() != Some(name) {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name != file_field {
+            // A text field: kept when short, never more than a few kilobytes read.
+            let mut value = Vec::new();
+            while let Some(chunk) = field.chunk().await.map_err(|_| UploadRefusal::Unreadable)? {
+                if value.len() + chunk.len() > TEXT_FIELD_MAX {
+                    return Err(UploadRefusal::DescriptionTooLong);
+                }
+                value.extend_from_slice(&chunk);
+            }
+            texts.push((name, String::from_utf8_lossy(&value).into_owned()));
+            continue;
+        }
+        if file.is_some() {
+            // One picture per upload; a second file field is not read.
             continue;
         }
         // A form sent with no file chosen has a nameless, empty part.
-        let chosen = field.file_name().is_some_and(|n| !n.is_empty());
+        chosen = field.file_name().is_some_and(|n| !n.is_empty());
         let mut data: Vec<u8> = Vec::new();
         let mut sniffed = false;
         loop {
@@ -195,16 +349,13 @@ pub async fn read_field(
                 sniffed = true;
             }
         }
-        if data.is_empty() {
-            return Err(if chosen {
-                UploadRefusal::Empty
-            } else {
-                UploadRefusal::NoFile
-            });
-        }
-        return Ok(data);
+        file = Some(data);
     }
-    Err(UploadRefusal::NoFile)
+    match file {
+        Some(file) if !file.is_empty() => Ok(ReceivedForm { file, texts }),
+        Some(_) if chosen => Err(UploadRefusal::Empty),
+        _ => Err(UploadRefusal::NoFile),
+    }
 }
 
 /// Decodes and re-encodes on a blocking thread, once a slot is free.

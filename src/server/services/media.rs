@@ -70,7 +70,7 @@ pub async fn set_avatar(
 ) -> Result<(), AppError> {
     let member = ctx.member()?.user_id;
     crate::as_caller!(ctx, |tx| {
-        insert(tx, id, Bucket::Avatars, member, picture).await?;
+        insert(tx, id, Bucket::Avatars, member, picture, None, "").await?;
         let previous: Option<uuid::Uuid> =
             sqlx::query_scalar("select avatar_id from app.profiles where user_id = $1 for update")
                 .bind(member)
@@ -144,12 +144,102 @@ pub async fn readable(
     .await
 }
 
+/// A post's pictures as the caller may see them (Row Level Security: whoever reads the post),
+/// in the order they were added.
+pub async fn post_pictures(
+    tx: &mut crate::server::services::context::Tx,
+    post_id: crate::domain::PostId,
+) -> Result<Vec<crate::domain::community::PostPicture>, AppError> {
+    let rows: Vec<(uuid::Uuid, i32, i32, String)> = sqlx::query_as(
+        "select id, width, height, alt from app.media_objects
+          where post_id = $1 and bucket = 'post-media' order by created_at, id",
+    )
+    .bind(post_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, width, height, alt)| crate::domain::community::PostPicture {
+                id: id.to_string(),
+                path: format!("/media/{}/{id}", Bucket::PostMedia.as_str()),
+                width: u32::try_from(width).unwrap_or(1),
+                height: u32::try_from(height).unwrap_or(1),
+                alt,
+            },
+        )
+        .collect())
+}
+
+/// Records a picture uploaded into post `post_id` by its author, with its description; the
+/// database refuses anyone else, an anonymous post and a fifth picture. Returns the post's
+/// address, for the redirect back to it.
+#[tracing::instrument(skip_all, fields(%id, post_id))]
+pub async fn add_post_picture(
+    ctx: &ServiceContext,
+    id: uuid::Uuid,
+    post_id: i64,
+    alt: &str,
+    picture: &Picture,
+) -> Result<(), AppError> {
+    let member = ctx.member()?.user_id;
+    crate::as_caller!(ctx, |tx| {
+        insert(
+            tx,
+            id,
+            Bucket::PostMedia,
+            member,
+            picture,
+            Some(post_id),
+            alt,
+        )
+        .await
+    })
+    .await
+}
+
+/// The address of post `post_id` as the caller may read it, for sending them back to it.
+pub async fn post_address(ctx: &ServiceContext, post_id: i64) -> Result<Option<String>, AppError> {
+    let found: Option<(String, String)> = crate::as_caller!(ctx, |tx| {
+        sqlx::query_as(
+            "select c.slug, p.title from app.posts p join app.circles c on c.id = p.circle_id
+              where p.id = $1",
+        )
+        .bind(post_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(AppError::from)
+    })
+    .await?;
+    Ok(found.map(|(slug, title)| {
+        crate::domain::community::slug::post_path(&slug, crate::domain::PostId(post_id), &title)
+    }))
+}
+
+/// Takes one of the caller's pictures down (or any, for an admin); false when there was
+/// nothing they may remove.
+#[tracing::instrument(skip_all, fields(%id))]
+pub async fn remove(ctx: &ServiceContext, id: uuid::Uuid) -> Result<bool, AppError> {
+    ctx.member()?;
+    crate::as_caller!(ctx, |tx| {
+        let removed = sqlx::query("delete from app.media_objects where id = $1")
+            .bind(id)
+            .execute(&mut **tx)
+            .await?
+            .rows_affected();
+        Ok::<_, AppError>(removed == 1)
+    })
+    .await
+}
+
 async fn insert(
     tx: &mut crate::server::services::context::Tx,
     id: uuid::Uuid,
     bucket: Bucket,
     owner: uuid::Uuid,
     picture: &Picture,
+    post_id: Option<i64>,
+    alt: &str,
 ) -> Result<(), AppError> {
     let sizes: Vec<i32> = picture
         .variants
@@ -157,8 +247,8 @@ async fn insert(
         .map(|v| i32::try_from(v.size).unwrap_or(i32::MAX))
         .collect();
     sqlx::query(
-        "insert into app.media_objects (id, bucket, owner_id, content_type, width, height, bytes, sizes)
-         values ($1, $2, $3, 'image/jpeg', $4, $5, $6, $7)",
+        "insert into app.media_objects (id, bucket, owner_id, content_type, width, height, bytes, sizes, post_id, alt)
+         values ($1, $2, $3, 'image/jpeg', $4, $5, $6, $7, $8, $9)",
     )
     .bind(id)
     .bind(bucket.as_str())
@@ -167,7 +257,135 @@ async fn insert(
     .bind(i32::try_from(picture.height).unwrap_or(i32::MAX))
     .bind(i64::try_from(picture.bytes()).unwrap_or(i64::MAX))
     .bind(&sizes)
+    .bind(post_id)
+    .bind(alt)
     .execute(&mut **tx)
     .await?;
+    Ok(())
+}
+
+/// Uploads in a page of the admins' list.
+const UPLOADS_PAGE: i64 = 50;
+
+/// Every upload, newest first, with its uploader: admins only (the server function checks
+/// the role; Row Level Security shows an admin every row and anyone else their own).
+#[tracing::instrument(skip_all)]
+pub async fn uploads(
+    ctx: &ServiceContext,
+    older_than: Option<&str>,
+) -> Result<crate::domain::media::UploadsPage, AppError> {
+    use crate::domain::media::{UploadRow, UploadsPage, size_label};
+    let cursor = older_than.and_then(parse_cursor);
+    type Row = (
+        uuid::Uuid,
+        String,
+        i64,
+        i32,
+        i32,
+        time::OffsetDateTime,
+        Option<String>,
+        String,
+        Option<i64>,
+        Option<String>,
+        Option<String>,
+    );
+    let mut rows: Vec<Row> = crate::as_caller!(ctx, |tx| {
+        sqlx::query_as(
+            "select m.id, m.bucket, m.bytes, m.width, m.height, m.created_at, p.handle, m.alt,
+                    m.post_id, c.slug, po.title
+               from app.media_objects m
+               left join app.profiles p on p.user_id = m.owner_id
+               left join app.posts po on po.id = m.post_id
+               left join app.circles c on c.id = po.circle_id
+              where $1::timestamptz is null or (m.created_at, m.id) < ($1, $2)
+              order by m.created_at desc, m.id desc
+              limit $3",
+        )
+        .bind(cursor.map(|(at, _)| at))
+        .bind(cursor.map(|(_, id)| id))
+        .bind(UPLOADS_PAGE + 1)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(AppError::from)
+    })
+    .await?;
+    let older = (rows.len() as i64 > UPLOADS_PAGE).then(|| {
+        rows.truncate(UPLOADS_PAGE as usize);
+        rows.last()
+            .map(|row| format!("{}_{}", row.5.unix_timestamp_nanos() / 1_000, row.0))
+            .unwrap_or_default()
+    });
+    let rows = rows
+        .into_iter()
+        .map(
+            |(id, bucket, bytes, width, height, created_at, handle, alt, post_id, slug, title)| {
+                let thumbnail = match Bucket::parse(&bucket) {
+                    Some(Bucket::Avatars) => Some(format!("/media/avatars/{id}/64")),
+                    Some(Bucket::PostMedia) => Some(format!("/media/post-media/{id}/480")),
+                    _ => None,
+                };
+                UploadRow {
+                    id: id.to_string(),
+                    bucket,
+                    thumbnail,
+                    uploader: handle
+                        .map_or_else(|| "a deleted account".to_owned(), |h| format!("@{h}")),
+                    size_label: size_label(u64::try_from(bytes).unwrap_or(0)),
+                    dimensions: format!("{width} × {height}"),
+                    uploaded_label: crate::server::services::community::rows::date_label(
+                        created_at,
+                    ),
+                    alt,
+                    post_path: post_id.zip(slug).zip(title).map(|((id, slug), title)| {
+                        crate::domain::community::slug::post_path(
+                            &slug,
+                            crate::domain::PostId(id),
+                            &title,
+                        )
+                    }),
+                }
+            },
+        )
+        .collect();
+    Ok(UploadsPage { rows, older })
+}
+
+/// `<microseconds>_<uuid>`, as [`uploads`] writes it.
+fn parse_cursor(cursor: &str) -> Option<(time::OffsetDateTime, uuid::Uuid)> {
+    let (micros, id) = cursor.split_once('_')?;
+    let micros: i128 = micros.parse().ok()?;
+    let at = time::OffsetDateTime::from_unix_timestamp_nanos(micros * 1_000).ok()?;
+    Some((at, uuid::Uuid::parse_str(id).ok()?))
+}
+
+/// An admin removes any member's picture; written to the audit log in the same transaction.
+#[tracing::instrument(skip(ctx, origin))]
+pub async fn remove_as_admin(
+    ctx: &ServiceContext,
+    id: uuid::Uuid,
+    origin: &crate::server::auth::audit::Origin,
+) -> Result<(), AppError> {
+    use crate::server::auth::audit::{self, AuthEvent};
+    let actor = ctx.member()?.user_id;
+    let mut tx = ctx.begin().await?;
+    let removed: Option<(uuid::Uuid, String)> =
+        sqlx::query_as("delete from app.media_objects where id = $1 returning owner_id, bucket")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some((owner, bucket)) = removed else {
+        return Err(AppError::NotFound);
+    };
+    crate::server::db::scoped::switch_to_service(&mut tx).await?;
+    audit::record(
+        &mut tx,
+        AuthEvent::UploadRemoved,
+        Some(actor),
+        Some(owner),
+        origin,
+        serde_json::json!({ "media_id": id, "bucket": bucket }),
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }

@@ -70,6 +70,11 @@ pub fn AdminDashboardPage() -> impl IntoView {
                                     <ButtonLink href="/admin/flags" variant=ButtonVariant::Secondary class="mt-4">"Feature flags"</ButtonLink>
                                 </Card>
                                 <Card>
+                                    <h2 class="text-lg font-semibold">"Uploads"</h2>
+                                    <p class="mt-1 text-sm text-muted">"Every picture members uploaded, newest first, with who uploaded it. Admins only."</p>
+                                    <ButtonLink href="/admin/uploads" variant=ButtonVariant::Secondary class="mt-4">"Uploads"</ButtonLink>
+                                </Card>
+                                <Card>
                                     <h2 class="text-lg font-semibold">"Moderation log"</h2>
                                     <p class="mt-1 text-sm text-muted">"Every action, its reason and who took it. Members see it without names."</p>
                                     <div class="mt-4 flex flex-wrap gap-2">

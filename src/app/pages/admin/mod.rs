@@ -8,4 +8,5 @@ pub mod member;
 pub mod members;
 pub mod modlog;
 pub mod queue;
+pub mod uploads;
 pub mod words;

@@ -39,7 +39,7 @@ pub fn ProfilePictureSection(profile: ProfileSettings) -> impl IntoView {
         <Card class="max-w-2xl">
             <h2 class="text-lg font-semibold">"Profile picture"</h2>
             <div class="mt-4 flex flex-wrap items-start gap-6">
-                <Avatar picture=profile.avatar.clone() name=profile.display_name.clone() handle=profile.handle.clone() size=128 />
+                <Avatar picture=profile.avatar.clone() initials=profile.initials.clone() handle=profile.handle.clone() size=128 />
                 <div class="min-w-0 flex-1 space-y-4">
                     {done.map(|message| view! {
                         <Alert tone=AlertTone::Success><span data-testid="avatar-saved">{message}</span></Alert>

@@ -231,8 +231,14 @@ pub async fn read(
         Vec::new()
     };
     let deleted = row.deleted_at.is_some();
+    let pictures = if deleted {
+        Vec::new()
+    } else {
+        crate::server::services::media::post_pictures(tx, post_id).await?
+    };
     let locked = row.summary.locked;
     Ok(PostDetail {
+        pictures,
         body_html: if deleted {
             String::new()
         } else {

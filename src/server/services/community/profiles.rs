@@ -43,6 +43,7 @@ pub async fn public_profile(
     // Rendered on read: a bio is short, and the identity service's profile form (which owns
     // `bio`) then never has to know about Markdown.
     let bio_html = text::render(tx, &row.bio).await?;
+    let initials = crate::domain::community::initials(&row.display_name);
     Ok(PublicProfile {
         handle: row.handle,
         display_name: row.display_name,
@@ -64,6 +65,7 @@ pub async fn public_profile(
         can_verify: caller.is_some_and(|c| c.role == crate::domain::AccountRole::Admin),
         can_report: caller.is_some_and(|c| c.user_id != row.user_id),
         avatar: row.avatar_id.as_ref().map(super::rows::avatar_path),
+        initials,
     })
 }
 

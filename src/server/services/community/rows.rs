@@ -76,9 +76,11 @@ pub(crate) fn author(
     verified: Option<bool>,
     avatar: Option<uuid::Uuid>,
 ) -> Option<Author> {
+    let name = name?;
     Some(Author {
+        initials: crate::domain::community::initials(&name),
         handle: handle?,
-        display_name: name?,
+        display_name: name,
         is_verified: verified.unwrap_or(false),
         avatar: avatar.map(|id| avatar_path(&id)),
     })

@@ -93,6 +93,7 @@ pub async fn load(ctx: &ServiceContext) -> Result<ProfileSettings, AppError> {
     tx.commit().await?;
     let (handle, display_name, bio, pronouns, avatar) = row.ok_or(AppError::NotFound)?;
     Ok(ProfileSettings {
+        initials: crate::domain::community::initials(&display_name),
         handle,
         display_name,
         bio,
