@@ -145,6 +145,11 @@ pub enum UploadRefusal {
     /// A picture in a post needs words for members who cannot see it.
     NoDescription,
     DescriptionTooLong,
+    /// A member in their first days is over the day's pictures (issue 15's new-member caps).
+    NewMemberPictures {
+        per_day: i64,
+        days: i64,
+    },
 }
 
 /// The longest description (alt text) a picture may have.
@@ -164,6 +169,7 @@ impl UploadRefusal {
             UploadRefusal::UploadsOff => "uploads-off",
             UploadRefusal::NoDescription => "no-description",
             UploadRefusal::DescriptionTooLong => "description-too-long",
+            UploadRefusal::NewMemberPictures { .. } => "new-member-pictures",
         }
     }
 
@@ -184,6 +190,10 @@ impl UploadRefusal {
             "uploads-off" => UploadRefusal::UploadsOff,
             "no-description" => UploadRefusal::NoDescription,
             "description-too-long" => UploadRefusal::DescriptionTooLong,
+            "new-member-pictures" => UploadRefusal::NewMemberPictures {
+                per_day: 0,
+                days: 0,
+            },
             _ => return None,
         })
     }
@@ -193,7 +203,7 @@ impl UploadRefusal {
         match self {
             UploadRefusal::TooLarge { .. } => 413,
             UploadRefusal::NotAnImage => 415,
-            UploadRefusal::RateLimited => 429,
+            UploadRefusal::RateLimited | UploadRefusal::NewMemberPictures { .. } => 429,
             UploadRefusal::UploadsOff => 503,
             _ => 400,
         }
@@ -244,6 +254,16 @@ impl UploadRefusal {
             UploadRefusal::DescriptionTooLong => format!(
                 "Please keep the description under {MAX_DESCRIPTION} characters."
             ),
+            UploadRefusal::NewMemberPictures { per_day, days } => {
+                if per_day == 0 {
+                    "In your first days here, the number of pictures a day is limited. This keeps new accounts from being used for spam; please try again tomorrow.".to_owned()
+                } else {
+                    let pictures = if per_day == 1 { "picture" } else { "pictures" };
+                    format!(
+                        "In your first {days} days here, you can add up to {per_day} {pictures} a day. This keeps new accounts from being used for spam; please try again tomorrow."
+                    )
+                }
+            }
         }
     }
 }
@@ -308,6 +328,10 @@ mod tests {
             UploadRefusal::UploadsOff,
             UploadRefusal::NoDescription,
             UploadRefusal::DescriptionTooLong,
+            UploadRefusal::NewMemberPictures {
+                per_day: 0,
+                days: 0,
+            },
         ] {
             assert_eq!(UploadRefusal::from_code(refusal.code()), Some(refusal));
         }

@@ -445,6 +445,13 @@ pub struct NewMemberLimits {
     pub replies_per_day: i64,
     pub links: usize,
     pub mentions: usize,
+    /// Pictures (profile pictures and pictures in posts) uploaded per day.
+    #[serde(default = "default_new_member_pictures")]
+    pub pictures_per_day: i64,
+}
+
+fn default_new_member_pictures() -> i64 {
+    5
 }
 
 impl Default for NewMemberLimits {
@@ -455,6 +462,7 @@ impl Default for NewMemberLimits {
             replies_per_day: 30,
             links: 2,
             mentions: 5,
+            pictures_per_day: default_new_member_pictures(),
         }
     }
 }

@@ -1043,3 +1043,78 @@ async fn admins_see_every_upload_with_its_uploader_and_remove_any() {
     assert_eq!(sweep(&app).await.deleted, 1);
     assert!(stored_keys(&app).await.is_empty());
 }
+
+/// Issue 15's new-member caps reach pictures: a member in their first days adds a few a day.
+#[tokio::test]
+async fn a_new_member_adds_a_few_pictures_a_day() {
+    let app = app_on(Store::Local, |settings| {
+        settings.limits.new_members.days = 3;
+        settings.limits.new_members.pictures_per_day = 1;
+    })
+    .await;
+    let ana = member(&app, "ana", "Ana").await;
+    let sent = upload(
+        &app,
+        &ana,
+        "a.jpg",
+        "image/jpeg",
+        &photo_with_gps(20, 20),
+        false,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    let sent = upload(
+        &app,
+        &ana,
+        "a.jpg",
+        "image/jpeg",
+        &photo_with_gps(20, 20),
+        false,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::TOO_MANY_REQUESTS, "{}", sent.body);
+    assert!(
+        sent.body
+            .contains("In your first 3 days here, you can add up to 1 picture a day"),
+        "{}",
+        sent.body
+    );
+    // An account older than the first days is not capped.
+    sqlx::query("update auth.users set created_at = now() - interval '4 days' where email = 'ana@example.org'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let sent = upload(
+        &app,
+        &ana,
+        "a.jpg",
+        "image/jpeg",
+        &photo_with_gps(20, 20),
+        false,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+}
+
+/// A post picture never attached within a day (an upload abandoned with its unsent post) is
+/// swept with its bytes; a fresh one and an attached one stay.
+#[tokio::test]
+async fn pictures_never_attached_within_a_day_are_swept() {
+    let app = app_on(Store::Local, |_| {}).await;
+    member(&app, "ana", "Ana").await;
+    let abandoned = stored_picture(&app, "ana", "post-media", None).await;
+    let fresh = stored_picture(&app, "ana", "post-media", None).await;
+    sqlx::query(
+        "update app.media_objects set created_at = now() - interval '25 hours' where id = $1",
+    )
+    .bind(abandoned)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let swept = sweep(&app).await;
+    assert_eq!((swept.orphans, swept.deleted), (1, 1));
+    assert_eq!(
+        stored_keys(&app).await,
+        vec![format!("post-media/{fresh}/480")]
+    );
+}

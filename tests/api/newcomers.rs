@@ -14,6 +14,7 @@ fn caps() -> NewMemberLimits {
         replies_per_day: 2,
         links: 1,
         mentions: 1,
+        pictures_per_day: 1,
     }
 }
 

@@ -219,7 +219,7 @@ async fn receive_post_picture(
         return Err(UploadRefusal::UploadsOff.into());
     }
     ctx.member()?;
-    pictures::allowance(ctx, &media.settings).await??;
+    pictures::allowance(ctx, &media.settings, &state.settings.limits.new_members).await??;
     let multipart = multipart.map_err(|_| UploadRefusal::NoFile)?;
     let form = read_form(multipart, "picture", media.settings.picture_max_bytes).await?;
     let alt = form.text("alt").trim().to_owned();
@@ -254,7 +254,7 @@ async fn receive_avatar(
     }
     let ctx = ServiceContext::from_state(state, session);
     ctx.member()?;
-    pictures::allowance(&ctx, &media.settings).await??;
+    pictures::allowance(&ctx, &media.settings, &state.settings.limits.new_members).await??;
     let multipart = multipart.map_err(|_| UploadRefusal::NoFile)?;
     let form = read_form(multipart, "avatar", media.settings.avatar_max_bytes).await?;
     let picture = reencode(media, form.file, Bucket::Avatars).await?;

@@ -10,9 +10,9 @@ use crate::{
     },
     server::{
         auth::rate_limit::{self, Limit},
-        config::MediaSettings,
+        config::{MediaSettings, NewMemberLimits},
         media::picture::Picture,
-        services::context::ServiceContext,
+        services::{context::ServiceContext, moderation::newcomers},
     },
 };
 
@@ -23,8 +23,33 @@ use crate::{
 pub async fn allowance(
     ctx: &ServiceContext,
     settings: &MediaSettings,
+    new_members: &NewMemberLimits,
 ) -> Result<Result<(), UploadRefusal>, AppError> {
     let member = ctx.member()?.user_id;
+    // A member in their first days also has a daily count (staff are never new).
+    if newcomers::is_new(ctx, new_members).await? {
+        let mut tx = ctx.begin_as_service().await?;
+        let counted = rate_limit::hit(
+            &mut tx,
+            &format!("upload-new:user:{member}"),
+            Limit {
+                max: i32::try_from(new_members.pictures_per_day).unwrap_or(i32::MAX),
+                window_secs: 86_400,
+            },
+        )
+        .await;
+        tx.commit().await?;
+        match counted {
+            Ok(()) => {}
+            Err(AppError::RateLimited { .. }) => {
+                return Ok(Err(UploadRefusal::NewMemberPictures {
+                    per_day: new_members.pictures_per_day,
+                    days: new_members.days,
+                }));
+            }
+            Err(other) => return Err(other),
+        }
+    }
     let stored: i64 = crate::as_caller!(ctx, |tx| {
         sqlx::query_scalar(
             "select coalesce(sum(bytes), 0)::bigint from app.media_objects where owner_id = $1",
