@@ -61,6 +61,8 @@ test("a profile picture is shown everywhere and carries no hidden location", asy
   await page.getByTestId("avatar-submit").click();
   await expect(page).toHaveURL(/\/settings\/profile\?avatar=saved#picture$/);
   await expect(page.getByTestId("avatar-saved")).toHaveText("Your new profile picture is saved.");
+  // The header shows it at once (a new access token came with the upload).
+  await expect(page.locator('[data-testid="viewer-name"] img.avatar')).toHaveAttribute("src", /^\/media\/avatars\/[0-9a-f-]{36}\/64$/);
 
   await page.goto(`/u/${member.handle}`);
   const shown = page.locator("img.avatar").first();

@@ -88,9 +88,18 @@ pub async fn update_profile(
 #[server(prefix = "/api", endpoint = "account/avatar-remove")]
 pub async fn remove_avatar() -> Result<String, AppError> {
     use crate::server::{auth::request, http::errors::with_status, services::media};
-    with_status(request::require_member())?;
+    let session = with_status(request::require_member())?;
+    let state = request::state()?;
     let ctx = request::context()?;
     with_status(media::remove_avatar(&ctx).await)?;
+    // The header reads the picture from the access token: the initials show at once.
+    request::reissue_access_token(
+        &state,
+        &session,
+        &session.aal,
+        &session.claims.amr,
+        request::names_with_avatar(&session, None),
+    );
     super::circles::redirect_back_without_js("/settings/profile?avatar=removed#picture");
     Ok("Your profile picture is removed.".into())
 }
@@ -263,6 +272,11 @@ pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppEr
         .map(|(handle, display_name)| ProfileNames {
             handle,
             display_name,
+            avatar_id: session
+                .claims
+                .avatar
+                .as_deref()
+                .and_then(|id| uuid::Uuid::parse_str(id).ok()),
         });
     request::reissue_access_token(&state, &session, "aal2", &amr, names);
     if without_js {

@@ -500,6 +500,7 @@ async fn forged_and_foreign_tokens_are_ignored() {
         app_role: "admin".into(),
         handle: None,
         display_name: None,
+        avatar: None,
         standing: None,
     };
     let other_key = JwtKey::new(b"someone-else's-secret-that-is-long-enough").sign(&claims);

@@ -1118,3 +1118,67 @@ async fn pictures_never_attached_within_a_day_are_swept() {
         vec![format!("post-media/{fresh}/480")]
     );
 }
+
+/// The header shows the member's picture from their access token (no database read): a new
+/// picture comes with a new token, so the very next page shows it; removing it, the initials.
+#[tokio::test]
+async fn the_header_shows_the_new_picture_at_once() {
+    let app = app_on(Store::Local, |_| {}).await;
+    let ana = member(&app, "ana", "Ana Lima").await;
+    let boundary = "b";
+    let mut body = format!("--{boundary}\r\nContent-Disposition: form-data; name=\"avatar\"; filename=\"a.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").into_bytes();
+    body.extend(photo_with_gps(30, 30));
+    body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let response = crate::identity::bare_client()
+        .post(format!("{}/uploads/avatar", app.address))
+        .header(header::ORIGIN, app.address.as_str())
+        .header(header::COOKIE, ana.cookies.as_str())
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header(header::ACCEPT, "text/html")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let access = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| {
+            v.strip_prefix("ws_access=")
+                .and_then(|v| v.split(';').next())
+        })
+        .expect("a new access token")
+        .to_owned();
+    let id = avatar_id(&app, "ana").await.unwrap();
+    let refresh = ana
+        .cookies
+        .split("; ")
+        .find(|c| c.starts_with("ws_refresh="))
+        .unwrap();
+    let cookies = format!("ws_access={access}; {refresh}");
+    let (_, home) = page(&app, "/", &cookies).await;
+    let header_html = home
+        .split("data-testid=\"viewer-name\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        header_html[..header_html.len().min(400)]
+            .contains(&format!("src=\"/media/avatars/{id}/64\"")),
+        "{header_html}"
+    );
+    // With the token from before the upload, the header still shows the initials.
+    let (_, stale) = page(&app, "/", &ana.cookies).await;
+    let stale_header = stale
+        .split("data-testid=\"viewer-name\"")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        stale_header[..stale_header.len().min(400)].contains(">AL</span>"),
+        "{stale_header}"
+    );
+}

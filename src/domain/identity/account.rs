@@ -61,11 +61,18 @@ pub struct ViewerSummary {
     /// A sanction the member is told about on every page (from their access token).
     #[serde(default)]
     pub standing: Option<crate::domain::sanction::Standing>,
+    /// Their profile picture's address without the size (`/media/avatars/<id>`), if any.
+    #[serde(default)]
+    pub avatar: Option<String>,
+    #[serde(default)]
+    pub initials: String,
 }
 
 impl From<Viewer> for ViewerSummary {
     fn from(viewer: Viewer) -> Self {
         Self {
+            avatar: None,
+            initials: crate::domain::community::initials(&viewer.display_name),
             user_id: viewer.user_id,
             handle: viewer.handle,
             display_name: viewer.display_name,

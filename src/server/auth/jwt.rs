@@ -53,6 +53,9 @@ pub struct AccessClaims {
     pub handle: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
+    /// Their profile picture's id, for the header's picture (migration 0034).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
     /// The sanction the member is told about on every page (migration 0025), read when the
     /// token is issued; a change is announced so the next request asks for a fresh token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -219,6 +222,7 @@ mod tests {
             app_role: "member".into(),
             handle: Some("rowan".into()),
             display_name: Some("Rowan Ash".into()),
+            avatar: None,
             standing: None,
         }
     }

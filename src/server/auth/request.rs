@@ -76,6 +76,18 @@ pub fn reissue_access_token(
     amr: &[String],
     names: Option<ProfileNames>,
 ) {
+    append_cookie(access_cookie(state, session, aal, amr, names));
+}
+
+/// This session's access token again, stating `names` (and `aal`, `amr`), as a cookie: for
+/// handlers outside a render (an upload) to set themselves.
+pub fn access_cookie(
+    state: &AppState,
+    session: &CurrentSession,
+    aal: &str,
+    amr: &[String],
+    names: Option<ProfileNames>,
+) -> HeaderValue {
     let claims = sessions::access_claims(
         &state.settings.auth,
         session.user_id,
@@ -86,11 +98,28 @@ pub fn reissue_access_token(
         names,
         session.claims.standing.clone(),
     );
-    append_cookie(session::cookie_policy(state).set(
+    session::cookie_policy(state).set(
         cookies::ACCESS,
         &state.keys.jwt.sign(&claims),
         state.settings.auth.access_token_ttl_secs,
-    ));
+    )
+}
+
+/// The names this session's token states, with `avatar_id` as the profile picture now.
+pub fn names_with_avatar(
+    session: &CurrentSession,
+    avatar_id: Option<uuid::Uuid>,
+) -> Option<ProfileNames> {
+    session
+        .claims
+        .handle
+        .clone()
+        .zip(session.claims.display_name.clone())
+        .map(|(handle, display_name)| ProfileNames {
+            handle,
+            display_name,
+            avatar_id,
+        })
 }
 
 /// Replaces this session's access token with one stating `standing`: after the member read
@@ -108,6 +137,11 @@ pub fn reissue_with_standing(
         .map(|(handle, display_name)| ProfileNames {
             handle,
             display_name,
+            avatar_id: session
+                .claims
+                .avatar
+                .as_deref()
+                .and_then(|id| uuid::Uuid::parse_str(id).ok()),
         });
     let claims = sessions::access_claims(
         &state.settings.auth,

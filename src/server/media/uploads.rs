@@ -18,7 +18,7 @@ use crate::{
         media::{Bucket, ImageKind, MAX_DESCRIPTION, UploadRefusal, media_path},
     },
     server::{
-        auth::session::Caller,
+        auth::{request, session::Caller},
         http::errors::error_response,
         media::{Media, picture, store},
         services::{context::ServiceContext, media as pictures},
@@ -64,20 +64,41 @@ pub async fn avatar(
 ) -> Response {
     let session = caller.and_then(|c| c.0.0.clone());
     let started = Instant::now();
-    let result = receive_avatar(&state, session, multipart).await;
+    let result = receive_avatar(&state, session.clone(), multipart).await;
+    // The header reads the picture from the access token: the new one shows at once.
+    let cookie = match (&result, &session) {
+        (Ok(path), Some(session)) => {
+            let id = path
+                .split('/')
+                .nth(3)
+                .and_then(|id| uuid::Uuid::parse_str(id).ok());
+            Some(request::access_cookie(
+                &state,
+                session,
+                &session.aal,
+                &session.claims.amr,
+                request::names_with_avatar(session, id),
+            ))
+        }
+        _ => None,
+    };
     let back = PlainReturn {
         page: SETTINGS.to_owned(),
         done: "avatar=saved#picture",
         problem: "avatar_error",
         anchor: "#picture",
     };
-    respond(
+    let mut response = respond(
         Bucket::Avatars,
         started,
         result,
         wants_html(&headers),
         &back,
-    )
+    );
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(header::SET_COOKIE, cookie);
+    }
+    response
 }
 
 #[derive(Deserialize)]

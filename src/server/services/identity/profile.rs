@@ -26,6 +26,12 @@ pub async fn summary(ctx: &ServiceContext) -> Result<Option<ViewerSummary>, AppE
     let claims = &session.claims;
     match (&claims.handle, &claims.display_name) {
         (Some(handle), Some(display_name)) => Ok(Some(ViewerSummary {
+            avatar: claims
+                .avatar
+                .as_deref()
+                .and_then(|id| uuid::Uuid::parse_str(id).ok())
+                .map(|id| format!("/media/avatars/{id}")),
+            initials: crate::domain::community::initials(display_name),
             user_id: session.user_id.to_string(),
             handle: handle.clone(),
             display_name: display_name.clone(),
@@ -152,7 +158,7 @@ pub async fn update(
     let names: ProfileNames = sqlx::query_as(
         "update app.profiles set display_name = $1, bio = $2, pronouns = $3, updated_at = now()
           where user_id = auth.uid()
-          returning handle, display_name",
+          returning handle, display_name, avatar_id",
     )
     .bind(&display_name)
     .bind(&bio)

@@ -49,6 +49,9 @@ pub fn now_unix() -> i64 {
 pub struct ProfileNames {
     pub handle: String,
     pub display_name: String,
+    /// Their profile picture, if any (`app.profiles.avatar_id`).
+    #[sqlx(default)]
+    pub avatar_id: Option<Uuid>,
 }
 
 /// The member's current names, read in the caller's transaction (as the identity service).
@@ -56,7 +59,7 @@ pub async fn profile_names(
     conn: &mut PgConnection,
     user_id: Uuid,
 ) -> Result<Option<ProfileNames>, AppError> {
-    sqlx::query_as("select handle, display_name from app.profiles where user_id = $1")
+    sqlx::query_as("select handle, display_name, avatar_id from app.profiles where user_id = $1")
         .bind(user_id)
         .fetch_optional(conn)
         .await
@@ -125,8 +128,14 @@ pub fn access_claims(
     standing: Option<Standing>,
 ) -> AccessClaims {
     let now = now_unix();
-    let (handle, display_name) = names
-        .map(|n| (Some(n.handle), Some(n.display_name)))
+    let (handle, display_name, avatar) = names
+        .map(|n| {
+            (
+                Some(n.handle),
+                Some(n.display_name),
+                n.avatar_id.map(|id| id.to_string()),
+            )
+        })
         .unwrap_or_default();
     AccessClaims {
         sub: user_id.to_string(),
@@ -141,6 +150,7 @@ pub fn access_claims(
         app_role: role.as_str().to_owned(),
         handle,
         display_name,
+        avatar,
         standing,
     }
 }
@@ -214,6 +224,7 @@ struct PresentedToken {
     role: String,
     handle: Option<String>,
     display_name: Option<String>,
+    avatar_id: Option<Uuid>,
     #[sqlx(flatten)]
     standing: StandingRow,
 }
@@ -236,7 +247,7 @@ pub async fn refresh(
                 s.user_id, s.aal, s.amr, s.revoked_at is not null as revoked,
                 (s.created_at < now() - make_interval(secs => $3)
                  or s.last_seen_at < now() - make_interval(secs => $4)) as expired,
-                u.role, p.handle, p.display_name,
+                u.role, p.handle, p.display_name, p.avatar_id,
                 st.id as standing_id, st.kind as standing_kind, st.ends_at as standing_ends,
                 st.reason as standing_reason
            from auth.refresh_tokens rt
@@ -332,6 +343,7 @@ pub async fn refresh(
         .map(|(handle, display_name)| ProfileNames {
             handle,
             display_name,
+            avatar_id: row.avatar_id,
         });
     let claims = access_claims(
         settings,

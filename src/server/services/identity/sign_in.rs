@@ -66,6 +66,7 @@ pub(crate) fn issue_ticket(
         app_role: role.as_str().into(),
         handle: None,
         display_name: None,
+        avatar: None,
         standing: None,
     };
     state.keys.jwt.sign(&claims)
