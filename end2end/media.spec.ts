@@ -56,16 +56,16 @@ test("a profile picture is shown everywhere and carries no hidden location", asy
   const photo = Buffer.concat([jpeg.subarray(0, 2), exifSegment(), jpeg.subarray(2)]);
   expect(photo.includes(GPS_MARK)).toBeTruthy();
 
-  await expect(page.locator("span.avatar").first()).toHaveText("WH");
+  await expect(page.locator("main span.avatar").first()).toHaveText("WH");
   await page.getByTestId("avatar-file").setInputFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: photo });
   await page.getByTestId("avatar-submit").click();
   await expect(page).toHaveURL(/\/settings\/profile\?avatar=saved#picture$/);
   await expect(page.getByTestId("avatar-saved")).toHaveText("Your new profile picture is saved.");
   // The header shows it at once (a new access token came with the upload).
-  await expect(page.locator('[data-testid="viewer-name"] img.avatar')).toHaveAttribute("src", /^\/media\/avatars\/[0-9a-f-]{36}\/64$/);
+  await expect(page.locator('[aria-label="Account"] img.avatar')).toHaveAttribute("src", /^\/media\/avatars\/[0-9a-f-]{36}\/64$/);
 
   await page.goto(`/u/${member.handle}`);
-  const shown = page.locator("img.avatar").first();
+  const shown = page.locator("main img.avatar").first();
   await expect(shown).toBeVisible();
   await expect.poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0);
   const src = await shown.getAttribute("src");
@@ -93,14 +93,14 @@ test("a profile picture is shown everywhere and carries no hidden location", asy
   await page.getByTestId("avatar-submit").click();
   await expect(page.getByTestId("avatar-error")).toContainText("isn't a picture we can take");
   // The picture saved before is still the one shown.
-  await expect(page.locator("img.avatar").first()).toHaveAttribute("src", src!);
+  await expect(page.locator("main img.avatar").first()).toHaveAttribute("src", src!);
 
   // HTML after a JPEG's pixels: accepted as a picture, and its address runs nothing.
   const polyglot = Buffer.concat([jpeg, Buffer.from("<html><script>alert(document.cookie)</script></html>")]);
   await page.getByTestId("avatar-file").setInputFiles({ name: "x.html", mimeType: "text/html", buffer: polyglot });
   await page.getByTestId("avatar-submit").click();
   await expect(page.getByTestId("avatar-saved")).toBeVisible();
-  const newer = await page.locator("img.avatar").first().getAttribute("src");
+  const newer = await page.locator("main img.avatar").first().getAttribute("src");
   expect(newer).not.toBe(src);
   // Opened on its own, the picture's document is sandboxed: Chromium refuses to run any
   // script in it (this suite's own watcher included) and says so in the console.

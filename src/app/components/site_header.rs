@@ -125,9 +125,9 @@ fn HeaderBell() -> impl IntoView {
 #[component]
 fn SignedIn(viewer: ViewerSummary, logout: ServerAction<Logout>) -> impl IntoView {
     view! {
-        <a href="/settings/profile" class=format!("{NAV_LINK} inline-flex max-w-56 items-center gap-2") data-testid="viewer-name">
+        <a href="/settings/profile" class=format!("{NAV_LINK} inline-flex max-w-56 items-center gap-2")>
             <Avatar picture=viewer.avatar initials=viewer.initials handle=viewer.handle size=24/>
-            <span class="truncate">{viewer.display_name}</span>
+            <span class="truncate" data-testid="viewer-name">{viewer.display_name}</span>
         </a>
         <a href="/bookmarks" class=NAV_LINK data-testid="header-saved">"Saved"</a>
         {viewer.role.is_staff().then(|| view! {
