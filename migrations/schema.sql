@@ -43,6 +43,13 @@ begin
                 using errcode = 'WS400';
         end if;
     end if;
+    if new.comment_id is not null then
+        perform pg_advisory_xact_lock(hashtext('media_objects:comment'), hashtext(new.comment_id::text));
+        if (select count(*) from app.media_objects where comment_id = new.comment_id) >= 4 then
+            raise exception 'A reply can hold up to 4 pictures. Remove one to add another.'
+                using errcode = 'WS400';
+        end if;
+    end if;
     return new;
 end
 $$;
@@ -3578,7 +3585,9 @@ CREATE POLICY media_objects_sweep_read ON app.media_objects FOR SELECT TO auth_a
 
 CREATE POLICY media_objects_upload_own ON app.media_objects FOR INSERT TO authenticated WITH CHECK (((owner_id = ( SELECT auth.uid() AS uid)) AND ((post_id IS NULL) OR (EXISTS ( SELECT 1
    FROM app.posts p
-  WHERE ((p.id = media_objects.post_id) AND (p.author_id = ( SELECT auth.uid() AS uid)) AND (p.deleted_at IS NULL) AND (NOT p.is_anonymous)))))));
+  WHERE ((p.id = media_objects.post_id) AND (p.author_id = ( SELECT auth.uid() AS uid)) AND (p.deleted_at IS NULL) AND (NOT p.is_anonymous))))) AND ((comment_id IS NULL) OR (EXISTS ( SELECT 1
+   FROM app.comments c
+  WHERE ((c.id = media_objects.comment_id) AND (c.author_id = ( SELECT auth.uid() AS uid)) AND (c.deleted_at IS NULL) AND (NOT c.is_anonymous)))))));
 
 ALTER TABLE app.moderation_log ENABLE ROW LEVEL SECURITY;
 
@@ -4090,6 +4099,8 @@ GRANT INSERT(sizes) ON TABLE app.media_objects TO authenticated;
 GRANT INSERT(alt),UPDATE(alt) ON TABLE app.media_objects TO authenticated;
 
 GRANT INSERT(post_id) ON TABLE app.media_objects TO authenticated;
+
+GRANT INSERT(comment_id) ON TABLE app.media_objects TO authenticated;
 
 GRANT SELECT,INSERT ON TABLE app.moderation_log TO community_steward;
 GRANT SELECT ON TABLE app.moderation_log TO authenticated;

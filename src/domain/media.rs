@@ -276,7 +276,9 @@ pub fn upload_problem(code: &str) -> Option<String> {
             "Your account can't change its picture right now. Your notifications say why."
                 .to_owned(),
         ),
-        "full" => Some("A post can hold up to 4 pictures. Remove one to add another.".to_owned()),
+        "full" => {
+            Some("A post or reply can hold up to 4 pictures. Remove one to add another.".to_owned())
+        }
         "failed" => Some(
             "Something went wrong on our side while saving your picture. Please try again."
                 .to_owned(),

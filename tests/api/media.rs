@@ -788,6 +788,18 @@ async fn add_picture(
     bytes: &[u8],
     plain: bool,
 ) -> Upload {
+    add_picture_to(app, who, &format!("post={post}"), alt, bytes, plain).await
+}
+
+/// Posts a picture with its description to `target` (`post=<id>` or `comment=<id>`).
+async fn add_picture_to(
+    app: &TestApp,
+    who: &Member,
+    target: &str,
+    alt: Option<&str>,
+    bytes: &[u8],
+    plain: bool,
+) -> Upload {
     let boundary = "wellspring-test-boundary-9c1d";
     let mut body = Vec::new();
     if let Some(alt) = alt {
@@ -807,7 +819,7 @@ async fn add_picture(
     body.extend(bytes);
     body.extend(format!("\r\n--{boundary}--\r\n").as_bytes());
     let response = crate::identity::bare_client()
-        .post(format!("{}/uploads/post-media?post={post}", app.address))
+        .post(format!("{}/uploads/post-media?{target}", app.address))
         .header(header::ORIGIN, app.address.as_str())
         .header(header::COOKIE, who.cookies.as_str())
         .header(
@@ -1181,4 +1193,93 @@ async fn the_header_shows_the_new_picture_at_once() {
         stale_header[..stale_header.len().min(1500)].contains(">AL</span>"),
         "{stale_header}"
     );
+}
+
+#[tokio::test]
+async fn a_reply_holds_pictures_from_its_author_and_loses_them_with_it() {
+    let app = app_on(Store::Local, |_| {}).await;
+    let ana = member(&app, "ana", "Ana").await;
+    let ben = member(&app, "ben", "Ben").await;
+    sqlx::query(
+        "insert into app.circles (slug, name, visibility) values ('open', 'Open', 'public')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    for who in [&ana, &ben] {
+        crate::community::join(&app, who, "open").await;
+    }
+    let post = crate::community::write_post(&app, &ana, "open", "Garden", "Spring is here.").await;
+    let reply = crate::moderation::reply_to(&app, &ben, post, "Mine too!").await;
+    let photo = photo_with_gps(60, 40);
+    let target = format!("comment={reply}");
+
+    let sent = add_picture_to(&app, &ana, &target, Some("not mine"), &photo, false).await;
+    assert_eq!(
+        sent.status,
+        StatusCode::FORBIDDEN,
+        "only the reply's author: {}",
+        sent.body
+    );
+    let sent = add_picture_to(
+        &app,
+        &ben,
+        &target,
+        Some("Tulips by the fence"),
+        &photo,
+        true,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert!(
+        sent.location
+            .ends_with(&format!("?picture=added#comment-{reply}")),
+        "{}",
+        sent.location
+    );
+    let (_, thread) = page(&app, &crate::community::post_page("open", post), "").await;
+    assert!(
+        thread.contains("alt=\"Tulips by the fence\""),
+        "a visitor sees it in the reply"
+    );
+    let (_, own) = page(
+        &app,
+        &crate::community::post_page("open", post),
+        &ben.cookies,
+    )
+    .await;
+    assert!(
+        own.contains("data-testid=\"reply-picture-open\""),
+        "its author may add more"
+    );
+    for n in 2..=4 {
+        let sent = add_picture_to(
+            &app,
+            &ben,
+            &target,
+            Some(&format!("view {n}")),
+            &photo,
+            false,
+        )
+        .await;
+        assert_eq!(sent.status, StatusCode::OK, "{}", sent.body);
+    }
+    let sent = add_picture_to(&app, &ben, &target, Some("a fifth"), &photo, false).await;
+    assert_eq!(sent.status, StatusCode::BAD_REQUEST);
+    assert!(
+        sent.body.contains("A reply can hold up to 4 pictures"),
+        "{}",
+        sent.body
+    );
+
+    let deleted = crate::community::call(
+        &app,
+        "comments/delete",
+        &[("id", &reply.to_string())],
+        &ben.cookies,
+    )
+    .await;
+    assert!(deleted.status.is_success(), "{}", deleted.body);
+    assert_eq!(sweep(&app).await.deleted, 4);
+    assert!(stored_keys(&app).await.is_empty());
 }

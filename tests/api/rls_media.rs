@@ -322,3 +322,52 @@ async fn a_silenced_member_cannot_upload() {
     .unwrap_err();
     assert_eq!(sqlstate(&refused).as_deref(), Some("WS403"));
 }
+
+#[tokio::test]
+async fn a_reply_takes_pictures_from_its_named_author_only() {
+    let db = TestDatabase::migrated().await;
+    let pool = db.pool().await;
+    let ana = member(&pool, "ana").await;
+    let ben = member(&pool, "ben").await;
+    let open = circle(&pool, "open", "public", true).await;
+    let topic = post(&pool, open, ana, "Topic").await;
+    let anas_reply = comment(&pool, topic, ana, None, 0).await;
+    let bens_reply = comment(&pool, topic, ben, None, 0).await;
+    let attach = |owner: Uuid, reply: i64| {
+        format!(
+            "insert into app.media_objects (bucket, owner_id, content_type, width, height, bytes, sizes, comment_id, alt)
+             values ('post-media', '{owner}', 'image/jpeg', 10, 10, 100, '{{480}}', {reply}, 'a view')"
+        )
+    };
+    assert_eq!(
+        run(&pool, &as_member(ana), &attach(ana, anas_reply))
+            .await
+            .unwrap(),
+        1
+    );
+    assert_refused(
+        run(&pool, &as_member(ana), &attach(ana, bens_reply)).await,
+        "a picture on another member's reply",
+    );
+    let anonymous: i64 = sqlx::query_scalar(
+        "insert into app.comments (post_id, author_id, is_anonymous, body, body_html, depth)
+         values ($1, null, true, 'quietly', '<p>quietly</p>', 0) returning id",
+    )
+    .bind(topic)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_refused(
+        run(&pool, &as_member(ana), &attach(ana, anonymous)).await,
+        "a picture on an anonymous reply",
+    );
+    for _ in 0..3 {
+        run(&pool, &as_member(ana), &attach(ana, anas_reply))
+            .await
+            .unwrap();
+    }
+    let fifth = run(&pool, &as_member(ana), &attach(ana, anas_reply))
+        .await
+        .unwrap_err();
+    assert_eq!(sqlstate(&fifth).as_deref(), Some("WS400"), "{fifth}");
+}

@@ -1,5 +1,5 @@
-//! Under a post, for its author: add a picture (up to four) with the words that describe
-//! it, as a plain multipart form to `/uploads/post-media` (no JavaScript needed: the server
+//! Under a post (and a reply), for its author: add a picture (up to four) with the words
+//! that describe it, as a plain multipart form to `/uploads/post-media` (no JavaScript needed: the server
 //! sends the browser back here with `?picture=added` or a short refusal code), and take any
 //! of them off again.
 
@@ -18,11 +18,13 @@ use crate::{
 use leptos::{form::ActionForm, prelude::*};
 use leptos_router::hooks::use_query_map;
 
-/// The most pictures a post holds (the database says so too, migration 0034).
+/// The most pictures a post or a reply holds (the database says so too, migrations 0034/0035).
 pub const MAX_PICTURES: usize = 4;
 
+/// How the last picture upload or removal went, from the address a plain form was sent
+/// back to (`?picture=added` or `?picture_error=<code>`); nothing otherwise.
 #[component]
-pub fn PictureAdder(post: PostId, pictures: Vec<PostPicture>) -> impl IntoView {
+pub fn PictureNotice() -> impl IntoView {
     let query = use_query_map();
     let (done, problem) = query.with_untracked(|q| {
         (
@@ -36,17 +38,57 @@ pub fn PictureAdder(post: PostId, pictures: Vec<PostPicture>) -> impl IntoView {
         "removed" => Some("The picture is removed."),
         _ => None,
     });
+    view! {
+        {done.map(|message| view! {
+            <Alert tone=AlertTone::Success><span data-testid="picture-saved">{message}</span></Alert>
+        })}
+        {problem.map(|message| view! {
+            <Alert tone=AlertTone::Danger><span data-testid="picture-error">{message}</span></Alert>
+        })}
+    }
+}
+
+/// Under a reply, for its author: add a picture (folded away until asked for), and take one
+/// off again.
+#[component]
+pub fn ReplyPictureAdder(post: PostId, reply: i64, pictures: Vec<PostPicture>) -> impl IntoView {
+    let room = MAX_PICTURES.saturating_sub(pictures.len());
+    let remove = ServerAction::<RemovePostPicture>::new();
+    view! {
+        {pictures.into_iter().map(|picture| view! {
+            <ActionForm action=remove>
+                <input type="hidden" name="post" value=post.to_string()/>
+                <input type="hidden" name="picture" value=picture.id/>
+                <button type="submit" class="text-muted hover:underline" data-testid="reply-picture-remove">
+                    {format!("Remove “{}”", picture.alt)}
+                </button>
+            </ActionForm>
+        }).collect_view()}
+        {(room > 0).then(|| view! {
+            <details class="w-full">
+                <summary class="cursor-pointer text-muted" data-testid="reply-picture-open">"Add a picture"</summary>
+                <form method="post" action=format!("/uploads/post-media?comment={reply}") enctype="multipart/form-data" class="mt-2 space-y-2">
+                    <label for=format!("reply-picture-alt-{reply}") class="block text-sm font-medium">"Describe the picture"</label>
+                    <input id=format!("reply-picture-alt-{reply}") name="alt" type="text" required maxlength=MAX_DESCRIPTION.to_string()
+                        class="block w-full rounded-lg border border-line bg-surface px-3 py-2" data-testid="reply-picture-alt"/>
+                    <label for=format!("reply-picture-file-{reply}") class="block text-sm font-medium">"Choose a photo"</label>
+                    <input id=format!("reply-picture-file-{reply}") name="picture" type="file" required
+                        accept="image/jpeg,image/png,image/gif,image/webp" class="block w-full text-sm" data-testid="reply-picture-file"/>
+                    <button type="submit" class=button_classes(ButtonVariant::Secondary, "") data-testid="reply-picture-submit">"Add picture"</button>
+                </form>
+            </details>
+        })}
+    }
+}
+
+#[component]
+pub fn PictureAdder(post: PostId, pictures: Vec<PostPicture>) -> impl IntoView {
     let room = MAX_PICTURES.saturating_sub(pictures.len());
     let remove = ServerAction::<RemovePostPicture>::new();
     view! {
         <section id="pictures" class="space-y-3 rounded-xl border border-dashed border-line p-4" aria-labelledby="pictures-heading">
             <h2 id="pictures-heading" class="text-sm font-semibold">"Pictures in your post"</h2>
-            {done.map(|message| view! {
-                <Alert tone=AlertTone::Success><span data-testid="picture-saved">{message}</span></Alert>
-            })}
-            {problem.map(|message| view! {
-                <Alert tone=AlertTone::Danger><span data-testid="picture-error">{message}</span></Alert>
-            })}
+            <PictureNotice/>
             {(!pictures.is_empty()).then(move || view! {
                 <ul class="flex flex-wrap gap-3">
                     {pictures.into_iter().map(|picture| view! {

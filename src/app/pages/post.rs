@@ -23,7 +23,7 @@ use crate::{
             live_banner::{LiveBanner, Watched},
             moderate_form::ModerateForm,
             notify_level_form::NotifyLevelForm,
-            picture_adder::PictureAdder,
+            picture_adder::{PictureAdder, PictureNotice, ReplyPictureAdder},
             post_gallery::PostGallery,
             reaction_bar::ReactionBar,
             reading_now::ReadingNow,
@@ -236,9 +236,12 @@ fn PostView(
                 })}
             </header>
             {body}
-            {(post.viewer_is_author && !post.deleted && !summary.is_anonymous).then(|| view! {
-                <PictureAdder post=summary.id pictures=post.pictures.clone()/>
-            })}
+            {if post.viewer_is_author && !post.deleted && !summary.is_anonymous {
+                view! { <PictureAdder post=summary.id pictures=post.pictures.clone()/> }.into_any()
+            } else {
+                // A reply's author adding a picture is sent back here too.
+                view! { <PictureNotice/> }.into_any()
+            }}
             {(!post.revisions.is_empty()).then(|| {
                 let count = post.revisions.len();
                 view! {
@@ -489,6 +492,9 @@ fn CommentItem(
             </p>
             {sealed_author}
             {body}
+            {(!comment.deleted && !comment.pictures.is_empty()).then(|| view! {
+                <div class="mt-2 max-w-md"><PostGallery pictures=comment.pictures.clone()/></div>
+            })}
             {(!comment.deleted).then(|| view! {
                 <ReactionBar target="comment" id=comment.id.get() post=post.summary.id.get() reactions=comment.reactions.clone() can_react=post.can_react back=path.clone()/>
             })}
@@ -525,6 +531,9 @@ fn CommentItem(
                             <input type="hidden" name="id" value=comment.id.get()/>
                             <button type="submit" class="text-muted hover:underline" data-testid="delete-comment">"Delete"</button>
                         </ActionForm>
+                        {(!comment.deleted && !comment.is_anonymous).then(|| view! {
+                            <ReplyPictureAdder post=post.summary.id reply=comment.id.get() pictures=comment.pictures.clone()/>
+                        })}
                     }
                 })}
                 {can_report.then(|| view! {

@@ -34,6 +34,9 @@ pub struct CommentView {
     pub viewer_is_author: bool,
     /// Replies below the render cap, to be continued on the comment's own page.
     pub hidden_replies: i32,
+    /// Its pictures, in the order they were added (at most four).
+    #[serde(default)]
+    pub pictures: Vec<super::PostPicture>,
 }
 
 /// A post's comments in thread order (each parent before its replies, siblings oldest first).
@@ -116,6 +119,7 @@ mod tests {
             reactions: Reactions::default(),
             viewer_is_author: false,
             hidden_replies: 0,
+            pictures: Vec::new(),
         }
     }
 

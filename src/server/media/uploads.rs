@@ -84,9 +84,9 @@ pub async fn avatar(
     };
     let back = PlainReturn {
         page: SETTINGS.to_owned(),
-        done: "avatar=saved#picture",
+        done: "avatar=saved#picture".to_owned(),
         problem: "avatar_error",
-        anchor: "#picture",
+        anchor: "#picture".to_owned(),
     };
     let mut response = respond(
         Bucket::Avatars,
@@ -101,34 +101,50 @@ pub async fn avatar(
     response
 }
 
+/// Where the picture goes: `?post=<id>` or `?comment=<id>`.
 #[derive(Deserialize)]
-pub struct IntoPost {
-    post: i64,
+pub struct Into {
+    post: Option<i64>,
+    comment: Option<i64>,
 }
 
-/// `POST /uploads/post-media?post=<id>`: a picture added to a post by its author, with the
-/// words that describe it (`alt`, required). Fields: `alt` and `picture`.
+/// `POST /uploads/post-media?post=<id>` (or `?comment=<id>`): a picture added to a post or a
+/// reply by its author, with the words that describe it (`alt`, required). Fields: `alt` and
+/// `picture`.
 pub async fn post_picture(
     State(state): State<AppState>,
     caller: Option<axum::Extension<Caller>>,
     headers: HeaderMap,
-    Query(into): Query<IntoPost>,
+    Query(into): Query<Into>,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     let session = caller.and_then(|c| c.0.0.clone());
     let started = Instant::now();
     let ctx = ServiceContext::from_state(&state, session);
-    let page = match pictures::post_address(&ctx, into.post).await {
-        Ok(Some(path)) => path,
+    let (place, found) = match (into.post, into.comment) {
+        (Some(post), None) => (
+            pictures::Place::Post(post),
+            pictures::post_address(&ctx, post)
+                .await
+                .map(|found| found.map(|path| (path, "#pictures".to_owned()))),
+        ),
+        (None, Some(reply)) => (
+            pictures::Place::Reply(reply),
+            pictures::reply_address(&ctx, reply).await,
+        ),
+        _ => return error_response(AppError::NotFound),
+    };
+    let (page, anchor) = match found {
+        Ok(Some(found)) => found,
         Ok(None) => return error_response(AppError::NotFound),
         Err(error) => return error_response(error),
     };
-    let result = receive_post_picture(&state, &ctx, into.post, multipart).await;
+    let result = receive_post_picture(&state, &ctx, place, multipart).await;
     let back = PlainReturn {
         page,
-        done: "picture=added#pictures",
+        done: format!("picture=added{anchor}"),
         problem: "picture_error",
-        anchor: "#pictures",
+        anchor,
     };
     respond(
         Bucket::PostMedia,
@@ -143,10 +159,10 @@ pub async fn post_picture(
 struct PlainReturn {
     page: String,
     /// `key=value#anchor` on success.
-    done: &'static str,
+    done: String,
     /// The key a refusal's code is given under.
     problem: &'static str,
-    anchor: &'static str,
+    anchor: String,
 }
 
 fn respond(
@@ -232,7 +248,7 @@ fn respond(
 async fn receive_post_picture(
     state: &AppState,
     ctx: &ServiceContext,
-    post_id: i64,
+    place: pictures::Place,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Result<String, Outcome> {
     let media = &state.media;
@@ -253,7 +269,7 @@ async fn receive_post_picture(
     let picture = reencode(media, form.file, Bucket::PostMedia).await?;
     let id = uuid::Uuid::new_v4();
     put_all(media, Bucket::PostMedia, id, &picture).await?;
-    if let Err(error) = pictures::add_post_picture(ctx, id, post_id, &alt, &picture).await {
+    if let Err(error) = pictures::add_post_picture(ctx, id, place, &alt, &picture).await {
         delete_all(media, Bucket::PostMedia, id, &picture).await;
         return Err(error.into());
     }

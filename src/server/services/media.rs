@@ -196,6 +196,45 @@ pub async fn post_pictures(
         .collect())
 }
 
+/// The pictures of the replies `ids` as the caller may see them, by reply, in the order they
+/// were added: one query for a page of replies.
+pub async fn reply_pictures(
+    tx: &mut crate::server::services::context::Tx,
+    ids: &[i64],
+) -> Result<std::collections::HashMap<i64, Vec<crate::domain::community::PostPicture>>, AppError> {
+    let mut by_reply: std::collections::HashMap<i64, Vec<_>> = std::collections::HashMap::new();
+    if ids.is_empty() {
+        return Ok(by_reply);
+    }
+    let rows: Vec<(uuid::Uuid, i64, i32, i32, String)> = sqlx::query_as(
+        "select id, comment_id, width, height, alt from app.media_objects
+          where comment_id = any($1) and bucket = 'post-media' order by created_at, id",
+    )
+    .bind(ids)
+    .fetch_all(&mut **tx)
+    .await?;
+    for (id, reply, width, height, alt) in rows {
+        by_reply
+            .entry(reply)
+            .or_default()
+            .push(crate::domain::community::PostPicture {
+                id: id.to_string(),
+                path: format!("/media/{}/{id}", Bucket::PostMedia.as_str()),
+                width: u32::try_from(width).unwrap_or(1),
+                height: u32::try_from(height).unwrap_or(1),
+                alt,
+            });
+    }
+    Ok(by_reply)
+}
+
+/// Where a picture is being added: a post or a reply, by its named author.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Place {
+    Post(i64),
+    Reply(i64),
+}
+
 /// Records a picture uploaded into post `post_id` by its author, with its description; the
 /// database refuses anyone else, an anonymous post and a fifth picture. Returns the post's
 /// address, for the redirect back to it.
@@ -203,27 +242,44 @@ pub async fn post_pictures(
 pub async fn add_post_picture(
     ctx: &ServiceContext,
     id: uuid::Uuid,
-    post_id: i64,
+    place: Place,
     alt: &str,
     picture: &Picture,
 ) -> Result<(), AppError> {
     let member = ctx.member()?.user_id;
     crate::as_caller!(ctx, |tx| {
-        insert(
-            tx,
-            id,
-            Bucket::PostMedia,
-            member,
-            picture,
-            Some(post_id),
-            alt,
-        )
-        .await
+        insert(tx, id, Bucket::PostMedia, member, picture, Some(place), alt).await
     })
     .await
 }
 
 /// The address of post `post_id` as the caller may read it, for sending them back to it.
+/// The address of the post reply `comment_id` belongs to, and the reply's anchor there.
+pub async fn reply_address(
+    ctx: &ServiceContext,
+    comment_id: i64,
+) -> Result<Option<(String, String)>, AppError> {
+    let found: Option<(String, String, i64)> = crate::as_caller!(ctx, |tx| {
+        sqlx::query_as(
+            "select ci.slug, p.title, p.id from app.comments c
+               join app.posts p on p.id = c.post_id
+               join app.circles ci on ci.id = p.circle_id
+              where c.id = $1",
+        )
+        .bind(comment_id)
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(AppError::from)
+    })
+    .await?;
+    Ok(found.map(|(slug, title, post)| {
+        (
+            crate::domain::community::slug::post_path(&slug, crate::domain::PostId(post), &title),
+            format!("#comment-{comment_id}"),
+        )
+    }))
+}
+
 pub async fn post_address(ctx: &ServiceContext, post_id: i64) -> Result<Option<String>, AppError> {
     let found: Option<(String, String)> = crate::as_caller!(ctx, |tx| {
         sqlx::query_as(
@@ -263,17 +319,22 @@ async fn insert(
     bucket: Bucket,
     owner: uuid::Uuid,
     picture: &Picture,
-    post_id: Option<i64>,
+    place: Option<Place>,
     alt: &str,
 ) -> Result<(), AppError> {
+    let (post_id, comment_id) = match place {
+        Some(Place::Post(post)) => (Some(post), None),
+        Some(Place::Reply(reply)) => (None, Some(reply)),
+        None => (None, None),
+    };
     let sizes: Vec<i32> = picture
         .variants
         .iter()
         .map(|v| i32::try_from(v.size).unwrap_or(i32::MAX))
         .collect();
     sqlx::query(
-        "insert into app.media_objects (id, bucket, owner_id, content_type, width, height, bytes, sizes, post_id, alt)
-         values ($1, $2, $3, 'image/jpeg', $4, $5, $6, $7, $8, $9)",
+        "insert into app.media_objects (id, bucket, owner_id, content_type, width, height, bytes, sizes, post_id, alt, comment_id)
+         values ($1, $2, $3, 'image/jpeg', $4, $5, $6, $7, $8, $9, $10)",
     )
     .bind(id)
     .bind(bucket.as_str())
@@ -284,6 +345,7 @@ async fn insert(
     .bind(&sizes)
     .bind(post_id)
     .bind(alt)
+    .bind(comment_id)
     .execute(&mut **tx)
     .await?;
     Ok(())

@@ -181,6 +181,13 @@ pub async fn thread(
         })
         .collect();
     let mut thread = CommentThread::from_rows(views, root);
+    let ids: Vec<i64> = thread.comments.iter().map(|c| c.id.get()).collect();
+    let mut pictures = crate::server::services::media::reply_pictures(tx, &ids).await?;
+    for comment in &mut thread.comments {
+        if let Some(found) = pictures.remove(&comment.id.get()) {
+            comment.pictures = found;
+        }
+    }
     thread.after = after;
     thread.next_after = next_after;
     for comment in &mut thread.comments {
@@ -283,6 +290,7 @@ fn into_view(row: CommentRow, sealed_author: Option<Author>) -> CommentView {
         ),
         viewer_is_author: row.is_author && !deleted,
         hidden_replies: 0,
+        pictures: Vec::new(),
     }
 }
 
