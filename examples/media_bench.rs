@@ -157,11 +157,9 @@ async fn serve(dir: &str, addr: &str) -> Result<(), BoxError> {
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024));
     use axum::serve::ListenerExt as _;
     // TCP_NODELAY, as Wellspring's own serve loop sets it: the baseline must not pay Nagle.
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await?
-        .tap_io(|tcp| {
-            let _ = tcp.set_nodelay(true);
-        });
+    let listener = tokio::net::TcpListener::bind(addr).await?.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, app).await?;
     Ok(())
 }
