@@ -162,4 +162,17 @@ test("a post's author adds a described picture and every reader sees it in the g
   // Its author takes it off again.
   await page.getByTestId("picture-remove").click();
   await expect(page.getByTestId("post-picture")).toHaveCount(0);
+
+  // A reply takes a picture from its own author, folded away until asked for.
+  await page.goto(path);
+  await page.getByTestId("comment-body").fill("Here is mine from this morning.");
+  await page.getByTestId("comment-submit").click();
+  await expect(page.getByTestId("comment")).toHaveCount(1);
+  await page.getByTestId("reply-picture-open").click();
+  await page.getByTestId("reply-picture-alt").fill("A heron at the shore");
+  await page.getByTestId("reply-picture-file").setInputFiles({ name: "heron.png", mimeType: "image/png", buffer: Buffer.from(drawn, "base64") });
+  await page.getByTestId("reply-picture-submit").click();
+  await expect(page).toHaveURL(/\?picture=added#comment-\d+$/);
+  await expect(page.getByTestId("picture-saved")).toHaveText("Your picture is added.");
+  await expect(page.getByTestId("comment").getByTestId("post-picture")).toHaveAttribute("alt", "A heron at the shore");
 });
