@@ -245,7 +245,7 @@ pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppEr
     use crate::server::{
         auth::request,
         http::errors::{is_plain_form_post, with_status},
-        services::identity::{mfa, sessions::ProfileNames},
+        services::identity::mfa,
     };
     let state = request::state()?;
     let session = with_status(request::require_member())?;
@@ -264,20 +264,7 @@ pub async fn finish_totp_enrollment(code: String) -> Result<RecoveryCodes, AppEr
     )?;
     let mut amr = session.claims.amr.clone();
     amr.push("totp".into());
-    let names = session
-        .claims
-        .handle
-        .clone()
-        .zip(session.claims.display_name.clone())
-        .map(|(handle, display_name)| ProfileNames {
-            handle,
-            display_name,
-            avatar_id: session
-                .claims
-                .avatar
-                .as_deref()
-                .and_then(|id| uuid::Uuid::parse_str(id).ok()),
-        });
+    let names = request::token_names(&session);
     request::reissue_access_token(&state, &session, "aal2", &amr, names);
     if without_js {
         leptos_axum::redirect(&two_step_section());

@@ -53,9 +53,15 @@ pub const AVATAR_SIZES: [u32; 3] = [256, 128, 64];
 /// Pictures in posts: the longest side of each variant, for `srcset`.
 pub const PICTURE_SIZES: [u32; 3] = [2048, 1024, 480];
 
+/// A picture's address without the size, e.g. `/media/avatars/<id>`: pages add the sizes
+/// they want (`srcset`).
+pub fn picture_path(bucket: Bucket, id: impl std::fmt::Display) -> String {
+    format!("/media/{}/{id}", bucket.as_str())
+}
+
 /// The address of one variant of a picture, e.g. `/media/avatars/<id>/64`.
 pub fn media_path(bucket: Bucket, id: &str, size: u32) -> String {
-    format!("/media/{}/{id}/{size}", bucket.as_str())
+    format!("{}/{size}", picture_path(bucket, id))
 }
 
 /// One upload as the admins' list shows it (`/admin/uploads`).

@@ -105,6 +105,16 @@ pub fn access_cookie(
     )
 }
 
+/// The names this session's token states, unchanged: for a new token about something else.
+pub fn token_names(session: &CurrentSession) -> Option<ProfileNames> {
+    let avatar = session
+        .claims
+        .avatar
+        .as_deref()
+        .and_then(|id| uuid::Uuid::parse_str(id).ok());
+    names_with_avatar(session, avatar)
+}
+
 /// The names this session's token states, with `avatar_id` as the profile picture now.
 pub fn names_with_avatar(
     session: &CurrentSession,
@@ -129,20 +139,7 @@ pub fn reissue_with_standing(
     session: &CurrentSession,
     standing: Option<crate::domain::sanction::Standing>,
 ) {
-    let names = session
-        .claims
-        .handle
-        .clone()
-        .zip(session.claims.display_name.clone())
-        .map(|(handle, display_name)| ProfileNames {
-            handle,
-            display_name,
-            avatar_id: session
-                .claims
-                .avatar
-                .as_deref()
-                .and_then(|id| uuid::Uuid::parse_str(id).ok()),
-        });
+    let names = token_names(session);
     let claims = sessions::access_claims(
         &state.settings.auth,
         session.user_id,

@@ -184,15 +184,7 @@ pub async fn post_pictures(
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(id, width, height, alt)| crate::domain::community::PostPicture {
-                id: id.to_string(),
-                path: format!("/media/{}/{id}", Bucket::PostMedia.as_str()),
-                width: u32::try_from(width).unwrap_or(1),
-                height: u32::try_from(height).unwrap_or(1),
-                alt,
-            },
-        )
+        .map(|(id, width, height, alt)| shown_picture(id, width, height, alt))
         .collect())
 }
 
@@ -217,15 +209,25 @@ pub async fn reply_pictures(
         by_reply
             .entry(reply)
             .or_default()
-            .push(crate::domain::community::PostPicture {
-                id: id.to_string(),
-                path: format!("/media/{}/{id}", Bucket::PostMedia.as_str()),
-                width: u32::try_from(width).unwrap_or(1),
-                height: u32::try_from(height).unwrap_or(1),
-                alt,
-            });
+            .push(shown_picture(id, width, height, alt));
     }
     Ok(by_reply)
+}
+
+/// A picture of a post or reply as the gallery shows it.
+fn shown_picture(
+    id: uuid::Uuid,
+    width: i32,
+    height: i32,
+    alt: String,
+) -> crate::domain::community::PostPicture {
+    crate::domain::community::PostPicture {
+        id: id.to_string(),
+        path: crate::domain::media::picture_path(Bucket::PostMedia, id),
+        width: u32::try_from(width).unwrap_or(1),
+        height: u32::try_from(height).unwrap_or(1),
+        alt,
+    }
 }
 
 /// Where a picture is being added: a post or a reply, by its named author.

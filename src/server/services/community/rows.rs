@@ -88,10 +88,7 @@ pub(crate) fn author(
 
 /// A profile picture's address without the size: the page picks sizes for `srcset`.
 pub(crate) fn avatar_path(id: &uuid::Uuid) -> String {
-    format!(
-        "/media/{}/{id}",
-        crate::domain::media::Bucket::Avatars.as_str()
-    )
+    crate::domain::media::picture_path(crate::domain::media::Bucket::Avatars, id)
 }
 
 /// Microseconds since the epoch: the score a time-ordered cursor carries.

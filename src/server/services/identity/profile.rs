@@ -2,6 +2,7 @@
 //! this code, is what stops anyone editing someone else's.
 
 use super::sessions::ProfileNames;
+use crate::domain::media::{Bucket, picture_path};
 use crate::server::services::context::ServiceContext;
 use crate::server::services::moderation::watched;
 use crate::{
@@ -30,7 +31,7 @@ pub async fn summary(ctx: &ServiceContext) -> Result<Option<ViewerSummary>, AppE
                 .avatar
                 .as_deref()
                 .and_then(|id| uuid::Uuid::parse_str(id).ok())
-                .map(|id| format!("/media/avatars/{id}")),
+                .map(|id| picture_path(Bucket::Avatars, id)),
             initials: crate::domain::community::initials(display_name),
             user_id: session.user_id.to_string(),
             handle: handle.clone(),
@@ -104,12 +105,7 @@ pub async fn load(ctx: &ServiceContext) -> Result<ProfileSettings, AppError> {
         display_name,
         bio,
         pronouns,
-        avatar: avatar.map(|id| {
-            format!(
-                "/media/{}/{id}",
-                crate::domain::media::Bucket::Avatars.as_str()
-            )
-        }),
+        avatar: avatar.map(|id| picture_path(Bucket::Avatars, id)),
     })
 }
 
