@@ -58,8 +58,22 @@ test("a profile picture is shown everywhere and carries no hidden location", asy
 
   await expect(page.locator("main span.avatar").first()).toHaveText("WH");
   await page.getByTestId("avatar-file").setInputFiles({ name: "IMG_2041.jpg", mimeType: "image/jpeg", buffer: photo });
+  // With JavaScript the photo goes up by script, with a bar and words that say how far it
+  // has got (held back here so the bar can be seen), then the page goes where the plain
+  // form would have gone.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/uploads/avatar", async (route) => {
+    await held;
+    await route.continue();
+  });
   await page.getByTestId("avatar-submit").click();
+  await expect(page.getByTestId("upload-progress")).toBeVisible();
+  await expect(page.getByTestId("upload-status")).toContainText("Upload");
+  await expect(page.getByTestId("avatar-submit")).toBeDisabled();
+  release();
   await expect(page).toHaveURL(/\/settings\/profile\?avatar=saved#picture$/);
+  await page.unroute("**/uploads/avatar");
   await expect(page.getByTestId("avatar-saved")).toHaveText("Your new profile picture is saved.");
   // The header shows it at once (a new access token came with the upload).
   await expect(page.locator('[aria-label="Account"] img.avatar')).toHaveAttribute("src", /^\/media\/avatars\/[0-9a-f-]{36}\/64$/);

@@ -78,6 +78,9 @@ async fn main() -> Result<(), BoxError> {
         settings.media.clone(),
         b"baseline: no pictures are signed",
     )?);
+    let route_gates = Arc::new(wellspring::server::http::route_groups::RouteGates::new(
+        &settings.server,
+    ));
     let state = AppState {
         media,
         leptos_options: LeptosOptions::builder().output_name("wellspring").build(),
@@ -96,6 +99,8 @@ async fn main() -> Result<(), BoxError> {
         read_only_paths: &[],
         dashboards: Arc::default(),
         realtime: None,
+        database: Arc::default(),
+        route_gates,
     };
 
     let app = Router::new()

@@ -101,20 +101,13 @@ fn finish(svg: &str, accessible_name: &str) -> String {
     let themed = svg.replace(INK_HEX, "currentColor");
     let opening = format!(
         "<svg role=\"img\" aria-label=\"{}\" class=\"h-auto w-full\" width=\"{WIDTH}\" height=\"{HEIGHT}\"",
-        escape_attribute(accessible_name)
+        crate::server::http::html::escape(accessible_name)
     );
     themed.replacen(
         &format!("<svg width=\"{WIDTH}\" height=\"{HEIGHT}\""),
         &opening,
         1,
     )
-}
-
-fn escape_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 /// The smallest round number at or above `value` (1, 2 or 5 times a power of ten), so the

@@ -274,8 +274,13 @@ pub struct SeedSettings {
 pub struct ServerSettings {
     /// Longest time a request may take before it is answered 503.
     pub request_timeout_secs: u64,
-    /// Longest time a client may take to send its request headers (slowloris guard).
+    /// Longest time a client may take to send its request headers (slowloris guard). The
+    /// same clock runs while a kept-alive connection waits for its next request, so it is
+    /// also the idle keep-alive timeout.
     pub header_read_timeout_secs: u64,
+    /// Open connections at once (kept-alive and live sockets included); past it, new
+    /// connections wait in the kernel's backlog until one closes.
+    pub max_connections: usize,
     /// Longest time shutdown waits for in-flight requests.
     pub shutdown_grace_secs: u64,
     /// Largest request body accepted.
@@ -306,6 +311,12 @@ pub struct ServerSettings {
 pub struct GroupLimits {
     pub timeout_secs: Option<u64>,
     pub body_limit_bytes: Option<usize>,
+    /// Requests the group serves at once; the next is shed (503, `Retry-After`). Unset or
+    /// 0: no bound.
+    pub max_in_flight: Option<usize>,
+    /// Bytes of request bodies (declared, or the body limit when unsized) the group takes
+    /// in at once; a body that would pass it is shed. Unset or 0: no bound.
+    pub bytes_in_flight: Option<usize>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -323,20 +334,36 @@ pub struct RouteGroupSettings {
 
 impl Default for RouteGroupSettings {
     fn default() -> Self {
+        const MIB: usize = 1024 * 1024;
         Self {
-            pages: GroupLimits::default(),
-            api: GroupLimits::default(),
+            pages: GroupLimits {
+                max_in_flight: Some(512),
+                bytes_in_flight: Some(64 * MIB),
+                ..GroupLimits::default()
+            },
+            api: GroupLimits {
+                max_in_flight: Some(512),
+                bytes_in_flight: Some(64 * MIB),
+                ..GroupLimits::default()
+            },
+            // Open sockets are bounded per member and per address (`realtime`) and by
+            // `server.max_connections`; a group bound would only count handshakes.
             realtime: GroupLimits {
                 timeout_secs: Some(0),
                 body_limit_bytes: Some(64 * 1024),
+                ..GroupLimits::default()
             },
             uploads: GroupLimits {
                 timeout_secs: Some(300),
-                body_limit_bytes: Some(25 * 1024 * 1024),
+                body_limit_bytes: Some(25 * MIB),
+                max_in_flight: Some(16),
+                bytes_in_flight: Some(200 * MIB),
             },
             operator: GroupLimits {
                 timeout_secs: Some(10),
                 body_limit_bytes: Some(16 * 1024),
+                max_in_flight: Some(32),
+                ..GroupLimits::default()
             },
         }
     }
@@ -348,6 +375,12 @@ pub struct DatabaseSettings {
     pub url: Option<SecretString>,
     pub max_connections: u32,
     pub acquire_timeout_ms: u64,
+    /// How often the health watcher checks the database while it is reachable
+    /// (`db::health`); while it is away, every 200 ms.
+    pub health_heartbeat_ms: u64,
+    /// A health probe slower than this counts as a failure: an unreachable server is told
+    /// from a refusing one within it.
+    pub health_probe_timeout_ms: u64,
     /// Where the embedded cluster keeps its files.
     pub data_dir: PathBuf,
     /// The login role requests connect as (NOINHERIT, member only of `anon` and
@@ -529,6 +562,12 @@ impl DatabaseSettings {
     pub fn acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.acquire_timeout_ms)
     }
+    pub fn health_options(&self) -> crate::server::db::health::HealthOptions {
+        crate::server::db::health::HealthOptions {
+            heartbeat: Duration::from_millis(self.health_heartbeat_ms.max(50)),
+            probe_timeout: Duration::from_millis(self.health_probe_timeout_ms.max(50)),
+        }
+    }
 }
 
 /// The environment when `APP_ENV` is unset: development only inside a development checkout
@@ -568,6 +607,9 @@ impl Settings {
             .set_default("server.request_timeout_secs", 30)?
             .set_default("server.header_read_timeout_secs", 10)?
             .set_default("server.shutdown_grace_secs", 20)?
+            .set_default("server.max_connections", 16384)?
+            .set_default("database.health_heartbeat_ms", 1000)?
+            .set_default("database.health_probe_timeout_ms", 1000)?
             .set_default("server.body_limit_bytes", 2 * 1024 * 1024)?
             .set_default("server.secure_cookies", true)?
             .set_default("server.public_url", "http://127.0.0.1:3000")?
@@ -680,6 +722,7 @@ mod tests {
             server: ServerSettings {
                 request_timeout_secs: 1,
                 header_read_timeout_secs: 1,
+                max_connections: 1,
                 shutdown_grace_secs: 1,
                 body_limit_bytes: 1,
                 secure_cookies: secure,
@@ -692,6 +735,8 @@ mod tests {
                 url: None,
                 max_connections: 1,
                 acquire_timeout_ms: 1,
+                health_heartbeat_ms: 1,
+                health_probe_timeout_ms: 1,
                 data_dir: ".data".into(),
                 request_role: "authenticator".into(),
                 request_password: None,

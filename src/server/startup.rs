@@ -81,7 +81,10 @@ impl Application {
             )
             .context("opening the media store ([media] settings)")?,
         );
+        let route_gates = Arc::new(route_groups::RouteGates::new(&settings.server));
         let state = AppState {
+            database: Arc::default(),
+            route_gates,
             media,
             dashboards: Arc::default(),
             realtime,
@@ -134,6 +137,7 @@ impl Application {
         let server = &self.state.settings.server;
         tracing::info!(address = %self.local_addr()?, env = %self.state.settings.app_env, "Wellspring is listening");
         let options = serve::ServeOptions {
+            max_connections: server.max_connections,
             header_read_timeout: server.header_read_timeout(),
             shutdown_grace: server.shutdown_grace(),
         };
@@ -247,6 +251,12 @@ fn start_background_work(
                 retention_secs: settings.jobs.event_retention_secs,
             },
         );
+    crate::server::db::health::spawn(
+        supervisor,
+        state.database.clone(),
+        (*state.pool.connect_options()).clone(),
+        settings.database.health_options(),
+    );
     let wake = Arc::new(Notify::new());
     if let Some(realtime) = &state.realtime {
         crate::server::realtime::presence::spawn(supervisor, background.clone(), realtime.clone());
@@ -255,6 +265,7 @@ fn start_background_work(
         supervisor,
         background.clone(),
         listener::Subscribers {
+            database: state.database.clone(),
             revocations,
             jobs: wake.clone(),
             realtime: state.realtime.clone(),
@@ -394,6 +405,11 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             auth::origin::middleware,
+        ))
+        // Outside the session middleware, which may itself need the database (a refresh).
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::http::database_gate::middleware,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

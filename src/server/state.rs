@@ -33,6 +33,11 @@ pub struct AppState {
     pub dashboards: Arc<crate::server::services::moderation::dashboard::KeptDashboards>,
     /// Members' pictures: the object store, upload limits, the re-encoding bound.
     pub media: Arc<crate::server::media::Media>,
+    /// Whether the database is reachable, decided by one watcher (`db::health`): while it
+    /// is not, requests that need it are answered 503 at once.
+    pub database: Arc<crate::server::db::health::DatabaseHealth>,
+    /// Each route group's load bounds (`server.groups`).
+    pub route_gates: Arc<crate::server::http::route_groups::RouteGates>,
     /// Live updates (`/realtime`); `None` when `realtime.enabled` is off.
     pub realtime: Option<Arc<crate::server::realtime::Realtime>>,
 }

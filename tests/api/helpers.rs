@@ -164,6 +164,24 @@ pub async fn spawn_app_on(
     start(Some(database), owner_url, pool, server_db_url, customise).await
 }
 
+/// Spawns on a database this test made itself (a throwaway cluster it can crash), given by
+/// its owner URL; the app migrates it.
+pub async fn spawn_app_at(database_url: &str, customise: impl FnOnce(&mut Settings)) -> TestApp {
+    let pool = PgPoolOptions::new()
+        .max_connections(2)
+        .connect(database_url)
+        .await
+        .expect("owner pool");
+    start(
+        None,
+        database_url.to_owned(),
+        pool,
+        database_url.to_owned(),
+        customise,
+    )
+    .await
+}
+
 /// Another instance of `first`'s application on the same database, as a second server
 /// behind a load balancer.
 pub async fn spawn_second_instance(first: &TestApp) -> TestApp {

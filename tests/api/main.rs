@@ -12,6 +12,7 @@ mod dashboard;
 mod digests;
 mod embedded;
 mod events;
+mod faults;
 mod feature_flags;
 mod header;
 mod headers;

@@ -34,3 +34,4 @@ pub mod staff_notes;
 pub mod standing_notice;
 pub mod text_area;
 pub mod text_field;
+pub mod upload_progress;

@@ -8,6 +8,7 @@ use crate::{
     app::components::{
         alert::{Alert, AlertTone},
         button::{ButtonVariant, button_classes},
+        upload_progress::UploadProgress,
     },
     domain::{
         PostId,
@@ -67,13 +68,14 @@ pub fn ReplyPictureAdder(post: PostId, reply: i64, pictures: Vec<PostPicture>) -
         {(room > 0).then(|| view! {
             <details class="w-full">
                 <summary class="cursor-pointer text-muted" data-testid="reply-picture-open">"Add a picture"</summary>
-                <form method="post" action=format!("/uploads/post-media?comment={reply}") enctype="multipart/form-data" class="mt-2 space-y-2">
+                <form method="post" action=format!("/uploads/post-media?comment={reply}") enctype="multipart/form-data" class="mt-2 space-y-2" data-upload-progress="">
                     <label for=format!("reply-picture-alt-{reply}") class="block text-sm font-medium">"Describe the picture"</label>
                     <input id=format!("reply-picture-alt-{reply}") name="alt" type="text" required maxlength=MAX_DESCRIPTION.to_string()
                         class="block w-full rounded-lg border border-line bg-surface px-3 py-2" data-testid="reply-picture-alt"/>
                     <label for=format!("reply-picture-file-{reply}") class="block text-sm font-medium">"Choose a photo"</label>
                     <input id=format!("reply-picture-file-{reply}") name="picture" type="file" required
                         accept="image/jpeg,image/png,image/gif,image/webp" class="block w-full text-sm" data-testid="reply-picture-file"/>
+                    <UploadProgress/>
                     <button type="submit" class=button_classes(ButtonVariant::Secondary, "") data-testid="reply-picture-submit">"Add picture"</button>
                 </form>
             </details>
@@ -109,7 +111,7 @@ pub fn PictureAdder(post: PostId, pictures: Vec<PostPicture>) -> impl IntoView {
                 view! { <p class="text-sm text-muted">"A post can hold up to 4 pictures."</p> }.into_any()
             } else {
                 view! {
-                    <form method="post" action=format!("/uploads/post-media?post={post}") enctype="multipart/form-data" class="space-y-3">
+                    <form method="post" action=format!("/uploads/post-media?post={post}") enctype="multipart/form-data" class="space-y-3" data-upload-progress="">
                         <div class="space-y-1.5">
                             <label for="picture-alt" class="block text-sm font-medium">"Describe the picture"</label>
                             <input
@@ -133,6 +135,7 @@ pub fn PictureAdder(post: PostId, pictures: Vec<PostPicture>) -> impl IntoView {
                                 {format!("JPEG, PNG, GIF or WebP, up to 20 MB; {room} more can be added. Hidden details such as where a photo was taken are removed.")}
                             </p>
                         </div>
+                        <UploadProgress/>
                         <button type="submit" class=button_classes(ButtonVariant::Secondary, "") data-testid="picture-submit">
                             "Add picture"
                         </button>

@@ -211,8 +211,15 @@ pub async fn middleware(
                 current = CurrentSession::from_claims(issued.claims);
             }
             Ok(None) => set_cookies = Some(clearing_cookies(policy)),
-            // The database is away: carry on signed out, keep the cookies for later.
-            Err(error) => tracing::warn!(?error, "could not refresh a session"),
+            // The database is away. A write must not go on as a visitor's ("please sign
+            // in" would be untrue, and the member's words would be refused for it): it is
+            // told the truth. A read carries on signed out; the cookies keep for later.
+            Err(error) => {
+                tracing::warn!(?error, "could not refresh a session");
+                if is_write(request.method()) && error == crate::domain::AppError::Unavailable {
+                    return crate::server::http::errors::error_response(error);
+                }
+            }
         }
     }
 
@@ -226,12 +233,12 @@ pub async fn middleware(
                 current = None;
                 set_cookies = Some(clearing_cookies(policy));
             }
+            // Unknown is not signed out: the write waits for a database that can say.
             Err(error) => {
-                tracing::warn!(
-                    ?error,
-                    "could not check a session; treating the write as signed out"
+                tracing::warn!(?error, "could not check a session; the write is refused");
+                return crate::server::http::errors::error_response(
+                    crate::domain::AppError::Unavailable,
                 );
-                current = None;
             }
         }
     }

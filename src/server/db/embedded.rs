@@ -97,6 +97,25 @@ impl EmbeddedPostgres {
         self.stop_inner()
     }
 
+    /// Stops the server as a crash or a power cut would (`pg_ctl stop -m immediate`: no
+    /// shutdown checkpoint; the next start replays the WAL), keeping its socket directory
+    /// so [`EmbeddedPostgres::start_again`] brings it back at the same address. The fault
+    /// tests and drills crash it this way.
+    pub fn crash(&self) -> anyhow::Result<()> {
+        self.run(
+            self.pg_ctl()
+                .args(["stop", "-m", "immediate", "-w", "-D"])
+                .arg(&self.data_dir),
+        )
+        .context("crashing the embedded PostgreSQL")
+    }
+
+    /// Starts the server again after [`EmbeddedPostgres::crash`], at the same socket, and
+    /// returns once it accepts connections (crash recovery done).
+    pub fn start_again(&self) -> anyhow::Result<()> {
+        self.pg_ctl_start()
+    }
+
     fn stop_inner(&mut self) -> anyhow::Result<()> {
         if self.stopped {
             return Ok(());

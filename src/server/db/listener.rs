@@ -21,6 +21,9 @@ pub const FLAGS: &str = "wellspring_flags";
 /// Where notices go.
 #[derive(Clone)]
 pub struct Subscribers {
+    /// Told when the connection is lost (the quickest sign of a crashed server), and asked
+    /// before reconnecting, so the listener does not queue on a pool that cannot connect.
+    pub database: Arc<crate::server::db::health::DatabaseHealth>,
     pub revocations: Arc<Revocations>,
     pub jobs: Arc<Notify>,
     /// `None` when live updates are off: events are then not listened to.
@@ -39,6 +42,12 @@ pub fn spawn(supervisor: &Supervisor, pool: PgPool, subscribers: Subscribers) {
             if stop.is_cancelled() || pool.is_closed() {
                 return;
             }
+            if !subscribers.database.is_up() {
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = subscribers.database.wait_until_up() => {}
+                }
+            }
             match connect(&pool, subscribers.realtime.is_some()).await {
                 Ok(listener) => {
                     if connected_before {
@@ -50,12 +59,14 @@ pub fn spawn(supervisor: &Supervisor, pool: PgPool, subscribers: Subscribers) {
                     }
                 }
                 Err(error) => {
+                    subscribers.database.suspect();
                     tracing::warn!(error = %error, "listener could not connect; retrying")
                 }
             }
+            // Long enough not to spin; the wait for the database above does the rest.
             tokio::select! {
                 () = stop.cancelled() => return,
-                () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                () = tokio::time::sleep(Duration::from_millis(200)) => {}
             }
         }
     });
@@ -125,10 +136,12 @@ async fn listen(
                 // The connection was lost; the next call reconnects. Catch up on what
                 // was announced meanwhile.
                 Ok(None) => {
+                    subscribers.database.suspect();
                     tracing::warn!("listener lost its connection; reconnecting");
                     return false;
                 }
                 Err(error) => {
+                    subscribers.database.suspect();
                     tracing::warn!(error = %error, "listener failed; reconnecting");
                     return false;
                 }

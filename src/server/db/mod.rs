@@ -2,6 +2,7 @@
 
 pub mod embedded;
 pub mod errors;
+pub mod health;
 pub mod listener;
 pub mod migrate;
 pub mod pool;

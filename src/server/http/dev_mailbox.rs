@@ -4,6 +4,7 @@
 //! itself (a loopback client): a checkout started on a server without `APP_ENV` must not
 //! hand sign-in links to the internet. Plain HTML: the CSP allows no inline styles.
 
+use crate::server::http::html::escape;
 use crate::server::{
     db::scoped::{self, RequestClaims},
     mail::outbox,
@@ -16,22 +17,6 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use time::format_description::well_known::Rfc3339;
-
-/// Escapes text for HTML element content and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            other => out.push(other),
-        }
-    }
-    out
-}
 
 /// Turns `http(s)://...` words of an already-escaped body into links.
 fn link_urls(escaped: &str) -> String {

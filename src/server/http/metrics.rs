@@ -2,7 +2,7 @@
 
 use crate::server::{
     db::scoped::{self, RequestClaims},
-    http::{client_ip::ClientIp, visitor_pages::VisitorPageStats},
+    http::{client_ip::ClientIp, route_groups::RouteGroup, visitor_pages::VisitorPageStats},
     jobs::queue,
     state::AppState,
     telemetry::metrics::{Metrics, PoolGauges},
@@ -35,6 +35,7 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
     }
     record_visitor_pages(&state.metrics, state.visitor_pages.stats());
     record_realtime(&state);
+    record_load(&state);
     record_platform(&state).await;
     let pool = PoolGauges {
         size: state.pool.size(),
@@ -52,6 +53,52 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
         state.metrics.render(pool),
     )
         .into_response()
+}
+
+/// The database's reachability and each route group's load: in flight, shed, timed out.
+fn record_load(state: &AppState) {
+    let metrics = &state.metrics;
+    let database = state.database.figures();
+    metrics.gauge(
+        "wellspring_database_up",
+        "1 while the health watcher reaches the database, 0 while it is away.",
+        &[],
+        if database.up { 1.0 } else { 0.0 },
+    );
+    metrics.counter_total(
+        "wellspring_database_outages_total",
+        "Times the database was found away.",
+        &[],
+        database.outages,
+    );
+    metrics.counter_total(
+        "wellspring_database_refused_total",
+        "Requests answered 503 at once because the database was away.",
+        &[],
+        database.refused,
+    );
+    for group in RouteGroup::ALL {
+        let gate = state.route_gates.gate(group);
+        let labels = [("group", group.as_str())];
+        metrics.gauge(
+            "wellspring_route_group_in_flight",
+            "Requests in the route group now (0 for a group without a bound).",
+            &labels,
+            gate.in_flight() as f64,
+        );
+        metrics.counter_total(
+            "wellspring_route_group_shed_total",
+            "Requests shed with 503 because their route group was full.",
+            &labels,
+            gate.shed(),
+        );
+        metrics.counter_total(
+            "wellspring_route_group_timeouts_total",
+            "Requests answered 503 because they passed their route group's time bound.",
+            &labels,
+            gate.timed_out(),
+        );
+    }
 }
 
 /// Live sockets, what they follow, and what was sent, dropped or refused.
@@ -146,6 +193,10 @@ async fn record_platform(state: &AppState) {
         &[],
         state.revocations.len() as f64,
     );
+    if !state.database.is_up() {
+        // The queue's figures wait for the database; the rest of the page does not.
+        return;
+    }
     let figures = async {
         let mut tx = scoped::begin(&state.pool, &RequestClaims::auth_admin()).await?;
         let depth = queue::depth(&mut tx).await?;
@@ -157,7 +208,13 @@ async fn record_platform(state: &AppState) {
         tx.commit().await?;
         Ok::<_, sqlx::Error>((depth, recent))
     };
-    match figures.await {
+    // A scrape must not hang on a full pool: past a second the queue's figures are left
+    // out of this scrape, and the rest still goes out.
+    let figures = match tokio::time::timeout(std::time::Duration::from_secs(1), figures).await {
+        Ok(figures) => figures,
+        Err(_) => Err(sqlx::Error::PoolTimedOut),
+    };
+    match figures {
         Ok((depth, recent)) => {
             metrics.gauge(
                 "wellspring_jobs_waiting",

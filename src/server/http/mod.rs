@@ -3,10 +3,12 @@
 pub mod assets;
 pub mod audit_csv;
 pub mod client_ip;
+pub mod database_gate;
 pub mod dev_mailbox;
 pub mod errors;
 pub mod etag;
 pub mod health;
+pub mod html;
 pub mod metrics;
 pub mod oauth;
 pub mod route_groups;

@@ -12,6 +12,10 @@ use tokio::net::TcpListener;
 use tower::ServiceExt as _;
 
 pub struct ServeOptions {
+    /// Open connections at once; the next waits in the kernel's backlog.
+    pub max_connections: usize,
+    /// Also the idle keep-alive timeout: hyper runs the same clock while a kept-alive
+    /// connection waits for its next request's headers.
     pub header_read_timeout: Duration,
     pub shutdown_grace: Duration,
 }
@@ -29,9 +33,18 @@ pub async fn serve(
         .header_read_timeout(options.header_read_timeout);
     builder.http2().timer(TokioTimer::new());
     let graceful = GracefulShutdown::new();
+    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
     tokio::pin!(shutdown);
 
     loop {
+        // A free connection slot first: at the cap, new connections wait in the backlog.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(pair) => pair,
@@ -64,6 +77,7 @@ pub async fn serve(
             if let Err(error) = connection.await {
                 tracing::debug!(error = %error, "connection ended with an error");
             }
+            drop(slot);
         });
     }
 

@@ -180,18 +180,20 @@ fn respond(
     metrics::counter!("wellspring_media_uploads_total", "bucket" => bucket.as_str(), "outcome" => outcome)
         .increment(1);
     let page = &back.page;
-    match result {
+    // Where a plain form is sent next; a script gets it too (`location`), so the upload
+    // progress script ends on the very page and notice the plain form would.
+    let (status, json, location) = match result {
         Ok(path) => {
             tracing::info!(
                 bucket = bucket.as_str(),
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "picture stored"
             );
-            if plain {
-                Redirect::to(&format!("{page}?{}", back.done)).into_response()
-            } else {
-                Json(serde_json::json!({ "path": path })).into_response()
-            }
+            (
+                StatusCode::OK,
+                serde_json::json!({ "path": path }),
+                format!("{page}?{}", back.done),
+            )
         }
         Err(Outcome::Refused(refusal)) => {
             tracing::info!(
@@ -199,50 +201,41 @@ fn respond(
                 reason = refusal.code(),
                 "picture refused"
             );
-            if plain {
-                Redirect::to(&format!(
-                    "{page}?{}={}{}",
-                    back.problem,
-                    refusal.code(),
-                    back.anchor
-                ))
-                .into_response()
-            } else {
-                let status =
-                    StatusCode::from_u16(refusal.status_code()).unwrap_or(StatusCode::BAD_REQUEST);
-                (
-                    status,
-                    Json(serde_json::json!({ "error": refusal.message() })),
-                )
-                    .into_response()
-            }
-        }
-        Err(Outcome::Failed(AppError::Unauthorized)) if plain => {
-            Redirect::to(&format!("/login?next={page}")).into_response()
+            (
+                StatusCode::from_u16(refusal.status_code()).unwrap_or(StatusCode::BAD_REQUEST),
+                serde_json::json!({ "error": refusal.message() }),
+                format!("{page}?{}={}{}", back.problem, refusal.code(), back.anchor),
+            )
         }
         Err(Outcome::Failed(error)) => {
             if matches!(error, AppError::Internal | AppError::Unavailable) {
                 tracing::error!(error = ?error, bucket = bucket.as_str(), "storing a picture failed");
             }
-            if plain {
-                let code = match &error {
-                    AppError::Restricted(_) => "restricted",
-                    AppError::BadRequest(words) if words.contains("up to 4 pictures") => "full",
-                    _ => "failed",
-                };
-                Redirect::to(&format!("{page}?{}={code}{}", back.problem, back.anchor))
-                    .into_response()
-            } else {
-                let status = StatusCode::from_u16(error.status_code())
-                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-                (
-                    status,
-                    Json(serde_json::json!({ "error": error.to_string() })),
-                )
-                    .into_response()
-            }
+            let location = match &error {
+                AppError::Unauthorized => format!("/login?next={page}"),
+                _ => {
+                    let code = match &error {
+                        AppError::Restricted(_) => "restricted",
+                        AppError::BadRequest(words) if words.contains("up to 4 pictures") => "full",
+                        _ => "failed",
+                    };
+                    format!("{page}?{}={code}{}", back.problem, back.anchor)
+                }
+            };
+            (
+                StatusCode::from_u16(error.status_code())
+                    .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                serde_json::json!({ "error": error.to_string() }),
+                location,
+            )
         }
+    };
+    if plain {
+        return Redirect::to(&location).into_response();
     }
+    let mut json = json;
+    json["location"] = serde_json::Value::String(location);
+    (status, Json(json)).into_response()
 }
 
 async fn receive_post_picture(

@@ -11,6 +11,7 @@ use crate::{
         button::{ButtonVariant, button_classes},
         card::Card,
         form::{FormError, action_error},
+        upload_progress::UploadProgress,
     },
     domain::{ProfileSettings, media::upload_problem},
 };
@@ -47,7 +48,7 @@ pub fn ProfilePictureSection(profile: ProfileSettings) -> impl IntoView {
                     {problem.map(|message| view! {
                         <Alert tone=AlertTone::Danger><span data-testid="avatar-error">{message}</span></Alert>
                     })}
-                    <form method="post" action="/uploads/avatar" enctype="multipart/form-data" class="space-y-3">
+                    <form method="post" action="/uploads/avatar" enctype="multipart/form-data" class="space-y-3" data-upload-progress="">
                         <label for="avatar-file" class="block text-sm font-medium">"Choose a photo"</label>
                         <input
                             id="avatar-file"
@@ -62,6 +63,7 @@ pub fn ProfilePictureSection(profile: ProfileSettings) -> impl IntoView {
                         <p id="avatar-hint" class="text-sm text-muted">
                             "A JPEG, PNG, GIF or WebP photo, up to 10 MB. We crop it to a circle, and remove its hidden details (such as where it was taken) before anyone sees it."
                         </p>
+                        <UploadProgress/>
                         <button type="submit" class=button_classes(ButtonVariant::Primary, "") data-testid="avatar-submit">
                             "Upload picture"
                         </button>
