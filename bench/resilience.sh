@@ -27,8 +27,8 @@ TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 WS_BIN="${BENCH_WELLSPRING_BIN:-$TARGET_DIR/release/wellspring}"
 [[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'cargo leptos build --release'"
 POSTS="${BENCH_RESILIENCE_POSTS:-200000}"
-MEMBERS=$((POSTS / 40 > 50 ? POSTS / 40 : 50))
-COMMENTS=$((POSTS * 4))
+MEMBERS=$((POSTS / 40 > 50 ? POSTS / 40 : 50)) # as bench/community.sh: 5,000 members, 1,000,000 replies
+COMMENTS=$((POSTS * 5))
 CONNECTIONS="${BENCH_RESILIENCE_CONNECTIONS:-32}"
 RESULTS=bench/results/latest.md
 mkdir -p bench/results
