@@ -1,5 +1,5 @@
-//! The command line: `serve` (default), `migrate up|down|status`, `seed --demo` and
-//! `create-admin`.
+//! The command line: `serve` (default), `migrate up|down|status`, `seed --demo`,
+//! `create-admin`, and the backups: `backup`, `verify-backup`, `restore`.
 
 use crate::server::{
     config::Settings,
@@ -54,6 +54,29 @@ enum Command {
         #[arg(long, default_value_t = SeedOptions::DEMO_SCALE.comments)]
         comments: usize,
     },
+    /// Back up the database (pg_dump, one snapshot) and the pictures into a new folder,
+    /// with a manifest of every table's rows and checksum and every file's SHA-256.
+    Backup {
+        /// Where the backup folder is made.
+        #[arg(long, default_value = ".data/backups")]
+        to: std::path::PathBuf,
+    },
+    /// Prove a backup: check its files, restore it into a scratch database on the same
+    /// server, compare every table with the manifest; exits non-zero on any difference.
+    VerifyBackup { path: std::path::PathBuf },
+    /// Restore a backup into an empty database (and its pictures into the configured store).
+    Restore {
+        path: std::path::PathBuf,
+        /// The target database's URL.
+        #[arg(long)]
+        into: String,
+        /// Replace a database that already has tables.
+        #[arg(long)]
+        force: bool,
+        /// Do not ask for confirmation (scripts).
+        #[arg(long)]
+        yes: bool,
+    },
     /// Manage the database schema.
     Migrate {
         #[command(subcommand)]
@@ -88,6 +111,14 @@ pub async fn run() -> ExitCode {
         Command::Serve => serve(settings).await,
         Command::Migrate { action } => run_migrate(settings, action).await,
         Command::CreateAdmin { email, handle } => create_admin(settings, &email, &handle).await,
+        Command::Backup { to } => run_backup(settings, &to).await,
+        Command::VerifyBackup { path } => run_verify(settings, &path).await,
+        Command::Restore {
+            path,
+            into,
+            force,
+            yes,
+        } => run_restore(settings, &path, &into, force, yes).await,
         Command::Seed {
             demo: _,
             seed,
@@ -111,6 +142,118 @@ pub async fn run() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The owner's URL of the configured database: `DATABASE_URL`, the embedded cluster a
+/// running server started, or the embedded cluster started for this command (returned, to
+/// be closed after).
+async fn owner_url(settings: &Settings) -> anyhow::Result<(String, Option<Database>)> {
+    use crate::server::db::{EMBEDDED_DATABASE, embedded::EmbeddedPostgres, pool};
+    if let Some(url) = pool::configured_url(&settings.database) {
+        return Ok((url, None));
+    }
+    if let Some(url) = EmbeddedPostgres::running_url(&settings.database.data_dir, EMBEDDED_DATABASE)
+    {
+        return Ok((url, None));
+    }
+    let database = Database::open(&settings.database).await?;
+    Ok((database.owner_url.clone(), Some(database)))
+}
+
+async fn close(database: Option<Database>) -> anyhow::Result<()> {
+    match database {
+        Some(database) => database.close().await,
+        None => Ok(()),
+    }
+}
+
+fn print_report(report: &crate::server::backup::restore::Report) {
+    println!(
+        "{} tables, {} rows, {} picture files",
+        report.tables, report.rows, report.pictures
+    );
+    for problem in &report.problems {
+        println!("  difference: {problem}");
+    }
+}
+
+async fn run_backup(settings: Settings, to: &Path) -> anyhow::Result<()> {
+    let (url, database) = owner_url(&settings).await?;
+    let store = crate::server::media::store::open(&settings.media)?;
+    let started = std::time::Instant::now();
+    let made = crate::server::backup::make::backup(&url, store, to).await;
+    close(database).await?;
+    let (folder, manifest) = made?;
+    println!(
+        "Backed up {} tables ({} rows) and {} picture files into {} in {:.1} s ({} bytes of database dump).",
+        manifest.tables.len(),
+        manifest.tables.iter().map(|t| t.rows).sum::<i64>(),
+        manifest.media.len(),
+        folder.display(),
+        started.elapsed().as_secs_f64(),
+        manifest.database.bytes
+    );
+    Ok(())
+}
+
+async fn run_verify(settings: Settings, path: &Path) -> anyhow::Result<()> {
+    let (url, database) = owner_url(&settings).await?;
+    let started = std::time::Instant::now();
+    let report = crate::server::backup::verify::verify(path, &url).await;
+    close(database).await?;
+    let report = report?;
+    print_report(&report);
+    anyhow::ensure!(
+        report.problems.is_empty(),
+        "the backup in {} does not restore to what its manifest says",
+        path.display()
+    );
+    println!(
+        "The backup in {} restores to exactly what its manifest says ({:.1} s).",
+        path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn run_restore(
+    settings: Settings,
+    path: &Path,
+    into: &str,
+    force: bool,
+    yes: bool,
+) -> anyhow::Result<()> {
+    let name = into
+        .split_once("://")
+        .and_then(|(_, rest)| rest.split('/').nth(1))
+        .map(|db| db.split('?').next().unwrap_or(db).to_owned())
+        .unwrap_or_default();
+    if !yes {
+        println!(
+            "This restores {} into the database \"{name}\"{}. Type the database's name to go on:",
+            path.display(),
+            if force {
+                ", replacing what is there"
+            } else {
+                ""
+            }
+        );
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        anyhow::ensure!(
+            answer.trim() == name,
+            "not confirmed; nothing was restored (pass --yes to skip the question in scripts)"
+        );
+    }
+    let store = crate::server::media::store::open(&settings.media)?;
+    let report = crate::server::backup::restore::restore(path, into, store.as_ref(), force).await?;
+    print_report(&report);
+    anyhow::ensure!(
+        report.problems.is_empty(),
+        "the restored database differs from the backup's manifest"
+    );
+    println!("Restored {} into \"{name}\".", path.display());
+    Ok(())
 }
 
 async fn create_admin(settings: Settings, email: &str, handle: &str) -> anyhow::Result<()> {

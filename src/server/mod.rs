@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): configuration, start-up, HTTP plumbing, database.
 
 pub mod auth;
+pub mod backup;
 pub mod charts;
 pub mod cli;
 pub mod config;

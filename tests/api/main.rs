@@ -7,6 +7,7 @@ mod helpers;
 mod abuse;
 mod anonymous_replies;
 mod audit_page;
+mod backup;
 mod community;
 mod dashboard;
 mod digests;

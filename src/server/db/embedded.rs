@@ -79,6 +79,28 @@ impl EmbeddedPostgres {
         Ok(cluster)
     }
 
+    /// The URL of `database` on a cluster already running in `base_dir` (a server started
+    /// it), read from its `postmaster.pid`; `None` when none runs. Operator commands use it
+    /// rather than [`EmbeddedPostgres::start`], which would restart a running cluster.
+    pub fn running_url(base_dir: &Path, database: &str) -> Option<String> {
+        let run_as = if is_root() {
+            unprivileged_account().ok()
+        } else {
+            None
+        };
+        let dir = cluster_dir(base_dir, run_as.as_ref()).ok()?;
+        let pid_file = std::fs::read_to_string(dir.join("postmaster.pid")).ok()?;
+        let mut lines = pid_file.lines();
+        let pid: u32 = lines.next()?.trim().parse().ok()?;
+        if !Path::new(&format!("/proc/{pid}")).exists() {
+            return None;
+        }
+        let socket_dir = pid_file.lines().nth(4)?.trim();
+        (!socket_dir.is_empty()).then(|| {
+            format!("postgres://postgres@localhost:{SOCKET_PORT}/{database}?host={socket_dir}")
+        })
+    }
+
     /// Connection URL for `database` on this cluster (its socket directory as `host`).
     pub fn url(&self, database: &str) -> String {
         format!(

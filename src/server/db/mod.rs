@@ -13,7 +13,7 @@ use anyhow::Context;
 use sqlx::{Connection, PgConnection};
 
 /// The database the embedded cluster serves.
-const EMBEDDED_DATABASE: &str = "wellspring";
+pub const EMBEDDED_DATABASE: &str = "wellspring";
 
 /// The database the server talks to, and the embedded cluster behind it when there is one.
 pub struct Database {
@@ -22,6 +22,8 @@ pub struct Database {
     /// Everything a request does, as `authenticator` switching to `anon`/`authenticated`.
     pub request_pool: sqlx::PgPool,
     pub embedded: Option<embedded::EmbeddedPostgres>,
+    /// The owner's URL, for the operator's tools (`pg_dump`, `pg_restore`); never logged.
+    pub owner_url: String,
 }
 
 impl Database {
@@ -44,6 +46,7 @@ impl Database {
             owner_pool,
             request_pool,
             embedded,
+            owner_url: url,
         })
     }
 

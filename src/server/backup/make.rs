@@ -1,0 +1,128 @@
+//! Making a backup: the facts and the dump from one exported snapshot, then the pictures.
+
+use super::{
+    facts,
+    manifest::{self, FileEntry, Manifest},
+    sha256_file, tool,
+};
+use anyhow::Context;
+use futures_util::StreamExt as _;
+use object_store::ObjectStore;
+use sqlx::{Connection, PgConnection};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
+
+/// Writes a new backup folder under `to` (named by the time, UTC) and returns it. The
+/// database at `database_url` is read by the owner; `store` is the pictures' store.
+#[tracing::instrument(skip(database_url, store))]
+pub async fn backup(
+    database_url: &str,
+    store: Arc<dyn ObjectStore>,
+    to: &Path,
+) -> anyhow::Result<(PathBuf, Manifest)> {
+    let now = time::OffsetDateTime::now_utc();
+    let stamp = format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second(),
+        now.millisecond()
+    );
+    let folder = to.join(format!("wellspring-{stamp}"));
+    std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+
+    // One snapshot for the facts and the dump: what the manifest says is what the dump holds.
+    let mut conn = PgConnection::connect(database_url)
+        .await
+        .context("connecting to the database to back it up")?;
+    sqlx::query("begin isolation level repeatable read, read only")
+        .execute(&mut conn)
+        .await?;
+    let snapshot: String = sqlx::query_scalar("select pg_export_snapshot()")
+        .fetch_one(&mut conn)
+        .await?;
+    let tables = facts::read(&mut conn)
+        .await
+        .context("counting the tables (the backup role needs to bypass row level security)")?;
+    let migration = facts::migration(&mut conn).await?;
+    let dump = folder.join(manifest::DUMP);
+    let output = tokio::process::Command::new(tool("pg_dump")?)
+        .arg("--format=custom")
+        .arg("--snapshot")
+        .arg(&snapshot)
+        .arg("--file")
+        .arg(&dump)
+        .arg("--dbname")
+        .arg(database_url)
+        .output()
+        .await
+        .context("running pg_dump")?;
+    sqlx::query("commit").execute(&mut conn).await?;
+    conn.close().await?;
+    anyhow::ensure!(
+        output.status.success(),
+        "pg_dump failed: {}",
+        String::from_utf8_lossy(&output.stderr).trim()
+    );
+    let database = FileEntry {
+        path: manifest::DUMP.into(),
+        bytes: std::fs::metadata(&dump)?.len(),
+        sha256: sha256_file(&dump)?,
+    };
+
+    let media = copy_media(store.as_ref(), &folder).await?;
+    let manifest = Manifest {
+        format: manifest::FORMAT,
+        created_at: now
+            .format(&time::format_description::well_known::Rfc3339)
+            .context("dating the backup")?,
+        wellspring_version: env!("CARGO_PKG_VERSION").into(),
+        migration,
+        database,
+        tables,
+        media,
+    };
+    manifest.write(&folder)?;
+    tracing::info!(folder = %folder.display(), "backup written");
+    Ok((folder, manifest))
+}
+
+/// Every object in the store into `<folder>/media/<key>`. Keys are the server's own
+/// (`<bucket>/<uuid>/<size>`), so they are safe as paths.
+async fn copy_media(store: &dyn ObjectStore, folder: &Path) -> anyhow::Result<Vec<FileEntry>> {
+    let mut listed = store.list(None);
+    let mut entries = Vec::new();
+    while let Some(meta) = listed.next().await {
+        let meta = meta.context("listing the pictures")?;
+        let key = meta.location.to_string();
+        anyhow::ensure!(
+            !key.contains("..") && !key.starts_with('/'),
+            "refusing an odd key in the store: {key}"
+        );
+        let bytes = store
+            .get(&meta.location)
+            .await
+            .with_context(|| format!("reading {key}"))?
+            .bytes()
+            .await?;
+        let path = format!("{}/{key}", manifest::MEDIA);
+        let target = folder.join(&path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, &bytes)?;
+        use sha2::Digest as _;
+        entries.push(FileEntry {
+            path,
+            bytes: bytes.len() as u64,
+            sha256: super::hex(&sha2::Sha256::digest(&bytes)),
+        });
+    }
+    entries.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(entries)
+}

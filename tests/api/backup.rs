@@ -1,0 +1,158 @@
+//! Backups: made from a running community, proven by restoring them, restored into an
+//! empty database that then serves the same pages; damage and non-empty targets refused.
+
+use crate::{
+    community::{admin, create_circle, join, member, page, post_page, write_post},
+    helpers::{TestDatabase, spawn_app, spawn_app_on},
+};
+use reqwest::StatusCode;
+use sqlx::{Connection, PgConnection};
+use wellspring::server::backup::{make, manifest::Manifest, restore, verify};
+
+fn scratch_folder() -> std::path::PathBuf {
+    std::env::temp_dir().join(format!(
+        "wellspring-backups-{}",
+        uuid::Uuid::new_v4().simple()
+    ))
+}
+
+#[tokio::test]
+async fn a_backup_is_proven_by_restoring_it_and_a_restored_site_serves_the_same_post() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    let fern = member(&app, "fernleaf", "Fern Leaf").await;
+    create_circle(&app, &chief, "morning-pages", "public", false).await;
+    join(&app, &fern, "morning-pages").await;
+    let post = write_post(
+        &app,
+        &fern,
+        "morning-pages",
+        "First light",
+        "Pages at dawn.",
+    )
+    .await;
+    // A picture in the store, to come back with the database.
+    let store = app.state.media.store.clone();
+    let key = object_store::path::Path::from("avatars/00000000-0000-0000-0000-00000000beef/64");
+    store
+        .put(&key, b"\xff\xd8\xff picture bytes".to_vec().into())
+        .await
+        .unwrap();
+
+    let to = scratch_folder();
+    let (folder, manifest) = make::backup(&app.database_url, store.clone(), &to)
+        .await
+        .expect("backed up");
+    assert_eq!(Manifest::read(&folder).unwrap(), manifest);
+    let posts = manifest
+        .tables
+        .iter()
+        .find(|t| t.table == "app.posts")
+        .expect("posts counted");
+    assert_eq!(posts.rows, 1);
+    assert!(
+        manifest
+            .tables
+            .iter()
+            .any(|t| t.table == "auth.users" && t.rows >= 2)
+    );
+    assert_eq!(manifest.media.len(), 1);
+    assert!(manifest.migration > 30);
+
+    // Proven: restored into a scratch database on the same server, every table as counted.
+    let report = verify::verify(&folder, &app.database_url).await.unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert_eq!(report.tables, manifest.tables.len());
+
+    // Restored into an empty database: a second site on it serves the same post.
+    let target = TestDatabase::empty().await;
+    let target_store = object_store::local::LocalFileSystem::new_with_prefix({
+        let dir = crate::helpers::media_dir(&target.url);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    })
+    .unwrap();
+    let report = restore::restore(&folder, &target.url, &target_store, false)
+        .await
+        .expect("restored");
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    use object_store::ObjectStore as _;
+    let back = target_store.get(&key).await.unwrap().bytes().await.unwrap();
+    assert_eq!(&back[..], b"\xff\xd8\xff picture bytes");
+    let url = target.url.clone();
+    let restored = spawn_app_on(target, url, |_| {}).await;
+    let (status, html) = page(&restored, &post_page("morning-pages", post), "").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains("Pages at dawn."),
+        "the restored site serves the post"
+    );
+
+    // A target that has tables is refused, and left as it was.
+    let refused = restore::restore(&folder, &restored.database_url, &target_store, false).await;
+    let message = refused
+        .expect_err("a non-empty target is refused")
+        .to_string();
+    assert!(message.contains("already has"), "{message}");
+    let (status, _) = page(&restored, &post_page("morning-pages", post), "").await;
+    assert_eq!(status, StatusCode::OK);
+    // Told to replace it, the restore drops what is there and loads the backup again.
+    let replaced = restore::restore(&folder, &restored.database_url, &target_store, true)
+        .await
+        .expect("replaced");
+    assert!(replaced.problems.is_empty(), "{:?}", replaced.problems);
+    assert_eq!(replaced.tables, manifest.tables.len());
+    let _ = std::fs::remove_dir_all(&to);
+}
+
+#[tokio::test]
+async fn a_damaged_backup_or_a_wrong_manifest_fails_verification() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "evening", "public", false).await;
+    let to = scratch_folder();
+    let (folder, manifest) = make::backup(&app.database_url, app.state.media.store.clone(), &to)
+        .await
+        .unwrap();
+
+    // A manifest that promises a row the dump does not hold.
+    let mut wrong = manifest.clone();
+    let circles = wrong
+        .tables
+        .iter_mut()
+        .find(|t| t.table == "app.circles")
+        .unwrap();
+    circles.rows += 1;
+    wrong.write(&folder).unwrap();
+    let report = verify::verify(&folder, &app.database_url).await.unwrap();
+    assert_eq!(
+        report.problems,
+        vec!["app.circles: 1 rows, the manifest says 2".to_owned()]
+    );
+
+    // A flipped byte in the dump is caught before anything is restored.
+    manifest.write(&folder).unwrap();
+    let dump = folder.join(&manifest.database.path);
+    let mut bytes = std::fs::read(&dump).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(&dump, &bytes).unwrap();
+    let report = verify::verify(&folder, &app.database_url).await.unwrap();
+    assert_eq!(
+        report.problems,
+        vec!["database.dump: its SHA-256 differs".to_owned()]
+    );
+    let target = TestDatabase::empty().await;
+    let store = object_store::memory::InMemory::new();
+    let refused = restore::restore(&folder, &target.url, &store, false).await;
+    assert!(refused.unwrap_err().to_string().contains("damaged"));
+    let mut conn = PgConnection::connect(&target.url).await.unwrap();
+    let tables: i64 = sqlx::query_scalar(
+        "select count(*) from pg_tables where schemaname not in ('pg_catalog', 'information_schema')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    assert_eq!(tables, 0, "nothing was restored from a damaged backup");
+    let _ = std::fs::remove_dir_all(&to);
+}
