@@ -181,17 +181,19 @@ async fn run_backup(settings: Settings, to: &Path) -> anyhow::Result<()> {
     let (url, database) = owner_url(&settings).await?;
     let store = crate::server::media::store::open(&settings.media)?;
     let started = std::time::Instant::now();
-    let made = crate::server::backup::make::backup(&url, store, to).await;
+    let key = settings.backup.key()?;
+    let made = crate::server::backup::make::backup(&url, store, to, key.as_ref()).await;
     close(database).await?;
     let (folder, manifest) = made?;
     println!(
-        "Backed up {} tables ({} rows) and {} picture files into {} in {:.1} s ({} bytes of database dump).",
+        "Backed up {} tables ({} rows) and {} picture files into {} in {:.1} s ({} bytes of database dump{}).",
         manifest.tables.len(),
         manifest.tables.iter().map(|t| t.rows).sum::<i64>(),
         manifest.media.len(),
         folder.display(),
         started.elapsed().as_secs_f64(),
-        manifest.database.bytes
+        manifest.database.bytes,
+        if manifest.sealed { ", sealed" } else { "" }
     );
     Ok(())
 }
@@ -199,7 +201,8 @@ async fn run_backup(settings: Settings, to: &Path) -> anyhow::Result<()> {
 async fn run_verify(settings: Settings, path: &Path) -> anyhow::Result<()> {
     let (url, database) = owner_url(&settings).await?;
     let started = std::time::Instant::now();
-    let report = crate::server::backup::verify::verify(path, &url).await;
+    let key = settings.backup.key()?;
+    let report = crate::server::backup::verify::verify(path, &url, key.as_ref()).await;
     close(database).await?;
     let report = report?;
     print_report(&report);
@@ -246,7 +249,10 @@ async fn run_restore(
         );
     }
     let store = crate::server::media::store::open(&settings.media)?;
-    let report = crate::server::backup::restore::restore(path, into, store.as_ref(), force).await?;
+    let key = settings.backup.key()?;
+    let report =
+        crate::server::backup::restore::restore(path, into, store.as_ref(), force, key.as_ref())
+            .await?;
     print_report(&report);
     anyhow::ensure!(
         report.problems.is_empty(),

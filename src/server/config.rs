@@ -75,6 +75,8 @@ pub struct Settings {
     pub moderation: ModerationSettings,
     #[serde(default)]
     pub media: MediaSettings,
+    #[serde(default)]
+    pub backup: BackupSettings,
     /// Operators' overrides of the feature flags (`services::flags`): a value here wins over
     /// what admins set on /admin/flags.
     #[serde(default)]
@@ -87,6 +89,27 @@ pub struct FlagOverrides {
     pub sign_ups: Option<bool>,
     pub posting: Option<bool>,
     pub live_updates: Option<bool>,
+}
+
+/// Backups (`server::backup`, `wellspring backup`).
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct BackupSettings {
+    /// 32 bytes, standard base64 (`openssl rand -base64 32`). Set: every backup file is
+    /// sealed with it (XChaCha20-Poly1305), and restoring needs it. Keep it apart from the
+    /// backups, or they protect nothing.
+    pub encryption_key: Option<SecretString>,
+}
+
+impl BackupSettings {
+    pub fn key(&self) -> anyhow::Result<Option<crate::server::backup::seal::BackupKey>> {
+        self.encryption_key
+            .as_ref()
+            .map(|key| key.expose_secret())
+            .filter(|key| !key.is_empty())
+            .map(crate::server::backup::seal::BackupKey::from_base64)
+            .transpose()
+    }
 }
 
 /// Members' pictures (`server::media`): where they are stored and the limits on uploads.
@@ -791,6 +814,7 @@ mod tests {
             jobs: JobSettings::default(),
             realtime: RealtimeSettings::default(),
             moderation: ModerationSettings::default(),
+            backup: BackupSettings::default(),
             media: MediaSettings::default(),
             flags: FlagOverrides::default(),
         }

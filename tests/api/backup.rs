@@ -40,7 +40,7 @@ async fn a_backup_is_proven_by_restoring_it_and_a_restored_site_serves_the_same_
         .unwrap();
 
     let to = scratch_folder();
-    let (folder, manifest) = make::backup(&app.database_url, store.clone(), &to)
+    let (folder, manifest) = make::backup(&app.database_url, store.clone(), &to, None)
         .await
         .expect("backed up");
     assert_eq!(Manifest::read(&folder).unwrap(), manifest);
@@ -60,7 +60,9 @@ async fn a_backup_is_proven_by_restoring_it_and_a_restored_site_serves_the_same_
     assert!(manifest.migration > 30);
 
     // Proven: restored into a scratch database on the same server, every table as counted.
-    let report = verify::verify(&folder, &app.database_url).await.unwrap();
+    let report = verify::verify(&folder, &app.database_url, None)
+        .await
+        .unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert_eq!(report.tables, manifest.tables.len());
 
@@ -72,7 +74,7 @@ async fn a_backup_is_proven_by_restoring_it_and_a_restored_site_serves_the_same_
         dir
     })
     .unwrap();
-    let report = restore::restore(&folder, &target.url, &target_store, false)
+    let report = restore::restore(&folder, &target.url, &target_store, false, None)
         .await
         .expect("restored");
     assert!(report.problems.is_empty(), "{:?}", report.problems);
@@ -89,7 +91,8 @@ async fn a_backup_is_proven_by_restoring_it_and_a_restored_site_serves_the_same_
     );
 
     // A target that has tables is refused, and left as it was.
-    let refused = restore::restore(&folder, &restored.database_url, &target_store, false).await;
+    let refused =
+        restore::restore(&folder, &restored.database_url, &target_store, false, None).await;
     let message = refused
         .expect_err("a non-empty target is refused")
         .to_string();
@@ -97,7 +100,7 @@ async fn a_backup_is_proven_by_restoring_it_and_a_restored_site_serves_the_same_
     let (status, _) = page(&restored, &post_page("morning-pages", post), "").await;
     assert_eq!(status, StatusCode::OK);
     // Told to replace it, the restore drops what is there and loads the backup again.
-    let replaced = restore::restore(&folder, &restored.database_url, &target_store, true)
+    let replaced = restore::restore(&folder, &restored.database_url, &target_store, true, None)
         .await
         .expect("replaced");
     assert!(replaced.problems.is_empty(), "{:?}", replaced.problems);
@@ -111,9 +114,10 @@ async fn a_damaged_backup_or_a_wrong_manifest_fails_verification() {
     let chief = admin(&app, "chiefly", "Chief Keeper").await;
     create_circle(&app, &chief, "evening", "public", false).await;
     let to = scratch_folder();
-    let (folder, manifest) = make::backup(&app.database_url, app.state.media.store.clone(), &to)
-        .await
-        .unwrap();
+    let (folder, manifest) =
+        make::backup(&app.database_url, app.state.media.store.clone(), &to, None)
+            .await
+            .unwrap();
 
     // A manifest that promises a row the dump does not hold.
     let mut wrong = manifest.clone();
@@ -124,7 +128,9 @@ async fn a_damaged_backup_or_a_wrong_manifest_fails_verification() {
         .unwrap();
     circles.rows += 1;
     wrong.write(&folder).unwrap();
-    let report = verify::verify(&folder, &app.database_url).await.unwrap();
+    let report = verify::verify(&folder, &app.database_url, None)
+        .await
+        .unwrap();
     assert_eq!(
         report.problems,
         vec!["app.circles: 1 rows, the manifest says 2".to_owned()]
@@ -137,14 +143,16 @@ async fn a_damaged_backup_or_a_wrong_manifest_fails_verification() {
     let middle = bytes.len() / 2;
     bytes[middle] ^= 0xff;
     std::fs::write(&dump, &bytes).unwrap();
-    let report = verify::verify(&folder, &app.database_url).await.unwrap();
+    let report = verify::verify(&folder, &app.database_url, None)
+        .await
+        .unwrap();
     assert_eq!(
         report.problems,
         vec!["database.dump: its SHA-256 differs".to_owned()]
     );
     let target = TestDatabase::empty().await;
     let store = object_store::memory::InMemory::new();
-    let refused = restore::restore(&folder, &target.url, &store, false).await;
+    let refused = restore::restore(&folder, &target.url, &store, false, None).await;
     assert!(refused.unwrap_err().to_string().contains("damaged"));
     let mut conn = PgConnection::connect(&target.url).await.unwrap();
     let tables: i64 = sqlx::query_scalar(
@@ -154,5 +162,56 @@ async fn a_damaged_backup_or_a_wrong_manifest_fails_verification() {
     .await
     .unwrap();
     assert_eq!(tables, 0, "nothing was restored from a damaged backup");
+    let _ = std::fs::remove_dir_all(&to);
+}
+
+#[tokio::test]
+async fn a_sealed_backup_shows_nothing_without_its_key_and_restores_with_it() {
+    use wellspring::server::backup::seal::BackupKey;
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "quiet-hours", "public", false).await;
+    let key = BackupKey::from_base64("c2VjcmV0LWtleS1mb3ItdGVzdHMtMzItYnl0ZXMhISE=").unwrap();
+    let to = scratch_folder();
+    let (folder, manifest) = make::backup(
+        &app.database_url,
+        app.state.media.store.clone(),
+        &to,
+        Some(&key),
+    )
+    .await
+    .unwrap();
+    assert!(manifest.sealed);
+    assert_eq!(manifest.database.path, "database.dump.sealed");
+    assert!(
+        !folder.join("database.dump").exists(),
+        "no plain copy is kept"
+    );
+    let sealed = std::fs::read(folder.join(&manifest.database.path)).unwrap();
+    for plain in [&b"quiet-hours"[..], b"chiefly@example.org", b"CREATE TABLE"] {
+        assert!(
+            !sealed.windows(plain.len()).any(|w| w == plain),
+            "{} shows in the sealed dump",
+            String::from_utf8_lossy(plain)
+        );
+    }
+    let without = verify::verify(&folder, &app.database_url, None).await;
+    assert!(without.unwrap_err().to_string().contains("sealed"));
+    let wrong = BackupKey::from_base64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").unwrap();
+    assert!(
+        verify::verify(&folder, &app.database_url, Some(&wrong))
+            .await
+            .is_err()
+    );
+    let report = verify::verify(&folder, &app.database_url, Some(&key))
+        .await
+        .unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    let target = TestDatabase::empty().await;
+    let store = object_store::memory::InMemory::new();
+    let report = restore::restore(&folder, &target.url, &store, false, Some(&key))
+        .await
+        .unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
     let _ = std::fs::remove_dir_all(&to);
 }

@@ -3,6 +3,7 @@
 use super::{
     facts,
     manifest::{self, FileEntry, Manifest},
+    seal::{self, BackupKey},
     sha256_file, tool,
 };
 use anyhow::Context;
@@ -16,11 +17,13 @@ use std::{
 
 /// Writes a new backup folder under `to` (named by the time, UTC) and returns it. The
 /// database at `database_url` is read by the owner; `store` is the pictures' store.
-#[tracing::instrument(skip(database_url, store))]
+/// With `key`, every file is sealed as it is written (`seal`) and no plain copy is kept.
+#[tracing::instrument(skip(database_url, store, key))]
 pub async fn backup(
     database_url: &str,
     store: Arc<dyn ObjectStore>,
     to: &Path,
+    key: Option<&BackupKey>,
 ) -> anyhow::Result<(PathBuf, Manifest)> {
     let now = time::OffsetDateTime::now_utc();
     let stamp = format!(
@@ -69,13 +72,8 @@ pub async fn backup(
         "pg_dump failed: {}",
         String::from_utf8_lossy(&output.stderr).trim()
     );
-    let database = FileEntry {
-        path: manifest::DUMP.into(),
-        bytes: std::fs::metadata(&dump)?.len(),
-        sha256: sha256_file(&dump)?,
-    };
-
-    let media = copy_media(store.as_ref(), &folder).await?;
+    let database = kept(&folder, manifest::DUMP, key)?;
+    let media = copy_media(store.as_ref(), &folder, key).await?;
     let manifest = Manifest {
         format: manifest::FORMAT,
         created_at: now
@@ -86,6 +84,7 @@ pub async fn backup(
         database,
         tables,
         media,
+        sealed: key.is_some(),
     };
     manifest.write(&folder)?;
     tracing::info!(folder = %folder.display(), "backup written");
@@ -94,34 +93,53 @@ pub async fn backup(
 
 /// Every object in the store into `<folder>/media/<key>`. Keys are the server's own
 /// (`<bucket>/<uuid>/<size>`), so they are safe as paths.
-async fn copy_media(store: &dyn ObjectStore, folder: &Path) -> anyhow::Result<Vec<FileEntry>> {
+/// The manifest's entry for a file just written at `<folder>/<path>`: sealed into
+/// `<path>.sealed` (and the plain one removed) when there is a key.
+fn kept(folder: &Path, path: &str, key: Option<&BackupKey>) -> anyhow::Result<FileEntry> {
+    let path = match key {
+        None => path.to_owned(),
+        Some(key) => {
+            let sealed = format!("{path}.sealed");
+            seal::seal_file(key, &folder.join(path), &folder.join(&sealed))?;
+            std::fs::remove_file(folder.join(path))?;
+            sealed
+        }
+    };
+    let file = folder.join(&path);
+    Ok(FileEntry {
+        bytes: std::fs::metadata(&file)?.len(),
+        sha256: sha256_file(&file)?,
+        path,
+    })
+}
+
+async fn copy_media(
+    store: &dyn ObjectStore,
+    folder: &Path,
+    key: Option<&BackupKey>,
+) -> anyhow::Result<Vec<FileEntry>> {
     let mut listed = store.list(None);
     let mut entries = Vec::new();
     while let Some(meta) = listed.next().await {
         let meta = meta.context("listing the pictures")?;
-        let key = meta.location.to_string();
+        let name = meta.location.to_string();
         anyhow::ensure!(
-            !key.contains("..") && !key.starts_with('/'),
-            "refusing an odd key in the store: {key}"
+            !name.contains("..") && !name.starts_with('/'),
+            "refusing an odd key in the store: {name}"
         );
         let bytes = store
             .get(&meta.location)
             .await
-            .with_context(|| format!("reading {key}"))?
+            .with_context(|| format!("reading {name}"))?
             .bytes()
             .await?;
-        let path = format!("{}/{key}", manifest::MEDIA);
+        let path = format!("{}/{name}", manifest::MEDIA);
         let target = folder.join(&path);
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent)?;
         }
         std::fs::write(&target, &bytes)?;
-        use sha2::Digest as _;
-        entries.push(FileEntry {
-            path,
-            bytes: bytes.len() as u64,
-            sha256: super::hex(&sha2::Sha256::digest(&bytes)),
-        });
+        entries.push(kept(folder, &path, key)?);
     }
     entries.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(entries)

@@ -23,6 +23,9 @@ pub struct Manifest {
     pub tables: Vec<TableFacts>,
     /// Every object in the store, by key.
     pub media: Vec<FileEntry>,
+    /// Every file is sealed (`seal`): sizes and checksums are the sealed files'.
+    #[serde(default)]
+    pub sealed: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

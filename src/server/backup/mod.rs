@@ -10,9 +10,59 @@ pub mod make;
 pub mod manifest;
 pub mod restore;
 pub mod roles;
+pub mod seal;
 pub mod verify;
 
 use std::path::{Path, PathBuf};
+
+/// A private scratch folder (mode 0700) for opened sealed files, removed when dropped.
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    pub fn new() -> anyhow::Result<Self> {
+        use std::os::unix::fs::PermissionsExt as _;
+        let path = std::env::temp_dir().join(format!(
+            "wellspring-restore-{}",
+            uuid::Uuid::new_v4().simple()
+        ));
+        std::fs::create_dir(&path)?;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o700))?;
+        Ok(Self(path))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The plain form of a backup file: itself, or (sealed backups) opened into `scratch`.
+pub fn plain_file(
+    folder: &Path,
+    path: &str,
+    key: Option<&seal::BackupKey>,
+    sealed: bool,
+    scratch: &Scratch,
+) -> anyhow::Result<PathBuf> {
+    if !sealed {
+        return Ok(folder.join(path));
+    }
+    let key = key.ok_or_else(|| {
+        anyhow::anyhow!(
+            "this backup is sealed: set backup.encryption_key (WELLSPRING__BACKUP__ENCRYPTION_KEY) to the key it was made with"
+        )
+    })?;
+    let plain = scratch
+        .path()
+        .join(uuid::Uuid::new_v4().simple().to_string());
+    seal::open_file(key, &folder.join(path), &plain)?;
+    Ok(plain)
+}
 
 /// `pg_dump`, `pg_restore`, `psql`: on PATH or in the newest `/usr/lib/postgresql/*/bin`.
 pub fn tool(name: &str) -> anyhow::Result<PathBuf> {

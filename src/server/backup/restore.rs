@@ -4,9 +4,11 @@
 //! the manifest.
 
 use super::{
-    facts,
+    Scratch, facts,
     manifest::{self, Manifest},
-    roles, tool,
+    plain_file, roles,
+    seal::BackupKey,
+    tool,
 };
 use anyhow::Context;
 use object_store::ObjectStore;
@@ -108,12 +110,13 @@ pub async fn check(url: &str, manifest: &Manifest) -> anyhow::Result<(Vec<String
 /// Restores the backup in `folder` into the database at `into`, and its pictures into
 /// `store`. Refuses a database that has tables unless `replace`; then its schemas are
 /// dropped first.
-#[tracing::instrument(skip(into, store))]
+#[tracing::instrument(skip(into, store, key))]
 pub async fn restore(
     folder: &Path,
     into: &str,
     store: &dyn ObjectStore,
     replace: bool,
+    key: Option<&BackupKey>,
 ) -> anyhow::Result<Report> {
     let manifest = Manifest::read(folder)?;
     let problems = manifest.check_files(folder)?;
@@ -122,6 +125,15 @@ pub async fn restore(
         "the backup is damaged; nothing was restored:\n  {}",
         problems.join("\n  ")
     );
+    // A sealed dump is opened before anything is touched: a wrong key changes nothing.
+    let scratch = Scratch::new()?;
+    let dump = plain_file(
+        folder,
+        &manifest.database.path,
+        key,
+        manifest.sealed,
+        &scratch,
+    )?;
     let mut conn = PgConnection::connect(into)
         .await
         .context("connecting to the target database")?;
@@ -159,17 +171,19 @@ pub async fn restore(
     }
     conn.close().await?;
 
-    load(&folder.join(&manifest.database.path), into).await?;
+    load(&dump, into).await?;
     for entry in &manifest.media {
-        let key = entry
+        let name = entry
             .path
             .strip_prefix(&format!("{}/", manifest::MEDIA))
             .context("a picture outside the media folder")?;
-        let bytes = std::fs::read(folder.join(&entry.path))?;
+        let name = name.strip_suffix(".sealed").unwrap_or(name);
+        let plain = plain_file(folder, &entry.path, key, manifest.sealed, &scratch)?;
+        let bytes = std::fs::read(&plain)?;
         store
-            .put(&object_store::path::Path::from(key), bytes.into())
+            .put(&object_store::path::Path::from(name), bytes.into())
             .await
-            .with_context(|| format!("putting {key} back"))?;
+            .with_context(|| format!("putting {name} back"))?;
     }
     let (problems, tables, rows) = check(into, &manifest).await?;
     Ok(Report {

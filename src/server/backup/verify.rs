@@ -3,15 +3,22 @@
 //! against this binary's; the scratch database is dropped whatever happened.
 
 use super::{
+    Scratch,
     manifest::Manifest,
+    plain_file,
     restore::{Report, check, load, with_database},
+    seal::BackupKey,
 };
 use anyhow::Context;
 use sqlx::{Connection, PgConnection};
 use std::path::Path;
 
-#[tracing::instrument(skip(server_url))]
-pub async fn verify(folder: &Path, server_url: &str) -> anyhow::Result<Report> {
+#[tracing::instrument(skip(server_url, key))]
+pub async fn verify(
+    folder: &Path,
+    server_url: &str,
+    key: Option<&BackupKey>,
+) -> anyhow::Result<Report> {
     let manifest = Manifest::read(folder)?;
     let problems = manifest.check_files(folder)?;
     if !problems.is_empty() {
@@ -22,6 +29,14 @@ pub async fn verify(folder: &Path, server_url: &str) -> anyhow::Result<Report> {
             problems,
         });
     }
+    let opened = Scratch::new()?;
+    let dump = plain_file(
+        folder,
+        &manifest.database.path,
+        key,
+        manifest.sealed,
+        &opened,
+    )?;
     let scratch = format!("wellspring_verify_{}", uuid::Uuid::new_v4().simple());
     let mut admin = PgConnection::connect(server_url)
         .await
@@ -32,7 +47,7 @@ pub async fn verify(folder: &Path, server_url: &str) -> anyhow::Result<Report> {
         .context("creating the scratch database (the role needs CREATEDB)")?;
     let scratch_url = with_database(server_url, &scratch)?;
     let outcome = async {
-        load(&folder.join(&manifest.database.path), &scratch_url).await?;
+        load(&dump, &scratch_url).await?;
         check(&scratch_url, &manifest).await
     }
     .await;
