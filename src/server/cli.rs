@@ -1,6 +1,7 @@
 //! The command line: `serve` (default), `migrate up|down|status`, `seed --demo`,
 //! `create-admin`, and the backups: `backup`, `verify-backup`, `restore`.
 
+use crate::server::{auth::audit::AuthEvent, backup::audit};
 use crate::server::{
     config::Settings,
     db::{Database, migrate},
@@ -183,6 +184,21 @@ async fn run_backup(settings: Settings, to: &Path) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let key = settings.backup.key()?;
     let made = crate::server::backup::make::backup(&url, store, to, key.as_ref()).await;
+    let made = match made {
+        Ok((folder, manifest)) => {
+            let detail = serde_json::json!({
+                "folder": folder.display().to_string(),
+                "tables": manifest.tables.len(),
+                "rows": manifest.tables.iter().map(|t| t.rows).sum::<i64>(),
+                "pictures": manifest.media.len(),
+                "sealed": manifest.sealed,
+            });
+            audit(&url, AuthEvent::BackupMade, detail)
+                .await
+                .map(|()| (folder, manifest))
+        }
+        Err(error) => Err(error),
+    };
     close(database).await?;
     let (folder, manifest) = made?;
     println!(
@@ -203,6 +219,20 @@ async fn run_verify(settings: Settings, path: &Path) -> anyhow::Result<()> {
     let started = std::time::Instant::now();
     let key = settings.backup.key()?;
     let report = crate::server::backup::verify::verify(path, &url, key.as_ref()).await;
+    let report = match report {
+        Ok(report) => {
+            let detail = serde_json::json!({
+                "folder": path.display().to_string(),
+                "tables": report.tables,
+                "rows": report.rows,
+                "differences": report.problems,
+            });
+            audit(&url, AuthEvent::BackupVerified, detail)
+                .await
+                .map(|()| report)
+        }
+        Err(error) => Err(error),
+    };
     close(database).await?;
     let report = report?;
     print_report(&report);
@@ -254,6 +284,15 @@ async fn run_restore(
         crate::server::backup::restore::restore(path, into, store.as_ref(), force, key.as_ref())
             .await?;
     print_report(&report);
+    let detail = serde_json::json!({
+        "folder": path.display().to_string(),
+        "tables": report.tables,
+        "rows": report.rows,
+        "pictures": report.pictures,
+        "differences": report.problems,
+        "replaced": force,
+    });
+    audit(into, AuthEvent::BackupRestored, detail).await?;
     anyhow::ensure!(
         report.problems.is_empty(),
         "the restored database differs from the backup's manifest"

@@ -215,3 +215,78 @@ async fn a_sealed_backup_shows_nothing_without_its_key_and_restores_with_it() {
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     let _ = std::fs::remove_dir_all(&to);
 }
+
+#[tokio::test]
+async fn the_commands_back_up_prove_and_restore_and_write_each_to_the_audit_log() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "chiefly", "Chief Keeper").await;
+    create_circle(&app, &chief, "tea-garden", "public", false).await;
+    let to = scratch_folder();
+    let media = to.join("media-store");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_wellspring"))
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .env("WELLSPRING__MEDIA__LOCAL_DIR", &media)
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the wellspring binary runs")
+    };
+    let made = run(&["backup", "--to", to.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&made.stdout);
+    assert!(
+        made.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    assert!(said.contains("Backed up"), "{said}");
+    let folder = std::fs::read_dir(&to)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("wellspring-"))
+        })
+        .expect("a backup folder");
+    let proven = run(&["verify-backup", folder.to_str().unwrap()]);
+    assert!(
+        proven.status.success(),
+        "{}",
+        String::from_utf8_lossy(&proven.stderr)
+    );
+
+    // Without --yes and with nobody to answer, nothing is restored.
+    let target = TestDatabase::empty().await;
+    let unconfirmed = run(&["restore", folder.to_str().unwrap(), "--into", &target.url]);
+    assert!(!unconfirmed.status.success());
+    assert!(String::from_utf8_lossy(&unconfirmed.stderr).contains("not confirmed"));
+    let restored = run(&[
+        "restore",
+        folder.to_str().unwrap(),
+        "--into",
+        &target.url,
+        "--yes",
+    ]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+
+    let events: Vec<String> = sqlx::query_scalar(
+        "select event from auth.audit_log where event like 'backup%' order by at, id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(events, ["backup_made", "backup_verified"]);
+    let mut conn = PgConnection::connect(&target.url).await.unwrap();
+    let restored_event: String =
+        sqlx::query_scalar("select event from auth.audit_log where event = 'backup_restored'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(restored_event, "backup_restored");
+    let _ = std::fs::remove_dir_all(&to);
+}

@@ -41,6 +41,11 @@ pub enum AuthEvent {
     FlagChanged,
     /// An admin removed a member's picture (`/admin/uploads`).
     UploadRemoved,
+    /// The operator made a backup (`wellspring backup`), proved one (`verify-backup`) or
+    /// restored one into this database (`restore`, recorded in the restored database).
+    BackupMade,
+    BackupVerified,
+    BackupRestored,
 }
 
 impl AuthEvent {
@@ -73,6 +78,9 @@ impl AuthEvent {
             AuthEvent::ProfileUpdated => "profile_updated",
             AuthEvent::FlagChanged => "flag_changed",
             AuthEvent::UploadRemoved => "upload_removed",
+            AuthEvent::BackupMade => "backup_made",
+            AuthEvent::BackupVerified => "backup_verified",
+            AuthEvent::BackupRestored => "backup_restored",
         }
     }
 }

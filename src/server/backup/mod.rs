@@ -15,6 +15,31 @@ pub mod verify;
 
 use std::path::{Path, PathBuf};
 
+/// Writes one operator event to the audit log of the database at `url` (the operator acts
+/// from the command line: no member is the actor).
+pub async fn audit(
+    url: &str,
+    event: crate::server::auth::audit::AuthEvent,
+    detail: serde_json::Value,
+) -> anyhow::Result<()> {
+    use sqlx::Connection as _;
+    let mut conn = sqlx::PgConnection::connect(url).await?;
+    crate::server::auth::audit::record(
+        &mut conn,
+        event,
+        None,
+        None,
+        &crate::server::auth::audit::Origin {
+            user_agent: "wellspring command line".into(),
+            ..Default::default()
+        },
+        detail,
+    )
+    .await?;
+    conn.close().await?;
+    Ok(())
+}
+
 /// A private scratch folder (mode 0700) for opened sealed files, removed when dropped.
 pub struct Scratch(PathBuf);
 
