@@ -256,11 +256,11 @@ async fn run_restore(
     force: bool,
     yes: bool,
 ) -> anyhow::Result<()> {
-    let name = into
-        .split_once("://")
-        .and_then(|(_, rest)| rest.split('/').nth(1))
-        .map(|db| db.split('?').next().unwrap_or(db).to_owned())
-        .unwrap_or_default();
+    let name = <sqlx::postgres::PgConnectOptions as std::str::FromStr>::from_str(into)
+        .context("the target must be a postgres:// URL")?
+        .get_database()
+        .unwrap_or_default()
+        .to_owned();
     if !yes {
         println!(
             "This restores {} into the database \"{name}\"{}. Type the database's name to go on:",

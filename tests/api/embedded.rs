@@ -96,3 +96,31 @@ async fn the_embedded_cluster_recovers_from_a_crash() {
         .unwrap();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn operator_commands_find_the_cluster_a_running_server_started() {
+    let dir = data_dir();
+    assert_eq!(EmbeddedPostgres::running_url(&dir, "postgres"), None);
+    let cluster = tokio::task::spawn_blocking({
+        let dir = dir.clone();
+        move || EmbeddedPostgres::start(&dir)
+    })
+    .await
+    .unwrap()
+    .unwrap();
+    let found = EmbeddedPostgres::running_url(&dir, "postgres").expect("found while it runs");
+    assert_eq!(found, cluster.url("postgres"));
+    let mut conn = PgConnection::connect(&found).await.unwrap();
+    sqlx::query("select 1").execute(&mut conn).await.unwrap();
+    conn.close().await.unwrap();
+    tokio::task::spawn_blocking(move || cluster.stop())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        EmbeddedPostgres::running_url(&dir, "postgres"),
+        None,
+        "a stopped cluster is not offered"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

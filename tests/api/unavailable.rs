@@ -1,6 +1,15 @@
 use crate::helpers::{DbProxy, TestApp, TestDatabase, spawn_app_on, spawn_app_with};
 use std::time::{Duration, Instant};
 
+/// The page a plain form gets when the database failed it: a 503 that says nothing was
+/// saved (what it shows of the form, each test checks).
+async fn kept_words_page(posted: reqwest::Response) -> String {
+    assert_eq!(posted.status(), 503);
+    let page = posted.text().await.unwrap();
+    assert!(page.contains("Nothing was saved"), "{page}");
+    page
+}
+
 /// Polls until `/readyz` says `want`, failing after `wait`; returns how long it took.
 async fn readiness_becomes(app: &TestApp, want: u16, wait: Duration) -> Duration {
     let started = Instant::now();
@@ -65,9 +74,7 @@ async fn a_database_outage_gives_fast_503s_and_the_server_recovers_by_itself() {
         .send()
         .await
         .unwrap();
-    assert_eq!(posted.status(), 503);
-    let page = posted.text().await.unwrap();
-    assert!(page.contains("Nothing was saved"), "{page}");
+    let page = kept_words_page(posted).await;
     assert!(page.contains("My &lt;b&gt;long&lt;/b&gt; reply about morning light"));
     assert!(!page.contains("never shown"), "secrets are not echoed");
     assert!(page.contains("href=\"/c/calm/p/7-x\""), "the way back");
@@ -125,9 +132,7 @@ async fn an_exhausted_pool_answers_503_instead_of_hanging() {
         .send()
         .await
         .unwrap();
-    assert_eq!(posted.status(), 503);
-    let page = posted.text().await.unwrap();
-    assert!(page.contains("Nothing was saved"), "{page}");
+    let page = kept_words_page(posted).await;
     assert!(page.contains("Words that must not be lost."));
     drop(held);
     assert_eq!(app.get("/status").await.status(), 200);

@@ -5,21 +5,16 @@
 
 pub const ENSURE: &str = "
 do $$
+declare
+    role_name text;
 begin
-    if not exists (select from pg_roles where rolname = 'anon') then
-        create role anon nologin noinherit nobypassrls;
-    end if;
-    if not exists (select from pg_roles where rolname = 'authenticated') then
-        create role authenticated nologin noinherit nobypassrls;
-    end if;
+    foreach role_name in array array['anon', 'authenticated', 'auth_admin', 'community_steward'] loop
+        if not exists (select from pg_roles where rolname = role_name) then
+            execute format('create role %I nologin noinherit nobypassrls', role_name);
+        end if;
+    end loop;
     if not exists (select from pg_roles where rolname = 'authenticator') then
         create role authenticator login noinherit nobypassrls;
-    end if;
-    if not exists (select from pg_roles where rolname = 'auth_admin') then
-        create role auth_admin nologin noinherit nobypassrls;
-    end if;
-    if not exists (select from pg_roles where rolname = 'community_steward') then
-        create role community_steward nologin noinherit nobypassrls;
     end if;
 end
 $$;

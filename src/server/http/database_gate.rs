@@ -10,7 +10,14 @@
 
 use crate::{
     domain::{AppError, RequestId},
-    server::{http::html::escape, state::AppState, telemetry::RequestContext},
+    server::{
+        http::{
+            errors::{accepts_html, is_plain_form_call},
+            html::escape,
+        },
+        state::AppState,
+        telemetry::RequestContext,
+    },
 };
 use axum::{
     body::Body,
@@ -69,16 +76,11 @@ pub async fn middleware(State(state): State<AppState>, request: Request, next: N
     response
 }
 
-/// A server function called by a plain HTML form (no JavaScript).
+/// A server function called by a plain HTML form (no JavaScript) with its fields.
 fn is_plain_form_post(request: &Request) -> bool {
     request.method() == Method::POST
-        && request.uri().path().starts_with("/api/")
+        && is_plain_form_call(request.uri().path(), request.headers())
         && is_plain_form(request.headers())
-        && request
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// Runs a plain form's request with its body kept aside. If the database failed it on the
@@ -94,15 +96,7 @@ async fn keeping_the_form(request: Request, next: Next, limit: usize) -> Respons
             .into_response();
     };
     let bytes = collected.to_bytes();
-    let request_id = parts
-        .extensions
-        .get::<RequestContext>()
-        .map(|context| context.request_id.clone());
-    let back = parts
-        .headers
-        .get(header::REFERER)
-        .and_then(|v| v.to_str().ok())
-        .and_then(same_site_path);
+    let outage = Outage::of(&parts);
     let response = next
         .run(Request::from_parts(parts, Body::from(bytes.clone())))
         .await;
@@ -116,17 +110,7 @@ async fn keeping_the_form(request: Request, next: Next, limit: usize) -> Respons
     if !failed {
         return response;
     }
-    let mut page = page(
-        request_id.as_ref(),
-        &kept_fields(&bytes),
-        back.as_deref(),
-        false,
-    );
-    page.headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
-    page.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    page
+    outage.page(&kept_fields(&bytes), false)
 }
 
 /// server_fn sends a plain form's error back as `__err`, the error's JSON in URL-safe
@@ -147,48 +131,63 @@ fn carries_unavailable(location: &str) -> bool {
 }
 
 async fn unavailable(request: Request) -> Response {
-    let request_id = request
-        .extensions()
-        .get::<RequestContext>()
-        .map(|context| context.request_id.clone());
     let (parts, body) = request.into_parts();
-    let accepts_html = parts
-        .headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|accept| accept.contains("text/html"));
-    let mut response = if parts.uri.path().starts_with("/api/") && !accepts_html {
+    let outage = Outage::of(&parts);
+    if parts.uri.path().starts_with("/api/") && !accepts_html(&parts.headers) {
         // What the server function itself answers for an unreachable database.
-        (
-            StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_TYPE, "application/json")],
-            serde_json::to_string(&AppError::Unavailable).unwrap_or_default(),
-        )
-            .into_response()
+        return told_to_wait(
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::CONTENT_TYPE, "application/json")],
+                serde_json::to_string(&AppError::Unavailable).unwrap_or_default(),
+            )
+                .into_response(),
+        );
+    }
+    let kept = if parts.method == Method::POST && is_plain_form(&parts.headers) {
+        read_form(body).await
     } else {
-        let kept = if parts.method == Method::POST && is_plain_form(&parts.headers) {
-            read_form(body).await
-        } else {
-            Vec::new()
-        };
-        let back = parts
-            .headers
-            .get(header::REFERER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(same_site_path);
-        page(
-            request_id.as_ref(),
-            &kept,
-            back.as_deref(),
-            parts.method == Method::GET,
-        )
+        Vec::new()
     };
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    outage.page(&kept, parts.method == Method::GET)
+}
+
+/// What the outage page needs from the request: its id (shown) and the way back.
+struct Outage {
+    request_id: Option<RequestId>,
+    back: Option<String>,
+}
+
+impl Outage {
+    fn of(parts: &http::request::Parts) -> Self {
+        Self {
+            request_id: parts
+                .extensions
+                .get::<RequestContext>()
+                .map(|context| context.request_id.clone()),
+            back: parts
+                .headers
+                .get(header::REFERER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(same_site_path),
+        }
+    }
+
+    fn page(&self, kept: &[(String, String)], is_get: bool) -> Response {
+        told_to_wait(page(
+            self.request_id.as_ref(),
+            kept,
+            self.back.as_deref(),
+            is_get,
+        ))
+    }
+}
+
+/// Every outage answer: come back in a few seconds, and never keep this.
+fn told_to_wait(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::RETRY_AFTER, HeaderValue::from(RETRY_AFTER_SECS));
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
 

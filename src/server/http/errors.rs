@@ -44,14 +44,20 @@ pub fn error_response(error: AppError) -> axum::response::Response {
 
 /// A server-function call made by a plain HTML form (no JavaScript): it accepts HTML.
 pub fn is_plain_form_post() -> bool {
-    leptos::prelude::use_context::<http::request::Parts>().is_some_and(|parts| {
-        parts.uri.path().starts_with("/api/")
-            && parts
-                .headers
-                .get(http::header::ACCEPT)
-                .and_then(|v| v.to_str().ok())
-                .is_some_and(|accept| accept.contains("text/html"))
-    })
+    leptos::prelude::use_context::<http::request::Parts>()
+        .is_some_and(|parts| is_plain_form_call(parts.uri.path(), &parts.headers))
+}
+
+/// A request to a server function that accepts HTML: a browser's plain form, not a script.
+pub fn is_plain_form_call(path: &str, headers: &http::HeaderMap) -> bool {
+    path.starts_with("/api/") && accepts_html(headers)
+}
+
+pub fn accepts_html(headers: &http::HeaderMap) -> bool {
+    headers
+        .get(http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// Gives a server function's error its own status when the function never ran: an argument
