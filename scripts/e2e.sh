@@ -35,7 +35,10 @@ log=target/e2e-server.log
 # browser here is a member minutes old.
 # A GitHub sign-in provider is configured (its endpoints are a closed loopback port that is
 # never dialled) so the provider buttons on /login are rendered and their hydration tested.
-DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
+# Each request's start is logged (debug) beside its end, so a request that never answered
+# is found by its id in the log printed when the suite fails.
+DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
+  RUST_LOG="warn,wellspring::server::telemetry::request_context=debug" \
   LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE="$hash_file" \
   WELLSPRING__LIMITS__SIGN_UP_PER_IP=1000 WELLSPRING__LIMITS__MAIL_PER_IP=1000 \
   WELLSPRING__LIMITS__NEW_MEMBERS__DAYS=0 \
@@ -56,4 +59,10 @@ for _ in $(seq 1 150); do
 done
 # The moderation spec makes a member a moderator the way an admin would, straight in the
 # database it owns (the role change itself is tested in the integration suite).
-E2E_DATABASE_URL="$e2e_url" BASE_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts "$@"
+status=0
+E2E_DATABASE_URL="$e2e_url" BASE_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts "$@" || status=$?
+if [[ $status != 0 ]]; then
+  echo "e2e: the server's warnings, and the requests it never answered (full log: $log):" >&2
+  python3 scripts/e2e-unanswered.py "$log" >&2 || true
+fi
+exit "$status"

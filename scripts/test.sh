@@ -95,6 +95,8 @@ export WELLSPRING_TEST_S3_ENDPOINT
 
 stage "build: unit and integration tests (dev)" cargo test --features ssr --no-run
 stage "unit and integration tests" cargo test --features ssr
+# The server binary those tests built; the drill runs on its own embedded cluster.
+stage "disaster-recovery drill (small scale)" scripts/dr-drill.sh "$CARGO_TARGET_DIR/debug/wellspring"
 
 say "waiting for the browser line"
 browser_status=0
