@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every check Wellspring has: format, lints (server and browser), unit + integration tests
+# Every check Wellspring has: format, delivery as code (alerts, workflows, manifests,
+# migrations), lints (server and browser), unit + integration tests
 # against a real PostgreSQL, then the site driven in Chromium. Prints each stage's time at
 # the end, pass or fail.
 #
@@ -37,11 +38,11 @@ stage() {
 cleanup=()
 report() {
   local total=$((SECONDS - run_started))
-  printf '\n%-42s %8s  %s\n' "stage" "seconds" "result"
+  printf '\n%-60s %8s  %s\n' "stage" "seconds" "result"
   while IFS=$'\t' read -r name secs result; do
-    printf '%-42s %8s  %s\n' "$name" "$secs" "$result"
+    printf '%-60s %8s  %s\n' "$name" "$secs" "$result"
   done <"$stages"
-  printf '%-42s %8s  %s\n' "whole run (stages overlap)" "$total" "$1"
+  printf '%-60s %8s  %s\n' "whole run (stages overlap)" "$total" "$1"
 }
 # Undo in reverse order: the server before its database, the database before the cluster.
 on_exit() {
@@ -55,6 +56,10 @@ trap on_exit EXIT
 stage "install what is missing" scripts/install.sh --test
 
 stage "format" cargo fmt --check
+
+# Alert rules and their tests, workflows, Kubernetes manifests, new migrations: seconds, so
+# before anything compiles.
+stage "delivery as code (promtool, actionlint, manifests, squawk)" scripts/check-delivery.sh
 
 front="$CARGO_TARGET_DIR/front"
 browser_line() {
