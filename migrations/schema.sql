@@ -3101,6 +3101,8 @@ CREATE UNIQUE INDEX watched_words_once ON app.watched_words USING btree (lower(p
 
 CREATE INDEX audit_log_actor_idx ON auth.audit_log USING btree (actor, at DESC);
 
+CREATE INDEX audit_log_event_idx ON auth.audit_log USING btree (event, at DESC);
+
 CREATE INDEX identities_user_id_idx ON auth.identities USING btree (user_id);
 
 CREATE UNIQUE INDEX mfa_factors_one_verified ON auth.mfa_factors USING btree (user_id) WHERE (status = 'verified'::text);

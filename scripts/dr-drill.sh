@@ -33,6 +33,8 @@ cleanup() {
   [[ -n "$writer_pid" ]] && kill "$writer_pid" 2>/dev/null
   [[ -n "$server_pid" ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
   if [[ $status != 0 ]]; then
+    mkdir -p target && cp "$work/server.log" target/dr-drill-server.log 2>/dev/null || true
+    echo "dr-drill: failed; the server's log is in target/dr-drill-server.log" >&2
     tail -n 20 "$work"/*.log >&2 2>/dev/null || true
     find "$work" -name server.log -exec tail -n 20 {} \; >&2 2>/dev/null || true
   fi
@@ -43,7 +45,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-export APP_ENV=development DATABASE_URL= RUST_LOG=warn
+# The browser bundle is not needed (and a debug binary has no hash file beside it): pages
+# name the bundle's files unhashed.
+export APP_ENV=development DATABASE_URL= RUST_LOG=warn LEPTOS_HASH_FILES=false
 export WELLSPRING__DATABASE__DATA_DIR="$work/data"
 export WELLSPRING__DATABASE__WAL_ARCHIVE_DIR="$work/wal-archive"
 export WELLSPRING__DATABASE__ARCHIVE_TIMEOUT_SECS="$archive_timeout"
@@ -132,7 +136,7 @@ last_acked=$(tail -1 "$work/acked" | cut -d' ' -f1)
 present=$("$PSQL" -X -q -t -A "$url" -c "select count(*) from drill.writes")
 max_present=$("$PSQL" -X -q -t -A "$url" -c "select coalesce(max(n), 0) from drill.writes")
 posts_after=$("$PSQL" -X -q -t -A "$url" -c "select count(*) from app.posts")
-page=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/")
+page=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/" || true)
 archived=$(ls "$work/wal-archive" | grep -vc '\.part$' || true)
 # Every acknowledged write up to the newest one present must be there: a hole is loss
 # inside what the archive holds, which no archive_timeout excuses.

@@ -335,7 +335,9 @@ async fn run_base_backup(settings: Settings, to: &Path) -> anyhow::Result<()> {
                 "folder": folder.display().to_string(),
                 "kind": "base",
             });
-            audit(&url, AuthEvent::BackupMade, detail).await.map(|()| folder)
+            audit(&url, AuthEvent::BackupMade, detail)
+                .await
+                .map(|()| folder)
         }
         Err(error) => Err(error),
     };
@@ -413,7 +415,9 @@ async fn run_restore_to_time(
         "Restored {} and replayed the WAL archive to {to_time} in {:.1} s; the last transaction replayed committed at {}.{}",
         path.display(),
         took.as_secs_f64(),
-        replayed_to.as_deref().unwrap_or("(none after the base backup)"),
+        replayed_to
+            .as_deref()
+            .unwrap_or("(none after the base backup)"),
         match set_aside {
             Some(aside) => format!(" The cluster that was there is in {}.", aside.display()),
             None => String::new(),

@@ -18,7 +18,12 @@ pub async fn base_backup(owner_url: &str, to: &Path) -> anyhow::Result<PathBuf> 
     ));
     std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
     let output = tokio::process::Command::new(tool("pg_basebackup")?)
-        .args(["--format=tar", "--gzip", "--wal-method=fetch", "--checkpoint=fast"])
+        .args([
+            "--format=tar",
+            "--gzip",
+            "--wal-method=fetch",
+            "--checkpoint=fast",
+        ])
         .arg("--pgdata")
         .arg(&folder)
         .arg("--dbname")

@@ -42,7 +42,8 @@ pub fn made_at(name: &str) -> Option<OffsetDateTime> {
         std::str::from_utf8(&stamp[from..to]).ok()?.parse().ok()
     };
     let month = Month::try_from(u8::try_from(number(4, 6)?).ok()?).ok()?;
-    let date = Date::from_calendar_date(i32::from(number(0, 4)?), month, number(6, 8)? as u8).ok()?;
+    let date =
+        Date::from_calendar_date(i32::from(number(0, 4)?), month, number(6, 8)? as u8).ok()?;
     let time = Time::from_hms_milli(
         number(9, 11)? as u8,
         number(11, 13)? as u8,
@@ -82,7 +83,7 @@ pub fn list(dir: &Path) -> std::io::Result<Vec<Found>> {
 /// The folders `keep` says to remove, as of `now`.
 pub fn to_remove(found: &[Found], keep: Retention, now: OffsetDateTime) -> Vec<PathBuf> {
     let mut complete: Vec<&Found> = found.iter().filter(|f| f.complete).collect();
-    complete.sort_by(|a, b| b.made_at.cmp(&a.made_at));
+    complete.sort_by_key(|f| std::cmp::Reverse(f.made_at));
     let mut days: HashSet<Date> = HashSet::new();
     let mut weeks: HashSet<(i32, u8)> = HashSet::new();
     let mut remove = Vec::new();
@@ -119,8 +120,11 @@ mod tests {
     fn datetime(year: i32, month: u8, day: u8, hour: u8, minute: u8) -> OffsetDateTime {
         let month = Month::try_from(month).unwrap_or(Month::January);
         let date = Date::from_calendar_date(year, month, day).unwrap_or(Date::MIN);
-        PrimitiveDateTime::new(date, Time::from_hms(hour, minute, 0).unwrap_or(Time::MIDNIGHT))
-            .assume_utc()
+        PrimitiveDateTime::new(
+            date,
+            Time::from_hms(hour, minute, 0).unwrap_or(Time::MIDNIGHT),
+        )
+        .assume_utc()
     }
 
     fn backup(at: OffsetDateTime) -> Found {
@@ -160,17 +164,20 @@ mod tests {
         let found: Vec<Found> = (0..120)
             .map(|n| backup(end - time::Duration::hours(12 * n)))
             .collect();
-        let kept = kept(&found, Retention { daily: 7, weekly: 4 }, end);
+        let kept = kept(
+            &found,
+            Retention {
+                daily: 7,
+                weekly: 4,
+            },
+            end,
+        );
         // The last 7 days' evening backups (Sunday 29 November to Saturday 5 December), and
         // the newest of each of 4 ISO weeks: the two those days reach into, and the two
         // before them (their Sundays' 23:00).
-        let mut expected: Vec<OffsetDateTime> = (0..7)
-            .map(|d| end - time::Duration::days(d))
-            .collect();
-        expected.extend([
-            datetime(2026, 11, 22, 23, 0),
-            datetime(2026, 11, 15, 23, 0),
-        ]);
+        let mut expected: Vec<OffsetDateTime> =
+            (0..7).map(|d| end - time::Duration::days(d)).collect();
+        expected.extend([datetime(2026, 11, 22, 23, 0), datetime(2026, 11, 15, 23, 0)]);
         expected.sort();
         assert_eq!(kept, expected);
     }
@@ -182,7 +189,18 @@ mod tests {
         let found: Vec<Found> = (0..5)
             .map(|n| backup(now - time::Duration::days(7 * n)))
             .collect();
-        assert_eq!(kept(&found, Retention { daily: 3, weekly: 0 }, now).len(), 3);
+        assert_eq!(
+            kept(
+                &found,
+                Retention {
+                    daily: 3,
+                    weekly: 0
+                },
+                now
+            )
+            .len(),
+            3
+        );
     }
 
     #[test]
@@ -190,7 +208,14 @@ mod tests {
         let now = datetime(2026, 12, 5, 12, 0);
         let found = vec![backup(now), backup(now - time::Duration::days(1))];
         assert_eq!(
-            kept(&found, Retention { daily: 0, weekly: 0 }, now),
+            kept(
+                &found,
+                Retention {
+                    daily: 0,
+                    weekly: 0
+                },
+                now
+            ),
             vec![now]
         );
     }
@@ -204,7 +229,14 @@ mod tests {
         running.complete = false;
         let done = backup(now - time::Duration::days(2));
         let found = vec![old.clone(), running.clone(), done.clone()];
-        let removed = to_remove(&found, Retention { daily: 1, weekly: 0 }, now);
+        let removed = to_remove(
+            &found,
+            Retention {
+                daily: 1,
+                weekly: 0,
+            },
+            now,
+        );
         assert_eq!(removed, vec![old.folder]);
     }
 }

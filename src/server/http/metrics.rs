@@ -235,8 +235,15 @@ async fn record_platform(state: &AppState) {
         )
         .fetch_one(&mut *tx)
         .await?;
+        // How long the oldest due, unsent mail has waited (the partial index on pending mail).
+        let mail_wait: f64 = sqlx::query_scalar(
+            "select coalesce(extract(epoch from now() - min(created_at)), 0)::float8
+               from app.outbox_emails where sent_at is null and next_attempt_at <= now()",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok::<_, sqlx::Error>((depth, recent, last_backup))
+        Ok::<_, sqlx::Error>((depth, recent, last_backup, mail_wait))
     };
     // A scrape must not hang on a full pool: past a second the queue's figures are left
     // out of this scrape, and the rest still goes out.
@@ -245,7 +252,13 @@ async fn record_platform(state: &AppState) {
         Err(_) => Err(sqlx::Error::PoolTimedOut),
     };
     match figures {
-        Ok((depth, recent, last_backup)) => {
+        Ok((depth, recent, last_backup, mail_wait)) => {
+            metrics.gauge(
+                "wellspring_mail_outbox_oldest_pending_seconds",
+                "How long the oldest due, unsent mail has waited in the outbox (0: none).",
+                &[],
+                mail_wait,
+            );
             metrics.gauge(
                 "wellspring_backup_last_success_timestamp_seconds",
                 "When the newest backup was made (Unix time; 0: never).",

@@ -32,8 +32,8 @@ pub enum RecoveryTarget {
 /// Adds the include lines to `postgresql.conf` once.
 pub fn ensure_included(data_dir: &Path) -> anyhow::Result<()> {
     let conf = data_dir.join("postgresql.conf");
-    let text = std::fs::read_to_string(&conf)
-        .with_context(|| format!("reading {}", conf.display()))?;
+    let text =
+        std::fs::read_to_string(&conf).with_context(|| format!("reading {}", conf.display()))?;
     let mut missing = String::new();
     for file in [SETTINGS, RECOVERY] {
         let line = format!("include_if_exists = '{file}'");
@@ -161,8 +161,16 @@ mod tests {
         ensure_included(&dir).unwrap();
         ensure_included(&dir).unwrap();
         let text = std::fs::read_to_string(dir.join("postgresql.conf")).unwrap();
-        assert_eq!(text.matches("include_if_exists = 'wellspring.conf'").count(), 1);
-        assert_eq!(text.matches("include_if_exists = 'wellspring-recovery.conf'").count(), 1);
+        assert_eq!(
+            text.matches("include_if_exists = 'wellspring.conf'")
+                .count(),
+            1
+        );
+        assert_eq!(
+            text.matches("include_if_exists = 'wellspring-recovery.conf'")
+                .count(),
+            1
+        );
         assert!(text.starts_with("max_connections = 100\n"));
         std::fs::remove_dir_all(&dir).ok();
     }

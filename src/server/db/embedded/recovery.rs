@@ -4,8 +4,9 @@
 //! was there is moved aside, never deleted: a restore to the wrong moment can be undone.
 
 use super::{
-    EmbeddedPostgres, cluster_dir, is_root, postgres_tool, unprivileged_account,
+    EmbeddedPostgres,
     archive::{self, ClusterOptions, RecoveryTarget},
+    cluster_dir, is_root, postgres_tool, unprivileged_account,
 };
 use anyhow::{Context as _, anyhow, bail};
 use std::{
@@ -47,7 +48,12 @@ pub fn recover(
         .iter()
         .map(|name| base_backup.join(name))
         .find(|path| path.is_file())
-        .ok_or_else(|| anyhow!("{} holds no base.tar.gz (made by wellspring base-backup)", base_backup.display()))?;
+        .ok_or_else(|| {
+            anyhow!(
+                "{} holds no base.tar.gz (made by wellspring base-backup)",
+                base_backup.display()
+            )
+        })?;
     if EmbeddedPostgres::running_url(base_dir, "postgres").is_some() {
         bail!("the embedded PostgreSQL is running: stop the server first, then restore");
     }
@@ -158,14 +164,18 @@ fn wait_for_promotion(
             .arg(cluster.url("postgres"))
             .arg("-c")
             .arg("select pg_is_in_recovery(), coalesce(pg_last_xact_replay_timestamp()::text, '')");
-        let output = cluster.as_account(&mut query).output().context("running psql")?;
+        let output = cluster
+            .as_account(&mut query)
+            .output()
+            .context("running psql")?;
         let answer = String::from_utf8_lossy(&output.stdout).trim().to_owned();
         if output.status.success() {
             if let Some(replayed) = answer.strip_prefix("f|") {
                 return Ok((!replayed.is_empty()).then(|| replayed.to_owned()));
             }
         } else if !cluster.data_dir.join("postmaster.pid").exists() {
-            let log = std::fs::read_to_string(cluster.data_dir.join("server.log")).unwrap_or_default();
+            let log =
+                std::fs::read_to_string(cluster.data_dir.join("server.log")).unwrap_or_default();
             let tail: Vec<&str> = log.lines().rev().take(8).collect();
             bail!(
                 "the restored cluster stopped during recovery (the time asked for may be later than the archive reaches):\n{}",
