@@ -9,7 +9,7 @@ import sys
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 TEXT = re.compile(
     r"^(?P<at>\S+)\s+(?P<level>[A-Z]+)\s+request\{request_id=(?P<rid>\S+) method=(?P<method>\S+)"
-    r" path=(?P<path>\S+)\}: (?P<message>request started|request finished|request still running)"
+    r" path=(?P<path>\S+)\}: (?P<message>request started|request finished|request still running|request abandoned by the client)"
 )
 
 
@@ -30,21 +30,27 @@ def read(line):
                 found["message"])
 
 
-started, finished, warnings = {}, set(), []
+started, finished, warnings, abandoned = {}, set(), [], []
 with open(sys.argv[1], encoding="utf-8", errors="replace") as log:
     for raw in log:
         line = ANSI.sub("", raw).rstrip()
         at, level, rid, method, path, message = read(line)
         if message == "request started" and rid:
             started[rid] = (at, method, path)
-        elif message == "request finished" and rid:
+        elif message in ("request finished", "request abandoned by the client") and rid:
             finished.add(rid)
+            if message.startswith("request abandoned"):
+                abandoned.append((rid, started.get(rid)))
         if level in ("WARN", "ERROR"):
             warnings.append(line)
 
 for line in warnings[-60:]:
     print(line)
 unanswered = [(rid, facts) for rid, facts in started.items() if rid not in finished]
-print(f"{len(started)} requests started, {len(unanswered)} never finished")
+print(f"{len(started)} requests started, {len(abandoned)} abandoned by the browser, "
+      f"{len(unanswered)} neither answered nor abandoned (still running at the end)")
+for rid, facts in abandoned[-10:]:
+    at, method, path = facts or (None, None, None)
+    print(f"  abandoned: {at} {method} {path} request_id={rid}")
 for rid, (at, method, path) in unanswered[:40]:
     print(f"  {at} {method} {path} request_id={rid}")

@@ -8,14 +8,25 @@ use super::{
 };
 use crate::{
     api::moderation::{AddStaffNote, staff_notes},
-    domain::moderation::{STAFF_NOTE_MAX, StaffNote},
+    domain::{
+        AppError,
+        moderation::{STAFF_NOTE_MAX, StaffNote},
+    },
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 
+/// What [`StaffNotes`] shows, made by its page outside the page's own `Suspense`: a
+/// blocking resource made inside children the server may render twice belongs to a render
+/// that is thrown away, and the response then waits for it forever.
+pub type Notes = Resource<Result<Option<Vec<StaffNote>>, AppError>>;
+
+/// The notes about the member the route's `handle` names.
+pub fn notes_resource(handle: Memo<String>) -> Notes {
+    Resource::new_blocking(move || handle.get(), staff_notes)
+}
+
 #[component]
-pub fn StaffNotes(handle: String) -> impl IntoView {
-    let source = handle.clone();
-    let notes = Resource::new_blocking(move || source.clone(), staff_notes);
+pub fn StaffNotes(handle: String, notes: Notes) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || {

@@ -11,7 +11,7 @@ use crate::{
         feed_list::{FeedList, FeedSource},
         form::{FormError, action_error},
         skeleton::Skeleton,
-        staff_notes::StaffNotes,
+        staff_notes::{self, StaffNotes},
     },
     domain::{
         AppError,
@@ -34,6 +34,7 @@ pub fn MemberProfilePage() -> impl IntoView {
         move || (handle.get(), after.get(), verify.version().get()),
         |(handle, after, _)| get_profile_page(handle, after),
     );
+    let notes = staff_notes::notes_resource(handle);
     view! {
         <Transition fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
@@ -42,7 +43,7 @@ pub fn MemberProfilePage() -> impl IntoView {
                         let handle = profile.handle.clone();
                         view! {
                             <ProfileView profile verify/>
-                            <StaffNotes handle=handle.clone()/>
+                            <StaffNotes handle=handle.clone() notes/>
                             <MemberPosts handle feed/>
                         }.into_any()
                     }

@@ -72,6 +72,11 @@ pub async fn middleware(
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, path = %path);
     span.in_scope(|| tracing::debug!("request started"));
+    let mut unanswered = Unanswered {
+        span: span.clone(),
+        started,
+        answered: false,
+    };
     let run = next.run(request).instrument(span.clone());
     tokio::pin!(run);
     let mut response = tokio::select! {
@@ -83,6 +88,7 @@ pub async fn middleware(
         }
     };
 
+    unanswered.answered = true;
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
     // Routes matched inside the router are only known after it ran.
@@ -109,6 +115,25 @@ pub async fn middleware(
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
     response
+}
+
+/// Logs a request whose future was dropped before it answered: the client went away (a
+/// navigation, a closed tab) and hyper stopped polling it. Without this line such a request
+/// looks the same in the log as one that never answered.
+struct Unanswered {
+    span: tracing::Span,
+    started: Instant,
+    answered: bool,
+}
+
+impl Drop for Unanswered {
+    fn drop(&mut self) {
+        if !self.answered {
+            let elapsed_ms = self.started.elapsed().as_secs_f64() * 1000.0;
+            self.span
+                .in_scope(|| tracing::debug!(elapsed_ms, "request abandoned by the client"));
+        }
+    }
 }
 
 /// A bounded label for requests no route matched.

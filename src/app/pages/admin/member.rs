@@ -15,7 +15,7 @@ use crate::{
         form::{FormError, action_error},
         sign_in_prompt::SignInPrompt,
         skeleton::Skeleton,
-        staff_notes::StaffNotes,
+        staff_notes::{self, StaffNotes},
     },
     domain::{
         AccountRole, AppError,
@@ -32,6 +32,7 @@ pub fn StaffMemberPage() -> impl IntoView {
     let params = use_params_map();
     let handle = Memo::new(move |_| params.read().get("handle").unwrap_or_default());
     let detail = Resource::new_blocking(move || handle.get(), member_detail);
+    let notes = staff_notes::notes_resource(handle);
     // Refusals of each form come back in the address.
     let refused = [
         action_error(ServerAction::<SanctionMember>::new().value()),
@@ -48,7 +49,7 @@ pub fn StaffMemberPage() -> impl IntoView {
         <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
                 match detail.await {
-                    Ok(detail) => view! { <Member detail/> }.into_any(),
+                    Ok(detail) => view! { <Member detail notes/> }.into_any(),
                     Err(AppError::Unauthorized) => view! { <SignInPrompt next=format!("/admin/members/{}", handle.get_untracked())/> }.into_any(),
                     Err(AppError::Forbidden) => view! { <ErrorPanel title="This page is for site staff" message="Only site moderators and admins can open a member's staff page."/> }.into_any(),
                     Err(AppError::NotFound) => view! { <ErrorPanel title="No such member" message="No one here has that handle."/> }.into_any(),
@@ -60,7 +61,7 @@ pub fn StaffMemberPage() -> impl IntoView {
 }
 
 #[component]
-fn Member(detail: MemberDetail) -> impl IntoView {
+fn Member(detail: MemberDetail, notes: staff_notes::Notes) -> impl IntoView {
     let member = detail.member;
     let handle = member.handle.clone();
     let standing = if member.standing_label.is_empty() {
@@ -112,7 +113,7 @@ fn Member(detail: MemberDetail) -> impl IntoView {
                 </form>
             </section>
         })}
-        <StaffNotes handle=handle/>
+        <StaffNotes handle=handle notes/>
     }
 }
 

@@ -13,15 +13,34 @@ use crate::{
         form::{FormError, FormSuccess, SubmitButton, action_error, action_output},
         skeleton::Skeleton,
     },
-    domain::{LinkedSignIn, SettingsNotice},
+    domain::{AppError, LinkedSignIn, SettingsNotice},
 };
 use leptos::{form::ActionForm, prelude::*};
 
+/// The section's action and list, made by the page outside its `Suspense` (see
+/// `SecuritySettingsPage`): a blocking resource made inside children the server may render
+/// twice can hold the response forever.
+#[derive(Clone, Copy)]
+pub struct LinkedSignIns {
+    unlink: ServerAction<UnlinkSignIn>,
+    sign_ins: Resource<Result<Vec<LinkedSignIn>, AppError>>,
+}
+
+impl LinkedSignIns {
+    pub fn new() -> Self {
+        let unlink = ServerAction::<UnlinkSignIn>::new();
+        let sign_ins =
+            Resource::new_blocking(move || unlink.version().get(), |_| list_linked_sign_ins());
+        Self { unlink, sign_ins }
+    }
+}
+
 #[component]
-pub fn LinkedSignInsSection(notice: Memo<Option<SettingsNotice>>) -> impl IntoView {
-    let unlink = ServerAction::<UnlinkSignIn>::new();
-    let sign_ins =
-        Resource::new_blocking(move || unlink.version().get(), |_| list_linked_sign_ins());
+pub fn LinkedSignInsSection(
+    linked: LinkedSignIns,
+    notice: Memo<Option<SettingsNotice>>,
+) -> impl IntoView {
+    let LinkedSignIns { unlink, sign_ins } = linked;
     let error = action_error(unlink.value());
     let done = confirmation(
         action_output(unlink.value()),

@@ -25,6 +25,10 @@ use leptos_meta::Title;
 #[component]
 pub fn ProfileSettingsPage() -> impl IntoView {
     let profile = Resource::new_blocking(|| (), |()| get_profile_settings());
+    // Made here, outside the `Suspense`, with the page's own: a blocking resource made in
+    // children the server may render twice belongs to a render that is thrown away, and
+    // the response waits for it forever (the page intermittently never answered under load).
+    let details = super::profile_details::details_resource();
     view! {
         <Title text="Your profile"/>
         <SettingsHeader title="Your profile" current="/settings/profile"/>
@@ -34,7 +38,7 @@ pub fn ProfileSettingsPage() -> impl IntoView {
                     Ok(profile) => view! {
                         <super::profile_picture::ProfilePictureSection profile=profile.clone()/>
                         <ProfileForm profile/>
-                        <super::profile_details::ProfileDetailsSection/>
+                        <super::profile_details::ProfileDetailsSection details/>
                     }.into_any(),
                     Err(AppError::Unauthorized) => {
                         view! { <SignInPrompt next="/settings/profile"/> }.into_any()

@@ -9,13 +9,17 @@ use crate::{
         text_area::TextArea,
         text_field::TextField,
     },
-    domain::{SettingsNotice, community::ProfileDetails},
+    domain::{AppError, SettingsNotice, community::ProfileDetails},
 };
 use leptos::{form::ActionForm, prelude::*};
 
+/// The section's data, made by the page outside its `Suspense` (see `ProfileSettingsPage`).
+pub fn details_resource() -> Resource<Result<ProfileDetails, AppError>> {
+    Resource::new_blocking(|| (), |()| get_profile_details())
+}
+
 #[component]
-pub fn ProfileDetailsSection() -> impl IntoView {
-    let details = Resource::new_blocking(|| (), |()| get_profile_details());
+pub fn ProfileDetailsSection(details: Resource<Result<ProfileDetails, AppError>>) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

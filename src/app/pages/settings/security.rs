@@ -4,7 +4,7 @@
 
 use super::{
     SettingsHeader,
-    linked_sign_ins::LinkedSignInsSection,
+    linked_sign_ins::{LinkedSignIns, LinkedSignInsSection},
     notice::{confirmation, use_settings_notice},
     two_step::TwoStepSection,
 };
@@ -42,13 +42,29 @@ pub fn SecuritySettingsPage() -> impl IntoView {
     // rendering on the server, and reading kept recovery codes removes them, so the page
     // must read them exactly once.
     let two_step = Resource::new_blocking(|| (), |()| get_two_step());
+    // Every resource of the page is made here, outside the `Suspense`, for the same reason
+    // and one more: a blocking resource made in children that the server renders twice
+    // belongs to a render that is thrown away, and the response waits for it forever (a
+    // page that intermittently never answered under load). The actions its list follows
+    // come with it.
+    let change_password = ServerAction::<ChangePassword>::new();
+    let revoke = ServerAction::<RevokeSessions>::new();
+    // Changing the password signs other devices out, so both refresh the list.
+    let sessions = Resource::new_blocking(
+        move || (revoke.version().get(), change_password.version().get()),
+        |_| list_sessions(),
+    );
+    let linked = LinkedSignIns::new();
     view! {
         <Title text="Security"/>
         <SettingsHeader title="Security" current=PATH/>
         <Suspense fallback=|| view! { <Card><Skeleton lines=6/></Card> }>
             {move || Suspend::new(async move {
                 match viewer.await {
-                    Ok(Some(viewer)) => view! { <SecuritySections viewer two_step/> }.into_any(),
+                    Ok(Some(viewer)) => view! {
+                        <SecuritySections viewer two_step change_password revoke sessions linked/>
+                    }
+                    .into_any(),
                     Ok(None) | Err(AppError::Unauthorized) => {
                         view! { <SignInPrompt next=PATH/> }.into_any()
                     }
@@ -66,14 +82,11 @@ pub fn SecuritySettingsPage() -> impl IntoView {
 fn SecuritySections(
     viewer: Viewer,
     two_step: Resource<Result<Option<TwoStep>, AppError>>,
+    change_password: ServerAction<ChangePassword>,
+    revoke: ServerAction<RevokeSessions>,
+    sessions: Resource<Result<Vec<SessionSummary>, AppError>>,
+    linked: LinkedSignIns,
 ) -> impl IntoView {
-    let change_password = ServerAction::<ChangePassword>::new();
-    let revoke = ServerAction::<RevokeSessions>::new();
-    // Changing the password signs other devices out, so both refresh the list.
-    let sessions = Resource::new_blocking(
-        move || (revoke.version().get(), change_password.version().get()),
-        |_| list_sessions(),
-    );
     // Kept here rather than refetched: turning two-step sign-in on or off updates it.
     let mfa_on = RwSignal::new(viewer.has_mfa);
     let notice = use_settings_notice();
@@ -96,7 +109,7 @@ fn SecuritySections(
             <PasswordSection action=change_password notice/>
             <EmailSection email=viewer.email email_confirmed=viewer.email_confirmed notice/>
             <TwoStepSection state=two_step mfa_on notice/>
-            <LinkedSignInsSection notice/>
+            <LinkedSignInsSection linked notice/>
             <DevicesSection sessions revoke notice/>
         </div>
     }
