@@ -62,6 +62,16 @@ start_instance() {
     ((SECONDS < deadline)) || { tail -n 40 "$log" >&2; die "instance $name not ready in time"; }
     sleep 0.1
   done
+  # Back in nginx's pool: an instance nginx found gone stays out for fail_timeout after the
+  # failure, whatever its /readyz says; until nginx sends it a request again, stopping the
+  # other one would leave nginx with no instance at all ("no live upstreams", 502).
+  if [[ -n "${port_proxy:-}" && -f "$CLUSTER_DIR/nginx/nginx.pid" ]]; then
+    until curl -fsS -o /dev/null -D - --max-time 2 "http://127.0.0.1:$port_proxy/healthz" 2>/dev/null |
+      grep -qi "^x-wellspring-upstream: 127.0.0.1:$port\b"; do
+      ((SECONDS < deadline)) || die "instance $name is ready but nginx sends it nothing"
+      sleep 0.1
+    done
+  fi
 }
 
 instance_pid() { cat "$CLUSTER_DIR/$1.pid" 2>/dev/null || true; }
