@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# End to end through the proxy, with a crash in the middle: a subset of the Playwright suite
+# drives the site through nginx (scripts/cluster.sh) while members write through it too
+# (scripts/cluster-load.mjs write); partway through, instance a is killed (SIGKILL) and
+# started again a few seconds later. The suite must pass, and every write an instance
+# acknowledged must be in the database exactly once.
+#   scripts/cluster-e2e.sh SERVER_BINARY [spec files...]   (starts its own cluster)
+#   scripts/cluster-e2e.sh [spec files...]                  (inside scripts/cluster.sh)
+# Knobs (environment): CLUSTER_KILL_AFTER seconds into the suite (default 25),
+# CLUSTER_KILL_DOWN seconds it stays down (default 4), CLUSTER_WRITE_RATE writes a second
+# (default 3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [[ -z "${CLUSTER_DIR:-}" ]]; then
+  exec scripts/cluster.sh "${1:?usage: scripts/cluster-e2e.sh SERVER_BINARY [specs...]}" "$0" "${@:2}"
+fi
+# Sign-up and sign-in sessions (one instance signs in, the other serves the next page),
+# posting and replying, live updates over the WebSocket (/realtime).
+specs=("$@")
+((${#specs[@]})) || specs=(end2end/identity-flow.spec.ts end2end/community.spec.ts end2end/realtime.spec.ts)
+kill_after=${CLUSTER_KILL_AFTER:-25}
+kill_down=${CLUSTER_KILL_DOWN:-4}
+say() { printf '\033[1;34m==> cluster e2e: %s\033[0m\n' "$*" >&2; }
+
+work=$(mktemp -d -t wellspring-cluster-e2e.XXXXXX)
+pids=()
+on_exit() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap on_exit EXIT
+
+say "writers start (${CLUSTER_WRITE_RATE:-3} writes/s through nginx)"
+node scripts/cluster-load.mjs write --base "$BASE_URL" --out "$work/writes.jsonl" \
+  --rate "${CLUSTER_WRITE_RATE:-3}" --members 2 >"$work/writer.json" 2>"$work/writer.err" &
+writer=$!
+pids+=("$writer")
+
+say "Playwright: ${specs[*]} (desktop) through $BASE_URL"
+npx playwright test --config end2end/playwright.config.ts "${specs[@]}" --project desktop &
+suite=$!
+pids+=("$suite")
+
+# The crash, unless the suite is done first.
+for ((i = 0; i < kill_after * 10; i++)); do
+  kill -0 "$suite" 2>/dev/null || break
+  sleep 0.1
+done
+if kill -0 "$suite" 2>/dev/null; then
+  say "instance a killed (SIGKILL) ${kill_after}s into the suite"
+  scripts/cluster.sh ctl kill a
+  sleep "$kill_down"
+  started=$SECONDS
+  scripts/cluster.sh ctl start a
+  say "instance a back after ${kill_down}s down (ready and in nginx's pool in $((SECONDS - started))s)"
+else
+  echo "cluster e2e: the suite ended before the kill (${kill_after}s); lower CLUSTER_KILL_AFTER" >&2
+  exit 1
+fi
+
+suite_status=0
+wait "$suite" || suite_status=$?
+# A few more writes after the suite, so some land on the restarted instance.
+sleep 2
+kill -TERM "$writer" 2>/dev/null || true
+writer_status=0
+wait "$writer" || writer_status=$?
+cat "$work/writer.err" >&2
+((writer_status == 0)) || { echo "cluster e2e: the writers failed" >&2; exit 1; }
+
+# Every acknowledged write, in the database exactly once.
+run=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run"])' "$work/writer.json")
+psql "$E2E_DATABASE_URL" -AtF $'\t' -c \
+  "select 'comment', body, count(*) from app.comments where body like 'cw-$run-%' group by body
+   union all
+   select 'post', title, count(*) from app.posts where title like 'cw-$run-%' group by title" >"$work/found.tsv"
+python3 - "$work/writes.jsonl" "$work/found.tsv" "$work/writer.json" <<'EOF'
+import json, sys
+records = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
+found = {}
+for line in open(sys.argv[2]):
+    kind, marker, count = line.rstrip("\n").split("\t")
+    found[(kind, marker)] = int(count)
+summary = json.load(open(sys.argv[3]))
+acked = [r for r in records if r["acked"]]
+lost = [r for r in acked if found.get((r["kind"], r["marker"]), 0) == 0]
+twice = [k for k, n in found.items() if n > 1]
+unanswered_written = [r for r in records if not r["acked"] and found.get((r["kind"], r["marker"]), 0) > 0]
+print(f"writes through nginx: {len(records)} sent, {len(acked)} acknowledged "
+      f"({summary['acked_after_resending']} after resending with the same key), "
+      f"{len(records) - len(acked)} not acknowledged; "
+      f"in the database: {len(acked) - len(lost)} of {len(acked)} acknowledged, "
+      f"{len(lost)} lost, {len(twice)} written twice, "
+      f"{len(unanswered_written)} unanswered but written")
+if lost or twice:
+    for r in lost[:10]:
+        print("LOST", r, file=sys.stderr)
+    for k in twice[:10]:
+        print("TWICE", k, file=sys.stderr)
+    sys.exit(1)
+EOF
+((suite_status == 0)) || { echo "cluster e2e: the Playwright subset failed through the proxy" >&2; exit "$suite_status"; }
+say "passed: the suite through nginx with instance a killed and restarted, no acknowledged write lost"
