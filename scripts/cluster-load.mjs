@@ -245,7 +245,7 @@ async function write() {
       try {
         const res = await post(member.jar, `/api/${kind}s/create`, { ...form, submission });
         record.status = res.status;
-        if (res.status < 300) {
+        if (res.status < 400) {
           record.acked = true;
           if (kind === "post") {
             const id = String(res.headers.location || "").match(/\/p\/(\d+)/)?.[1];
