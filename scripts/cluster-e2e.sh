@@ -68,36 +68,6 @@ wait "$writer" || writer_status=$?
 cat "$work/writer.err" >&2
 ((writer_status == 0)) || { echo "cluster e2e: the writers failed" >&2; exit 1; }
 
-# Every acknowledged write, in the database exactly once.
-run=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["run"])' "$work/writer.json")
-psql "$E2E_DATABASE_URL" -AtF $'\t' -c \
-  "select 'comment', body, count(*) from app.comments where body like 'cw-$run-%' group by body
-   union all
-   select 'post', title, count(*) from app.posts where title like 'cw-$run-%' group by title" >"$work/found.tsv"
-python3 - "$work/writes.jsonl" "$work/found.tsv" "$work/writer.json" <<'EOF'
-import json, sys
-records = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
-found = {}
-for line in open(sys.argv[2]):
-    kind, marker, count = line.rstrip("\n").split("\t")
-    found[(kind, marker)] = int(count)
-summary = json.load(open(sys.argv[3]))
-acked = [r for r in records if r["acked"]]
-lost = [r for r in acked if found.get((r["kind"], r["marker"]), 0) == 0]
-twice = [k for k, n in found.items() if n > 1]
-unanswered_written = [r for r in records if not r["acked"] and found.get((r["kind"], r["marker"]), 0) > 0]
-print(f"writes through nginx: {len(records)} sent, {len(acked)} acknowledged "
-      f"({summary['acked_after_resending']} after resending with the same key), "
-      f"{len(records) - len(acked)} not acknowledged; "
-      f"in the database: {len(acked) - len(lost)} of {len(acked)} acknowledged, "
-      f"{len(lost)} lost, {len(twice)} written twice, "
-      f"{len(unanswered_written)} unanswered but written")
-if lost or twice:
-    for r in lost[:10]:
-        print("LOST", r, file=sys.stderr)
-    for k in twice[:10]:
-        print("TWICE", k, file=sys.stderr)
-    sys.exit(1)
-EOF
+scripts/cluster-writes-check.sh "$work/writes.jsonl" "$work/writer.json"
 ((suite_status == 0)) || { echo "cluster e2e: the Playwright subset failed through the proxy" >&2; exit "$suite_status"; }
 say "passed: the suite through nginx with instance a killed and restarted, no acknowledged write lost"

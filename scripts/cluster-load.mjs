@@ -237,7 +237,7 @@ async function write() {
   let refusedOutright = 0;
   // One write, resent with the same key until it is answered (or 10 tries).
   const send = async (member, kind, marker, form) => {
-    const record = { kind, marker, acked: false, attempts: 0, status: null };
+    const record = { kind, marker, acked: false, attempts: 0, status: null, resent_after: [] };
     records.push(record);
     const submission = randomUUID();
     for (let attempt = 1; attempt <= 10; attempt++) {
@@ -262,6 +262,7 @@ async function write() {
       } catch (error) {
         record.status = error.code || error.message;
       }
+      record.resent_after.push(record.status);
       await new Promise((r) => setTimeout(r, 300));
     }
   };
@@ -291,6 +292,8 @@ async function write() {
   agent.destroy();
   writeFileSync(args.out, records.map((r) => JSON.stringify(r)).join("\n") + "\n");
   const acked = records.filter((r) => r.acked);
+  const causes = {};
+  for (const r of records) for (const c of r.resent_after) causes[c] = (causes[c] || 0) + 1;
   console.log(
     JSON.stringify({
       label: "write",
@@ -300,6 +303,7 @@ async function write() {
       acked: acked.length,
       acked_after_resending: acked.filter((r) => r.attempts > 1).length,
       not_acked: records.length - acked.length,
+      resent_after: causes,
       refused_outright: refusedOutright,
     }),
   );

@@ -5,6 +5,9 @@
 # stopped (SIGTERM; the app stops accepting and drains what is in flight), started again and
 # back in nginx's pool, then b the same way. Prints requests sent and failed, p50/p99/max for
 # both periods side by side. Fails when a request failed (unless ROLLING_REPORT_ONLY=1).
+# Members write meanwhile (scripts/cluster-load.mjs write: POSTs, which nginx does not
+# resend; the writer resends with the form's one-write key): every acknowledged write must be
+# in the database once, and how many needed resending is printed.
 #   scripts/rolling-restart.sh SERVER_BINARY     (starts its own cluster)
 #   scripts/rolling-restart.sh                   (inside scripts/cluster.sh)
 # Knobs (environment):
@@ -13,6 +16,7 @@
 #   ROLLING_BASELINE     seconds of load with nothing restarted                (default 8)
 #   ROLLING_SETTLE       seconds each instance serves before the next restart  (default 3)
 #   ROLLING_ROUNDS       times a then b are restarted                          (default 1)
+#   ROLLING_WRITE_RATE   writes a second by two members meanwhile (0: none)    (default 2)
 #   ROLLING_REPORT_ONLY  1: print the figures, never fail on them              (default 0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,13 +42,21 @@ paths="/,/c/${circles[0]},/healthz,/c/$post,/about"
 
 work=$(mktemp -d -t wellspring-rolling.XXXXXX)
 reader=""
+writer=""
 on_exit() {
   [[ -n "$reader" ]] && kill "$reader" 2>/dev/null
+  [[ -n "$writer" ]] && kill "$writer" 2>/dev/null
   rm -rf "$work"
 }
 trap on_exit EXIT
 load() { node scripts/cluster-load.mjs read --base "$BASE_URL" --paths "$paths" --rate "$rate" --connections "$connections" "$@"; }
 
+write_rate=${ROLLING_WRITE_RATE:-2}
+if [[ "$write_rate" != 0 ]]; then
+  node scripts/cluster-load.mjs write --base "$BASE_URL" --out "$work/writes.jsonl" --rate "$write_rate" \
+    --members 2 >"$work/writer.json" &
+  writer=$!
+fi
 say "warming up (2 s), then the baseline: ${baseline}s at $rate req/s on $connections connections"
 load --duration 2 --label warm-up >/dev/null
 load --duration "$baseline" --label baseline >"$work/baseline.json"
@@ -68,6 +80,12 @@ done
 kill -TERM "$reader"
 wait "$reader"
 reader=""
+writes_ok=0
+if [[ -n "$writer" ]]; then
+  kill -TERM "$writer"
+  wait "$writer" || writes_ok=$?
+  writer=""
+fi
 
 python3 - "$work/baseline.json" "$work/restart.json" "$work/steps.tsv" "$rate" "$connections" "$paths" <<'EOF'
 import json, sys
@@ -86,6 +104,10 @@ for name, r in (("baseline", base), ("restart", restart)):
         print(f"  failures during {name}: {json.dumps(r['failures'])}")
     print(f"  answers per instance during {name}: {json.dumps(r['upstreams'])}")
 EOF
+if [[ "$write_rate" != 0 ]] && ((writes_ok == 0)); then
+  scripts/cluster-writes-check.sh "$work/writes.jsonl" "$work/writer.json" || writes_ok=$?
+fi
+((writes_ok == 0)) || { echo "rolling restart: the writers failed or lost a write" >&2; exit 1; }
 failed=$(python3 -c 'import json,sys; print(sum(json.load(open(p))["failed"] for p in sys.argv[1:]))' "$work/baseline.json" "$work/restart.json")
 if ((failed > 0)) && [[ "${ROLLING_REPORT_ONLY:-0}" != 1 ]]; then
   echo "rolling restart: $failed request(s) failed (nginx's log: target/cluster/access.log)" >&2
