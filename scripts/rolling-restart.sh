@@ -44,12 +44,11 @@ work=$(mktemp -d -t wellspring-rolling.XXXXXX)
 reader=""
 writer=""
 on_exit() {
-  [[ -n "$reader" ]] && kill "$reader" 2>/dev/null
-  [[ -n "$writer" ]] && kill "$writer" 2>/dev/null
+  for pid in $reader $writer; do kill "$pid" 2>/dev/null || true; done
   rm -rf "$work"
 }
 trap on_exit EXIT
-load() { node scripts/cluster-load.mjs read --base "$BASE_URL" --paths "$paths" --rate "$rate" --connections "$connections" "$@"; }
+load=(node scripts/cluster-load.mjs read --base "$BASE_URL" --paths "$paths" --rate "$rate" --connections "$connections")
 
 write_rate=${ROLLING_WRITE_RATE:-2}
 if [[ "$write_rate" != 0 ]]; then
@@ -58,11 +57,11 @@ if [[ "$write_rate" != 0 ]]; then
   writer=$!
 fi
 say "warming up (2 s), then the baseline: ${baseline}s at $rate req/s on $connections connections"
-load --duration 2 --label warm-up >/dev/null
-load --duration "$baseline" --label baseline >"$work/baseline.json"
+"${load[@]}" --duration 2 --label warm-up >/dev/null
+"${load[@]}" --duration "$baseline" --label baseline >"$work/baseline.json"
 
 say "the same load while a, then b, is restarted ($rounds round(s), ${settle}s between)"
-load --label restart >"$work/restart.json" &
+"${load[@]}" --label restart >"$work/restart.json" &
 reader=$!
 sleep 1
 : >"$work/steps.tsv"
