@@ -41,4 +41,10 @@ for _ in $(seq 1 150); do
 done
 # The moderation spec makes a member a moderator the way an admin would, straight in the
 # database it owns (the role change itself is tested in the integration suite).
-E2E_DATABASE_URL="$e2e_url" BASE_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts "$@"
+status=0
+E2E_DATABASE_URL="$e2e_url" BASE_URL="http://127.0.0.1:$port" npx playwright test --config end2end/playwright.config.ts "$@" || status=$?
+if [[ $status != 0 ]]; then
+  echo "e2e: the server's warnings, and the requests it never answered (full log: $log):" >&2
+  python3 scripts/e2e-unanswered.py "$log" >&2 || true
+fi
+exit "$status"

@@ -20,8 +20,10 @@ test_server_env() {
   # browser here is a member minutes old.
   # A GitHub sign-in provider is configured (its endpoints are a closed loopback port that is
   # never dialled) so the provider buttons on /login are rendered and their hydration tested.
+  # Each request's start is logged (debug) beside its end, so a request that never answered
+  # is found by its id in the log printed when the suite fails.
   server_env=(
-    DATABASE_URL="$database_url" RUST_LOG=warn
+    DATABASE_URL="$database_url" RUST_LOG="warn,wellspring::server::telemetry::request_context=debug"
     LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE="$hash_file"
     WELLSPRING__LIMITS__SIGN_UP_PER_IP=1000 WELLSPRING__LIMITS__MAIL_PER_IP=1000
     WELLSPRING__LIMITS__NEW_MEMBERS__DAYS=0

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every check Wellspring has: format, lints (server and browser), unit + integration tests
+# Every check Wellspring has: format, delivery as code (alerts, workflows, manifests,
+# migrations), lints (server and browser), unit + integration tests
 # against a real PostgreSQL, then the site driven in Chromium. Prints each stage's time at
 # the end, pass or fail.
 #
@@ -57,6 +58,10 @@ stage "install what is missing" scripts/install.sh --test
 
 stage "format" cargo fmt --check
 
+# Alert rules and their tests, workflows, Kubernetes manifests, new migrations: seconds, so
+# before anything compiles.
+stage "delivery as code (promtool, actionlint, manifests, squawk)" scripts/check-delivery.sh
+
 front="$CARGO_TARGET_DIR/front"
 browser_line() {
   stage "lints: browser (wasm)" \
@@ -96,6 +101,8 @@ export WELLSPRING_TEST_S3_ENDPOINT
 
 stage "build: unit and integration tests (dev)" cargo test --features ssr --no-run
 stage "unit and integration tests" cargo test --features ssr
+# The server binary those tests built; the drill runs on its own embedded cluster.
+stage "disaster-recovery drill (small scale)" scripts/dr-drill.sh "$CARGO_TARGET_DIR/debug/wellspring"
 
 say "waiting for the browser line"
 browser_status=0

@@ -1,5 +1,5 @@
 //! The command line: `serve` (default), `migrate up|down|status`, `seed --demo`,
-//! `create-admin`, and the backups: `backup`, `verify-backup`, `restore`.
+//! `create-admin`, and the backups: `backup`, `verify-backup`, `restore`, `base-backup`.
 
 use crate::server::{auth::audit::AuthEvent, backup::audit};
 use crate::server::{
@@ -65,12 +65,25 @@ enum Command {
     /// Prove a backup: check its files, restore it into a scratch database on the same
     /// server, compare every table with the manifest; exits non-zero on any difference.
     VerifyBackup { path: std::path::PathBuf },
-    /// Restore a backup into an empty database (and its pictures into the configured store).
+    /// A physical copy of the whole cluster (pg_basebackup) for point-in-time recovery:
+    /// the archived WAL (`database.wal_archive_dir`) is replayed onto it by
+    /// `restore --to-time`.
+    BaseBackup {
+        /// Where the base backup folder is made.
+        #[arg(long, default_value = ".data/backups")]
+        to: std::path::PathBuf,
+    },
+    /// Restore a backup into an empty database (and its pictures into the configured store);
+    /// or, with --to-time, put a base backup back as the embedded cluster and replay the
+    /// WAL archive up to a moment (`latest`: all of it).
     Restore {
         path: std::path::PathBuf,
         /// The target database's URL.
+        #[arg(long, conflicts_with = "to_time", required_unless_present = "to_time")]
+        into: Option<String>,
+        /// `latest`, or a moment as PostgreSQL reads one (`2026-12-05 15:30:00+00`).
         #[arg(long)]
-        into: String,
+        to_time: Option<String>,
         /// Replace a database that already has tables.
         #[arg(long)]
         force: bool,
@@ -114,12 +127,23 @@ pub async fn run() -> ExitCode {
         Command::CreateAdmin { email, handle } => create_admin(settings, &email, &handle).await,
         Command::Backup { to } => run_backup(settings, &to).await,
         Command::VerifyBackup { path } => run_verify(settings, &path).await,
+        Command::BaseBackup { to } => run_base_backup(settings, &to).await,
         Command::Restore {
             path,
-            into,
+            into: Some(into),
             force,
             yes,
+            ..
         } => run_restore(settings, &path, &into, force, yes).await,
+        Command::Restore {
+            path,
+            to_time: Some(to_time),
+            yes,
+            ..
+        } => run_restore_to_time(settings, &path, &to_time, yes).await,
+        Command::Restore { .. } => Err(anyhow::anyhow!(
+            "restore needs --into DATABASE_URL, or --to-time with a base backup"
+        )),
         Command::Seed {
             demo: _,
             seed,
@@ -298,6 +322,103 @@ async fn run_restore(
         "the restored database differs from the backup's manifest"
     );
     println!("Restored {} into \"{name}\".", path.display());
+    Ok(())
+}
+
+async fn run_base_backup(settings: Settings, to: &Path) -> anyhow::Result<()> {
+    let (url, database) = owner_url(&settings).await?;
+    let started = std::time::Instant::now();
+    let made = crate::server::backup::base::base_backup(&url, to).await;
+    let made = match made {
+        Ok(folder) => {
+            let detail = serde_json::json!({
+                "folder": folder.display().to_string(),
+                "kind": "base",
+            });
+            audit(&url, AuthEvent::BackupMade, detail).await.map(|()| folder)
+        }
+        Err(error) => Err(error),
+    };
+    close(database).await?;
+    let folder = made?;
+    println!(
+        "Base backup written to {} in {:.1} s. WAL archive: {}.",
+        folder.display(),
+        started.elapsed().as_secs_f64(),
+        match &settings.database.wal_archive_dir {
+            Some(dir) => dir.display().to_string(),
+            None => "none (set database.wal_archive_dir, or restores stop at this backup)".into(),
+        }
+    );
+    Ok(())
+}
+
+async fn run_restore_to_time(
+    settings: Settings,
+    path: &Path,
+    to_time: &str,
+    yes: bool,
+) -> anyhow::Result<()> {
+    use crate::server::db::{
+        EMBEDDED_DATABASE,
+        embedded::{self, RecoveryTarget},
+        pool,
+    };
+    anyhow::ensure!(
+        pool::configured_url(&settings.database).is_none(),
+        "--to-time restores the embedded cluster; for an external server, follow docs/operations.md (Point-in-time recovery)"
+    );
+    let target = if to_time == "latest" {
+        RecoveryTarget::Latest
+    } else {
+        RecoveryTarget::Time(to_time.to_owned())
+    };
+    if !yes {
+        println!(
+            "This replaces the embedded cluster in {} with {} and replays its WAL to {to_time} (the old cluster is moved aside). Type \"restore\" to go on:",
+            settings.database.data_dir.display(),
+            path.display()
+        );
+        let mut answer = String::new();
+        std::io::stdin().read_line(&mut answer)?;
+        anyhow::ensure!(
+            answer.trim() == "restore",
+            "not confirmed; nothing was restored (pass --yes to skip the question in scripts)"
+        );
+    }
+    let base_dir = settings.database.data_dir.clone();
+    let options = settings.database.cluster_options();
+    let folder = path.to_owned();
+    let recovered = tokio::task::spawn_blocking(move || {
+        embedded::recover(&base_dir, &folder, &options, &target)
+    })
+    .await??;
+    let detail = serde_json::json!({
+        "folder": path.display().to_string(),
+        "to_time": to_time,
+        "replayed_to": recovered.replayed_to,
+        "seconds": recovered.took.as_secs_f64(),
+    });
+    let url = recovered.cluster.url(EMBEDDED_DATABASE);
+    let recorded = audit(&url, AuthEvent::BackupRestored, detail).await;
+    let crate::server::db::embedded::Recovered {
+        replayed_to,
+        set_aside,
+        took,
+        cluster,
+    } = recovered;
+    tokio::task::spawn_blocking(move || cluster.stop()).await??;
+    recorded?;
+    println!(
+        "Restored {} and replayed the WAL archive to {to_time} in {:.1} s; the last transaction replayed committed at {}.{}",
+        path.display(),
+        took.as_secs_f64(),
+        replayed_to.as_deref().unwrap_or("(none after the base backup)"),
+        match set_aside {
+            Some(aside) => format!(" The cluster that was there is in {}.", aside.display()),
+            None => String::new(),
+        }
+    );
     Ok(())
 }
 

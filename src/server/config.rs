@@ -91,14 +91,36 @@ pub struct FlagOverrides {
     pub live_updates: Option<bool>,
 }
 
-/// Backups (`server::backup`, `wellspring backup`).
-#[derive(Clone, Debug, Default, Deserialize)]
+/// Backups (`server::backup`, `wellspring backup`, and the `backup.make` job).
+#[derive(Clone, Debug, Deserialize)]
 #[serde(default)]
 pub struct BackupSettings {
     /// 32 bytes, standard base64 (`openssl rand -base64 32`). Set: every backup file is
     /// sealed with it (XChaCha20-Poly1305), and restoring needs it. Keep it apart from the
     /// backups, or they protect nothing.
     pub encryption_key: Option<SecretString>,
+    /// A backup every this many hours, made by the job queue (one per period across all
+    /// instances); 0 (the default in development and tests) makes none. Production's
+    /// configuration asks for one a day.
+    pub every_hours: u64,
+    /// Where scheduled backups are written (a folder per backup).
+    pub dir: PathBuf,
+    /// Scheduled backups kept: the newest of each of the last `keep_daily` days...
+    pub keep_daily: usize,
+    /// ...and the newest of each of the last `keep_weekly` weeks (`backup::retention`).
+    pub keep_weekly: usize,
+}
+
+impl Default for BackupSettings {
+    fn default() -> Self {
+        Self {
+            encryption_key: None,
+            every_hours: 0,
+            dir: PathBuf::from(".data/backups"),
+            keep_daily: 30,
+            keep_weekly: 8,
+        }
+    }
 }
 
 impl BackupSettings {
@@ -404,8 +426,23 @@ pub struct DatabaseSettings {
     /// A health probe slower than this counts as a failure: an unreachable server is told
     /// from a refusing one within it.
     pub health_probe_timeout_ms: u64,
+    /// A request's statement running longer than this is cancelled by the server
+    /// (`statement_timeout` on the requests' connections; background work has none).
+    pub request_statement_timeout_ms: u64,
+    /// A request's transaction left idle this long is ended by the server, locks and all
+    /// (`idle_in_transaction_session_timeout`).
+    pub request_idle_in_transaction_ms: u64,
     /// Where the embedded cluster keeps its files.
     pub data_dir: PathBuf,
+    /// The embedded cluster archives every finished WAL segment here, for point-in-time
+    /// recovery (`wellspring base-backup`, `wellspring restore --to-time`). Unset: no
+    /// archive. An external server archives by its own `archive_command`
+    /// (docs/operations.md).
+    #[serde(default)]
+    pub wal_archive_dir: Option<PathBuf>,
+    /// A WAL segment with any write in it is archived within this many seconds even when
+    /// it is not full: the most a restore from the archive can lose.
+    pub archive_timeout_secs: u64,
     /// The login role requests connect as (NOINHERIT, member only of `anon` and
     /// `authenticated`; created by the migrations).
     pub request_role: String,
@@ -582,6 +619,13 @@ impl ServerSettings {
 }
 
 impl DatabaseSettings {
+    /// How the embedded cluster is started (its WAL archive).
+    pub fn cluster_options(&self) -> crate::server::db::embedded::ClusterOptions {
+        crate::server::db::embedded::ClusterOptions {
+            wal_archive: self.wal_archive_dir.clone(),
+            archive_timeout_secs: self.archive_timeout_secs,
+        }
+    }
     pub fn acquire_timeout(&self) -> Duration {
         Duration::from_millis(self.acquire_timeout_ms)
     }
@@ -640,6 +684,9 @@ impl Settings {
             .set_default("database.max_connections", 16)?
             .set_default("database.acquire_timeout_ms", 3000)?
             .set_default("database.data_dir", ".data")?
+            .set_default("database.archive_timeout_secs", 30)?
+            .set_default("database.request_statement_timeout_ms", 30_000)?
+            .set_default("database.request_idle_in_transaction_ms", 60_000)?
             .set_default("database.request_role", "authenticator")?
             // Empty means unset; `check` then says which variable to set.
             .set_default("auth.jwt_secret", "")?
@@ -760,7 +807,11 @@ mod tests {
                 acquire_timeout_ms: 1,
                 health_heartbeat_ms: 1,
                 health_probe_timeout_ms: 1,
+                request_statement_timeout_ms: 30_000,
+                request_idle_in_transaction_ms: 60_000,
                 data_dir: ".data".into(),
+                wal_archive_dir: None,
+                archive_timeout_secs: 30,
                 request_role: "authenticator".into(),
                 request_password: None,
             },

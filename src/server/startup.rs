@@ -7,6 +7,7 @@ use crate::{
     server::{
         auth,
         auth::revocation::Revocations,
+        backup,
         config::Settings,
         db::listener,
         db::{Database, migrate, pool},
@@ -110,7 +111,13 @@ impl Application {
             u32::try_from(state.settings.jobs.concurrency).unwrap_or(8) + 2,
             state.settings.database.acquire_timeout(),
         );
-        start_background_work(&supervisor, &state, &background, revocations)?;
+        start_background_work(
+            &supervisor,
+            &state,
+            &background,
+            revocations,
+            &database.owner_url,
+        )?;
         let listener = TcpListener::bind(leptos_options.site_addr)
             .await
             .with_context(|| format!("binding {}", leptos_options.site_addr))?;
@@ -164,6 +171,7 @@ fn start_background_work(
     state: &AppState,
     background: &sqlx::PgPool,
     revocations: Arc<Revocations>,
+    owner_url: &str,
 ) -> anyhow::Result<()> {
     let settings = &state.settings;
     let mail = &settings.mail;
@@ -215,6 +223,15 @@ fn start_background_work(
             payload: serde_json::json!({}),
         },
     ];
+    let backups = &settings.backup;
+    if backups.every_hours > 0 {
+        schedules.push(Schedule {
+            name: backup::routine::MAKE,
+            every: Duration::from_secs(backups.every_hours * 3600),
+            kind: backup::routine::MAKE,
+            payload: serde_json::json!({}),
+        });
+    }
     if drain.has_transport() {
         schedules.push(Schedule {
             name: drainer::MAIL_DRAIN,
@@ -225,6 +242,19 @@ fn start_background_work(
     }
     let handlers = JobHandlers::new()
         .register(drainer::MAIL_DRAIN, drain)
+        .register(
+            backup::routine::MAKE,
+            backup::routine::ScheduledBackups {
+                owner_url: owner_url.to_owned().into(),
+                store: state.media.store.clone(),
+                dir: backups.dir.clone(),
+                key: backups.key().context("reading backup.encryption_key")?,
+                keep: backup::retention::Retention {
+                    daily: backups.keep_daily,
+                    weekly: backups.keep_weekly,
+                },
+            },
+        )
         .register(
             unconfirmed::EXPIRE,
             unconfirmed::ExpireUnconfirmed {

@@ -3,7 +3,7 @@
 
 use crate::{
     community::{admin, create_circle, join, member, page, post_page, write_post},
-    helpers::{TestDatabase, spawn_app, spawn_app_on},
+    helpers::{TestDatabase, spawn_app, spawn_app_on, spawn_app_with},
 };
 use reqwest::StatusCode;
 use sqlx::{Connection, PgConnection};
@@ -289,4 +289,96 @@ async fn the_commands_back_up_prove_and_restore_and_write_each_to_the_audit_log(
             .unwrap();
     assert_eq!(restored_event, "backup_restored");
     let _ = std::fs::remove_dir_all(&to);
+}
+
+#[tokio::test]
+async fn the_job_queue_makes_a_scheduled_backup_and_prunes_the_old_ones_by_the_retention_rule() {
+    let dir = scratch_folder();
+    // Three finished backups from 2020 on three days, one unfinished from 2020, and a
+    // folder that is not a backup at all.
+    for (name, finished) in [
+        ("wellspring-20200101T000000.000Z", true),
+        ("wellspring-20200102T000000.000Z", true),
+        ("wellspring-20200103T000000.000Z", true),
+        ("wellspring-20200103T120000.000Z", false),
+    ] {
+        let folder = dir.join(name);
+        std::fs::create_dir_all(&folder).unwrap();
+        if finished {
+            std::fs::write(folder.join("manifest.json"), "{}").unwrap();
+        }
+    }
+    std::fs::create_dir_all(dir.join("notes")).unwrap();
+    let backups = dir.clone();
+    let app = spawn_app_with(move |settings| {
+        settings.backup.every_hours = 24;
+        settings.backup.dir = backups;
+        settings.backup.keep_daily = 2;
+        settings.backup.keep_weekly = 0;
+    })
+    .await;
+    let _fern = member(&app, "fernleaf", "Fern Leaf").await;
+
+    // The first tick claims this period at once; the job runs within the worker's poll.
+    app.wait_until(
+        "select exists (select 1 from auth.audit_log
+          where event = 'backup_made' and detail->>'scheduled' = 'true')",
+        "a scheduled backup recorded in the audit log",
+    )
+    .await;
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    // Kept: the new backup and the newest old one (two days); the rest gone; "notes" untouched.
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[0], "notes");
+    assert_eq!(names[1], "wellspring-20200103T000000.000Z");
+    let newest = dir.join(&names[2]);
+    let manifest = Manifest::read(&newest).expect("the scheduled backup is complete");
+    assert!(
+        manifest
+            .tables
+            .iter()
+            .any(|t| t.table == "auth.users" && t.rows >= 1)
+    );
+    let detail: serde_json::Value = sqlx::query_scalar(
+        "select detail from auth.audit_log where event = 'backup_made' order by at desc limit 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(detail["removed"].as_array().map(Vec::len), Some(3), "{detail}");
+
+    // And /metrics says when, for the "backup older than 26 hours" alert.
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    let line = metrics
+        .lines()
+        .find(|l| l.starts_with("wellspring_backup_last_success_timestamp_seconds"))
+        .expect("the last backup's time is exported");
+    let at: f64 = line.rsplit(' ').next().unwrap().parse().unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!((now - at).abs() < 120.0, "{line}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[tokio::test]
+async fn no_backup_is_exported_as_never_and_no_backup_is_made_unless_scheduled() {
+    let app = spawn_app().await;
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("wellspring_backup_last_success_timestamp_seconds 0"),
+        "{metrics}"
+    );
+    let made: i64 = sqlx::query_scalar(
+        "select count(*) from auth.audit_log where event = 'backup_made'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(made, 0);
 }

@@ -53,6 +53,7 @@ mod smtp_sink;
 mod step_up;
 mod submissions;
 mod text_rules;
+mod time_limits;
 mod unavailable;
 mod visitor_pages;
 mod watched_words;

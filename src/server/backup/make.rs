@@ -26,17 +26,7 @@ pub async fn backup(
     key: Option<&BackupKey>,
 ) -> anyhow::Result<(PathBuf, Manifest)> {
     let now = time::OffsetDateTime::now_utc();
-    let stamp = format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z",
-        now.year(),
-        u8::from(now.month()),
-        now.day(),
-        now.hour(),
-        now.minute(),
-        now.second(),
-        now.millisecond()
-    );
-    let folder = to.join(format!("wellspring-{stamp}"));
+    let folder = to.join(format!("wellspring-{}", super::stamp(now)));
     std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
 
     // One snapshot for the facts and the dump: what the manifest says is what the dump holds.

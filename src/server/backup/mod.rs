@@ -5,11 +5,14 @@
 //! proven by restoring it (into a scratch database) and finding every table as the manifest
 //! says, not by the dump's exit code.
 
+pub mod base;
 pub mod facts;
 pub mod make;
 pub mod manifest;
 pub mod restore;
+pub mod retention;
 pub mod roles;
+pub mod routine;
 pub mod seal;
 pub mod verify;
 
@@ -38,6 +41,21 @@ pub async fn audit(
     .await?;
     conn.close().await?;
     Ok(())
+}
+
+/// A folder name's time, UTC, to the millisecond: `20261205T151230.123Z`
+/// (`retention::made_at` reads it back).
+pub fn stamp(now: time::OffsetDateTime) -> String {
+    format!(
+        "{:04}{:02}{:02}T{:02}{:02}{:02}.{:03}Z",
+        now.year(),
+        u8::from(now.month()),
+        now.day(),
+        now.hour(),
+        now.minute(),
+        now.second(),
+        now.millisecond()
+    )
 }
 
 /// A private scratch folder (mode 0700) for opened sealed files, removed when dropped.

@@ -10,6 +10,12 @@
 //! connection. The directory is short (`/tmp/wellspring-pg-<random>`), because socket paths
 //! are limited to about 100 bytes and a checkout can be deep.
 
+mod archive;
+mod recovery;
+
+pub use archive::{ClusterOptions, RecoveryTarget};
+pub use recovery::{Recovered, recover};
+
 use anyhow::{Context, anyhow, bail};
 use std::{
     os::unix::fs::PermissionsExt,
@@ -47,8 +53,14 @@ struct Account {
 impl EmbeddedPostgres {
     /// Initialises the cluster on first use, clears what a crash left behind and starts it
     /// on a Unix socket in a fresh private directory, with no TCP port.
-    #[tracing::instrument]
     pub fn start(base_dir: &Path) -> anyhow::Result<Self> {
+        Self::start_with(base_dir, &ClusterOptions::default())
+    }
+
+    /// [`EmbeddedPostgres::start`] with `options` written to the cluster's own settings
+    /// file first (WAL archiving; `archive`).
+    #[tracing::instrument]
+    pub fn start_with(base_dir: &Path, options: &ClusterOptions) -> anyhow::Result<Self> {
         let bin_dir = find_bin_dir().ok_or_else(|| anyhow!(INSTALL_HINT))?;
         let run_as = if is_root() {
             Some(unprivileged_account()?)
@@ -68,6 +80,7 @@ impl EmbeddedPostgres {
             cluster.init()?;
         }
         cluster.clear_leftovers()?;
+        cluster.write_settings(options)?;
         cluster.socket_dir = private_socket_dir(cluster.run_as.as_ref())?;
         cluster.pg_ctl_start()?;
         cluster.stopped = false;
@@ -154,6 +167,31 @@ impl EmbeddedPostgres {
         Ok(())
     }
 
+    /// `wellspring.conf` from `options`, the archive folder made (and given to the
+    /// account PostgreSQL runs as) when there is one.
+    fn write_settings(&self, options: &ClusterOptions) -> anyhow::Result<()> {
+        archive::ensure_included(&self.data_dir)?;
+        let archive = match &options.wal_archive {
+            None => None,
+            Some(dir) => Some(self.private_dir(dir)?),
+        };
+        let text = archive::settings_text(options, archive.as_deref())?;
+        std::fs::write(self.data_dir.join(archive::SETTINGS), text)
+            .context("writing the embedded cluster's settings")
+    }
+
+    /// `dir` created if missing (mode 0700, owned by the account PostgreSQL runs as), as an
+    /// absolute path.
+    fn private_dir(&self, dir: &Path) -> anyhow::Result<PathBuf> {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+        if let Some(account) = &self.run_as {
+            std::os::unix::fs::chown(dir, Some(account.uid), Some(account.gid))
+                .with_context(|| format!("giving {} to {}", dir.display(), account.name))?;
+        }
+        Ok(dir.canonicalize()?)
+    }
+
     fn init(&self) -> anyhow::Result<()> {
         std::fs::create_dir_all(&self.data_dir)
             .with_context(|| format!("creating {}", self.data_dir.display()))?;
@@ -212,7 +250,8 @@ impl EmbeddedPostgres {
         let log = self.data_dir.join("server.log");
         let mut start = self.pg_ctl();
         start
-            .args(["start", "-w", "-t", "60", "-D"])
+            // Long enough for a start that replays WAL first (after a crash, or a restore).
+            .args(["start", "-w", "-t", "600", "-D"])
             .arg(&self.data_dir)
             .arg("-l")
             .arg(&log)

@@ -33,9 +33,11 @@ impl Database {
             Some(url) => (url, None),
             None => {
                 let dir = settings.data_dir.clone();
-                let cluster =
-                    tokio::task::spawn_blocking(move || embedded::EmbeddedPostgres::start(&dir))
-                        .await??;
+                let options = settings.cluster_options();
+                let cluster = tokio::task::spawn_blocking(move || {
+                    embedded::EmbeddedPostgres::start_with(&dir, &options)
+                })
+                .await??;
                 ensure_database(&cluster.url("postgres"), EMBEDDED_DATABASE).await?;
                 (cluster.url(EMBEDDED_DATABASE), Some(cluster))
             }

@@ -32,6 +32,19 @@ pub fn connect_requests_lazy(settings: &DatabaseSettings, url: &str) -> anyhow::
         Some(password) => options.password(password.expose_secret()),
         None => options,
     };
+    // Nothing a request starts may outlive it: a statement stuck behind a lock is cancelled
+    // by the server, and a transaction left open (a leak) gives its locks back, instead of
+    // holding other members' requests until someone restarts something.
+    let options = options.options([
+        (
+            "statement_timeout",
+            format!("{}ms", settings.request_statement_timeout_ms),
+        ),
+        (
+            "idle_in_transaction_session_timeout",
+            format!("{}ms", settings.request_idle_in_transaction_ms),
+        ),
+    ]);
     Ok(lazy_pool(settings, options))
 }
 
@@ -52,9 +65,15 @@ pub fn background_pool(
     connections: u32,
     acquire_timeout: std::time::Duration,
 ) -> PgPool {
+    // Jobs may run long and hold their claim's transaction while they work (a backup runs
+    // pg_dump meanwhile): the requests' time limits are lifted (a later `-c` wins).
     let options = (*request_pool.connect_options())
         .clone()
-        .application_name("wellspring-background");
+        .application_name("wellspring-background")
+        .options([
+            ("statement_timeout", "0"),
+            ("idle_in_transaction_session_timeout", "0"),
+        ]);
     PgPoolOptions::new()
         .max_connections(connections.max(2))
         .acquire_timeout(acquire_timeout)

@@ -36,6 +36,7 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
     record_visitor_pages(&state.metrics, state.visitor_pages.stats());
     record_realtime(&state);
     record_load(&state);
+    record_disk(&state);
     record_platform(&state).await;
     let pool = PoolGauges {
         size: state.pool.size(),
@@ -53,6 +54,28 @@ pub async fn serve(State(state): State<AppState>, parts: Parts) -> Response {
         state.metrics.render(pool),
     )
         .into_response()
+}
+
+/// The embedded cluster's disk (a configured server's disk is its operator's to watch).
+fn record_disk(state: &AppState) {
+    let database = &state.settings.database;
+    if crate::server::db::pool::configured_url(database).is_some() {
+        return;
+    }
+    if let Some((free, size)) = crate::server::telemetry::disk::space(&database.data_dir) {
+        state.metrics.gauge(
+            "wellspring_embedded_database_disk_free_bytes",
+            "Free space on the disk that holds the embedded cluster.",
+            &[],
+            free as f64,
+        );
+        state.metrics.gauge(
+            "wellspring_embedded_database_disk_size_bytes",
+            "Size of the disk that holds the embedded cluster.",
+            &[],
+            size as f64,
+        );
+    }
 }
 
 /// The database's reachability and each route group's load: in flight, shed, timed out.
@@ -205,8 +228,15 @@ async fn record_platform(state: &AppState) {
         )
         .fetch_one(&mut *tx)
         .await?;
+        // Scheduled or made by hand, any instance: the audit log knows (an index range).
+        let last_backup: Option<f64> = sqlx::query_scalar(
+            "select extract(epoch from max(at))::float8 from auth.audit_log
+              where event = 'backup_made'",
+        )
+        .fetch_one(&mut *tx)
+        .await?;
         tx.commit().await?;
-        Ok::<_, sqlx::Error>((depth, recent))
+        Ok::<_, sqlx::Error>((depth, recent, last_backup))
     };
     // A scrape must not hang on a full pool: past a second the queue's figures are left
     // out of this scrape, and the rest still goes out.
@@ -215,7 +245,13 @@ async fn record_platform(state: &AppState) {
         Err(_) => Err(sqlx::Error::PoolTimedOut),
     };
     match figures {
-        Ok((depth, recent)) => {
+        Ok((depth, recent, last_backup)) => {
+            metrics.gauge(
+                "wellspring_backup_last_success_timestamp_seconds",
+                "When the newest backup was made (Unix time; 0: never).",
+                &[],
+                last_backup.unwrap_or(0.0),
+            );
             metrics.gauge(
                 "wellspring_jobs_waiting",
                 "Jobs waiting to run (due now or later), not parked.",

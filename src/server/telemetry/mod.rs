@@ -1,5 +1,6 @@
 //! Logs, request ids and metrics.
 
+pub mod disk;
 pub mod logging;
 pub mod metrics;
 pub mod request_context;

@@ -9,10 +9,18 @@ use axum::{
     response::Response,
 };
 use base64::Engine as _;
-use std::{sync::Arc, time::Instant};
+use std::{
+    sync::Arc,
+    time::{Duration, Instant},
+};
 use tracing::Instrument as _;
 
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// A request still running after this long is logged once at warn, while it runs: a request
+/// that never answers otherwise leaves no line at all (its "finished" line never comes), and
+/// a browser waiting on it shows only a timeout.
+const SLOW_REQUEST: Duration = Duration::from_secs(5);
 
 /// Per-request facts that pages, error pages and other middleware read from extensions.
 #[derive(Clone, Debug)]
@@ -63,7 +71,17 @@ pub async fn middleware(
 
     let span =
         tracing::info_span!("request", request_id = %request_id, method = %method, path = %path);
-    let mut response = next.run(request).instrument(span.clone()).await;
+    span.in_scope(|| tracing::debug!("request started"));
+    let run = next.run(request).instrument(span.clone());
+    tokio::pin!(run);
+    let mut response = tokio::select! {
+        biased;
+        response = &mut run => response,
+        () = tokio::time::sleep(SLOW_REQUEST) => {
+            span.in_scope(|| tracing::warn!(after_ms = SLOW_REQUEST.as_millis() as u64, "request still running"));
+            run.await
+        }
+    };
 
     let status = response.status().as_u16();
     let elapsed = started.elapsed();
