@@ -21,6 +21,8 @@ specs=("$@")
 kill_after=${CLUSTER_KILL_AFTER:-25}
 kill_down=${CLUSTER_KILL_DOWN:-4}
 say() { printf '\033[1;34m==> cluster e2e: %s\033[0m\n' "$*" >&2; }
+export PATH="$PWD/node_modules/.bin:$PATH"
+command -v playwright >/dev/null || { echo "cluster e2e: no Playwright in node_modules (npm ci)" >&2; exit 1; }
 
 work=$(mktemp -d -t wellspring-cluster-e2e.XXXXXX)
 pids=()
@@ -37,7 +39,7 @@ writer=$!
 pids+=("$writer")
 
 say "Playwright: ${specs[*]} (desktop) through $BASE_URL"
-npx playwright test --config end2end/playwright.config.ts "${specs[@]}" --project desktop &
+playwright test --config end2end/playwright.config.ts "${specs[@]}" --project desktop &
 suite=$!
 pids+=("$suite")
 
