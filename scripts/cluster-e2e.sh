@@ -71,5 +71,29 @@ cat "$work/writer.err" >&2
 ((writer_status == 0)) || { echo "cluster e2e: the writers failed" >&2; exit 1; }
 
 scripts/cluster-writes-check.sh "$work/writes.jsonl" "$work/writer.json"
+
+# The client's address crosses the proxy (X-Forwarded-For from a trusted proxy), and the
+# sign-in limits are counted in the database, so both instances see one count: failed
+# sign-ins for one address alternate between the instances (round robin) and are still
+# refused once the growing delay starts (limits.failures_before_delay, 5).
+client=203.0.113.$((RANDOM % 250 + 1))
+sign_in() { # EMAIL PASSWORD: prints "status upstream"
+  curl -sS -o /dev/null -D - -H "X-Forwarded-For: $client" -H "Origin: $BASE_URL" -H 'Accept: application/json' \
+    --data-urlencode "email=$1" --data-urlencode "password=$2" "$BASE_URL/api/auth/login" |
+    awk 'NR == 1 { status = $2 } tolower($1) == "x-wellspring-upstream:" { up = $2 } END { print status, up }' | tr -d '\r'
+}
+read -r status _ < <(sign_in demo@wellspring.test wellspring-demo)
+[[ "$status" == 200 ]] || { echo "cluster e2e: the demo member could not sign in through nginx ($status)" >&2; exit 1; }
+seen=$(psql "$E2E_DATABASE_URL" -Atc "select count(*) from auth.sessions where ip = '$client'")
+((seen >= 1)) || { echo "cluster e2e: a session signed in from $client through nginx was recorded from another address" >&2; exit 1; }
+refused="" upstreams=""
+for attempt in 1 2 3 4 5 6 7 8; do
+  read -r status upstream < <(sign_in "nobody-$client@example.com" "not the password")
+  upstreams+="$upstream "
+  if [[ "$status" == 429 ]]; then refused=$attempt; break; fi
+done
+[[ -n "$refused" ]] || { echo "cluster e2e: 8 failed sign-ins through two instances, none refused" >&2; exit 1; }
+echo "client address through nginx: the session's ip is $client; failed sign-ins refused at attempt $refused, served by $(tr ' ' '\n' <<<"$upstreams" | sort -u | grep -c .) instance(s)"
+
 ((suite_status == 0)) || { echo "cluster e2e: the Playwright subset failed through the proxy" >&2; exit "$suite_status"; }
 say "passed: the suite through nginx with instance a killed and restarted, no acknowledged write lost"
