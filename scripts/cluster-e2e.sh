@@ -3,7 +3,9 @@
 # drives the site through nginx (scripts/cluster.sh) while members write through it too
 # (scripts/cluster-load.mjs write); partway through, instance a is killed (SIGKILL) and
 # started again a few seconds later. The suite must pass, and every write an instance
-# acknowledged must be in the database exactly once.
+# acknowledged must be in the database exactly once. Then: a sign-in through nginx is recorded
+# from the X-Forwarded-For address, and failed sign-ins from one address spread over both
+# instances meet one limit.
 #   scripts/cluster-e2e.sh SERVER_BINARY [spec files...]   (starts its own cluster)
 #   scripts/cluster-e2e.sh [spec files...]                  (inside scripts/cluster.sh)
 # Knobs (environment): CLUSTER_KILL_AFTER seconds into the suite (default 25),
