@@ -211,7 +211,8 @@ events { worker_connections 4096; }
 http {
   log_format cluster '\$remote_addr [\$time_iso8601] "\$request" \$status \$body_bytes_sent '
                      'upstream=\$upstream_addr upstream_status=\$upstream_status '
-                     'request_time=\$request_time upstream_time=\$upstream_response_time';
+                     'request_time=\$request_time upstream_time=\$upstream_response_time '
+                     'msec=\$msec';
   access_log $prefix/access.log cluster;
   client_body_temp_path $prefix/tmp/body;
   proxy_temp_path $prefix/tmp/proxy;
