@@ -115,8 +115,9 @@ shift
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server}"
 hash_file=$(test_hash_file)
 [[ -f "$hash_file" && -d target/site/pkg ]] || die "build the bundle first (cargo leptos build --release); no $hash_file or target/site/pkg"
+# Debian puts it in /usr/sbin, which is not on every user's PATH.
 nginx_bin=$(command -v nginx || true)
-[[ -n "$nginx_bin" ]] || { [[ -x /usr/sbin/nginx ]] && nginx_bin=/usr/sbin/nginx; }
+if [[ -z "$nginx_bin" && -x /usr/sbin/nginx ]]; then nginx_bin=/usr/sbin/nginx; fi
 [[ -n "$nginx_bin" ]] || die "nginx is not installed (scripts/install.sh --test installs it)"
 
 CLUSTER_DIR=$(mktemp -d -t wellspring-cluster.XXXXXX)
