@@ -41,7 +41,7 @@ export ROLLING_REPORT_ONLY=1
 scripts/cluster.sh "$bin" scripts/rolling-restart.sh | tee "$work/report.txt"
 {
   printf '\n## Two instances behind nginx: rolling restart (bench/cluster.sh, %s, %s)\n\n```' \
-    "$(date -u '+%Y-%m-%d %H:%M UTC')" "$(basename "$(dirname "$bin")")"
+    "$(date -u '+%Y-%m-%d %H:%M UTC')" "$bin"
   cat "$work/report.txt"
   printf '```\n'
 } >>bench/results/latest.md
