@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
+. scripts/server-env.sh
 server_bin=$1
 shift
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server}"
@@ -22,34 +23,15 @@ trap on_exit EXIT
 e2e_db="wellspring_e2e_$$"
 psql "$DATABASE_URL" -qc "drop database if exists $e2e_db" -c "create database $e2e_db" >/dev/null
 cleanup+=("psql '$DATABASE_URL' -qc 'drop database if exists $e2e_db with (force)' >/dev/null")
-e2e_url="${DATABASE_URL%/*}/$e2e_db"
+e2e_url=$(database_url_for "$DATABASE_URL" "$e2e_db")
 # Pictures go to a folder of this run's own, removed with it.
 media_dir=$(mktemp -d)
 cleanup+=("rm -rf '$media_dir'")
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+port=$(free_port)
 mkdir -p target
 log=target/e2e-server.log
-# Every browser in the suite signs up from loopback, dozens a minute when specs run close
-# together: the per-address sign-up and mail limits are raised here (they are proved in
-# the integration tests, not by the browser suite). So are the new-member caps: every
-# browser here is a member minutes old.
-# A GitHub sign-in provider is configured (its endpoints are a closed loopback port that is
-# never dialled) so the provider buttons on /login are rendered and their hydration tested.
-# Each request's start is logged (debug) beside its end, so a request that never answered
-# is found by its id in the log printed when the suite fails.
-DATABASE_URL="$e2e_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" \
-  RUST_LOG="warn,wellspring::server::telemetry::request_context=debug" \
-  LEPTOS_HASH_FILES=true LEPTOS_HASH_FILE="$hash_file" \
-  WELLSPRING__LIMITS__SIGN_UP_PER_IP=1000 WELLSPRING__LIMITS__MAIL_PER_IP=1000 \
-  WELLSPRING__LIMITS__NEW_MEMBERS__DAYS=0 \
-  WELLSPRING__MEDIA__LOCAL_DIR="$media_dir" \
-  WELLSPRING__OAUTH__GITHUB__CLIENT_ID=e2e-client WELLSPRING__OAUTH__GITHUB__CLIENT_SECRET=e2e-not-a-secret \
-  WELLSPRING__OAUTH__GITHUB__AUTHORIZE_URL=http://127.0.0.1:9/authorize \
-  WELLSPRING__OAUTH__GITHUB__TOKEN_URL=http://127.0.0.1:9/token \
-  WELLSPRING__OAUTH__GITHUB__USERINFO_URL=http://127.0.0.1:9/user \
-  WELLSPRING__OAUTH__GITHUB__EMAILS_URL=http://127.0.0.1:9/user/emails \
-  WELLSPRING__OAUTH__GITHUB__SCOPES="read:user user:email" \
-  "$server_bin" serve >"$log" 2>&1 &
+test_server_env "$e2e_url" "$media_dir" "$hash_file"
+env "${server_env[@]}" LEPTOS_SITE_ADDR="127.0.0.1:$port" "$server_bin" serve >"$log" 2>&1 &
 server_pid=$!
 cleanup+=("kill $server_pid; wait $server_pid")
 for _ in $(seq 1 150); do

@@ -3,7 +3,8 @@
 # quick when everything is present. Nothing is downloaded from outside the package
 # registries (crates.io, npm, Debian) and the Rust toolchain server.
 #   scripts/install.sh            build tools (wasm target, cargo-leptos, wasm-bindgen, npm packages)
-#   scripts/install.sh --test     also rustfmt, clippy and Chromium for the end-to-end tests
+#   scripts/install.sh --test     also rustfmt, clippy, Chromium for the end-to-end tests and nginx
+#                                 for the two-instance stage
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -85,4 +86,17 @@ fi
 if $want_test && [[ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]]; then
   say "installing Debian's Chromium for the end-to-end tests"
   apt_install chromium
+fi
+
+# nginx, the proxy in front of two instances in the cluster stage (scripts/cluster.sh runs it
+# in a prefix of its own, never as the system's service).
+if $want_test && ! command -v nginx >/dev/null && [[ ! -x /usr/sbin/nginx ]]; then
+  say "installing nginx (the proxy of the two-instance stage)"
+  apt_install nginx-light 2>/dev/null || apt_install nginx
+  # Debian's package may start its own service on port 80: the tests never use it.
+  if command -v systemctl >/dev/null && systemctl is-active --quiet nginx 2>/dev/null; then
+    as_root systemctl disable --now nginx >/dev/null 2>&1 || true
+  elif command -v service >/dev/null; then
+    as_root service nginx stop >/dev/null 2>&1 || true
+  fi
 fi
