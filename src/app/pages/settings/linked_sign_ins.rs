@@ -13,7 +13,7 @@ use crate::{
         form::{FormError, FormSuccess, SubmitButton, action_error, action_output},
         skeleton::Skeleton,
     },
-    domain::{AppError, LinkedSignIn, SettingsNotice},
+    domain::{AppError, LinkedSignIn, SettingsNotice, Viewer},
 };
 use leptos::{form::ActionForm, prelude::*};
 
@@ -27,10 +27,19 @@ pub struct LinkedSignIns {
 }
 
 impl LinkedSignIns {
-    pub fn new() -> Self {
+    /// Asks for the list only once `viewer` says a member is signed in.
+    pub fn new(viewer: Resource<Result<Option<Viewer>, AppError>>) -> Self {
         let unlink = ServerAction::<UnlinkSignIn>::new();
-        let sign_ins =
-            Resource::new_blocking(move || unlink.version().get(), |_| list_linked_sign_ins());
+        let sign_ins = Resource::new_blocking(
+            move || unlink.version().get(),
+            move |_| async move {
+                match viewer.await {
+                    Ok(Some(_)) => list_linked_sign_ins().await,
+                    Ok(None) => Ok(Vec::new()),
+                    Err(error) => Err(error),
+                }
+            },
+        );
         Self { unlink, sign_ins }
     }
 }

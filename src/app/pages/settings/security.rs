@@ -50,11 +50,19 @@ pub fn SecuritySettingsPage() -> impl IntoView {
     let change_password = ServerAction::<ChangePassword>::new();
     let revoke = ServerAction::<RevokeSessions>::new();
     // Changing the password signs other devices out, so both refresh the list.
+    // Asked only of a member: a visitor gets the sign-in prompt, with no 401 from lists
+    // they could never read.
     let sessions = Resource::new_blocking(
         move || (revoke.version().get(), change_password.version().get()),
-        |_| list_sessions(),
+        move |_| async move {
+            match viewer.await {
+                Ok(Some(_)) => list_sessions().await,
+                Ok(None) => Ok(Vec::new()),
+                Err(error) => Err(error),
+            }
+        },
     );
-    let linked = LinkedSignIns::new();
+    let linked = LinkedSignIns::new(viewer);
     view! {
         <Title text="Security"/>
         <SettingsHeader title="Security" current=PATH/>
