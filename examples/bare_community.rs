@@ -101,6 +101,7 @@ async fn main() -> Result<(), BoxError> {
         realtime: None,
         database: Arc::default(),
         route_gates,
+        draining: Arc::default(),
     };
 
     let app = Router::new()

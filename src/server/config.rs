@@ -328,6 +328,11 @@ pub struct ServerSettings {
     pub max_connections: usize,
     /// Longest time shutdown waits for in-flight requests.
     pub shutdown_grace_secs: u64,
+    /// After SIGTERM, how long the instance keeps serving while `/readyz` says "draining"
+    /// and answers ask clients to close their connections, before it stops accepting: the
+    /// time a proxy or Kubernetes needs to take it out of rotation (`http::draining`). 0:
+    /// stop accepting at once (development, tests, a single instance).
+    pub drain_delay_ms: u64,
     /// Largest request body accepted.
     pub body_limit_bytes: usize,
     /// Cookies carry `Secure` and the `__Host-` prefix. Production requires it.
@@ -600,6 +605,9 @@ impl ServerSettings {
     pub fn shutdown_grace(&self) -> Duration {
         Duration::from_secs(self.shutdown_grace_secs)
     }
+    pub fn drain_delay(&self) -> Duration {
+        Duration::from_millis(self.drain_delay_ms)
+    }
     /// `group`'s limits, the server-wide ones filling what it leaves unset.
     pub fn limits(
         &self,
@@ -674,6 +682,7 @@ impl Settings {
             .set_default("server.request_timeout_secs", 30)?
             .set_default("server.header_read_timeout_secs", 10)?
             .set_default("server.shutdown_grace_secs", 20)?
+            .set_default("server.drain_delay_ms", 0)?
             .set_default("server.max_connections", 16384)?
             .set_default("database.health_heartbeat_ms", 1000)?
             .set_default("database.health_probe_timeout_ms", 1000)?
@@ -794,6 +803,7 @@ mod tests {
                 header_read_timeout_secs: 1,
                 max_connections: 1,
                 shutdown_grace_secs: 1,
+                drain_delay_ms: 0,
                 body_limit_bytes: 1,
                 secure_cookies: secure,
                 public_url: "http://127.0.0.1:3000".into(),

@@ -86,6 +86,7 @@ impl Application {
         let state = AppState {
             database: Arc::default(),
             route_gates,
+            draining: Arc::default(),
             media,
             dashboards: Arc::default(),
             realtime,
@@ -151,8 +152,19 @@ impl Application {
         // Live sockets are upgraded connections HTTP draining does not wait for: tell each to
         // go away (the pages reconnect to another instance) as soon as shutdown begins.
         let realtime = self.state.realtime.clone();
+        let draining = self.state.draining.clone();
+        let drain_delay = server.drain_delay();
         let shutdown = async move {
             shutdown.await;
+            // First out of rotation, still serving; then stop accepting (`http::draining`).
+            draining.begin();
+            if !drain_delay.is_zero() {
+                tracing::info!(
+                    delay_ms = drain_delay.as_millis() as u64,
+                    "shutdown requested: /readyz says draining while requests are still served"
+                );
+                tokio::time::sleep(drain_delay).await;
+            }
             if let Some(realtime) = realtime {
                 realtime.close_all();
             }

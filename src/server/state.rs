@@ -38,6 +38,8 @@ pub struct AppState {
     pub database: Arc<crate::server::db::health::DatabaseHealth>,
     /// Each route group's load bounds (`server.groups`).
     pub route_gates: Arc<crate::server::http::route_groups::RouteGates>,
+    /// Set when shutdown begins: `/readyz` says "draining" (`http::draining`).
+    pub draining: Arc<crate::server::http::draining::Draining>,
     /// Live updates (`/realtime`); `None` when `realtime.enabled` is off.
     pub realtime: Option<Arc<crate::server::realtime::Realtime>>,
 }

@@ -13,6 +13,14 @@ pub async fn healthz() -> impl IntoResponse {
 /// While the health watcher knows the database is away it says so at once (a probe with a
 /// 1 s timeout must see a 503, not a hang); otherwise it asks, within a second.
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    // Going away: out of rotation first, while requests are still served (`http::draining`).
+    if state.draining.is_draining() {
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [("cache-control", "no-store"), ("retry-after", "5")],
+            Json(json!({ "status": "draining" })),
+        );
+    }
     let checked = if state.database.is_up() {
         tokio::time::timeout(
             std::time::Duration::from_secs(1),

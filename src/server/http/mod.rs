@@ -5,6 +5,7 @@ pub mod audit_csv;
 pub mod client_ip;
 pub mod database_gate;
 pub mod dev_mailbox;
+pub mod draining;
 pub mod errors;
 pub mod etag;
 pub mod health;

@@ -62,6 +62,7 @@ pub async fn middleware(
     let context = RequestContext::for_request(request.headers().get(REQUEST_ID_HEADER));
     let request_id = context.request_id.clone();
     let method = request.method().clone();
+    let version = request.version();
     let route = request
         .extensions()
         .get::<MatchedPath>()
@@ -113,6 +114,15 @@ pub async fn middleware(
     });
     if let Ok(value) = HeaderValue::from_str(request_id.as_str()) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    // Going away: a kept-alive client opens its next connection elsewhere (HTTP/1.1 only;
+    // HTTP/2 has no such header, and its GOAWAY comes with the drain; an upgrade to a live
+    // socket keeps its own `Connection: upgrade`, and the socket is told to go at the end).
+    if version == axum::http::Version::HTTP_11 && status != 101 && state.draining.is_draining() {
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            HeaderValue::from_static("close"),
+        );
     }
     response
 }
