@@ -8,16 +8,19 @@ fn data_dir() -> std::path::PathBuf {
     ))
 }
 
+/// Starts (initialising on first use) the cluster under `dir`, off the async threads.
+async fn start(dir: &std::path::Path) -> EmbeddedPostgres {
+    let dir = dir.to_owned();
+    tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&dir))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
 #[tokio::test]
 async fn the_embedded_cluster_starts_serves_and_stops() {
     let dir = data_dir();
-    let cluster = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || EmbeddedPostgres::start(&dir)
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let cluster = start(&dir).await;
     let url = cluster.url("postgres");
     let mut conn = PgConnection::connect(&url).await.unwrap();
     let one: i32 = sqlx::query_scalar("select 1")
@@ -54,20 +57,10 @@ async fn the_embedded_cluster_starts_serves_and_stops() {
 #[tokio::test]
 async fn the_embedded_cluster_recovers_from_a_crash() {
     let dir = data_dir();
-    let start = {
-        let dir = dir.clone();
-        move || EmbeddedPostgres::start(&dir)
-    };
-    let first = tokio::task::spawn_blocking(start.clone())
-        .await
-        .unwrap()
-        .unwrap();
+    let first = start(&dir).await;
     // Simulate our process dying without stopping PostgreSQL: the server keeps running.
     std::mem::forget(first);
-    let second = tokio::task::spawn_blocking(start.clone())
-        .await
-        .unwrap()
-        .unwrap();
+    let second = start(&dir).await;
     let mut conn = PgConnection::connect(&second.url("postgres"))
         .await
         .unwrap();
@@ -86,7 +79,7 @@ async fn the_embedded_cluster_recovers_from_a_crash() {
         .next()
         .unwrap_or_else(|| dir.join("postgres/postmaster.pid"));
     std::fs::write(&pid_file, "999999\n/nonexistent\n").unwrap();
-    let third = tokio::task::spawn_blocking(start).await.unwrap().unwrap();
+    let third = start(&dir).await;
     let mut conn = PgConnection::connect(&third.url("postgres")).await.unwrap();
     sqlx::query("select 1").execute(&mut conn).await.unwrap();
     conn.close().await.unwrap();
@@ -101,13 +94,7 @@ async fn the_embedded_cluster_recovers_from_a_crash() {
 async fn operator_commands_find_the_cluster_a_running_server_started() {
     let dir = data_dir();
     assert_eq!(EmbeddedPostgres::running_url(&dir, "postgres"), None);
-    let cluster = tokio::task::spawn_blocking({
-        let dir = dir.clone();
-        move || EmbeddedPostgres::start(&dir)
-    })
-    .await
-    .unwrap()
-    .unwrap();
+    let cluster = start(&dir).await;
     let found = EmbeddedPostgres::running_url(&dir, "postgres").expect("found while it runs");
     assert_eq!(found, cluster.url("postgres"));
     let mut conn = PgConnection::connect(&found).await.unwrap();

@@ -78,8 +78,26 @@ async fn metrics_report_the_job_queue_the_revocation_set_and_recent_events() {
     .execute(&app.pool)
     .await
     .unwrap();
+    // Mail: one due and unsent for ten minutes, one not due yet, one long sent. With no
+    // SMTP transport configured here, nothing drains them meanwhile.
+    sqlx::query(
+        "insert into app.outbox_emails (to_address, subject, body_text, created_at, next_attempt_at, sent_at)
+         values ('a@example.test', 'due', 'x', now() - interval '10 minutes', now() - interval '1 minute', null),
+                ('b@example.test', 'later', 'x', now() - interval '1 hour', now() + interval '1 hour', null),
+                ('c@example.test', 'sent', 'x', now() - interval '2 hours', now() - interval '2 hours', now())",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
     let (status, _, body) = app.get_text("/metrics").await;
     assert_eq!(status, 200);
+    let mail_wait: f64 = body
+        .lines()
+        .find_map(|l| l.strip_prefix("wellspring_mail_outbox_oldest_pending_seconds "))
+        .expect("the outbox's wait is exported")
+        .parse()
+        .unwrap();
+    assert!((600.0..700.0).contains(&mail_wait), "{mail_wait}");
     for line in [
         "wellspring_jobs_waiting 1",
         "wellspring_jobs_parked 1",

@@ -173,35 +173,15 @@ impl EmbeddedPostgres {
         archive::ensure_included(&self.data_dir)?;
         let archive = match &options.wal_archive {
             None => None,
-            Some(dir) => Some(self.private_dir(dir)?),
+            Some(dir) => Some(private_dir(dir, self.run_as.as_ref())?),
         };
         let text = archive::settings_text(options, archive.as_deref())?;
         std::fs::write(self.data_dir.join(archive::SETTINGS), text)
             .context("writing the embedded cluster's settings")
     }
 
-    /// `dir` created if missing (mode 0700, owned by the account PostgreSQL runs as), as an
-    /// absolute path.
-    fn private_dir(&self, dir: &Path) -> anyhow::Result<PathBuf> {
-        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
-        if let Some(account) = &self.run_as {
-            std::os::unix::fs::chown(dir, Some(account.uid), Some(account.gid))
-                .with_context(|| format!("giving {} to {}", dir.display(), account.name))?;
-        }
-        Ok(dir.canonicalize()?)
-    }
-
     fn init(&self) -> anyhow::Result<()> {
-        std::fs::create_dir_all(&self.data_dir)
-            .with_context(|| format!("creating {}", self.data_dir.display()))?;
-        std::fs::set_permissions(&self.data_dir, std::fs::Permissions::from_mode(0o700))?;
-        if let Some(account) = &self.run_as {
-            std::os::unix::fs::chown(&self.data_dir, Some(account.uid), Some(account.gid))
-                .with_context(|| {
-                    format!("giving {} to {}", self.data_dir.display(), account.name)
-                })?;
-        }
+        private_dir(&self.data_dir, self.run_as.as_ref())?;
         let mut initdb = self.command("initdb");
         initdb
             .args([
@@ -400,6 +380,18 @@ fn cluster_dir(base_dir: &Path, account: Option<&Account>) -> anyhow::Result<Pat
         "the data directory's parents are closed to the PostgreSQL account; using another place"
     );
     Ok(fallback)
+}
+
+/// `dir` created if missing (mode 0700, owned by `account`, the one PostgreSQL runs as),
+/// as an absolute path.
+fn private_dir(dir: &Path, account: Option<&Account>) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    if let Some(account) = account {
+        std::os::unix::fs::chown(dir, Some(account.uid), Some(account.gid))
+            .with_context(|| format!("giving {} to {}", dir.display(), account.name))?;
+    }
+    Ok(dir.canonicalize()?)
 }
 
 fn traversable_by_others(dir: &Path) -> bool {

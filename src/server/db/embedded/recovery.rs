@@ -6,7 +6,7 @@
 use super::{
     EmbeddedPostgres,
     archive::{self, ClusterOptions, RecoveryTarget},
-    cluster_dir, is_root, postgres_tool, unprivileged_account,
+    cluster_dir, is_root, postgres_tool, private_dir, unprivileged_account,
 };
 use anyhow::{Context as _, anyhow, bail};
 use std::{
@@ -77,14 +77,7 @@ pub fn recover(
         None
     };
 
-    let cluster = EmbeddedPostgres {
-        data_dir: data_dir.clone(),
-        bin_dir: PathBuf::new(),
-        socket_dir: PathBuf::new(),
-        run_as: run_as.clone(),
-        stopped: true,
-    };
-    cluster.private_dir(&data_dir)?;
+    private_dir(&data_dir, run_as.as_ref())?;
     untar(&base_tar, &data_dir)?;
     let wal_tar = ["pg_wal.tar.gz", "pg_wal.tar"]
         .iter()
