@@ -17,11 +17,14 @@ test:
 install:
 	scripts/install.sh
 
-build: install
-	$(ENV) && cargo leptos build --release && node scripts/precompress.mjs target/site/pkg
+## The release site (server and browser bundle), the way cargo-leptos lays it out, without it;
+## installs what is missing while the server compiles.
+build:
+	scripts/build-site.sh
 
-## Rebuild and reload on every change (development).
-watch: install
+## Rebuild and reload on every change (development; installs cargo-leptos the first time).
+watch:
+	scripts/install.sh --watch
 	$(ENV) && cargo leptos watch
 
 ## Throughput and latency beside a bare baseline; prints a table (not a pass/fail test).

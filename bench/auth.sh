@@ -39,7 +39,7 @@ DISPLAY_NAME="Bench Reader"
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'bench/auth: %s\n' "$*" >&2; exit 1; }
 
-[[ -x "$CARGO_TARGET_DIR/release/wellspring" ]] || die "$CARGO_TARGET_DIR/release/wellspring is missing: run 'make bench' (it builds first) or 'cargo leptos build --release'"
+[[ -x "$CARGO_TARGET_DIR/release/wellspring" ]] || die "$CARGO_TARGET_DIR/release/wellspring is missing: run 'make build' (or 'make bench', which builds first)"
 for tool in curl node python3; do
   command -v "$tool" >/dev/null || die "$tool is needed"
 done

@@ -50,7 +50,7 @@ GOAL_RATIO=0.5
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'bench/community: %s\n' "$*" >&2; exit 1; }
 
-[[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'cargo leptos build --release' (or set BENCH_WELLSPRING_BIN)"
+[[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'make build' (or set BENCH_WELLSPRING_BIN)"
 for tool in curl node psql python3; do
   command -v "$tool" >/dev/null || die "$tool is needed"
 done

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 bin="${BENCH_WELLSPRING_BIN:-$CARGO_TARGET_DIR/release/wellspring}"
-[[ -x "$bin" ]] || { echo "bench/dr-drill: $bin is missing: run 'cargo leptos build --release'" >&2; exit 1; }
+[[ -x "$bin" ]] || { echo "bench/dr-drill: $bin is missing: run 'make build'" >&2; exit 1; }
 mkdir -p bench/results
 out=$(mktemp)
 DRILL_POSTS="${BENCH_DR_POSTS:-200000}" DRILL_WRITE_SECS="${BENCH_DR_WRITE_SECS:-30}" \

@@ -33,7 +33,7 @@ say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'bench/moderation: %s\n' "$*" >&2; exit 1; }
 
 [[ -n "${DATABASE_URL:-}" ]] || { echo "bench/moderation: skipped (needs DATABASE_URL)" >&2; exit 0; }
-[[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'cargo leptos build --release'"
+[[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'make build'"
 for tool in curl node psql pgbench python3 oha; do
   command -v "$tool" >/dev/null || die "$tool is needed (oha: bench/community.sh installs it)"
 done

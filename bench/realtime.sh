@@ -22,7 +22,7 @@ die() { printf 'bench/realtime: %s\n' "$*" >&2; exit 1; }
 : "${DATABASE_URL:?bench/realtime needs DATABASE_URL (a PostgreSQL server both instances share)}"
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 WS_BIN="${BENCH_WELLSPRING_BIN:-$TARGET_DIR/release/wellspring}"
-[[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'cargo leptos build --release'"
+[[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'make build'"
 SUBSCRIBERS="${BENCH_REALTIME_SUBSCRIBERS:-100,1000}"
 EVENTS="${BENCH_REALTIME_EVENTS:-200}"
 RATES="${BENCH_REALTIME_RATES:-50,100,200,400,800}"

@@ -25,7 +25,7 @@ say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'bench/resilience: %s\n' "$*" >&2; exit 1; }
 TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 WS_BIN="${BENCH_WELLSPRING_BIN:-$TARGET_DIR/release/wellspring}"
-[[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'cargo leptos build --release'"
+[[ -x "$WS_BIN" ]] || die "$WS_BIN is missing: run 'make build'"
 POSTS="${BENCH_RESILIENCE_POSTS:-200000}"
 MEMBERS=$((POSTS / 40 > 50 ? POSTS / 40 : 50)) # as bench/community.sh: 5,000 members, 1,000,000 replies
 COMMENTS=$((POSTS * 5))

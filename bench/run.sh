@@ -24,8 +24,8 @@ RESULTS=bench/results/latest.md
 say() { printf '\033[1;34m==> %s\033[0m\n' "$*" >&2; }
 die() { printf 'bench: %s\n' "$*" >&2; exit 1; }
 
-[[ -x "$CARGO_TARGET_DIR/release/wellspring" ]] || die "$CARGO_TARGET_DIR/release/wellspring is missing: run 'make bench' (it builds first) or 'cargo leptos build --release'"
-[[ -d target/site/pkg ]] || die "target/site/pkg is missing: run 'cargo leptos build --release'"
+[[ -x "$CARGO_TARGET_DIR/release/wellspring" ]] || die "$CARGO_TARGET_DIR/release/wellspring is missing: run 'make build' (or 'make bench', which builds first)"
+[[ -d target/site/pkg ]] || die "target/site/pkg is missing: run 'make build'"
 for tool in curl node gzip python3; do
   command -v "$tool" >/dev/null || die "$tool is needed"
 done

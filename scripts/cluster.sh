@@ -114,7 +114,7 @@ shift
 [[ -x "$server_bin" ]] || die "no server binary at $server_bin"
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server}"
 hash_file=$(test_hash_file)
-[[ -f "$hash_file" && -d target/site/pkg ]] || die "build the bundle first (cargo leptos build --release); no $hash_file or target/site/pkg"
+[[ -f "$hash_file" && -d target/site/pkg ]] || die "build the bundle first (make build); no $hash_file or target/site/pkg"
 # Debian puts it in /usr/sbin, which is not on every user's PATH.
 nginx_bin=$(command -v nginx || true)
 if [[ -z "$nginx_bin" && -x /usr/sbin/nginx ]]; then nginx_bin=/usr/sbin/nginx; fi

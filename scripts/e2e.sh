@@ -2,8 +2,8 @@
 # The end-to-end suite: serves the site with the given server binary on a free port, over a
 # fresh database on DATABASE_URL's server, and drives it in Chromium with Playwright.
 #   scripts/e2e.sh SERVER_BINARY [playwright args...]
-# The browser bundle must already be in target/site (`cargo leptos build --release`); the
-# server finds its hashed file names in the hash file cargo-leptos wrote beside the release
+# The browser bundle must already be in target/site (`make build`); the
+# server finds its hashed file names in the hash file the build wrote beside the release
 # binary, wherever the given binary lives.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +14,7 @@ shift
 : "${DATABASE_URL:?DATABASE_URL must point at a PostgreSQL server}"
 hash_file="$CARGO_TARGET_DIR/release/hash.txt"
 [[ -x "$server_bin" ]] || { echo "e2e: no server binary at $server_bin" >&2; exit 1; }
-[[ -f "$hash_file" && -d target/site/pkg ]] || { echo "e2e: build the bundle first (cargo leptos build --release)" >&2; exit 1; }
+[[ -f "$hash_file" && -d target/site/pkg ]] || { echo "e2e: build the bundle first (make build)" >&2; exit 1; }
 
 cleanup=()
 on_exit() { for ((i = ${#cleanup[@]} - 1; i >= 0; i--)); do eval "${cleanup[i]}" || true; done; }

@@ -7,7 +7,7 @@
 # what is stale, with one hole that a shared directory opens and `target_dir_claim` closes;
 # sourcing this file runs it, so every entry point that builds (make, the test and bench
 # scripts) claims the directory for its checkout first.
-export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+export PATH="$PWD/node_modules/.bin:${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/wellspring/target}"
 mkdir -p "$CARGO_TARGET_DIR"

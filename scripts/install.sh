@@ -2,14 +2,19 @@
 # Installs whatever this machine is missing to build and run Wellspring. Idempotent and
 # quick when everything is present. Nothing is downloaded from outside the package
 # registries (crates.io, npm, Debian) and the Rust toolchain server.
-#   scripts/install.sh            build tools (wasm target, cargo-leptos, wasm-bindgen, npm packages)
-#   scripts/install.sh --test     also rustfmt, clippy, Chromium for the end-to-end tests and nginx
-#                                 for the two-instance stage
+#   scripts/install.sh            build tools (wasm target, wasm-bindgen, npm packages)
+#   scripts/install.sh --test     also rustfmt, clippy, Chromium for the end-to-end tests, nginx
+#                                 for the two-instance stage and Trunk for the design-system gallery
+#   scripts/install.sh --watch    also cargo-leptos, for `make watch` (nothing else needs it:
+#                                 scripts/build-site.sh builds the release site without it)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-want_test=false
-[[ "${1:-}" == "--test" ]] && want_test=true
+want_test=false want_watch=false
+case "${1:-}" in
+  --test) want_test=true ;;
+  --watch) want_watch=true ;;
+esac
 
 say() { printf '\033[1;32m==>\033[0m %s\n' "$*"; }
 as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else echo "need root for: $*" >&2; return 1; fi; }
@@ -38,16 +43,16 @@ fi
 
 # Build tools are built for speed of building, not of running: cargo-leptos' own release
 # profile asks for full LTO in one codegen unit, which took 22 of a fresh machine's first 27
-# minutes. It only orchestrates (wasm-bindgen and wasm-opt run as their own programs), so
-# it is built without LTO, in 16 units, at opt-level 1: about a quarter of the time. Cargo
-# reads these variables over the installed crate's own profile.
+# minutes. Tools that only orchestrate (cargo-leptos, Trunk: wasm-bindgen and wasm-opt run as
+# their own programs) are built without LTO, in 16 units, at opt-level 1: about a quarter of
+# the time. Cargo reads these variables over the installed crate's own profile.
 tool_profile=(env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16
   CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false CARGO_PROFILE_RELEASE_STRIP=true)
 
 # cargo-leptos 0.3.11 needs a newer rustc; no_downloads makes it use wasm-bindgen, wasm-opt
 # and tailwindcss from PATH instead of fetching them.
-if [[ "$(cargo leptos --version 2>/dev/null || true)" != *"0.3.10"* ]]; then
-  say "installing cargo-leptos 0.3.10 (about 6 minutes on two cores, once)"
+if $want_watch && [[ "$(cargo leptos --version 2>/dev/null || true)" != *"0.3.10"* ]]; then
+  say "installing cargo-leptos 0.3.10 for make watch (about 10 minutes on two cores, once)"
   "${tool_profile[@]}" cargo install cargo-leptos --version 0.3.10 --locked --features no_downloads
 fi
 
@@ -58,6 +63,14 @@ if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wbg" ]];
   say "installing wasm-bindgen-cli $wbg (about 3 minutes, once)"
   env CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
     cargo install wasm-bindgen-cli --version "=$wbg" --force
+fi
+
+# Trunk builds the design-system gallery (gallery/, Trunk.toml) in `make test`, so it cannot
+# rot. Without its update check (which would call crates.io on every run); Trunk.toml keeps
+# it offline: it uses the wasm-bindgen above and never downloads a tool.
+if $want_test && [[ "$(trunk --version 2>/dev/null || true)" != "trunk 0.21.14" ]]; then
+  say "installing Trunk 0.21.14 for the design-system gallery (about 6 minutes on two cores, once)"
+  "${tool_profile[@]}" cargo install trunk --version 0.21.14 --locked --no-default-features --features rustls
 fi
 
 # Tailwind, wasm-opt (npm's binaryen; Debian's older one breaks hydration) and Playwright.

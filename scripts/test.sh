@@ -8,7 +8,8 @@
 #   server:  clippy (all targets) → unit and integration tests (dev profile; this build also
 #            makes the server binary the end-to-end tests drive)
 #   browser: clippy (wasm, the library only) → the release bundle (wasm-release profile),
-#            in the background, in "$CARGO_TARGET_DIR/front" (cargo-leptos' own front dir)
+#            in the background, in "$CARGO_TARGET_DIR/front" (cargo-leptos' own front dir),
+#            by scripts/build-site.sh as `make run` builds it
 # then the end-to-end tests, once both are done, and the same binary twice behind nginx.
 # Nothing is built twice in one profile: the server is compiled once (dev), the browser
 # bundle once (wasm-release), and the release server binary, which `make run` and the
@@ -56,7 +57,7 @@ trap on_exit EXIT
 
 stage "install what is missing" scripts/install.sh --test
 
-stage "format" cargo fmt --check
+stage "format" cargo fmt --all --check
 
 # Alert rules and their tests, workflows, Kubernetes manifests, new migrations: seconds, so
 # before anything compiles.
@@ -68,13 +69,18 @@ browser_line() {
     cargo clippy --lib --features hydrate --target wasm32-unknown-unknown --target-dir "$front" -- -D warnings
   # A cache must never make a failing change pass: proved on the lint just cached.
   stage "cache: an edit is always rebuilt" scripts/check-rebuild.sh
-  stage "browser bundle (wasm-release)" cargo leptos build --release --frontend-only
-  stage "precompress the bundle" node scripts/precompress.mjs target/site/pkg
+  # The bundle `make run` serves, built the same way (and precompressed).
+  stage "browser bundle (wasm-release)" scripts/build-site.sh --front
   stage "bundle budget (brotli wasm)" node scripts/bundle-budget.mjs target/site/pkg
+  # The design-system gallery (gallery/, Trunk.toml), compiled in the browser line's own
+  # target directory; checked in Chromium after the end-to-end tests.
+  stage "lints: gallery (wasm)" \
+    cargo clippy -p wellspring-gallery --target wasm32-unknown-unknown --target-dir "$front" -- -D warnings
+  CARGO_TARGET_DIR="$front" stage "design-system gallery (trunk build)" trunk build
 }
 say "browser line started in the background (its output follows the server line)"
 # Its own process group (set -m), so a failure on the server line stops all of it, cargo
-# and cargo-leptos included, instead of leaving a build holding the lock.
+# and wasm-bindgen included, instead of leaving a build holding the lock.
 set -m
 browser_line >"$work/browser.log" 2>&1 &
 browser_pid=$!
@@ -111,6 +117,11 @@ cat "$work/browser.log"
 ((browser_status == 0)) || { echo "the browser line failed (above)" >&2; exit 1; }
 
 stage "end-to-end tests in Chromium" scripts/e2e.sh "$CARGO_TARGET_DIR/debug/wellspring"
+
+# The gallery as a designer runs it (`trunk serve`), every frame checked, axe in both schemes.
+GALLERY_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])') \
+  CARGO_TARGET_DIR="$front" stage "design-system gallery in Chromium" \
+  npx playwright test --config gallery/playwright.config.ts
 
 # Production runs several instances behind a proxy (issue 17). The same binary twice over one
 # database behind nginx: a subset of the suite through it with one instance killed and

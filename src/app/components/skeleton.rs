@@ -5,7 +5,9 @@ use leptos::prelude::*;
 #[component]
 pub fn Skeleton(#[prop(default = 3)] lines: usize) -> impl IntoView {
     view! {
-        <div class="space-y-3" aria-busy="true" aria-label="Loading">
+        // A status, so its label is announced (a plain div may not carry one: axe,
+        // aria-prohibited-attr, found by the gallery).
+        <div class="space-y-3" role="status" aria-busy="true" aria-label="Loading">
             {(0..lines)
                 .map(|i| {
                     let width = if i + 1 == lines { "w-2/3" } else { "w-full" };
