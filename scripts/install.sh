@@ -25,6 +25,11 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
 }
 
+# Tools compile in a target directory of their own (cargo install's temporary one), never in
+# the shared one: `make run` compiles the server there meanwhile, and cargo's lock on it would
+# make the tools wait for the whole server build.
+unset CARGO_TARGET_DIR
+
 command -v cargo >/dev/null || { echo "Rust is missing: install it with rustup (https://rustup.rs)." >&2; exit 1; }
 command -v npm >/dev/null || { say "installing Node.js and npm"; apt_install nodejs npm; }
 
