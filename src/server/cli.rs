@@ -12,7 +12,10 @@ use crate::server::{
 };
 use anyhow::Context;
 use clap::{Parser, Subcommand};
-use std::{path::Path, process::ExitCode};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 #[derive(Parser)]
 #[command(
@@ -58,13 +61,15 @@ enum Command {
     /// Back up the database (pg_dump, one snapshot) and the pictures into a new folder,
     /// with a manifest of every table's rows and checksum and every file's SHA-256.
     Backup {
-        /// Where the backup folder is made.
+        /// Where the backup folder is made: a folder, or `s3://bucket/prefix` (reached with
+        /// `[media.s3]`'s connection, else the AWS_* variables).
         #[arg(long, default_value = ".data/backups")]
-        to: std::path::PathBuf,
+        to: String,
     },
     /// Prove a backup: check its files, restore it into a scratch database on the same
     /// server, compare every table with the manifest; exits non-zero on any difference.
-    VerifyBackup { path: std::path::PathBuf },
+    /// PATH is a backup folder, or `s3://bucket/prefix/wellspring-<time>`.
+    VerifyBackup { path: String },
     /// A physical copy of the whole cluster (pg_basebackup) for point-in-time recovery:
     /// the archived WAL (`database.wal_archive_dir`) is replayed onto it by
     /// `restore --to-time`.
@@ -77,7 +82,9 @@ enum Command {
     /// or, with --to-time, put a base backup back as the embedded cluster and replay the
     /// WAL archive up to a moment (`latest`: all of it).
     Restore {
-        path: std::path::PathBuf,
+        /// A backup folder (`s3://bucket/prefix/wellspring-<time>` too, with --into), or a
+        /// base backup's folder with --to-time.
+        path: String,
         /// The target database's URL.
         #[arg(long, conflicts_with = "to_time", required_unless_present = "to_time")]
         into: Option<String>,
@@ -140,7 +147,7 @@ pub async fn run() -> ExitCode {
             to_time: Some(to_time),
             yes,
             ..
-        } => run_restore_to_time(settings, &path, &to_time, yes).await,
+        } => run_restore_to_time(settings, Path::new(&path), &to_time, yes).await,
         Command::Restore { .. } => Err(anyhow::anyhow!(
             "restore needs --into DATABASE_URL, or --to-time with a base backup"
         )),
@@ -202,12 +209,30 @@ fn print_report(report: &crate::server::backup::restore::Report) {
     }
 }
 
-async fn run_backup(settings: Settings, to: &Path) -> anyhow::Result<()> {
+async fn run_backup(settings: Settings, to: &str) -> anyhow::Result<()> {
+    use crate::server::backup::{Scratch, offsite};
+    let place = offsite::Place::parse(to)?;
+    // A backup for a bucket is made in a private scratch folder, uploaded, then dropped.
+    let scratch = Scratch::new()?;
+    let local = match &place {
+        offsite::Place::Folder(folder) => folder.clone(),
+        offsite::Place::Bucket { .. } => scratch.path().to_path_buf(),
+    };
     let (url, database) = owner_url(&settings).await?;
     let store = crate::server::media::store::open(&settings.media)?;
     let started = std::time::Instant::now();
     let key = settings.backup.key()?;
-    let made = crate::server::backup::make::backup(&url, store, to, key.as_ref()).await;
+    let made = crate::server::backup::make::backup(&url, store, &local, key.as_ref()).await;
+    let made = match (made, &place) {
+        (Ok((folder, manifest)), offsite::Place::Bucket { bucket, prefix }) => {
+            let uploaded = match offsite::open(bucket, &settings.media) {
+                Ok(remote) => offsite::upload(remote, &folder, &manifest, prefix).await,
+                Err(error) => Err(error),
+            };
+            uploaded.map(|base| (PathBuf::from(format!("s3://{bucket}/{base}")), manifest))
+        }
+        (made, _) => made,
+    };
     let made = match made {
         Ok((folder, manifest)) => {
             let detail = serde_json::json!({
@@ -238,15 +263,33 @@ async fn run_backup(settings: Settings, to: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run_verify(settings: Settings, path: &Path) -> anyhow::Result<()> {
+/// The local folder of the backup at `path`: itself, or (`s3://…`) fetched into `scratch`.
+async fn fetched(
+    settings: &Settings,
+    path: &str,
+    scratch: &crate::server::backup::Scratch,
+) -> anyhow::Result<PathBuf> {
+    use crate::server::backup::offsite;
+    match offsite::Place::parse(path)? {
+        offsite::Place::Folder(folder) => Ok(folder),
+        offsite::Place::Bucket { bucket, prefix } => {
+            let remote = offsite::open(&bucket, &settings.media)?;
+            offsite::download(remote.as_ref(), &prefix, scratch.path()).await
+        }
+    }
+}
+
+async fn run_verify(settings: Settings, path: &str) -> anyhow::Result<()> {
+    let scratch = crate::server::backup::Scratch::new()?;
+    let folder = fetched(&settings, path, &scratch).await?;
     let (url, database) = owner_url(&settings).await?;
     let started = std::time::Instant::now();
     let key = settings.backup.key()?;
-    let report = crate::server::backup::verify::verify(path, &url, key.as_ref()).await;
+    let report = crate::server::backup::verify::verify(&folder, &url, key.as_ref()).await;
     let report = match report {
         Ok(report) => {
             let detail = serde_json::json!({
-                "folder": path.display().to_string(),
+                "folder": path,
                 "tables": report.tables,
                 "rows": report.rows,
                 "differences": report.problems,
@@ -262,12 +305,10 @@ async fn run_verify(settings: Settings, path: &Path) -> anyhow::Result<()> {
     print_report(&report);
     anyhow::ensure!(
         report.problems.is_empty(),
-        "the backup in {} does not restore to what its manifest says",
-        path.display()
+        "the backup in {path} does not restore to what its manifest says"
     );
     println!(
-        "The backup in {} restores to exactly what its manifest says ({:.1} s).",
-        path.display(),
+        "The backup in {path} restores to exactly what its manifest says ({:.1} s).",
         started.elapsed().as_secs_f64()
     );
     Ok(())
@@ -275,7 +316,7 @@ async fn run_verify(settings: Settings, path: &Path) -> anyhow::Result<()> {
 
 async fn run_restore(
     settings: Settings,
-    path: &Path,
+    path: &str,
     into: &str,
     force: bool,
     yes: bool,
@@ -287,8 +328,7 @@ async fn run_restore(
         .to_owned();
     if !yes {
         println!(
-            "This restores {} into the database \"{name}\"{}. Type the database's name to go on:",
-            path.display(),
+            "This restores {path} into the database \"{name}\"{}. Type the database's name to go on:",
             if force {
                 ", replacing what is there"
             } else {
@@ -302,14 +342,16 @@ async fn run_restore(
             "not confirmed; nothing was restored (pass --yes to skip the question in scripts)"
         );
     }
+    let scratch = crate::server::backup::Scratch::new()?;
+    let folder = fetched(&settings, path, &scratch).await?;
     let store = crate::server::media::store::open(&settings.media)?;
     let key = settings.backup.key()?;
     let report =
-        crate::server::backup::restore::restore(path, into, store.as_ref(), force, key.as_ref())
+        crate::server::backup::restore::restore(&folder, into, store.as_ref(), force, key.as_ref())
             .await?;
     print_report(&report);
     let detail = serde_json::json!({
-        "folder": path.display().to_string(),
+        "folder": path,
         "tables": report.tables,
         "rows": report.rows,
         "pictures": report.pictures,
@@ -321,7 +363,7 @@ async fn run_restore(
         report.problems.is_empty(),
         "the restored database differs from the backup's manifest"
     );
-    println!("Restored {} into \"{name}\".", path.display());
+    println!("Restored {path} into \"{name}\".");
     Ok(())
 }
 

@@ -380,3 +380,148 @@ async fn no_backup_is_exported_as_never_and_no_backup_is_made_unless_scheduled()
             .unwrap();
     assert_eq!(made, 0);
 }
+
+#[tokio::test]
+async fn a_backup_goes_to_an_s3_bucket_and_is_proven_and_restored_from_there() {
+    let app = spawn_app().await;
+    let chief = admin(&app, "offsite", "Offsite Keeper").await;
+    create_circle(&app, &chief, "far-garden", "public", false).await;
+    let (endpoint, pictures) = crate::media::s3_bucket().await;
+    let (_, backups) = crate::media::s3_bucket().await;
+    let http = reqwest::Client::new();
+    // One picture in the media bucket, put there the way the store keeps them.
+    let picture_key = "avatars/00000000-0000-0000-0000-000000000001/64";
+    let put = http
+        .put(format!("{endpoint}/{pictures}/{picture_key}"))
+        .body("not really a picture")
+        .send()
+        .await
+        .unwrap();
+    assert!(put.status().is_success(), "{}", put.status());
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_wellspring"))
+            .args(args)
+            .env("DATABASE_URL", &app.database_url)
+            .env("WELLSPRING__MEDIA__S3__BUCKET", &pictures)
+            .env("WELLSPRING__MEDIA__S3__ENDPOINT", &endpoint)
+            .env("WELLSPRING__MEDIA__S3__ACCESS_KEY_ID", "testing")
+            .env("WELLSPRING__MEDIA__S3__SECRET_ACCESS_KEY", "testing")
+            .env("WELLSPRING__MEDIA__S3__ALLOW_HTTP", "true")
+            .env("RUST_LOG", "warn")
+            .stdin(std::process::Stdio::null())
+            .output()
+            .expect("the wellspring binary runs")
+    };
+
+    let made = run(&["backup", "--to", &format!("s3://{backups}/nightly/")]);
+    let said = String::from_utf8_lossy(&made.stdout).into_owned();
+    assert!(
+        made.status.success(),
+        "{said}{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let address = said
+        .split_whitespace()
+        .find(|word| word.starts_with("s3://"))
+        .map(|word| word.trim_end_matches(|c: char| !c.is_ascii_alphanumeric()))
+        .expect("the backup's address is printed")
+        .to_owned();
+    assert!(
+        address.starts_with(&format!("s3://{backups}/nightly/wellspring-")),
+        "{address}"
+    );
+    assert!(address.ends_with('Z'), "{address}");
+    // In the bucket: the dump, the picture and the manifest, under the backup's folder.
+    let listing = http
+        .get(format!("{endpoint}/{backups}?list-type=2"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let folder = address.trim_start_matches(&format!("s3://{backups}/"));
+    for file in [
+        "database.dump",
+        "manifest.json",
+        &format!("media/{picture_key}"),
+    ] {
+        assert!(
+            listing.contains(&format!("<Key>{folder}/{file}</Key>")),
+            "{file} is not in the bucket: {listing}"
+        );
+    }
+
+    let proven = run(&["verify-backup", &address]);
+    assert!(
+        proven.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&proven.stdout),
+        String::from_utf8_lossy(&proven.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&proven.stdout)
+            .contains("restores to exactly what its manifest says")
+    );
+
+    let target = TestDatabase::empty().await;
+    let restored = run(&["restore", &address, "--into", &target.url, "--yes"]);
+    assert!(
+        restored.status.success(),
+        "{}",
+        String::from_utf8_lossy(&restored.stderr)
+    );
+    let mut conn = PgConnection::connect(&target.url).await.unwrap();
+    let circle: String =
+        sqlx::query_scalar("select name from app.circles where slug = 'far-garden'")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+    assert_eq!(circle, "far-garden");
+
+    // A folder with no backup in it, and a dump damaged in the bucket, are refused plainly.
+    let nothing = run(&[
+        "verify-backup",
+        &format!("s3://{backups}/nightly/wellspring-20200101T000000.000Z"),
+    ]);
+    assert!(!nothing.status.success());
+    assert!(
+        String::from_utf8_lossy(&nothing.stderr).contains("has no manifest"),
+        "{}",
+        String::from_utf8_lossy(&nothing.stderr)
+    );
+    // Damaged in the bucket, through the same signed S3 API the binary uses.
+    let mut media = wellspring::server::config::MediaSettings::default();
+    media.s3 = Some(wellspring::server::config::S3Settings {
+        bucket: pictures.clone(),
+        endpoint: Some(endpoint.clone()),
+        region: "us-east-1".into(),
+        access_key_id: "testing".into(),
+        secret_access_key: "testing".to_owned().into(),
+        allow_http: true,
+    });
+    let remote = wellspring::server::backup::offsite::open(&backups, &media).unwrap();
+    remote
+        .put(
+            &format!("{folder}/database.dump").as_str().into(),
+            b"damaged".to_vec().into(),
+        )
+        .await
+        .expect("the dump is replaced in the bucket");
+    let refused = run(&["verify-backup", &address]);
+    assert!(!refused.status.success(), "a damaged dump was accepted");
+    assert!(
+        String::from_utf8_lossy(&refused.stdout)
+            .contains("database.dump: 7 bytes, the manifest says"),
+        "{}",
+        String::from_utf8_lossy(&refused.stdout)
+    );
+
+    let folders: Vec<String> = sqlx::query_scalar(
+        "select detail->>'folder' from auth.audit_log where event = 'backup_made'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(folders, [address]);
+}

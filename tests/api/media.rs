@@ -38,7 +38,7 @@ async fn app_on(store: Store, customise: impl FnOnce(&mut Settings)) -> TestApp 
 }
 
 /// Creates a fresh bucket on the test S3 server and returns (endpoint, bucket).
-async fn s3_bucket() -> (String, String) {
+pub(crate) async fn s3_bucket() -> (String, String) {
     let endpoint = std::env::var("WELLSPRING_TEST_S3_ENDPOINT").unwrap_or_else(|_| {
         panic!(
             "WELLSPRING_TEST_S3_ENDPOINT is not set: the S3 half of the media tests needs an \

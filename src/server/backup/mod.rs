@@ -9,6 +9,7 @@ pub mod base;
 pub mod facts;
 pub mod make;
 pub mod manifest;
+pub mod offsite;
 pub mod restore;
 pub mod retention;
 pub mod roles;
