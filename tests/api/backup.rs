@@ -491,15 +491,17 @@ async fn a_backup_goes_to_an_s3_bucket_and_is_proven_and_restored_from_there() {
         String::from_utf8_lossy(&nothing.stderr)
     );
     // Damaged in the bucket, through the same signed S3 API the binary uses.
-    let mut media = wellspring::server::config::MediaSettings::default();
-    media.s3 = Some(wellspring::server::config::S3Settings {
-        bucket: pictures.clone(),
-        endpoint: Some(endpoint.clone()),
-        region: "us-east-1".into(),
-        access_key_id: "testing".into(),
-        secret_access_key: "testing".to_owned().into(),
-        allow_http: true,
-    });
+    let media = wellspring::server::config::MediaSettings {
+        s3: Some(wellspring::server::config::S3Settings {
+            bucket: pictures.clone(),
+            endpoint: Some(endpoint.clone()),
+            region: "us-east-1".into(),
+            access_key_id: "testing".into(),
+            secret_access_key: "testing".to_owned().into(),
+            allow_http: true,
+        }),
+        ..Default::default()
+    };
     let remote = wellspring::server::backup::offsite::open(&backups, &media).unwrap();
     remote
         .put(
