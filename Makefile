@@ -7,8 +7,11 @@ ENV := . scripts/env.sh
 .PHONY: run test build install watch bench
 
 ## Install what is missing, build, and serve http://127.0.0.1:3000 on an embedded PostgreSQL.
-run: build
-	$(ENV) && "$$CARGO_TARGET_DIR/release/wellspring" serve
+## The server is built in the dev profile, the one the end-to-end tests drive (about half the
+## compile time of release); `make build` and `make bench` build the release server.
+run:
+	scripts/build-site.sh --dev
+	$(ENV) && "$$CARGO_TARGET_DIR/debug/wellspring" serve
 
 ## Install what is missing and run every check: format, lints, unit, integration, end-to-end.
 test:

@@ -3,7 +3,9 @@
 # `cargo leptos build --release` lays it out (target/site, hashed file names, hash.txt beside
 # the binary), without needing cargo-leptos. `make run` uses it, and so does `make test` for
 # the bundle it measures and drives, so the site people run is the site that was tested.
-#   scripts/build-site.sh              install what is missing, then both halves
+#   scripts/build-site.sh              install what is missing, then both halves (release server)
+#   scripts/build-site.sh --dev        the same with the server in the dev profile, the profile the
+#                                      end-to-end tests drive, in about half the compile time (make run)
 #   scripts/build-site.sh --front      the browser bundle only (make test; the server comes from its tests)
 #
 # Why not cargo-leptos here: it compiles swc, lightningcss, gix and git2 (with OpenSSL) to
@@ -18,8 +20,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
 
-want_server=true
-[[ "${1:-}" == "--front" ]] && want_server=false
+want_server=true server_profile=release
+case "${1:-}" in
+  --front) want_server=false ;;
+  --dev) server_profile=dev ;;
+esac
 
 started=$SECONDS
 log_dir=$(mktemp -d)
@@ -42,10 +47,16 @@ release_dir="$CARGO_TARGET_DIR/release"
 
 server_pid=""
 if $want_server; then
-  say "compiling the server (release; about 9 minutes the first time, seconds after) — in the background"
+  if [[ $server_profile == release ]]; then
+    say "compiling the server (release; about 15 minutes the first time, beside the rest; seconds after) — in the background"
+    server_build=(env "${leptos_env[@]}" cargo build --release --bin wellspring --no-default-features --features ssr)
+  else
+    # No LEPTOS_* settings, as in the test build: they would change Leptos' fingerprints.
+    say "compiling the server (dev profile; about 9 minutes the first time, beside the rest; seconds after) — in the background"
+    server_build=(cargo build --bin wellspring --no-default-features --features ssr)
+  fi
   server_started=$SECONDS
-  ( env "${leptos_env[@]}" cargo build --release --bin wellspring --no-default-features --features ssr \
-      >"$log_dir/server.log" 2>&1 ) &
+  ( "${server_build[@]}" >"$log_dir/server.log" 2>&1 ) &
   server_pid=$!
   # Stop it too if this script stops early.
   trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$log_dir"' EXIT
@@ -94,8 +105,12 @@ for ext in js wasm css; do
   mv "$pkg/wellspring.$ext" "$pkg/wellspring.$hash.$ext"
   hashes+="$ext: $hash"$'\n'
 done
-mkdir -p "$release_dir"
-printf '%s' "$hashes" >"$release_dir/hash.txt"
+# Beside the release binary, where cargo-leptos puts it and the end-to-end runs read it, and
+# beside the dev binary, which reads it from its own folder.
+for dir in "$release_dir" "$CARGO_TARGET_DIR/debug"; do
+  mkdir -p "$dir"
+  printf '%s' "$hashes" >"$dir/hash.txt"
+done
 node scripts/precompress.mjs "$pkg"
 took "assembled" "$assemble_started"
 
