@@ -31,6 +31,9 @@ async function sheetIn(page: Page, title: string): Promise<Frame> {
 }
 
 test("the gallery shows every component in four frames, each in its scheme and width", async ({ page, pageProblems }) => {
+  // A designer whose system prefers dark still sees the light frames light: the frame's
+  // fixed scheme (data-color-scheme) beats the preference.
+  await page.emulateMedia({ colorScheme: "dark" });
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Wellspring design system" })).toBeVisible();
   const frames = [

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the release site — the server binary and the browser bundle — the way
+# Builds the site — the server binary and the release browser bundle — the way
 # `cargo leptos build --release` lays it out (target/site, hashed file names, hash.txt beside
 # the binary), without needing cargo-leptos. `make run` uses it, and so does `make test` for
 # the bundle it measures and drives, so the site people run is the site that was tested.
@@ -15,7 +15,7 @@
 # the browser tools, so the two cores are busy from the first second.
 #
 # Every step prints a line with its expected time on a fresh two-core machine (measured
-# 2026-12-05) and, at the end, the time each took here.
+# 2026-12-05) and, when done, the time it took here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/env.sh
@@ -56,7 +56,8 @@ if $want_server; then
     server_build=(cargo build --bin wellspring --no-default-features --features ssr)
   fi
   server_started=$SECONDS
-  ( "${server_build[@]}" >"$log_dir/server.log" 2>&1 ) &
+  # Started directly (no subshell), so the pid is cargo's own and the trap below stops it.
+  "${server_build[@]}" >"$log_dir/server.log" 2>&1 &
   server_pid=$!
   # Stop it too if this script stops early.
   trap 'kill "$server_pid" 2>/dev/null || true; rm -rf "$log_dir"' EXIT
@@ -87,8 +88,8 @@ wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
 esbuild "$pkg/wellspring.js" --minify --format=esm --log-level=warning \
   --outfile="$pkg/wellspring.min.js"
 mv "$pkg/wellspring.min.js" "$pkg/wellspring.js"
-# Tailwind v4 minifies with Lightning CSS itself, for the same browsers cargo-leptos aims at
-# ("defaults").
+# Tailwind v4 minifies with Lightning CSS itself, for its own browser targets (cargo-leptos
+# adds a second pass for "defaults": 61,841 bytes against 54,367 here, 2026-12-05).
 tailwindcss --input style/tailwind.css --output "$pkg/wellspring.css" --minify 2>"$log_dir/tailwind.log" \
   || { cat "$log_dir/tailwind.log" >&2; exit 1; }
 cp -R public/. "$site/"

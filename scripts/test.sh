@@ -12,8 +12,8 @@
 #            by scripts/build-site.sh as `make run` builds it
 # then the end-to-end tests, once both are done, and the same binary twice behind nginx.
 # Nothing is built twice in one profile: the server is compiled once (dev), the browser
-# bundle once (wasm-release), and the release server binary, which `make run` and the
-# benchmarks use, is not needed here.
+# bundle once (wasm-release), and the release server binary, which `make build` and the
+# benchmarks make, is not needed here.
 #
 # Uses DATABASE_URL when set (tests create and drop their own databases on that server);
 # otherwise starts a throwaway cluster from the PostgreSQL binaries.

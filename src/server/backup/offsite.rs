@@ -19,7 +19,6 @@ use crate::server::config::MediaSettings;
 use anyhow::Context;
 use futures_util::StreamExt as _;
 use object_store::{ObjectStore, aws::AmazonS3Builder, buffered::BufWriter, path::Path as Key};
-use secrecy::ExposeSecret as _;
 use std::{
     fmt,
     path::{Path, PathBuf},
@@ -76,17 +75,7 @@ impl fmt::Display for Place {
 /// The bucket named `bucket`, reached as the module's documentation says.
 pub fn open(bucket: &str, media: &MediaSettings) -> anyhow::Result<Arc<dyn ObjectStore>> {
     let builder = match &media.s3 {
-        Some(s3) => {
-            let builder = AmazonS3Builder::new()
-                .with_region(&s3.region)
-                .with_access_key_id(&s3.access_key_id)
-                .with_secret_access_key(s3.secret_access_key.expose_secret())
-                .with_allow_http(s3.allow_http);
-            match &s3.endpoint {
-                Some(endpoint) => builder.with_endpoint(endpoint),
-                None => builder,
-            }
-        }
+        Some(s3) => crate::server::media::store::s3_connection(s3),
         None => AmazonS3Builder::from_env(),
     };
     let store = builder

@@ -2,24 +2,33 @@
 //! when `[media.s3]` is set. Both are `object_store` implementations, so every other line of
 //! the media code is the same for either (and the tests run the same suite against both).
 
-use crate::{domain::media::Bucket, server::config::MediaSettings};
+use crate::{
+    domain::media::Bucket,
+    server::config::{MediaSettings, S3Settings},
+};
 use anyhow::Context;
 use object_store::{ObjectStore, aws::AmazonS3Builder, local::LocalFileSystem, path::Path};
 use secrecy::ExposeSecret;
 use std::sync::Arc;
 
+/// The connection `[media.s3]` describes (endpoint, region, keys), for any bucket on it: the
+/// pictures' own, or the backups' (`backup::offsite`).
+pub fn s3_connection(s3: &S3Settings) -> AmazonS3Builder {
+    let builder = AmazonS3Builder::new()
+        .with_region(&s3.region)
+        .with_access_key_id(&s3.access_key_id)
+        .with_secret_access_key(s3.secret_access_key.expose_secret())
+        .with_allow_http(s3.allow_http);
+    match &s3.endpoint {
+        Some(endpoint) => builder.with_endpoint(endpoint),
+        None => builder,
+    }
+}
+
 pub fn open(settings: &MediaSettings) -> anyhow::Result<Arc<dyn ObjectStore>> {
     if let Some(s3) = &settings.s3 {
-        let mut builder = AmazonS3Builder::new()
+        let store = s3_connection(s3)
             .with_bucket_name(&s3.bucket)
-            .with_region(&s3.region)
-            .with_access_key_id(&s3.access_key_id)
-            .with_secret_access_key(s3.secret_access_key.expose_secret())
-            .with_allow_http(s3.allow_http);
-        if let Some(endpoint) = &s3.endpoint {
-            builder = builder.with_endpoint(endpoint);
-        }
-        let store = builder
             .build()
             .with_context(|| format!("opening the S3 bucket {}", s3.bucket))?;
         return Ok(Arc::new(store));
