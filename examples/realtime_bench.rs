@@ -27,6 +27,16 @@ use tokio_tungstenite::{
 
 type Arrivals = Arc<Mutex<HashMap<i64, Vec<Instant>>>>;
 
+/// The fields of a server frame the client times (`domain::realtime::ServerFrame`).
+#[derive(serde::Deserialize)]
+struct Frame<'a> {
+    r#type: &'a str,
+    #[serde(default)]
+    kind: Option<&'a str>,
+    #[serde(default)]
+    comment: Option<i64>,
+}
+
 struct Args {
     db: String,
     post: i64,
@@ -127,12 +137,15 @@ async fn subscribe_all(
                     continue;
                 };
                 let now = Instant::now();
-                let frame: serde_json::Value =
-                    serde_json::from_str(text.as_str()).unwrap_or_default();
-                if frame["type"] == "subscribed" {
+                // The client shares the cores with both servers: it reads only the fields
+                // it needs, borrowed, rather than building a JSON tree per frame.
+                let Ok(frame) = serde_json::from_str::<Frame<'_>>(text.as_str()) else {
+                    continue;
+                };
+                if frame.r#type == "subscribed" {
                     let _ = ready.send(()).await;
-                } else if frame["kind"] == "comment.created"
-                    && let Some(comment) = frame["comment"].as_i64()
+                } else if frame.kind == Some("comment.created")
+                    && let Some(comment) = frame.comment
                 {
                     arrivals
                         .lock()
@@ -263,9 +276,17 @@ async fn main() {
         "| subscribers | instances | p50 ms | p95 ms | p99 ms | delivered | baseline LISTEN p50 / p99 ms | p99 ÷ baseline p99 |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
-    let mut held = Vec::new();
+    let mut held: Vec<(usize, Vec<tokio::task::JoinHandle<()>>, Arrivals)> = Vec::new();
     let mut idle_cost = None;
     for &count in &args.subscribers {
+        // Only one set is open at a time: the sockets of a smaller set, still subscribed,
+        // would take their share of every event and be timed nowhere.
+        for (_, tasks, _) in held.drain(..) {
+            for task in tasks {
+                task.abort();
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
         let before: u64 = args.pids.iter().map(|p| rss_kib(*p)).sum();
         let arrivals: Arrivals = Arc::default();
         let started = Instant::now();
@@ -295,14 +316,8 @@ async fn main() {
             s.p99 / b.p99
         );
         eprintln!("({count} sockets connected and subscribed in {connect_secs:.1} s)");
+        // The last (largest) set stays open for the rate ramp.
         held.push((count, tasks, arrivals));
-        // Keep only the largest set open for the rate ramp.
-        if held.len() > 1 {
-            let (_, tasks, _) = held.remove(0);
-            for task in tasks {
-                task.abort();
-            }
-        }
     }
     if let Some((count, bytes)) = idle_cost {
         println!();

@@ -38,6 +38,12 @@ use std::{
     time::{Duration, Instant},
 };
 
+/// Bytes of frames a socket gathers before writing them, and how many queued frames it
+/// takes at once: a burst goes out in a few writes instead of one per frame, and a steady
+/// socket is never held back (each batch is flushed as soon as the queue is empty).
+const WRITE_BATCH_BYTES: usize = 8 * 1024;
+const WRITE_BATCH_FRAMES: usize = 64;
+
 /// Close codes the page understands (4000–4999 are the application's own).
 pub mod close_code {
     /// Signed out or revoked: reconnect, and the server says who you are now.
@@ -97,11 +103,13 @@ pub async fn upgrade(
             }
         };
     // tungstenite's defaults keep 128 KiB read and write buffers per socket; frames here are
-    // small and each is flushed as it is sent, so a page's socket costs a few KiB instead.
+    // small, so a page's socket costs a few KiB instead. The write buffer only grows as
+    // frames pass (an idle socket holds none of it); it lets the frames that queued while
+    // the socket was busy go out in one write (`serve` flushes after each batch).
     ws.max_message_size(limits.max_message_bytes)
         .max_frame_size(limits.max_message_bytes)
         .read_buffer_size(4096)
-        .write_buffer_size(0)
+        .write_buffer_size(WRITE_BATCH_BYTES)
         .on_upgrade(move |socket| {
             let hub = realtime.hub.clone();
             let id = registration.id;
@@ -146,7 +154,18 @@ async fn serve(
             }
             outgoing = receiver.recv() => {
                 let Some(text) = outgoing else { break (close_code::GOING_AWAY, "Closed.") };
-                if sink.send(Message::Text(Utf8Bytes::from(&*text))).await.is_err() {
+                // Whatever else queued meanwhile goes out with it: one write, one wake-up
+                // of the reader, however busy the events are.
+                let mut batch = Some(text);
+                let mut queued = 0;
+                while let Some(text) = batch {
+                    if sink.feed(Message::Text(Utf8Bytes::from(&*text))).await.is_err() {
+                        return;
+                    }
+                    queued += 1;
+                    batch = if queued < WRITE_BATCH_FRAMES { receiver.try_recv().ok() } else { None };
+                }
+                if sink.flush().await.is_err() {
                     return;
                 }
             }
@@ -183,7 +202,8 @@ async fn serve(
                     return;
                 }
             }
-            _ = check.tick() => {
+            // A visitor has no session to lose: their sockets need no timer for it.
+            _ = check.tick(), if session.is_some() => {
                 if let Some(session) = &session
                     && !still_signed_in(state, session)
                 {
