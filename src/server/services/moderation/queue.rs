@@ -28,6 +28,20 @@ const TEXT_CHARS: usize = 600;
 /// what each target is, in one statement). A file of its own so the benchmark's baseline
 /// runs the very same text.
 const QUEUE_SQL: &str = include_str!("queue.sql");
+
+/// The page's statement, with nothing left to bind: whether the caller is site staff, the
+/// limit and the offset are written in. PostgreSQL plans a statement without parameters once
+/// per connection and reuses the plan; with them bound it planned this one afresh on every
+/// read (2.3 ms of a 5.5 ms read at 10,000 open reports: eight joined tables and their
+/// policies), because its plan cache kept preferring a custom plan. The values are a boolean
+/// and two integers of ours, so nothing from outside is ever spliced into SQL. Each page
+/// number is its own cached statement; pages past the first few are rare.
+fn page_statement(site_staff: bool, offset: i64) -> String {
+    QUEUE_SQL
+        .replace("{site_staff}", if site_staff { "true" } else { "false" })
+        .replace("{limit}", &QUEUE_PAGE_SIZE.to_string())
+        .replace("{offset}", &offset.to_string())
+}
 /// Every open report about the targets on one page.
 const NOTES_SQL: &str = include_str!("queue_notes.sql");
 
@@ -97,12 +111,8 @@ pub async fn read(tx: &mut Tx, page: u32) -> Result<QueuePage, AppError> {
         return Err(AppError::Forbidden);
     }
     let offset = i64::from(page.max(1) - 1) * QUEUE_PAGE_SIZE;
-    let rows: Vec<TargetRow> = sqlx::query_as(QUEUE_SQL)
-        .bind(QUEUE_PAGE_SIZE)
-        .bind(offset)
-        .bind(site_staff)
-        .fetch_all(&mut **tx)
-        .await?;
+    let statement = page_statement(site_staff, offset);
+    let rows: Vec<TargetRow> = sqlx::query_as(&statement).fetch_all(&mut **tx).await?;
     let keys: Vec<&str> = rows.iter().map(|r| r.target_key.as_str()).collect();
     let notes: Vec<NoteRow> = sqlx::query_as(NOTES_SQL)
         .bind(&keys)
@@ -146,4 +156,22 @@ pub async fn read(tx: &mut Tx, page: u32) -> Result<QueuePage, AppError> {
         items,
         open_targets,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_statement;
+
+    #[test]
+    fn a_page_statement_has_everything_written_in_and_nothing_to_bind() {
+        let third = page_statement(true, 50);
+        assert_eq!(third.matches("limit 25 offset 50").count(), 2, "{third}");
+        assert!(third.contains("where true") && third.contains("where not true and"));
+        assert!(
+            !third.contains('$') && !third.contains("{site_staff}"),
+            "{third}"
+        );
+        let moderator = page_statement(false, 0);
+        assert!(moderator.contains("where false") && moderator.contains("limit 25 offset 0"));
+    }
 }

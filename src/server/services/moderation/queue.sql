@@ -1,25 +1,26 @@
 -- The review queue's page: reported targets (one summary row each, kept by triggers:
 -- migration 0032), at-risk first, then by the sum of the reports' weights, then oldest; with
--- what each target is. $1 limit, $2 offset, $3 whether the caller is site staff (who read
--- every row and every report; a circle moderator reads their circles' rows through Row Level
--- Security, scored without at-risk reports, which are never theirs). Each branch is an
--- index scan that stops at the page; the other is switched off by $3.
+-- what each target is. {site_staff} says whether the caller is site staff (who read every row
+-- and every report; a circle moderator reads their circles' rows through Row Level Security,
+-- scored without at-risk reports, which are never theirs). It, {limit} and {offset} are
+-- written in by the service (never bound: see services::moderation::queue). Each branch is an
+-- index scan that stops at the page; the other is planned away.
 -- Read by services::moderation::queue and, as the same text, by bench/moderation.sh.
 with page as (
     (select t.target_key, t.target, t.post_id, t.comment_id, t.member_id, t.circle_id,
             t.reporters::bigint as reporters, t.score, t.at_risk, t.held, t.oldest
        from app.review_targets t
-      where $3
+      where {site_staff}
       order by t.at_risk desc, t.score desc, t.oldest, t.target_key
-      limit $1 offset $2)
+      limit {limit} offset {offset})
     union all
     (select t.target_key, t.target, t.post_id, t.comment_id, t.member_id, t.circle_id,
             t.plain_reporters::bigint, t.plain_score, false, t.held, t.plain_oldest
        from app.review_targets t
-      where not $3 and t.plain_reporters > 0
+      where not {site_staff} and t.plain_reporters > 0
         and t.circle_id = any ((select app.moderated_circle_ids())::bigint[])
       order by t.plain_score desc, t.plain_oldest, t.target_key
-      limit $1 offset $2)
+      limit {limit} offset {offset})
 )
 select pg.target_key, pg.target, pg.post_id, pg.comment_id, pg.reporters, pg.score, pg.at_risk, pg.held,
        pg.oldest, (select count(*) from app.review_targets) as open_targets,
