@@ -732,26 +732,32 @@ CREATE FUNCTION app.is_post_author(p_post_id bigint) RETURNS boolean
 $$;
 
 CREATE FUNCTION app.is_site_admin() RETURNS boolean
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-    select coalesce(auth.jwt() ->> 'app_role', '') = 'admin'
+begin
+    return coalesce(auth.jwt() ->> 'app_role', '') = 'admin';
+end
 $$;
 
 CREATE FUNCTION app.is_site_staff() RETURNS boolean
-    LANGUAGE sql STABLE
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-    select coalesce(auth.jwt() ->> 'app_role', '') in ('moderator', 'admin')
+begin
+    return coalesce(auth.jwt() ->> 'app_role', '') in ('moderator', 'admin');
+end
 $$;
 
 CREATE FUNCTION app.joined_circle_ids() RETURNS bigint[]
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-    select coalesce(array_agg(m.circle_id), '{}')
-      from app.circle_members m
-     where m.user_id = auth.uid() and m.status = 'active'
+begin
+    return (select coalesce(array_agg(m.circle_id), '{}')
+              from app.circle_members m
+             where m.user_id = auth.uid() and m.status = 'active');
+end
 $$;
 
 CREATE FUNCTION app.keep_review_targets() RETURNS trigger
@@ -1081,16 +1087,18 @@ end
 $$;
 
 CREATE FUNCTION app.moderated_circle_ids() RETURNS bigint[]
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-    select coalesce(array_agg(c.id), '{}')
-      from app.circles c
-     where app.is_site_staff()
-        or (coalesce(auth.jwt() ->> 'aal', '') = 'aal2'
-            and exists (select 1 from app.circle_members m
-                         where m.circle_id = c.id and m.user_id = auth.uid()
-                           and m.status = 'active' and m.role = 'moderator'))
+begin
+    return (select coalesce(array_agg(c.id), '{}')
+              from app.circles c
+             where app.is_site_staff()
+                or (coalesce(auth.jwt() ->> 'aal', '') = 'aal2'
+                    and exists (select 1 from app.circle_members m
+                                 where m.circle_id = c.id and m.user_id = auth.uid()
+                                   and m.status = 'active' and m.role = 'moderator')));
+end
 $$;
 
 CREATE FUNCTION app.moderation_log_is_append_only() RETURNS trigger
@@ -1499,16 +1507,18 @@ end
 $$;
 
 CREATE FUNCTION app.readable_circle_ids() RETURNS bigint[]
-    LANGUAGE sql STABLE SECURITY DEFINER
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-    select coalesce(array_agg(c.id), '{}')
-      from app.circles c
-     where c.visibility = 'public'
-        or (c.visibility = 'members' and auth.uid() is not null)
-        or app.is_site_staff()
-        or exists (select 1 from app.circle_members m
-                    where m.circle_id = c.id and m.user_id = auth.uid() and m.status = 'active')
+begin
+    return (select coalesce(array_agg(c.id), '{}')
+              from app.circles c
+             where c.visibility = 'public'
+                or (c.visibility = 'members' and auth.uid() is not null)
+                or app.is_site_staff()
+                or exists (select 1 from app.circle_members m
+                            where m.circle_id = c.id and m.user_id = auth.uid() and m.status = 'active'));
+end
 $$;
 
 CREATE FUNCTION app.recent_reaction_scores(p_since timestamp with time zone) RETURNS TABLE(post_id bigint, score bigint)
