@@ -458,7 +458,12 @@ pub fn router(state: AppState) -> Router {
             security::headers::middleware,
         ))
         .layer(middleware::from_fn(etag::middleware))
-        .layer(CompressionLayer::new())
+        // Brotli at quality 3 rather than tower-http's 4: pages are compressed as they are
+        // served, and at 4 brotli's larger hasher (zeroed per response) cost a page of the
+        // review queue (85 KB of HTML) a sixth of its throughput; 3 is about 4% larger.
+        // Gzip at 3 likewise sits between its fastest and its default. Static files are
+        // served precompressed at the highest quality (`assets`).
+        .layer(CompressionLayer::new().quality(tower_http::CompressionLevel::Precise(3)))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             client_ip::middleware,
