@@ -154,16 +154,16 @@ async fn serve(
             }
             outgoing = receiver.recv() => {
                 let Some(text) = outgoing else { break (close_code::GOING_AWAY, "Closed.") };
-                // Whatever else queued meanwhile goes out with it: one write, one wake-up
-                // of the reader, however busy the events are.
-                let mut batch = Some(text);
-                let mut queued = 0;
-                while let Some(text) = batch {
+                // What else queued meanwhile goes out with it: a burst costs a few writes
+                // and wake-ups of the reader, not one per frame.
+                if sink.feed(Message::Text(Utf8Bytes::from(&*text))).await.is_err() {
+                    return;
+                }
+                for _ in 1..WRITE_BATCH_FRAMES {
+                    let Ok(text) = receiver.try_recv() else { break };
                     if sink.feed(Message::Text(Utf8Bytes::from(&*text))).await.is_err() {
                         return;
                     }
-                    queued += 1;
-                    batch = if queued < WRITE_BATCH_FRAMES { receiver.try_recv().ok() } else { None };
                 }
                 if sink.flush().await.is_err() {
                     return;
