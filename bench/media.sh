@@ -72,7 +72,7 @@ bare_port=$(free_port)
 site="http://127.0.0.1:$port"
 bare="http://127.0.0.1:$bare_port"
 # Development: the small demo community is seeded on start (its member uploads here).
-APP_ENV=development DATABASE_URL="$db_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
+APP_ENV=development DATABASE_URL="$db_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn LEPTOS_HASH_FILES=false \
   WELLSPRING__MEDIA__LOCAL_DIR="$work/media" WELLSPRING__MEDIA__UPLOADS_PER_HOUR=1000000 \
   WELLSPRING__MEDIA__QUOTA_MB=1000000 \
   "$WS_BIN" serve >"$work/wellspring.log" 2>&1 &

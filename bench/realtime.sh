@@ -55,7 +55,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 urls=()
 for name in a b; do
   port=$(free_port)
-  APP_ENV=development DATABASE_URL="$db_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn \
+  APP_ENV=development DATABASE_URL="$db_url" LEPTOS_SITE_ADDR="127.0.0.1:$port" RUST_LOG=warn LEPTOS_HASH_FILES=false \
     WELLSPRING__SERVER__PUBLIC_URL="http://127.0.0.1:$port" WELLSPRING__SEED__DEMO_ON_EMPTY=false \
     WELLSPRING__REALTIME__SOCKETS_PER_IP=100000 WELLSPRING__REALTIME__SEND_QUEUE=4096 \
     "$WS_BIN" serve >"$work/$name.log" 2>&1 &

@@ -544,6 +544,7 @@ async fn serve(settings: Settings) -> anyhow::Result<()> {
     let leptos_options = leptos::config::get_configuration(file)
         .context("reading the site settings ([package.metadata.leptos] or LEPTOS_* variables)")?
         .leptos_options;
+    crate::server::http::assets::hash_file_present(&leptos_options)?;
     let app = Application::build(settings, leptos_options).await?;
     app.run_until_stopped(shutdown_signal()).await
 }

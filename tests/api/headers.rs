@@ -104,6 +104,51 @@ async fn html_is_revalidated_with_an_etag_and_answered_304_without_a_new_policy(
 }
 
 #[tokio::test]
+async fn pages_are_compressed_whole_with_brotli_and_decode_to_the_same_page() {
+    let app = spawn_app().await;
+    let plain = app
+        .get_with_header("/about", "accept-encoding", "identity")
+        .await;
+    assert!(!plain.headers().contains_key("content-encoding"));
+    let plain_etag = plain.headers()["etag"].to_str().unwrap().to_owned();
+    let plain_len = plain.text().await.unwrap().len();
+
+    let br = app
+        .get_with_header("/about", "accept-encoding", "gzip, deflate, br, zstd")
+        .await;
+    assert_eq!(br.status(), 200);
+    assert_eq!(br.headers()["content-encoding"], "br");
+    let vary: Vec<_> = br.headers().get_all("vary").iter().collect();
+    assert!(
+        vary.iter()
+            .any(|v| v.to_str().unwrap().contains("accept-encoding")),
+        "{vary:?}"
+    );
+    // The same page (the tag is taken before compression, without the nonce).
+    assert_eq!(br.headers()["etag"].to_str().unwrap(), plain_etag);
+    let compressed = br.bytes().await.unwrap();
+    let mut page = String::new();
+    std::io::Read::read_to_string(
+        &mut brotli::Decompressor::new(&compressed[..], 4096),
+        &mut page,
+    )
+    .unwrap();
+    assert!(page.starts_with("<!DOCTYPE html>") && page.contains("</html>"));
+    assert_eq!(page.len(), plain_len);
+    assert!(
+        compressed.len() * 2 < plain_len,
+        "{} of {plain_len}",
+        compressed.len()
+    );
+
+    // A client that refuses brotli gets gzip from the layer outside.
+    let gzip = app
+        .get_with_header("/about", "accept-encoding", "br;q=0, gzip")
+        .await;
+    assert_eq!(gzip.headers()["content-encoding"], "gzip");
+}
+
+#[tokio::test]
 async fn hashed_assets_are_immutable_and_served_precompressed() {
     let site = tempfile_dir();
     std::fs::create_dir_all(site.join("pkg")).unwrap();

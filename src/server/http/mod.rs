@@ -12,6 +12,7 @@ pub mod health;
 pub mod html;
 pub mod metrics;
 pub mod oauth;
+pub mod page_compression;
 pub mod route_groups;
 pub mod serve;
 pub mod unsubscribe;
