@@ -74,7 +74,8 @@ fn not_modified(mut parts: axum::http::response::Parts) -> Response {
     Response::from_parts(parts, Body::empty())
 }
 
-fn is_html(response: &Response) -> bool {
+/// Whether the response is an HTML page (the layers that read, compress or keep pages ask).
+pub fn is_html(response: &Response) -> bool {
     response
         .headers()
         .get(header::CONTENT_TYPE)

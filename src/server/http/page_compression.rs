@@ -61,12 +61,8 @@ pub async fn middleware(request: Request, next: Next) -> Response {
 
 /// An HTML page whose whole length is known and that nothing has encoded yet.
 fn is_whole_page(response: &Response) -> bool {
-    let headers = response.headers();
-    let html = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
-    html && !headers.contains_key(header::CONTENT_ENCODING)
+    super::etag::is_html(response)
+        && !response.headers().contains_key(header::CONTENT_ENCODING)
         && response
             .body()
             .size_hint()

@@ -264,17 +264,13 @@ fn split_at_nonce(bytes: &Bytes, nonce: &[u8]) -> Vec<Bytes> {
 /// A complete, public, cookie-free HTML page.
 fn storable(response: &Response) -> bool {
     let headers = response.headers();
-    let html = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("text/html"));
     let private = headers
         .get_all(header::CACHE_CONTROL)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .any(|v| v.contains("no-store") || v.contains("private"));
     response.status() == StatusCode::OK
-        && html
+        && etag::is_html(response)
         && !private
         && !headers.contains_key(header::SET_COOKIE)
 }
