@@ -12,9 +12,9 @@ use axum::body::HttpBody as _;
 use axum::{
     body::Body,
     extract::Request,
-    http::{HeaderValue, header},
+    http::{HeaderValue, StatusCode, header},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
 };
 
 /// The quality pages are compressed at as they are served (static files are precompressed at
@@ -34,11 +34,13 @@ pub async fn middleware(request: Request, next: Next) -> Response {
     }
     let (mut parts, body) = response.into_parts();
     // The etag layer made the body from one buffer: collecting it is a move, not a wait.
+    // Should a body ever fail here, the page is gone: answer as the etag layer does, not with
+    // an empty 200.
     let bytes = match http_body_util::BodyExt::collect(body).await {
         Ok(collected) => collected.to_bytes(),
         Err(error) => {
             tracing::error!(error = %error, "reading a rendered page to compress it");
-            return Response::from_parts(parts, Body::empty());
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
     let compressed = match compress(&bytes) {
